@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace PbxBridge.Calls.Pbx;
+
+/// <summary>
+/// What a PBX adapter reports about one leg. Calls may arrive on any thread; each is raised at most once
+/// except <see cref="OnDtmf"/>. Implementations must not block.
+/// </summary>
+public interface IPbxLegObserver
+{
+    /// <summary>The far end is ringing (SIP 180 toward the browser).</summary>
+    void OnRinging();
+
+    /// <summary>
+    /// The PBX's RTP address for this leg is known (Asterisk: UNICASTRTP_LOCAL_ADDRESS/PORT; FreeSWITCH: its SDP;
+    /// demo: its socket). RTP may flow from now on, before answer (early media, SIP 183).
+    /// </summary>
+    void OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec);
+
+    /// <summary>The far end answered (SIP 200 toward the browser).</summary>
+    void OnAnswered();
+
+    /// <summary>A digit the PBX reported on this leg (ARI ChannelDtmfReceived, ESL DTMF event).</summary>
+    void OnDtmf(char digit, TimeSpan duration);
+
+    /// <summary>The leg ended on the PBX side, or the call could not be set up. Raised exactly once.</summary>
+    void OnHangup(PbxCause cause);
+}
