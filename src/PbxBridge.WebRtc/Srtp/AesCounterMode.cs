@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+
+namespace PbxBridge.WebRtc.Srtp;
+
+/// <summary>
+/// AES in counter mode as RFC 3711 §4.1.1 defines it: keystream block j = AES(k_e, IV + j), where only the low
+/// 16 bits of the IV count. Counter blocks are encrypted with one ECB transform kept for the context's life,
+/// over scratch arrays owned by this instance, so a packet costs no allocation. Not thread-safe: one per
+/// direction, used by one thread.
+/// </summary>
+internal sealed class AesCounterMode : IDisposable
+{
+    // An SRTP payload is at most one datagram: 1500 bytes round up to 94 blocks.
+    private const int MaxBlocks = 96;
+
+    private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
+    private readonly byte[] _counters = new byte[MaxBlocks * 16];
+    private readonly byte[] _keystream = new byte[MaxBlocks * 16];
+
+    public AesCounterMode(ReadOnlySpan<byte> key)
+    {
+        _aes = Aes.Create();
+        _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
+    }
+
+    public static int MaxLength => MaxBlocks * 16;
+
+    /// <summary>XORs the keystream that starts at <paramref name="iv"/> into <paramref name="data"/>.</summary>
+    public void Apply(ReadOnlySpan<byte> iv, Span<byte> data)
+    {
+        if (data.Length > MaxLength)
+        {
+            throw new ArgumentException("Payload longer than a datagram.", nameof(data));
+        }
+
+        var blocks = (data.Length + 15) / 16;
+        var counters = _counters.AsSpan(0, blocks * 16);
+        for (var j = 0; j < blocks; j++)
+        {
+            var block = counters.Slice(j * 16, 16);
+            iv.CopyTo(block);
+            var low = (ushort)(((iv[14] << 8) | iv[15]) + j);
+            block[14] = (byte)(low >> 8);
+            block[15] = (byte)low;
+        }
+
+        _ecb.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
+        var keystream = _keystream.AsSpan(0, data.Length);
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] ^= keystream[i];
+        }
+    }
+
+    public void Dispose()
+    {
+        _ecb.Dispose();
+        _aes.Dispose();
+    }
+}
