@@ -1,0 +1,66 @@
+// The one way every browser test starts Chromium: Debian's /usr/bin/chromium, headless, through
+// playwright-core (no browser download), with a fake microphone that plays a known WAV file.
+// Why each flag is needed is written down in shared/reference/browser/NOTES.md.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.PBXBRIDGE_CHROMIUM ?? '/usr/bin/chromium';
+
+export function chromiumArgs(fakeAudioWav) {
+  const args = [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    '--allow-loopback-in-peer-connection',
+    '--ignore-certificate-errors',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-gpu',
+    '--disable-quic',
+  ];
+  if (fakeAudioWav) {
+    if (!path.isAbsolute(fakeAudioWav)) throw new Error(`fake audio file must be an absolute path: ${fakeAudioWav}`);
+    args.push(`--use-file-for-fake-audio-capture=${fakeAudioWav}`);
+  }
+  return args;
+}
+
+// Returns { context, page, close }. close() also removes the temporary profile.
+// Options: fakeAudioWav (absolute path), viewport ({width,height}), permissions (default ['microphone']),
+// extraArgs (more Chromium switches).
+export async function launchChromium(options = {}) {
+  const profile = await mkdtemp(path.join(tmpdir(), 'pbxbridge-chromium-'));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      ignoreHTTPSErrors: true,
+      viewport: options.viewport ?? { width: 420, height: 860 },
+      permissions: options.permissions ?? ['microphone'],
+      args: [...chromiumArgs(options.fakeAudioWav), ...(options.extraArgs ?? [])],
+    });
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleLines = [];
+  page.on('console', (message) => {
+    consoleLines.push(`${message.type()}: ${message.text()}`);
+    if (consoleLines.length > 200) consoleLines.shift();
+  });
+  page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
+  return {
+    context,
+    page,
+    consoleLines,
+    async close() {
+      await context.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

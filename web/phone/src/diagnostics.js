@@ -1,0 +1,34 @@
+// window.pbxPhone: a read-only view of what the page shows, for tests and troubleshooting from the console.
+// Every property is a getter over live state, so nothing written here can change the phone.
+export function publishDiagnostics(window, currentPhone, microphone) {
+  const view = {
+    get state() { return currentPhone()?.callState ?? 'idle'; },
+    get webSocket() { return currentPhone()?.webSocket ?? 'offline'; },
+    get registration() { return currentPhone()?.registration ?? 'unregistered'; },
+    get lastError() { return currentPhone()?.lastError ?? null; },
+    get lastEnd() { return currentPhone()?.lastEnd ?? null; },
+    get remoteParty() {
+      const party = currentPhone()?.remoteParty;
+      return party ? { ...party } : null;
+    },
+    get muted() { return Boolean(currentPhone()?.muted); },
+    get held() { return Boolean(currentPhone()?.held); },
+    get dtmfSent() { return currentPhone()?.dtmfSent ?? ''; },
+    get callSeconds() {
+      const answeredAt = currentPhone()?.answeredAt;
+      return answeredAt ? (Date.now() - answeredAt) / 1000 : 0;
+    },
+    get incomingAudio() {
+      const phone = currentPhone();
+      return { frequencyHz: phone?.incomingFrequencyHz ?? null, levelDb: phone?.incomingLevelDb ?? null };
+    },
+    get microphone() {
+      return { permission: microphone.permission, levelDb: microphone.levelDb() };
+    },
+    get quality() {
+      const phone = currentPhone();
+      return phone?.quality ? { ...phone.quality, rating: phone.rating } : null;
+    },
+  };
+  Object.defineProperty(window, 'pbxPhone', { value: Object.freeze(view), writable: false, configurable: false });
+}
