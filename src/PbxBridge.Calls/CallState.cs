@@ -1,0 +1,9 @@
+namespace PbxBridge.Calls;
+
+public enum CallState
+{
+    Setup,
+    Ringing,
+    Answered,
+    Ended,
+}

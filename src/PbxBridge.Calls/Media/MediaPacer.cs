@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace PbxBridge.Calls.Media;
+
+/// <summary>
+/// The 20 ms clock toward the PBX: the PBX expects one RTP packet every 20 ms, whatever the browser's network did,
+/// so the browser->PBX direction is pulled out of each call's jitter buffer on this clock. One thread per pacer;
+/// calls are sharded over <see cref="Shards"/> pacers (one per core). Membership changes copy the array
+/// (rare, on call setup/teardown) so the tick loop reads it without locks.
+/// </summary>
+public sealed class MediaPacer : IDisposable
+{
+    public static readonly TimeSpan Ptime = TimeSpan.FromMilliseconds(20);
+    private readonly Shard[] shards;
+    private int next;
+
+    public MediaPacer(ILogger<MediaPacer> logger, int shardCount = 0)
+    {
+        if (shardCount <= 0)
+        {
+            shardCount = Environment.ProcessorCount;
+        }
+
+        shards = new Shard[shardCount];
+        for (var i = 0; i < shardCount; i++)
+        {
+            shards[i] = new Shard(i, logger);
+        }
+    }
+
+    public int Shards => shards.Length;
+
+    public int Count
+    {
+        get
+        {
+            var n = 0;
+            foreach (var s in shards)
+            {
+                n += s.Count;
+            }
+
+            return n;
+        }
+    }
+
+    public void Add(IPacedStream stream) => shards[(int)((uint)Interlocked.Increment(ref next) % (uint)shards.Length)].Add(stream);
+
+    public void Remove(IPacedStream stream)
+    {
+        foreach (var s in shards)
+        {
+            s.Remove(stream);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var s in shards)
+        {
+            s.Dispose();
+        }
+    }
+
+    private sealed class Shard : IDisposable
+    {
+        private readonly ILogger logger;
+        private readonly Thread thread;
+        private readonly Lock membership = new();
+        private volatile IPacedStream[] streams = [];
+        private volatile bool stopping;
+
+        public Shard(int index, ILogger logger)
+        {
+            this.logger = logger;
+            thread = new Thread(Run) { IsBackground = true, Name = $"media-pacer-{index}", Priority = ThreadPriority.AboveNormal };
+            thread.Start();
+        }
+
+        public int Count => streams.Length;
+
+        public void Add(IPacedStream stream)
+        {
+            lock (membership)
+            {
+                streams = [.. streams, stream];
+            }
+        }
+
+        public void Remove(IPacedStream stream)
+        {
+            lock (membership)
+            {
+                var index = Array.IndexOf(streams, stream);
+                if (index >= 0)
+                {
+                    var copy = new IPacedStream[streams.Length - 1];
+                    Array.Copy(streams, 0, copy, 0, index);
+                    Array.Copy(streams, index + 1, copy, index, streams.Length - index - 1);
+                    streams = copy;
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            stopping = true;
+            thread.Join(TimeSpan.FromSeconds(1));
+        }
+
+        private void Run()
+        {
+            var period = Stopwatch.Frequency / 50;
+            var due = Stopwatch.GetTimestamp() + period;
+            while (!stopping)
+            {
+                var wait = due - Stopwatch.GetTimestamp();
+                if (wait > 0)
+                {
+                    Thread.Sleep(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+                    continue;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                foreach (var stream in streams)
+                {
+                    try
+                    {
+                        stream.OnTick(now);
+                    }
+                    catch (Exception e)
+                    {
+                        // One call's bug must not stop every other call's audio.
+                        logger.LogError(e, "media tick failed for {Stream}", stream);
+                    }
+                }
+
+                due += period;
+                if (Stopwatch.GetTimestamp() - due > period * 5)
+                {
+                    // We fell far behind (machine stalled): skip ahead rather than burst.
+                    due = Stopwatch.GetTimestamp() + period;
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Something the pacer ticks every 20 ms.</summary>
+public interface IPacedStream
+{
+    void OnTick(long now);
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The whole PbxBridge test suite on a fresh Debian 12 machine: installs what the tests need, builds once, runs the
+# unit and contract tests, then the browser interop tests (headless Debian chromium) inside a private network
+# namespace with only loopback up, then the Ansible checks. Ends with "N passed, N failed".
+#   ./test.sh                 everything
+#   ./test.sh --filter X      only tests whose name matches X (dotnet test --filter syntax)
+set -uo pipefail
+cd "$(dirname "$0")"
+. scripts/prerequisites.sh
+
+filter=()
+if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
+
+ensure_dotnet || exit 1
+ensure_apt libopus0 chromium sox iproute2 ca-certificates || exit 1
+ensure_node || exit 1
+echo "==> npm packages for the browser tests"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || exit 1
+build_phone_page || exit 1
+
+results=artifacts/test-results
+rm -rf "$results"; mkdir -p "$results"
+echo "==> building"
+dotnet build PbxBridge.sln -c Debug -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed (build)"; exit 1; }
+
+status=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  [ "$name" = "PbxBridge.Browser.Tests" ] && continue
+  echo "==> $name"
+  dotnet test "$project" --no-build -nologo -v quiet "${filter[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+
+# Browser interop: chromium and PbxBridge share a network namespace with only lo up, so ICE candidates are
+# deterministic (127.0.0.1) and nothing leaves the machine (shared/reference/browser/NOTES.md).
+echo "==> PbxBridge.Browser.Tests (chromium, in a private network namespace)"
+ns="pbxb-test-$$"
+if ip netns add "$ns" 2>/dev/null; then
+  ip netns exec "$ns" ip link set lo up
+  ip netns exec "$ns" env HOME="$HOME" PATH="$PATH" DOTNET_CLI_HOME="${DOTNET_CLI_HOME:-$HOME}" \
+    dotnet test tests/PbxBridge.Browser.Tests --no-build -nologo -v quiet "${filter[@]}" \
+    --logger "trx;LogFileName=PbxBridge.Browser.Tests.trx" --results-directory "$results" || status=1
+  ip netns del "$ns"
+else
+  echo "warning: cannot create a network namespace (needs root): running browser tests in the host namespace"
+  dotnet test tests/PbxBridge.Browser.Tests --no-build -nologo -v quiet "${filter[@]}" \
+    --logger "trx;LogFileName=PbxBridge.Browser.Tests.trx" --results-directory "$results" || status=1
+fi
+
+extra_passed=0; extra_failed=0
+if [ -x ansible/tests/converge.sh ] && [ ${#filter[@]} -eq 0 ]; then
+  echo "==> Ansible: syntax-check, ansible-lint, converge twice"
+  ansible/tests/converge.sh 2>&1 | tee "$results/ansible.log"
+  converge_status=${PIPESTATUS[0]}
+  extra_passed=$(grep -c '^PASS ' "$results/ansible.log" || true)
+  extra_failed=$(grep -c '^FAIL ' "$results/ansible.log" || true)
+  [ "$converge_status" -ne 0 ] && [ "$extra_failed" -eq 0 ] && extra_failed=1
+fi
+
+passed=$extra_passed; failed=$extra_failed
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(echo "$counters" | sed -n 's/.* passed="\([0-9]*\)".*/\1/p'); f=$(echo "$counters" | sed -n 's/.* failed="\([0-9]*\)".*/\1/p')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
