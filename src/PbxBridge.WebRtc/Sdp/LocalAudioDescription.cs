@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using PbxBridge.WebRtc.Dtls;
+using PbxBridge.WebRtc.Ice;
+
+namespace PbxBridge.WebRtc.Sdp;
+
+/// <summary>
+/// Our side of the audio section: one host candidate at the configured public address, ICE-lite credentials,
+/// our certificate's fingerprint and DTLS role, opus with the browser's payload type, and telephone-event.
+/// </summary>
+public sealed record LocalAudioDescription(
+    IPAddress Address,
+    int Port,
+    IceCredentials Ice,
+    DtlsFingerprint Fingerprint,
+    DtlsSetup Setup,
+    int OpusPayloadType,
+    IReadOnlyList<(int PayloadType, int ClockRate)> TelephoneEvents,
+    MediaDirection Direction,
+    string? Mid,
+    uint Ssrc,
+    string Cname,
+    ulong SessionId,
+    ulong SessionVersion)
+{
+    // RFC 8445 §5.1.2.1 with type preference 126 (host), local preference 65535, component 1.
+    private const uint HostPriority = (126u << 24) | (65535u << 8) | 255u;
+
+    public string AddressType => Address.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
+
+    public SessionDescription CreateSession(bool bundle)
+    {
+        var session = new SessionDescription
+        {
+            Origin = string.Create(CultureInfo.InvariantCulture, $"- {SessionId} {SessionVersion} IN {AddressType} {Address}"),
+        };
+        // RFC 8445 §5.3 / RFC 8839 §5.3: a lite implementation says so at session level.
+        session.Add("ice-lite");
+        if (bundle && Mid is not null)
+        {
+            session.Add("group", $"BUNDLE {Mid}");
+        }
+
+        session.Add("msid-semantic", " WMS pbxbridge");
+        return session;
+    }
+
+    public MediaDescription CreateAudioSection()
+    {
+        var formats = new List<string> { OpusPayloadType.ToString(CultureInfo.InvariantCulture) };
+        foreach (var (payloadType, _) in TelephoneEvents)
+        {
+            formats.Add(payloadType.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var audio = new MediaDescription("audio", Port, "UDP/TLS/RTP/SAVPF", formats)
+        {
+            Connection = $"IN {AddressType} {Address}",
+        };
+        audio.Add("rtcp", string.Create(CultureInfo.InvariantCulture, $"{Port} IN {AddressType} {Address}"));
+        audio.Add("candidate", string.Create(CultureInfo.InvariantCulture, $"1 1 udp {HostPriority} {Address} {Port} typ host"));
+        audio.Add("end-of-candidates");
+        audio.Add("ice-ufrag", Ice.UsernameFragment);
+        audio.Add("ice-pwd", Ice.Password);
+        audio.Add("fingerprint", Fingerprint.ToString());
+        audio.Add("setup", Setup switch
+        {
+            DtlsSetup.Active => "active",
+            DtlsSetup.Passive => "passive",
+            _ => "actpass",
+        });
+        if (Mid is not null)
+        {
+            audio.Add("mid", Mid);
+        }
+
+        audio.Add(Direction switch
+        {
+            MediaDirection.SendOnly => "sendonly",
+            MediaDirection.RecvOnly => "recvonly",
+            MediaDirection.Inactive => "inactive",
+            _ => "sendrecv",
+        });
+        audio.Add("msid", "pbxbridge pbxbridge-audio");
+        audio.Add("rtcp-mux");
+        audio.Add("rtpmap", string.Create(CultureInfo.InvariantCulture, $"{OpusPayloadType} opus/48000/2"));
+        audio.Add("fmtp", string.Create(CultureInfo.InvariantCulture, $"{OpusPayloadType} minptime=10;useinbandfec=1"));
+        foreach (var (payloadType, clockRate) in TelephoneEvents)
+        {
+            audio.Add("rtpmap", string.Create(CultureInfo.InvariantCulture, $"{payloadType} telephone-event/{clockRate}"));
+            audio.Add("fmtp", string.Create(CultureInfo.InvariantCulture, $"{payloadType} 0-16"));
+        }
+
+        audio.Add("ptime", "20");
+        audio.Add("ssrc", string.Create(CultureInfo.InvariantCulture, $"{Ssrc} cname:{Cname}"));
+        return audio;
+    }
+}
