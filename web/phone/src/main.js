@@ -245,6 +245,9 @@ setInterval(() => {
   if (phone.answeredAt !== null) ui.callTimer.textContent = formatDuration((Date.now() - phone.answeredAt) / 1000);
 }, METER_INTERVAL_MS);
 
+// Closing the tab unregisters, so the server stops ringing an agent who has gone.
+window.addEventListener('pagehide', () => phone?.signOut());
+
 publishDiagnostics(window, () => phone, microphone);
 microphone.watchPermission();
 render();

@@ -184,7 +184,11 @@ export class Softphone {
     if (this.session !== null) return;
     this.lastError = null;
     this.audioContext.resume().catch(() => {});
-    this.ua.call(number, this.mediaOptions());
+    try {
+      this.ua.call(number, this.mediaOptions());
+    } catch (error) {
+      this.fail(`"${number}" cannot be dialled (${error.message}).`);
+    }
   }
 
   answer() {
@@ -192,7 +196,12 @@ export class Softphone {
     this.audioContext.resume().catch(() => {});
     this.callState = CallState.Connecting;
     this.onChange();
-    this.session.answer(this.mediaOptions());
+    try {
+      this.session.answer(this.mediaOptions());
+    } catch (error) {
+      // The caller gave up between the click and the answer; JsSIP has already ended the session.
+      this.fail(`The call could not be answered (${error.message}).`);
+    }
   }
 
   // Hang up, cancel or reject, whichever the current call needs.
