@@ -8,8 +8,17 @@ namespace PbxBridge.Media.Opus;
 /// </summary>
 public static class OpusLibrary
 {
+    private static volatile bool s_verified;
+
     /// <summary>Throws <see cref="OpusLibraryMissingException"/> unless libopus.so.0 loads and exports what we call.</summary>
-    public static void EnsureAvailable() => EnsureAvailable(OpusNative.LibraryName);
+    public static void EnsureAvailable()
+    {
+        if (!s_verified)
+        {
+            EnsureAvailable(OpusNative.LibraryName);
+            s_verified = true;
+        }
+    }
 
     /// <summary>The library's own version text, e.g. "libopus 1.3.1".</summary>
     public static string VersionString
