@@ -1,0 +1,507 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Asterisk.Ari;
+using PbxBridge.Asterisk.Ari.Events;
+using PbxBridge.Asterisk.Ari.Models;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.Asterisk;
+
+/// <summary>
+/// One PbxBridge call on Asterisk: the far channel (originated Local channel, or the dialplan channel that entered
+/// Stasis), our externalMedia (UnicastRTP) channel and the mixing bridge holding both. It owns their cleanup on
+/// every path: chan_rtp has no RTP timeout, so an externalMedia channel left behind would live for ever.
+/// </summary>
+internal sealed partial class AsteriskCall
+{
+    private readonly AsteriskPbx _pbx;
+    private readonly object _gate = new();
+    private readonly List<Action<IPbxLegObserver>> _pending = [];
+    private IPbxLegObserver? _observer;
+    private PbxCause? _causeHint;
+    private bool _ringingRaised;
+    private bool _answered;
+    private bool _ended;
+    private bool _transferred;
+    private bool _farGone;
+    private bool _onHold;
+    private TaskCompletionSource? _cleanup;
+
+    public AsteriskCall(AsteriskPbx pbx, string key, string farChannelId, bool inbound, IPbxLegObserver? observer)
+    {
+        _pbx = pbx;
+        Key = key;
+        FarChannelId = farChannelId;
+        IsInbound = inbound;
+        _observer = observer;
+    }
+
+    /// <summary>"{app}-{random}": the bridge id, and the prefix of every channel id we choose.</summary>
+    public string Key { get; }
+
+    public string FarChannelId { get; }
+
+    /// <summary>The ;2 half of an originated Local channel (its ChannelDestroyed carries the dialplan's cause).</summary>
+    public string? OtherHalfId { get; init; }
+
+    public string ExternalMediaChannelId => Key + "-em";
+
+    public string BridgeId => Key;
+
+    public bool IsInbound { get; }
+
+    public bool FarCreated { get; set; }
+
+    public bool ExternalMediaCreated { get; set; }
+
+    public bool BridgeCreated { get; set; }
+
+    public bool IsEnded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ended;
+            }
+        }
+    }
+
+    public PbxCause? EndCause { get; private set; }
+
+    public IPEndPoint? RemoteRtp { get; private set; }
+
+    public IReadOnlyDictionary<string, string> Details
+    {
+        get
+        {
+            var details = new Dictionary<string, string>
+            {
+                ["channel"] = FarChannelId,
+                ["externalMediaChannel"] = ExternalMediaChannelId,
+                ["bridge"] = BridgeId,
+            };
+            if (RemoteRtp is not null)
+            {
+                details["asteriskRtp"] = RemoteRtp.ToString();
+            }
+
+            return details;
+        }
+    }
+
+    public void Attach(IPbxLegObserver observer)
+    {
+        List<Action<IPbxLegObserver>> replay;
+        lock (_gate)
+        {
+            _observer = observer;
+            replay = [.. _pending];
+            _pending.Clear();
+        }
+
+        foreach (var action in replay)
+        {
+            action(observer);
+        }
+    }
+
+    // ---------------- events ----------------
+
+    public void OnEvent(AriEvent ariEvent)
+    {
+        switch (ariEvent)
+        {
+            case StasisStart start when start.Channel.Id == FarChannelId && !IsInbound:
+                // The originated channel enters Stasis when the far end answers.
+                _ = _pbx.RunAsync(() => OnFarAnsweredAsync(), "bridge the answered far leg");
+                break;
+            case Dial dial when dial.Peer.Id == FarChannelId || dial.Peer.Id == OtherHalfId:
+                OnDialStatus(dial.Dialstatus);
+                break;
+            case ChannelStateChange change when change.Channel.Id == FarChannelId && change.Channel.State == "Ringing":
+                RaiseRinging();
+                break;
+            case ChannelDtmfReceived dtmf when dtmf.Channel.Id == FarChannelId && dtmf.Digit.Length == 1:
+                Notify(o => o.OnDtmf(dtmf.Digit[0], TimeSpan.FromMilliseconds(dtmf.DurationMs)));
+                break;
+            case ChannelHangupRequest request when request.Soft != true && request.Cause is > 0 and var cause:
+                // A hard hangup request carries a Q.850 cause; soft ones carry AST_SOFTHANGUP_* bits (ignored).
+                SetCauseHint(AriHangupReason.FromQ850(cause, ""));
+                break;
+            case ChannelDestroyed destroyed:
+                OnChannelDestroyed(destroyed);
+                break;
+            case StasisEnd end when end.Channel.Id == FarChannelId:
+                OnFarStasisEnd();
+                break;
+            case BridgeDestroyed destroyed when destroyed.Bridge.Id == BridgeId:
+                End(PbxCause.NormalTemporaryFailure, "bridge destroyed by someone else");
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void OnDialStatus(string dialstatus)
+    {
+        switch (dialstatus)
+        {
+            case "RINGING":
+            case "PROGRESS":
+                RaiseRinging();
+                break;
+            case "BUSY":
+                SetCauseHint(PbxCause.UserBusy);
+                break;
+            case "NOANSWER":
+                SetCauseHint(PbxCause.NoAnswer);
+                break;
+            case "CONGESTION":
+            case "CHANUNAVAIL":
+                SetCauseHint(PbxCause.Congestion);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void OnChannelDestroyed(ChannelDestroyed destroyed)
+    {
+        var id = destroyed.Channel.Id;
+        if (id == OtherHalfId)
+        {
+            // The ;2 half runs the dialplan: its cause (17 busy ...) is the one the agent should hear.
+            if (destroyed.Cause > 0)
+            {
+                SetCauseHint(AriHangupReason.FromQ850(destroyed.Cause, destroyed.CauseTxt));
+            }
+
+            return;
+        }
+
+        if (id == FarChannelId)
+        {
+            lock (_gate)
+            {
+                _farGone = true;
+            }
+
+            PbxCause? cause = destroyed.Cause > 0 ? AriHangupReason.FromQ850(destroyed.Cause, destroyed.CauseTxt) : null;
+            lock (_gate)
+            {
+                cause = _causeHint is { } hint && (cause is null || cause.Value.Q850 == 16) && !_answered ? hint : cause ?? _causeHint;
+            }
+
+            // Cause 0 before answer is what Asterisk reports for an extension that does not exist.
+            End(cause ?? (_answered ? PbxCause.NormalClearing : PbxCause.Unallocated), "far channel destroyed");
+            return;
+        }
+
+        if (id == ExternalMediaChannelId)
+        {
+            End(PbxCause.NormalTemporaryFailure, "externalMedia channel hung up on the Asterisk side");
+        }
+    }
+
+    private void OnFarStasisEnd()
+    {
+        bool transferred;
+        PbxCause? hint;
+        lock (_gate)
+        {
+            transferred = _transferred;
+            hint = _causeHint;
+            if (IsInbound)
+            {
+                // Dialplan channels: StasisEnd is the last event the app gets (no ChannelDestroyed follows).
+                _farGone = true;
+            }
+        }
+
+        if (transferred || IsInbound)
+        {
+            End(hint ?? PbxCause.NormalClearing, transferred ? "far party transferred" : "far channel left Stasis");
+        }
+    }
+
+    private async Task OnFarAnsweredAsync()
+    {
+        if (IsEnded)
+        {
+            return;
+        }
+
+        await _pbx.Client.AddChannelAsync(BridgeId, [FarChannelId], CancellationToken.None).ConfigureAwait(false);
+        RaiseRinging();
+        RaiseAnswered();
+    }
+
+    public void RaiseMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
+    {
+        RemoteRtp = remoteRtp;
+        Notify(o => o.OnMediaReady(remoteRtp, codec));
+    }
+
+    public void RaiseRinging()
+    {
+        lock (_gate)
+        {
+            if (_ringingRaised || _ended)
+            {
+                return;
+            }
+
+            _ringingRaised = true;
+        }
+
+        Notify(o => o.OnRinging());
+    }
+
+    public void RaiseAnswered()
+    {
+        lock (_gate)
+        {
+            if (_answered || _ended)
+            {
+                return;
+            }
+
+            _answered = true;
+        }
+
+        Notify(o => o.OnAnswered());
+    }
+
+    private void SetCauseHint(PbxCause cause)
+    {
+        lock (_gate)
+        {
+            _causeHint ??= cause;
+        }
+    }
+
+    // ---------------- requests from the Calls room ----------------
+
+    public async Task HangupAsync(PbxCause cause, CancellationToken cancellationToken)
+    {
+        End(cause, "hung up by PbxBridge", hangupFar: true);
+
+        // Idempotent: a second caller waits for the same cleanup, so on return nothing of the call is left in Asterisk.
+        await Cleanup.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when every channel and bridge of the call has been deleted (or found gone).</summary>
+    public Task Cleanup => _cleanup?.Task ?? Task.CompletedTask;
+
+    public Task SendDtmfAsync(char digit, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        if (!IsDtmfDigit(digit))
+        {
+            throw new ArgumentOutOfRangeException(nameof(digit), digit, "DTMF digit must be 0-9, *, #, A-D");
+        }
+
+        return _pbx.Client.SendDtmfAsync(FarChannelId, digit.ToString(), (int)Math.Clamp(duration.TotalMilliseconds, 40, 5000), cancellationToken);
+    }
+
+    public async Task HoldAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_onHold)
+            {
+                return;
+            }
+
+            _onHold = true;
+        }
+
+        // The far party hears music on hold; the bridge stays, so unhold is instant.
+        await _pbx.Client.StartMohAsync(FarChannelId, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UnholdAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_onHold)
+            {
+                return;
+            }
+
+            _onHold = false;
+        }
+
+        await _pbx.Client.StopMohAsync(FarChannelId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Blind transfer: "Tech/resource" destinations are redirected, numbers continue in the transfer context.</summary>
+    public async Task TransferAsync(string destination, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                throw new InvalidOperationException("the call has ended");
+            }
+
+            _transferred = true;
+        }
+
+        try
+        {
+            if (destination.Contains('/', StringComparison.Ordinal))
+            {
+                await _pbx.Client.RedirectAsync(FarChannelId, destination, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                if (!AsteriskPbx.IsDialableNumber(destination))
+                {
+                    throw new ArgumentException($"'{destination}' is not a dialable number", nameof(destination));
+                }
+
+                await _pbx.Client.ContinueInDialplanAsync(FarChannelId, _pbx.Options.TransferContext, destination, 1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _transferred = false;
+            }
+
+            throw;
+        }
+
+        // The far party now belongs to the dialplan; our leg is over. StasisEnd would tell us too, but don't wait for it.
+        End(PbxCause.NormalClearing, "blind transfer to " + destination);
+    }
+
+    private static bool IsDtmfDigit(char c) => c is (>= '0' and <= '9') or '*' or '#' or (>= 'A' and <= 'D');
+
+    // ---------------- the end ----------------
+
+    /// <summary>Ends the call once: tells the observer, then deletes what we created. Returns false if already ended.</summary>
+    public bool End(PbxCause cause, string why, bool hangupFar = false)
+    {
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+
+            _ended = true;
+            EndCause = cause;
+            _cleanup = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        LogEnded(_pbx.Logger, Key, FarChannelId, cause.ToString(), why);
+        Notify(o => o.OnHangup(cause));
+        var done = _cleanup!;
+        _ = _pbx.RunAsync(
+            async () =>
+            {
+                try
+                {
+                    await CleanupAsync(cause, hangupFar).ConfigureAwait(false);
+                }
+                finally
+                {
+                    done.TrySetResult();
+                }
+            },
+            "clean up call " + Key);
+        return true;
+    }
+
+    /// <summary>Delete everything we created; each step tolerates "not found" (it is already gone).</summary>
+    public async Task CleanupAsync(PbxCause cause, bool hangupFar)
+    {
+        bool farGone;
+        bool transferred;
+        lock (_gate)
+        {
+            farGone = _farGone;
+            transferred = _transferred;
+        }
+
+        var client = _pbx.Client;
+        if (FarCreated && !farGone && !transferred)
+        {
+            // The far leg is deleted even when it hung up first: an inbound channel still in Stasis would otherwise wait.
+            await IgnoreGoneAsync(() => HangupChannelAsync(client, FarChannelId, hangupFar ? cause : PbxCause.NormalClearing)).ConfigureAwait(false);
+        }
+
+        if (ExternalMediaCreated)
+        {
+            await IgnoreGoneAsync(() => client.HangupAsync(ExternalMediaChannelId, null, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        if (BridgeCreated)
+        {
+            await IgnoreGoneAsync(() => client.DestroyBridgeAsync(BridgeId, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        _pbx.Forget(this);
+    }
+
+    internal static Task HangupChannelAsync(AriClient client, string channelId, PbxCause cause)
+    {
+        var reason = AriHangupReason.NameFor(cause);
+        return reason is not null
+            ? client.HangupAsync(channelId, reason, CancellationToken.None)
+            : client.HangupWithCauseAsync(channelId, cause.Q850, CancellationToken.None);
+    }
+
+    private async Task IgnoreGoneAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (AriException e) when (e.IsNotFound)
+        {
+            // Already gone: exactly what we wanted.
+        }
+        catch (Exception e) when (e is AriException or HttpRequestException or TaskCanceledException)
+        {
+            // Asterisk unreachable now: the reconciliation after the next connect removes "{app}-" leftovers.
+            LogCleanupFailed(_pbx.Logger, Key, e.Message);
+        }
+    }
+
+    private void Notify(Action<IPbxLegObserver> action)
+    {
+        IPbxLegObserver? observer;
+        lock (_gate)
+        {
+            observer = _observer;
+            if (observer is null)
+            {
+                _pending.Add(action);
+                return;
+            }
+        }
+
+        try
+        {
+            action(observer);
+        }
+        catch (Exception e)
+        {
+            LogObserverFailed(_pbx.Logger, Key, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Asterisk call {Key} (channel {Channel}) ended: {Cause} ({Why})")]
+    private static partial void LogEnded(ILogger logger, string key, string channel, string cause, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Asterisk call {Key}: cleanup step failed ({Reason}); reconciliation will retry")]
+    private static partial void LogCleanupFailed(ILogger logger, string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Asterisk call {Key}: observer threw")]
+    private static partial void LogObserverFailed(ILogger logger, string key, Exception exception);
+}

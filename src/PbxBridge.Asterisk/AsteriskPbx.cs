@@ -1,0 +1,438 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Asterisk.Ari;
+using PbxBridge.Asterisk.Ari.Events;
+using PbxBridge.Asterisk.Ari.Models;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.Asterisk;
+
+/// <summary>
+/// IPbx over ARI. Outbound: externalMedia toward PbxBridge's RTP socket + a mixing bridge + the dialed number
+/// originated through <see cref="AsteriskOptions.DialTemplate"/> into our app with formats=&lt;externalMedia format&gt;.
+/// Inbound: the dialplan's Stasis(app,agent=ID) becomes an <see cref="InboundPbxCall"/>. Every id we choose starts with
+/// "{app}-", so a reconnect (or the next start after a crash) can find and delete what nobody owns any more.
+/// </summary>
+public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
+{
+    private readonly ConcurrentDictionary<string, AsteriskCall> _byChannel = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AsteriskCall> _calls = new(StringComparer.Ordinal);
+    private readonly AriEventStream _events;
+    private readonly AsteriskDoctor _doctor;
+    private IPbxInboundHandler? _inbound;
+    private long _reconciledLeftovers;
+
+    public AsteriskPbx(AsteriskOptions options, ILogger<AsteriskPbx>? logger = null, HttpMessageHandler? httpHandler = null, AriReconnectBackoff? backoff = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(options));
+        }
+
+        Options = options;
+        Logger = (ILogger?)logger ?? NullLogger.Instance;
+        Client = new AriClient(options, httpHandler);
+        _events = new AriEventStream(options, this, Logger, backoff);
+        _doctor = new AsteriskDoctor(options, Client);
+        Codec = ExternalMediaFormat.CodecFor(options.Format);
+    }
+
+    public string Kind => "Asterisk";
+
+    public bool IsControlConnected => _events.IsConnected;
+
+    public AsteriskOptions Options { get; }
+
+    /// <summary>The codec of the externalMedia channels (from <see cref="AsteriskOptions.Format"/>).</summary>
+    public PbxCodec Codec { get; }
+
+    /// <summary>Calls in progress (for admin views and tests).</summary>
+    public int ActiveCalls => _calls.Count;
+
+    /// <summary>Channels and bridges deleted by reconciliation because no call owned them.</summary>
+    public long ReconciledLeftovers => Interlocked.Read(ref _reconciledLeftovers);
+
+    /// <summary>The events stream (connect count, malformed-message counter) for health and tests.</summary>
+    public AriEventStream Events => _events;
+
+    internal AriClient Client { get; }
+
+    internal ILogger Logger { get; }
+
+    private string Prefix => Options.App + "-";
+
+    public Task StartAsync(IPbxInboundHandler inbound, CancellationToken cancellationToken)
+    {
+        _inbound = inbound ?? throw new ArgumentNullException(nameof(inbound));
+        return _events.StartAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DoctorCheck>> CheckAsync(CancellationToken cancellationToken) => _doctor.CheckAsync(cancellationToken);
+
+    public async Task<IPbxLeg> PlaceCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsDialableNumber(request.Destination))
+        {
+            throw new PbxCallFailedException(PbxCause.Unallocated, $"'{request.Destination}' is not a number PbxBridge dials (0-9 A-Z a-z * # + . _ - only)");
+        }
+
+        var key = NewKey();
+        var call = new AsteriskCall(this, key, key + "-far", inbound: false, request.Observer) { OtherHalfId = key + "-far2" };
+
+        // Registered before the first request: Asterisk's events can overtake the REST response that caused them.
+        Register(call, call.FarChannelId, call.OtherHalfId!, call.ExternalMediaChannelId);
+        try
+        {
+            var remote = await CreateMediaAsync(call, request.Media, cancellationToken).ConfigureAwait(false);
+            ThrowIfEnded(call);
+            call.RaiseMediaReady(remote, request.Media.Codec);
+
+            var endpoint = Options.DialTemplate.Replace("{number}", request.Destination, StringComparison.Ordinal);
+            var originate = new OriginateRequest(endpoint, Options.App)
+            {
+                AppArgs = "outbound",
+                CallerId = CallerIdFor(request.AgentDisplayName, request.AgentId),
+                Timeout = 60,
+                ChannelId = call.FarChannelId,
+                OtherChannelId = call.OtherHalfId,
+                Formats = ExternalMediaFormat.For(request.Media.Codec),
+            };
+            call.FarCreated = true;
+            await Client.OriginateAsync(originate, cancellationToken).ConfigureAwait(false);
+            ThrowIfEnded(call);
+            LogPlaced(Logger, request.CallId, key, endpoint);
+            return new AsteriskOutboundLeg(call);
+        }
+        catch (Exception e) when (e is AriException or HttpRequestException or OperationCanceledException)
+        {
+            var cause = e is AriException { Status: HttpStatusCode.ServiceUnavailable } ? PbxCause.Congestion : PbxCause.NormalTemporaryFailure;
+            call.End(cause, "setup failed: " + e.Message);
+            await call.Cleanup.ConfigureAwait(false);
+            throw new PbxCallFailedException(cause, $"Asterisk refused the call to '{request.Destination}': {e.Message}", e);
+        }
+        catch (PbxCallFailedException)
+        {
+            await call.Cleanup.ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>externalMedia toward <paramref name="media"/>, the mixing bridge, and Asterisk's RTP address.</summary>
+    internal async Task<IPEndPoint> CreateMediaAsync(AsteriskCall call, PbxMediaOffer media, CancellationToken cancellationToken)
+    {
+        var format = ExternalMediaFormat.For(media.Codec);
+        call.ExternalMediaCreated = true;
+        var channel = await Client.CreateExternalMediaAsync(
+            new ExternalMediaRequest(Options.App, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId),
+            cancellationToken).ConfigureAwait(false);
+        var remote = await ExternalMediaAddress.ReadAsync(Client, channel, cancellationToken).ConfigureAwait(false);
+        ThrowIfEnded(call);
+        call.BridgeCreated = true;
+        await Client.CreateBridgeAsync("mixing", call.BridgeId, call.BridgeId, cancellationToken).ConfigureAwait(false);
+        await Client.AddChannelAsync(call.BridgeId, [call.ExternalMediaChannelId], cancellationToken).ConfigureAwait(false);
+        return remote;
+    }
+
+    /// <summary>Numbers and simple names only: the value goes into a dial string and a dialplan extension.</summary>
+    public static bool IsDialableNumber(string destination)
+    {
+        if (string.IsNullOrEmpty(destination) || destination.Length > 64)
+        {
+            return false;
+        }
+
+        foreach (var c in destination)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('*' or '#' or '+' or '.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // PbxBridge shutdown: nothing of ours may stay in Asterisk.
+        var cleanups = new List<Task>();
+        foreach (var call in _calls.Values)
+        {
+            call.End(PbxCause.NormalClearing, "PbxBridge shutting down", hangupFar: true);
+            cleanups.Add(call.Cleanup);
+        }
+
+        try
+        {
+            await Task.WhenAll(cleanups).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogShutdownCleanupSlow(Logger);
+        }
+
+        await _events.DisposeAsync().ConfigureAwait(false);
+        Client.Dispose();
+    }
+
+    // ---------------- IAriEventHandler ----------------
+
+    async Task IAriEventHandler.OnConnectedAsync(CancellationToken cancellationToken)
+    {
+        _inbound?.OnControlConnectionChanged(true);
+        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    void IAriEventHandler.OnDisconnected(string reason)
+    {
+        LogDisconnected(Logger, reason);
+        _inbound?.OnControlConnectionChanged(false);
+    }
+
+    void IAriEventHandler.OnEvent(AriEvent ariEvent)
+    {
+        switch (ariEvent)
+        {
+            case ChannelEvent channelEvent:
+                if (_byChannel.TryGetValue(channelEvent.Channel.Id, out var call))
+                {
+                    call.OnEvent(ariEvent);
+                }
+                else if (ariEvent is StasisStart start)
+                {
+                    OnUnknownStasisStart(start);
+                }
+
+                break;
+            case Dial dial:
+                if (_byChannel.TryGetValue(dial.Peer.Id, out var dialed))
+                {
+                    dialed.OnEvent(dial);
+                }
+
+                break;
+            case BridgeDestroyed destroyed:
+                if (_calls.TryGetValue(destroyed.Bridge.Id, out var owner))
+                {
+                    owner.OnEvent(destroyed);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void OnUnknownStasisStart(StasisStart start)
+    {
+        var channel = start.Channel;
+        if (channel.Id.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            // One of our ids that no call owns (its setup already failed): delete it rather than leak it.
+            _ = RunAsync(() => DeleteLeftoverChannelAsync(channel.Id), "delete orphan " + channel.Id);
+            return;
+        }
+
+        var agentId = InboundArgs.AgentId(start.Args);
+        if (agentId is null)
+        {
+            LogNoAgent(Logger, channel.Id, string.Join(',', start.Args));
+            _ = RunAsync(() => Client.ContinueInDialplanAsync(channel.Id, null, null, null, CancellationToken.None), "return " + channel.Id + " to the dialplan");
+            return;
+        }
+
+        var call = new AsteriskCall(this, NewKey(), channel.Id, inbound: true, observer: null) { FarCreated = true };
+        Register(call, call.FarChannelId, call.ExternalMediaChannelId);
+        var inboundCall = new AsteriskInboundCall(call, this, agentId, channel.Caller.Number, channel.Caller.Name);
+        LogInbound(Logger, channel.Id, agentId, channel.Caller.Number);
+        if (_inbound is null)
+        {
+            call.End(PbxCause.SubscriberAbsent, "no inbound handler", hangupFar: true);
+            return;
+        }
+
+        try
+        {
+            _inbound.OnInboundCall(inboundCall);
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(Logger, e);
+            call.End(PbxCause.NormalTemporaryFailure, "inbound handler failed", hangupFar: true);
+        }
+    }
+
+    // ---------------- reconciliation ----------------
+
+    /// <summary>
+    /// After every (re)connect: delete "{app}-" channels and bridges no call owns and channels stuck in our app, and end
+    /// calls whose channels Asterisk no longer has (it restarted: old ids answer 404).
+    /// </summary>
+    internal async Task ReconcileAsync(CancellationToken cancellationToken)
+    {
+        List<Channel> channels;
+        List<Bridge> bridges;
+        Application? app = null;
+        try
+        {
+            channels = await Client.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
+            bridges = await Client.ListBridgesAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                app = await Client.GetApplicationAsync(Options.App, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AriException e) when (e.IsNotFound)
+            {
+                // Not registered yet: nothing can be stuck in it.
+            }
+        }
+        catch (Exception e) when (e is AriException or HttpRequestException or TaskCanceledException)
+        {
+            LogReconcileFailed(Logger, e.Message);
+            return;
+        }
+
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var channel in channels)
+        {
+            present.Add(channel.Id);
+            var ours = channel.Id.StartsWith(Prefix, StringComparison.Ordinal) || (app?.ChannelIds.Contains(channel.Id) ?? false);
+            if (ours && !_byChannel.ContainsKey(channel.Id))
+            {
+                await DeleteLeftoverChannelAsync(channel.Id).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var bridge in bridges)
+        {
+            if (bridge.Id.StartsWith(Prefix, StringComparison.Ordinal) && !_calls.ContainsKey(bridge.Id))
+            {
+                await IgnoreErrorsAsync(() => Client.DestroyBridgeAsync(bridge.Id, CancellationToken.None)).ConfigureAwait(false);
+                Interlocked.Increment(ref _reconciledLeftovers);
+                LogLeftover(Logger, "bridge", bridge.Id);
+            }
+        }
+
+        foreach (var call in _calls.Values)
+        {
+            if (call.IsEnded)
+            {
+                continue;
+            }
+
+            if (call.FarCreated && !present.Contains(call.FarChannelId))
+            {
+                call.End(PbxCause.NormalTemporaryFailure, "far channel vanished while the events WebSocket was down");
+            }
+            else if (call.ExternalMediaCreated && !present.Contains(call.ExternalMediaChannelId))
+            {
+                call.End(PbxCause.NormalTemporaryFailure, "externalMedia channel vanished while the events WebSocket was down", hangupFar: true);
+            }
+        }
+    }
+
+    private async Task DeleteLeftoverChannelAsync(string channelId)
+    {
+        await IgnoreErrorsAsync(() => Client.HangupAsync(channelId, "normal", CancellationToken.None)).ConfigureAwait(false);
+        Interlocked.Increment(ref _reconciledLeftovers);
+        LogLeftover(Logger, "channel", channelId);
+    }
+
+    // ---------------- bookkeeping ----------------
+
+    internal void Register(AsteriskCall call, params string[] channelIds)
+    {
+        _calls[call.Key] = call;
+        foreach (var id in channelIds)
+        {
+            _byChannel[id] = call;
+        }
+    }
+
+    internal void Forget(AsteriskCall call)
+    {
+        _calls.TryRemove(new KeyValuePair<string, AsteriskCall>(call.Key, call));
+        foreach (var id in new[] { call.FarChannelId, call.OtherHalfId, call.ExternalMediaChannelId })
+        {
+            if (id is not null)
+            {
+                _byChannel.TryRemove(new KeyValuePair<string, AsteriskCall>(id, call));
+            }
+        }
+    }
+
+    /// <summary>Runs ARI work off the events loop; failures are logged, never thrown into the loop.</summary>
+    internal async Task RunAsync(Func<Task> work, string what)
+    {
+        try
+        {
+            await Task.Yield();
+            await work().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogBackgroundFailed(Logger, what, e.Message);
+        }
+    }
+
+    private static async Task IgnoreErrorsAsync(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AriException or HttpRequestException or TaskCanceledException)
+        {
+            // Best effort: the next reconciliation tries again.
+        }
+    }
+
+    private static void ThrowIfEnded(AsteriskCall call)
+    {
+        if (call.IsEnded)
+        {
+            throw new PbxCallFailedException(call.EndCause ?? PbxCause.NormalTemporaryFailure, "the Asterisk leg ended during setup");
+        }
+    }
+
+    private string NewKey() => Prefix + Guid.NewGuid().ToString("N")[..12];
+
+    private static string CallerIdFor(string displayName, string agentId)
+    {
+        var name = new string(displayName.Where(c => c is not ('"' or '<' or '>' or '\r' or '\n')).ToArray()).Trim();
+        var number = new string(agentId.Where(char.IsAsciiLetterOrDigit).ToArray());
+        return name.Length == 0 ? $"<{number}>" : $"\"{name}\" <{number}>";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: originated {Endpoint} as {Key}")]
+    private static partial void LogPlaced(ILogger logger, string callId, string key, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound Asterisk channel {Channel} for agent {Agent} from {Caller}")]
+    private static partial void LogInbound(ILogger logger, string channel, string agent, string caller);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel} entered Stasis without agent=<id> (args '{Args}'): returned to the dialplan")]
+    private static partial void LogNoAgent(ILogger logger, string channel, string args);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleted leftover {What} {Id} (no PbxBridge call owns it)")]
+    private static partial void LogLeftover(ILogger logger, string what, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconciliation failed: {Reason}")]
+    private static partial void LogReconcileFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ARI events WebSocket down: {Reason}; calls keep their media and are reconciled on reconnect")]
+    private static partial void LogDisconnected(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ARI work '{What}' failed: {Reason}")]
+    private static partial void LogBackgroundFailed(ILogger logger, string what, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Inbound handler threw")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown: Asterisk cleanup did not finish within 5 s; the next start reconciles leftovers")]
+    private static partial void LogShutdownCleanupSlow(ILogger logger);
+}
