@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Net;
+using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Registrar;
+
+namespace PbxBridge.Sip.Auth;
+
+/// <summary>Digest authentication of a request (RFC 3261 §22): challenges with one header per algorithm,
+/// verifies against the agent's HA1, enforces nonce expiry (stale=true) and nonce-count replay protection,
+/// and throttles sources that keep failing (403, then 429 with Retry-After).</summary>
+internal sealed class SipRequestAuthenticator
+{
+    private readonly SipStackOptions _options;
+    private readonly ISipAgentDirectory _agents;
+    private readonly SipStackCounters _counters;
+
+    public SipRequestAuthenticator(SipStackOptions options, ISipAgentDirectory agents, SipStackCounters counters)
+    {
+        _options = options;
+        _agents = agents;
+        _counters = counters;
+        Nonces = new DigestNonceStore(options.TimeProvider, options.NonceLifetime);
+        Limiter = new AuthFailureLimiter(options.TimeProvider, options.MaxAuthFailures, options.AuthFailureWindow);
+    }
+
+    public DigestNonceStore Nonces { get; }
+
+    public AuthFailureLimiter Limiter { get; }
+
+    /// <summary>Returns the authenticated agent id, or null with the response to send instead.</summary>
+    /// <param name="proxy">INVITEs are challenged with 407 / Proxy-Authenticate as a proxy-registrar would.</param>
+    public string? Authenticate(SipRequest request, IPAddress source, bool proxy, out SipResponse? rejection)
+    {
+        rejection = null;
+        switch (Limiter.Check(source, out var retryAfter))
+        {
+            case AuthThrottle.TooMany:
+                rejection = SipResponse.For(request, 429, "Too Many Requests");
+                rejection.Headers.Add(SipHeaderNames.RetryAfter, Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+                Limiter.RecordFailure(source);
+                return null;
+            case AuthThrottle.Forbid:
+                rejection = SipResponse.For(request, 403, "Forbidden");
+                Limiter.RecordFailure(source);
+                return null;
+        }
+
+        var credentials = FindCredentials(request, proxy);
+        if (credentials is null)
+        {
+            rejection = Challenge(request, proxy, stale: false);
+            return null;
+        }
+
+        if (!_agents.TryGetAgent(credentials.Username, out var agent))
+        {
+            return Fail(request, source, proxy, out rejection);
+        }
+
+        if (request.Method == SipMethod.Register && request.To?.Uri?.User != credentials.Username)
+        {
+            // An agent may only register its own address-of-record.
+            rejection = SipResponse.For(request, 403, "Forbidden");
+            return null;
+        }
+
+        var ha1 = credentials.Algorithm == DigestAlgorithm.Sha256 ? agent.Ha1Sha256 : agent.Ha1Md5;
+        if (!DigestAuthenticator.Verify(credentials, ha1, request.Method))
+        {
+            return Fail(request, source, proxy, out rejection);
+        }
+
+        switch (Nonces.Check(credentials.Nonce, credentials.NonceCount))
+        {
+            case NonceCheck.Stale:
+                rejection = Challenge(request, proxy, stale: true);
+                return null;
+            case NonceCheck.Replayed:
+                return Fail(request, source, proxy, out rejection);
+        }
+
+        Limiter.RecordSuccess(source);
+        return agent.AgentId;
+    }
+
+    private string? Fail(SipRequest request, IPAddress source, bool proxy, out SipResponse rejection)
+    {
+        _counters.AuthFailed();
+        Limiter.RecordFailure(source);
+        rejection = Limiter.Check(source, out _) == AuthThrottle.Allow
+            ? Challenge(request, proxy, stale: false)
+            : SipResponse.For(request, 403, "Forbidden");
+        return null;
+    }
+
+    private DigestCredentials? FindCredentials(SipRequest request, bool proxy)
+    {
+        foreach (var value in request.Headers.GetFieldValues(proxy ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization))
+        {
+            if (DigestCredentials.TryParse(value, out var c, out _) && c!.Realm == _agents.Realm)
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    private SipResponse Challenge(SipRequest request, bool proxy, bool stale)
+    {
+        var response = SipResponse.For(request, proxy ? 407 : 401, proxy ? "Proxy Authentication Required" : "Unauthorized");
+        var nonce = Nonces.Issue();
+        foreach (var algorithm in _options.DigestAlgorithms)
+        {
+            var challenge = new DigestChallenge(_agents.Realm, nonce, algorithm, "auth", stale);
+            response.Headers.Add(proxy ? SipHeaderNames.ProxyAuthenticate : SipHeaderNames.WwwAuthenticate, challenge.ToHeaderValue());
+        }
+
+        return response;
+    }
+}

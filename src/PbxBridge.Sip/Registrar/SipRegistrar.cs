@@ -1,0 +1,104 @@
+using System.Globalization;
+using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Transport;
+
+namespace PbxBridge.Sip.Registrar;
+
+/// <summary>REGISTER processing after authentication (RFC 3261 §10.3): Expires bounds (423 Min-Expires), several
+/// contacts per agent, unREGISTER of one contact or of all ("*"), and the 200 listing every current binding.</summary>
+internal sealed class SipRegistrar
+{
+    private readonly SipStackOptions _options;
+    private readonly IRegistrationStore _store;
+
+    public SipRegistrar(SipStackOptions options)
+    {
+        _options = options;
+        _store = options.RegistrationStore;
+    }
+
+    public IRegistrationStore Store => _store;
+
+    public SipResponse Register(SipRequest request, ISipFlow flow, string agentId)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        var contactValues = request.Headers.GetList(SipHeaderNames.Contact);
+        var defaultExpires = ParseExpires(request.Headers.Get(SipHeaderNames.Expires)) ?? _options.DefaultExpires;
+        var callId = request.CallId!;
+        var cseq = request.CSeq!.Value.Number;
+
+        if (contactValues.Contains("*"))
+        {
+            if (contactValues.Count != 1 || defaultExpires != 0)
+            {
+                return SipResponse.For(request, 400, "Wildcard Contact requires Expires: 0");
+            }
+
+            _store.RemoveAll(agentId);
+            return Ok(request, agentId, now);
+        }
+
+        var changes = new List<(NameAddr Contact, long Expires)>();
+        foreach (var value in contactValues)
+        {
+            if (!NameAddr.TryParse(value, out var contact, out _))
+            {
+                return SipResponse.For(request, 400, "Malformed Contact");
+            }
+
+            var expires = contact!.Parameters.Get("expires") is { } e ? ParseExpires(e) ?? _options.MaxExpires : defaultExpires;
+            if (expires > 0 && expires < _options.MinExpires)
+            {
+                var tooBrief = SipResponse.For(request, 423, "Interval Too Brief");
+                tooBrief.Headers.Add(SipHeaderNames.MinExpires, _options.MinExpires.ToString(CultureInfo.InvariantCulture));
+                return tooBrief;
+            }
+
+            changes.Add((contact, Math.Min(expires, _options.MaxExpires)));
+        }
+
+        foreach (var (contact, expires) in changes)
+        {
+            if (expires == 0)
+            {
+                _store.Remove(agentId, contact.UriText);
+                continue;
+            }
+
+            contact.Parameters.Remove("expires");
+            _store.Upsert(new SipRegistrationBinding(agentId, contact.UriText, contact.ToString(), flow.Id, flow.Remote, callId, cseq,
+                now.AddSeconds(expires), request.Headers.Get(SipHeaderNames.UserAgent), contact.Parameters.Get("+sip.instance")));
+        }
+
+        return Ok(request, agentId, now);
+    }
+
+    private SipResponse Ok(SipRequest request, string agentId, DateTimeOffset now)
+    {
+        var response = SipResponse.For(request, 200, "OK", SipStack.NewTag());
+        foreach (var binding in _store.GetBindings(agentId))
+        {
+            var remaining = Math.Max(0, (int)Math.Ceiling((binding.ExpiresAt - now).TotalSeconds));
+            response.Headers.Add(SipHeaderNames.Contact, binding.ContactValue + ";expires=" + remaining.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return response;
+    }
+
+    /// <summary>delta-seconds; values beyond 2^32-1 (RFC 4475 scalar02) are not an error here, they clamp.</summary>
+    private static long? ParseExpires(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var trimmed = text.Trim();
+        if (trimmed.Length > 0 && trimmed.All(char.IsAsciiDigit))
+        {
+            return SipSyntax.TryParseDigits(trimmed, uint.MaxValue, out var v) ? (long)v : uint.MaxValue;
+        }
+
+        return null;
+    }
+}

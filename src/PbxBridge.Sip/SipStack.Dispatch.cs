@@ -1,0 +1,250 @@
+using PbxBridge.Sip.Dialogs;
+using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Transactions;
+using PbxBridge.Sip.Transport;
+
+namespace PbxBridge.Sip;
+
+/// <summary>Routing of received messages: transactions first (RFC 3261 §17.2.3), then dialogs (§12.2.2), then the
+/// out-of-dialog methods (REGISTER, OPTIONS, INVITE, and the ones we refuse).</summary>
+public sealed partial class SipStack
+{
+    /// <summary>Option tags we can honour in Require (RFC 3261 §8.2.2.3).</summary>
+    private static readonly string[] SupportedExtensions = ["timer", "outbound", "path", "gruu", "ice", "replaces"];
+
+    private void OnRequest(ISipFlow flow, SipRequest request)
+    {
+        if (request.Method == SipMethod.Ack)
+        {
+            OnAckRequest(request);
+            return;
+        }
+
+        var key = SipTransaction.ServerKey(request);
+        if (Transactions.Find<SipTransaction>(key) is { } existing)
+        {
+            // A retransmission: the transaction answers it with its last response.
+            (existing as InviteServerTransaction)?.OnRetransmission();
+            (existing as NonInviteServerTransaction)?.OnRetransmission();
+            return;
+        }
+
+        if (request.TopVia is not { IsRfc3261Branch: true } via || via.Branch!.Length <= Via.MagicCookie.Length)
+        {
+            // RFC 2543 transaction identifiers are not supported: answer statelessly.
+            Send(flow, SipResponse.For(request, 400, "Missing or malformed branch"));
+            return;
+        }
+
+        SipTransaction transaction = request.Method == SipMethod.Invite
+            ? new InviteServerTransaction(Transactions, request, flow)
+            : new NonInviteServerTransaction(Transactions, request, flow);
+        Transactions.Add(transaction);
+
+        if (Precheck(request) is { } refusal)
+        {
+            Respond(transaction, refusal);
+            return;
+        }
+
+        if (request.Method == SipMethod.Cancel)
+        {
+            OnCancel(request, transaction);
+            return;
+        }
+
+        if (request.To?.Tag is { } toTag)
+        {
+            var fromTag = request.From?.Tag ?? string.Empty;
+            if (_dialogs.TryGetValue(SipDialog.KeyOf(request.CallId!, toTag, fromTag), out var dialog))
+            {
+                if (!dialog.TryAcceptRemoteCSeq(request.CSeq!.Value.Number))
+                {
+                    Respond(transaction, SipResponse.For(request, 500, "CSeq Out Of Order"));
+                    return;
+                }
+
+                dialog.Owner.OnInDialogRequest(dialog, request, transaction);
+                return;
+            }
+
+            Respond(transaction, SipResponse.For(request, 481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethod.Register:
+                OnRegister(flow, request, transaction);
+                break;
+            case SipMethod.Options:
+                Respond(transaction, OptionsResponse(request));
+                break;
+            case SipMethod.Invite:
+                SipIncomingCall.Begin(this, flow, request, (InviteServerTransaction)transaction, _authenticator, _registrar.Store);
+                break;
+            case SipMethod.Subscribe:
+                Respond(transaction, WithAllow(SipResponse.For(request, 489, "Bad Event")));
+                break;
+            case SipMethod.Message or SipMethod.Notify or SipMethod.Refer or SipMethod.Prack or "PUBLISH":
+                Respond(transaction, WithAllow(SipResponse.For(request, 405, "Method Not Allowed")));
+                break;
+            case SipMethod.Bye or SipMethod.Info or SipMethod.Update:
+                Respond(transaction, SipResponse.For(request, 481, "Call/Transaction Does Not Exist"));
+                break;
+            default:
+                Respond(transaction, WithAllow(SipResponse.For(request, 501, "Not Implemented")));
+                break;
+        }
+    }
+
+    /// <summary>Checks every new request gets before routing: URI scheme (416) and Require (420).</summary>
+    private static SipResponse? Precheck(SipRequest request)
+    {
+        if (request.RequestSipUri is null)
+        {
+            return SipResponse.For(request, 416, "Unsupported URI Scheme");
+        }
+
+        if (request.Method != SipMethod.Cancel)
+        {
+            var unsupported = request.Headers.GetList(SipHeaderNames.Require)
+                .Where(tag => !SupportedExtensions.Contains(tag, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (unsupported.Count > 0)
+            {
+                var response = SipResponse.For(request, 420, "Bad Extension");
+                response.Headers.Add(SipHeaderNames.Unsupported, string.Join(", ", unsupported));
+                return response;
+            }
+        }
+
+        return null;
+    }
+
+    internal void Respond(SipTransaction transaction, SipResponse response)
+    {
+        switch (transaction)
+        {
+            case InviteServerTransaction ist:
+                ist.Respond(response);
+                break;
+            case NonInviteServerTransaction nist:
+                nist.Respond(response);
+                break;
+        }
+    }
+
+    internal SipResponse WithAllow(SipResponse response)
+    {
+        response.Headers.Add(SipHeaderNames.Allow, SipMethod.Allowed);
+        return response;
+    }
+
+    private SipResponse OptionsResponse(SipRequest request)
+    {
+        var response = WithAllow(SipResponse.For(request, 200, "OK", NewTag()));
+        response.Headers.Add(SipHeaderNames.Accept, "application/sdp");
+        response.Headers.Add(SipHeaderNames.Supported, "timer, outbound");
+        response.Headers.Add(SipHeaderNames.Server, Options.UserAgent);
+        return response;
+    }
+
+    private void OnRegister(ISipFlow flow, SipRequest request, SipTransaction transaction)
+    {
+        var agentId = _authenticator.Authenticate(request, flow.Remote.Address, proxy: false, out var rejection);
+        if (agentId is null)
+        {
+            Respond(transaction, rejection!);
+            return;
+        }
+
+        var response = _registrar.Register(request, flow, agentId);
+        if (response.StatusCode == 200)
+        {
+            foreach (var contact in request.Contacts)
+            {
+                LogRegistered(agentId, contact.UriText, flow.Remote);
+            }
+        }
+
+        Respond(transaction, response);
+    }
+
+    private void OnCancel(SipRequest cancel, SipTransaction transaction)
+    {
+        // RFC 3261 §9.2: the CANCEL matches the INVITE's server transaction (same branch and sent-by).
+        var inviteKey = SipTransaction.ServerKey(cancel).Replace("|" + SipMethod.Cancel, "|" + SipMethod.Invite, StringComparison.Ordinal);
+        if (_incomingByInviteKey.TryGetValue(inviteKey, out var call))
+        {
+            Respond(transaction, SipResponse.For(cancel, 200, "OK"));
+            call.OnCancel();
+            return;
+        }
+
+        Respond(transaction, SipResponse.For(cancel, 481, "Call/Transaction Does Not Exist"));
+    }
+
+    private void OnAckRequest(SipRequest ack)
+    {
+        if (Transactions.Find<InviteServerTransaction>(SipTransaction.ServerKey(ack)) is { HasFinalResponse: true } ist)
+        {
+            // ACK for a non-2xx final: absorbed by the INVITE server transaction (§17.2.1).
+            ist.OnAck();
+            return;
+        }
+
+        if (ack.To?.Tag is { } toTag
+            && _dialogs.TryGetValue(SipDialog.KeyOf(ack.CallId!, toTag, ack.From?.Tag ?? string.Empty), out var dialog))
+        {
+            dialog.Owner.OnAck(dialog, ack);
+        }
+    }
+
+    private void OnResponse(SipResponse response)
+    {
+        var branch = response.TopVia?.Branch;
+        var method = response.CSeq?.Method;
+        if (branch is null || method is null)
+        {
+            return;
+        }
+
+        var key = SipTransaction.ClientKey(branch, method);
+        if (Transactions.Find<InviteClientTransaction>(key) is { } ict)
+        {
+            ict.OnResponse(response);
+            return;
+        }
+
+        if (Transactions.Find<NonInviteClientTransaction>(key) is { } nict)
+        {
+            nict.OnResponse(response);
+            return;
+        }
+
+        if (method == SipMethod.Invite && response.IsSuccess && response.To?.Tag is { } toTag
+            && _dialogs.TryGetValue(SipDialog.KeyOf(response.CallId!, response.From?.Tag ?? string.Empty, toTag), out var dialog))
+        {
+            dialog.Owner.OnRetransmitted2xx(dialog, response);
+        }
+    }
+
+    internal void RegisterIncoming(string inviteKey, SipIncomingCall call) => _incomingByInviteKey[inviteKey] = call;
+
+    /// <summary>Sends a request in a new client transaction; the callback gets every response (408 on timeout).</summary>
+    internal SipTransaction SendRequest(ISipFlow flow, SipRequest request, Action<SipResponse> onResponse)
+    {
+        if (request.Method == SipMethod.Invite)
+        {
+            var ict = new InviteClientTransaction(Transactions, request, flow, onResponse);
+            Transactions.Add(ict);
+            ict.Start();
+            return ict;
+        }
+
+        var nict = new NonInviteClientTransaction(Transactions, request, flow, onResponse);
+        Transactions.Add(nict);
+        nict.Start();
+        return nict;
+    }
+}

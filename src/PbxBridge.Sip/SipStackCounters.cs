@@ -1,0 +1,59 @@
+namespace PbxBridge.Sip;
+
+/// <summary>Live gauges and running totals of the SIP stack, for /metrics, the admin API and leak tests.</summary>
+public sealed class SipStackCounters
+{
+    private long _connections;
+    private long _dialogs;
+    private long _transactions;
+    private long _timers;
+    private long _parseFailures;
+    private long _authFailures;
+    private long _messagesReceived;
+    private long _messagesSent;
+    private long _keepAlives;
+
+    public long Connections => Interlocked.Read(ref _connections);
+
+    public long Dialogs => Interlocked.Read(ref _dialogs);
+
+    public long Transactions => Interlocked.Read(ref _transactions);
+
+    public long Timers => Interlocked.Read(ref _timers);
+
+    public long ParseFailures => Interlocked.Read(ref _parseFailures);
+
+    public long AuthFailures => Interlocked.Read(ref _authFailures);
+
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    public long KeepAlives => Interlocked.Read(ref _keepAlives);
+
+    internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
+
+    internal void ConnectionClosed() => Interlocked.Decrement(ref _connections);
+
+    internal void DialogCreated() => Interlocked.Increment(ref _dialogs);
+
+    internal void DialogTerminated() => Interlocked.Decrement(ref _dialogs);
+
+    internal void TransactionCreated() => Interlocked.Increment(ref _transactions);
+
+    internal void TransactionTerminated() => Interlocked.Decrement(ref _transactions);
+
+    internal void TimerStarted() => Interlocked.Increment(ref _timers);
+
+    internal void TimerStopped() => Interlocked.Decrement(ref _timers);
+
+    internal void ParseFailed() => Interlocked.Increment(ref _parseFailures);
+
+    internal void AuthFailed() => Interlocked.Increment(ref _authFailures);
+
+    internal void MessageReceived() => Interlocked.Increment(ref _messagesReceived);
+
+    internal void MessageSent() => Interlocked.Increment(ref _messagesSent);
+
+    internal void KeepAliveAnswered() => Interlocked.Increment(ref _keepAlives);
+}

@@ -1,0 +1,41 @@
+using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Registrar;
+using PbxBridge.Sip.Transactions;
+
+namespace PbxBridge.Sip;
+
+/// <summary>Settings of the SIP stack; the defaults are what the browser clients need.</summary>
+public sealed class SipStackOptions
+{
+    /// <summary>Host we put in our own Via and Contact toward browsers (they never resolve it; the flow routes).</summary>
+    public string Host { get; set; } = "pbxbridge.invalid";
+
+    public string UserAgent { get; set; } = "PbxBridge";
+
+    /// <summary>REGISTER Expires bounds (RFC 3261 §10.2.8: below the minimum is 423 with Min-Expires).</summary>
+    public int MinExpires { get; set; } = 60;
+
+    public int MaxExpires { get; set; } = 3600;
+
+    public int DefaultExpires { get; set; } = 600;
+
+    public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Failed authentications per source address before 403 (twice that before 429).</summary>
+    public int MaxAuthFailures { get; set; } = 3;
+
+    public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Challenges offered, in order. MD5 first: JsSIP 3.13 and SIP.js 0.21 answer only the first
+    /// challenge and only know MD5; RFC 8760 clients pick SHA-256 from the second one.</summary>
+    public IReadOnlyList<DigestAlgorithm> DigestAlgorithms { get; set; } = [DigestAlgorithm.Md5, DigestAlgorithm.Sha256];
+
+    /// <summary>RFC 4028 Min-SE; shorter Session-Expires get 422. JsSIP's default is 90.</summary>
+    public int MinSessionExpires { get; set; } = 90;
+
+    public SipTimerValues Timers { get; set; } = SipTimerValues.Default;
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public IRegistrationStore RegistrationStore { get; set; } = new InMemoryRegistrationStore();
+}

@@ -1,0 +1,14 @@
+namespace PbxBridge.Sip.Transport;
+
+/// <summary>Where a transport delivers what it receives: the <see cref="SipStack"/>.</summary>
+public interface ISipMessageSink
+{
+    /// <summary>A new flow exists (a connection was accepted); requests may later be sent over it.</summary>
+    void OnFlowOpened(ISipFlow flow);
+
+    /// <summary>One whole SIP message (a WebSocket frame or a datagram). Must not throw.</summary>
+    void OnMessageReceived(ISipFlow flow, ReadOnlySpan<byte> data);
+
+    /// <summary>The flow is gone: registrations on it end, and so do its dialogs.</summary>
+    void OnFlowClosed(ISipFlow flow);
+}
