@@ -195,7 +195,9 @@ public sealed class AdaptiveJitterBuffer
             return JitterBufferOutcome.Packet;
         }
 
-        if (_count > 0)
+        // A hole with later packets behind it is only a loss once the buffer holds a full target's worth past it;
+        // before that the packet may just be reordered or delayed, and waiting for it is what the depth is for.
+        if (_count > 0 && BufferedSpanMs() >= _targetDelayMs)
         {
             _consecutiveUnderruns = 0;
             _playedSinceRestart = true;
