@@ -78,7 +78,7 @@ internal sealed class DtlsSrtpSession
         finally
         {
             Transport.Close();
-            Volatile.Write(ref _state, (int)DtlsState.Closed);
+            Interlocked.CompareExchange(ref _state, (int)DtlsState.Closed, (int)DtlsState.Connected);
         }
     }
 

@@ -1,0 +1,512 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using PbxBridge.WebRtc.Dtls;
+using PbxBridge.WebRtc.Ice;
+using PbxBridge.WebRtc.Sdp;
+using PbxBridge.WebRtc.Srtp;
+using PbxBridge.WebRtc.Transport;
+
+namespace PbxBridge.WebRtc;
+
+/// <summary>
+/// One browser leg of one call on one UDP socket: ICE-lite, DTLS-SRTP and SRTP, negotiated by SDP offer/answer.
+/// Typical use: <see cref="AcceptOffer"/> (or <see cref="CreateOffer"/> then <see cref="AcceptAnswer"/>), then
+/// <see cref="Start"/>; <see cref="IWebRtcEndpointObserver.OnConnected"/> says when <see cref="SendRtp"/> will
+/// deliver. Nothing is sent toward the browser before DTLS completed and SRTP keys exist.
+/// <see cref="SendRtp"/> is meant for one sending thread at a time (the call's PBX-side loop).
+/// </summary>
+public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
+{
+    private const int StunResponseSize = 512;
+    private const int SendBufferSize = 1500;
+
+    private readonly WebRtcOptions _options;
+    private readonly UdpPortPool _ports;
+    private readonly DtlsCertificate _certificate;
+    private readonly IWebRtcEndpointObserver _observer;
+    private readonly ILogger _logger;
+    private readonly Socket _socket;
+    private readonly int _localPort;
+    private readonly UdpReceiveLoop _receiveLoop;
+    private readonly byte[] _stunResponse = new byte[StunResponseSize];
+    private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(SendBufferSize, pinned: true);
+    private readonly uint _ssrc = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+    private readonly string _cname = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
+    private readonly ulong _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
+    private ulong _sessionVersion = 1;
+
+    private IceCredentials _localIce = IceCredentials.Generate();
+    private IceLiteAgent? _agent;
+    private DtlsFingerprint? _remoteFingerprint;
+    private bool? _isDtlsServer;
+    private bool _offered;
+    private string? _mid;
+    private NegotiatedAudio? _audio;
+    private DtlsSrtpSession? _dtls;
+    private SocketAddress? _dtlsSource;
+    private SrtpContext? _srtpIn;
+    private SrtpContext? _srtpOut;
+    private SrtcpContext? _srtcpIn;
+    private Timer? _consentTimer;
+    private volatile bool _connected;
+    private int _closed;
+    private int _started;
+    private int _disposed;
+
+    private long _rtpDelivered;
+    private long _rtcpReceived;
+    private long _rtpSent;
+    private long _droppedBeforeConnected;
+    private long _droppedUnverified;
+    private long _unknownDatagrams;
+    private long _sendsDroppedNotConnected;
+    private long _sendsDroppedByDirection;
+    private long _srtcpAuthFailures;
+
+    /// <summary>Rents a socket from <paramref name="ports"/>; throws when the browser port range is exhausted.</summary>
+    public WebRtcEndpoint(WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, IWebRtcEndpointObserver observer, ILogger logger)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _ports = ports ?? throw new ArgumentNullException(nameof(ports));
+        _certificate = certificate ?? throw new ArgumentNullException(nameof(certificate));
+        _observer = observer ?? throw new ArgumentNullException(nameof(observer));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        if (!ports.TryRent(out _socket))
+        {
+            throw new InvalidOperationException("No free UDP port left in the browser media port range.");
+        }
+
+        _localPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        _receiveLoop = new UdpReceiveLoop(_socket, this);
+    }
+
+    /// <summary>The negotiated audio; valid after a successful AcceptOffer or AcceptAnswer.</summary>
+    public NegotiatedAudio Audio => _audio ?? throw new InvalidOperationException("No SDP has been negotiated yet.");
+
+    public int LocalPort => _localPort;
+
+    /// <summary>Our SSRC toward the browser (announced in a=ssrc); <see cref="SendRtp"/> does not rewrite it.</summary>
+    public uint LocalSsrc => _ssrc;
+
+    public bool IsConnected => _connected;
+
+    public IPEndPoint? SelectedRemote =>
+        _agent?.NominatedAddress is { } address ? (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address) : null;
+
+    public WebRtcStatistics Statistics => new()
+    {
+        PacketsReceived = _receiveLoop.Datagrams,
+        RtpPacketsDelivered = Volatile.Read(ref _rtpDelivered),
+        RtcpPacketsReceived = Volatile.Read(ref _rtcpReceived),
+        RtpPacketsSent = Volatile.Read(ref _rtpSent),
+        SrtpAuthenticationFailures = _srtpIn?.AuthenticationFailures ?? 0,
+        SrtpReplaysDropped = _srtpIn?.ReplayedPackets ?? 0,
+        SrtpMalformed = _srtpIn?.MalformedPackets ?? 0,
+        SrtcpAuthenticationFailures = Volatile.Read(ref _srtcpAuthFailures),
+        StunBadIntegrity = _agent?.BadIntegrityCount ?? 0,
+        StunErrorResponses = _agent?.ErrorResponseCount ?? 0,
+        StunValidChecks = _agent?.ValidCheckCount ?? 0,
+        DroppedBeforeConnected = Volatile.Read(ref _droppedBeforeConnected),
+        DroppedFromUnverifiedAddress = Volatile.Read(ref _droppedUnverified),
+        UnknownDatagrams = Volatile.Read(ref _unknownDatagrams),
+        SendsDroppedNotConnected = Volatile.Read(ref _sendsDroppedNotConnected),
+        SendsDroppedByDirection = Volatile.Read(ref _sendsDroppedByDirection),
+        ReceiveErrors = _receiveLoop.Errors,
+        SelectedRemote = SelectedRemote,
+        DtlsState = (_dtls?.State ?? DtlsState.New).ToString().ToLowerInvariant(),
+        DtlsRole = _isDtlsServer switch { true => "server", false => "client", null => null },
+        DtlsCipher = _dtls?.CipherSuite,
+        SrtpCipher = _srtpOut?.Profile.Name,
+    };
+
+    /// <summary>Answers a browser's offer (we are answerer). Refuses, with a reason, what we cannot serve.</summary>
+    public SdpNegotiationResult AcceptOffer(string offerSdp)
+    {
+        ArgumentNullException.ThrowIfNull(offerSdp);
+        if (_agent is not null || _offered)
+        {
+            return Refuse("an offer/answer exchange already happened; use AcceptReoffer");
+        }
+
+        if (!RemoteAudioDescription.TryRead(offerSdp, out var offer, out var reason))
+        {
+            return Refuse(reason);
+        }
+
+        _isDtlsServer = offer.Setup != DtlsSetup.Passive;
+        _remoteFingerprint = offer.Fingerprint;
+        _mid = offer.Mid;
+        _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
+            SdpAnswerer.AnswerDirection(offer.Direction));
+        _agent = new IceLiteAgent(_localIce, offer.Ice);
+        var answer = SdpAnswerer.CreateAnswer(offer, LocalDescription(SdpAnswerer.AnswerSetup(offer.Setup), offer));
+        return SdpNegotiationResult.Answer(answer.ToString());
+    }
+
+    /// <summary>An offer toward the browser (we are offerer, setup actpass): the browser's answer picks the DTLS role.</summary>
+    public string CreateOffer()
+    {
+        if (_agent is not null)
+        {
+            throw new InvalidOperationException("An offer/answer exchange already happened.");
+        }
+
+        _offered = true;
+        _mid = SdpOfferer.Mid;
+        var local = new LocalAudioDescription(
+            _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, DtlsSetup.ActPass,
+            SdpOfferer.OpusPayloadType, SdpOfferer.OfferedTelephoneEvents, MediaDirection.SendRecv, _mid, _ssrc, _cname,
+            _sessionId, _sessionVersion);
+        return SdpOfferer.CreateOffer(local).ToString();
+    }
+
+    /// <summary>Applies the browser's answer to <see cref="CreateOffer"/>.</summary>
+    public SdpNegotiationResult AcceptAnswer(string answerSdp)
+    {
+        ArgumentNullException.ThrowIfNull(answerSdp);
+        if (!_offered || _agent is not null)
+        {
+            return Refuse("no offer of ours is waiting for an answer");
+        }
+
+        if (!RemoteAudioDescription.TryRead(answerSdp, out var answer, out var reason))
+        {
+            return Refuse(reason);
+        }
+
+        if (answer.Setup == DtlsSetup.ActPass)
+        {
+            return Refuse("an answer must choose a=setup:active or passive, not actpass");
+        }
+
+        // The browser answering active is the DTLS client, so we serve; passive makes us the client.
+        _isDtlsServer = answer.Setup == DtlsSetup.Active;
+        _remoteFingerprint = answer.Fingerprint;
+        _audio = new NegotiatedAudio(answer.OpusPayloadType, answer.TelephoneEventPayloadType, answer.TelephoneEventClockRate,
+            SdpAnswerer.AnswerDirection(answer.Direction));
+        _agent = new IceLiteAgent(_localIce, answer.Ice);
+        return SdpNegotiationResult.Applied();
+    }
+
+    /// <summary>
+    /// A re-INVITE's offer on an established leg: hold and resume (direction), ICE restart (new ufrag/pwd: we
+    /// answer with fresh credentials and follow the next nominated check). The DTLS association is kept; an offer
+    /// with another fingerprint is refused.
+    /// </summary>
+    public SdpNegotiationResult AcceptReoffer(string offerSdp)
+    {
+        ArgumentNullException.ThrowIfNull(offerSdp);
+        if (_agent is null || _remoteFingerprint is null || _isDtlsServer is null)
+        {
+            return Refuse("no established session to re-negotiate");
+        }
+
+        if (!RemoteAudioDescription.TryRead(offerSdp, out var offer, out var reason))
+        {
+            return Refuse(reason);
+        }
+
+        if (offer.Fingerprint.ToString() != _remoteFingerprint.ToString())
+        {
+            return Refuse("the DTLS fingerprint changed; a new DTLS association on the same leg is not supported");
+        }
+
+        var remote = _agent.RemoteCredentials;
+        if (offer.Ice.UsernameFragment != remote.UsernameFragment || offer.Ice.Password != remote.Password)
+        {
+            _localIce = IceCredentials.Generate();
+            _agent.Restart(_localIce, offer.Ice);
+            WebRtcLog.IceRestart(_logger, _localIce.UsernameFragment);
+        }
+
+        _mid = offer.Mid ?? _mid;
+        _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
+            SdpAnswerer.AnswerDirection(offer.Direction));
+        _sessionVersion++;
+        // RFC 5763 §5: keep the established DTLS role in subsequent answers.
+        var setup = _isDtlsServer.Value ? DtlsSetup.Passive : DtlsSetup.Active;
+        var answer = SdpAnswerer.CreateAnswer(offer, LocalDescription(setup, offer));
+        return SdpNegotiationResult.Answer(answer.ToString());
+    }
+
+    /// <summary>Starts the receive loop and the consent timer; call after AcceptOffer or AcceptAnswer succeeded.</summary>
+    public void Start()
+    {
+        if (_agent is null)
+        {
+            throw new InvalidOperationException("Negotiate SDP before starting the endpoint.");
+        }
+
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return;
+        }
+
+        _receiveLoop.Start();
+        var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.ConsentTimeout.TotalMilliseconds / 10, 50, 1000));
+        _consentTimer = new Timer(_ => CheckConsent(), null, period, period);
+    }
+
+    /// <summary>
+    /// SRTP-protects one RTP packet and sends it to the nominated address. Before DTLS completed, without a
+    /// nominated address, or while the browser holds the call, the packet is dropped and counted.
+    /// </summary>
+    public void SendRtp(ReadOnlySpan<byte> rtpPacket)
+    {
+        var context = Volatile.Read(ref _srtpOut);
+        var target = _agent?.NominatedAddress;
+        if (!_connected || context is null || target is null || Volatile.Read(ref _closed) != 0)
+        {
+            Interlocked.Increment(ref _sendsDroppedNotConnected);
+            return;
+        }
+
+        if (_audio is { MaySend: false })
+        {
+            Interlocked.Increment(ref _sendsDroppedByDirection);
+            return;
+        }
+
+        if (rtpPacket.Length + context.Overhead > _sendBuffer.Length)
+        {
+            Interlocked.Increment(ref _sendsDroppedNotConnected);
+            return;
+        }
+
+        rtpPacket.CopyTo(_sendBuffer);
+        var length = context.Protect(_sendBuffer, rtpPacket.Length);
+        if (length < 0)
+        {
+            Interlocked.Increment(ref _sendsDroppedNotConnected);
+            return;
+        }
+
+        try
+        {
+            _socket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, target);
+            Interlocked.Increment(ref _rtpSent);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendsDroppedNotConnected);
+        }
+    }
+
+    /// <summary>Hangs up the leg: close_notify to the browser, loop stopped, port returned. No OnClosed callback.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _closed, 1);
+        _connected = false;
+        if (_consentTimer is not null)
+        {
+            await _consentTimer.DisposeAsync();
+        }
+
+        _dtls?.Close();
+        await _receiveLoop.StopAsync();
+        _ports.Return(_socket);
+        _srtpIn?.Dispose();
+        _srtcpIn?.Dispose();
+        // _srtpOut is left to the finalizer: a SendRtp racing with hangup must not touch a disposed cipher.
+    }
+
+    void IDatagramSink.OnStun(Span<byte> datagram, SocketAddress source)
+    {
+        var agent = _agent!;
+        var outcome = agent.HandleRequest(datagram, source, _stunResponse, out var responseLength);
+        if (responseLength > 0)
+        {
+            _socket.SendTo(_stunResponse.AsSpan(0, responseLength), SocketFlags.None, source);
+        }
+
+        if (outcome == IceCheckOutcome.Nominated)
+        {
+            WebRtcLog.Nominated(_logger, source.ToString());
+        }
+
+        // As DTLS client we open the association once the browser's check proved where it is.
+        if (outcome is IceCheckOutcome.Success or IceCheckOutcome.Nominated && _isDtlsServer == false && _dtls is null)
+        {
+            _dtlsSource = agent.NominatedAddress ?? CopyOf(source);
+            StartDtls(isServer: false);
+        }
+    }
+
+    void IDatagramSink.OnDtls(Span<byte> datagram, SocketAddress source)
+    {
+        // Chromium sends its ClientHello before nominating: accept DTLS from any address that passed a check.
+        if (!_agent!.IsVerified(source))
+        {
+            Interlocked.Increment(ref _droppedUnverified);
+            return;
+        }
+
+        if (_dtlsSource is null || !_dtlsSource.Equals(source))
+        {
+            _dtlsSource = CopyOf(source);
+        }
+
+        if (_dtls is null)
+        {
+            if (_isDtlsServer != true)
+            {
+                Interlocked.Increment(ref _unknownDatagrams);
+                return;
+            }
+
+            StartDtls(isServer: true);
+        }
+
+        _dtls!.Transport.Deliver(datagram);
+    }
+
+    void IDatagramSink.OnRtp(Span<byte> datagram, SocketAddress source)
+    {
+        var context = Volatile.Read(ref _srtpIn);
+        if (context is null)
+        {
+            Interlocked.Increment(ref _droppedBeforeConnected);
+            return;
+        }
+
+        if (!_agent!.IsVerified(source))
+        {
+            Interlocked.Increment(ref _droppedUnverified);
+            return;
+        }
+
+        if (context.Unprotect(datagram, out var rtpLength) == SrtpStatus.Ok)
+        {
+            Interlocked.Increment(ref _rtpDelivered);
+            _observer.OnRtp(datagram[..rtpLength]);
+        }
+    }
+
+    void IDatagramSink.OnRtcp(Span<byte> datagram, SocketAddress source)
+    {
+        var context = Volatile.Read(ref _srtcpIn);
+        if (context is null || !_agent!.IsVerified(source))
+        {
+            Interlocked.Increment(ref _droppedBeforeConnected);
+            return;
+        }
+
+        // Receiver and sender reports are authenticated and counted; the Media room owns any use of them.
+        if (context.Unprotect(datagram, out _) == SrtpStatus.Ok)
+        {
+            Interlocked.Increment(ref _rtcpReceived);
+        }
+        else
+        {
+            Interlocked.Increment(ref _srtcpAuthFailures);
+        }
+    }
+
+    void IDatagramSink.OnUnknown(Span<byte> datagram, SocketAddress source) => Interlocked.Increment(ref _unknownDatagrams);
+
+    private void StartDtls(bool isServer)
+    {
+        _dtls = new DtlsSrtpSession(
+            isServer, _certificate, _remoteFingerprint!, _options.SrtpProfiles, _options.DtlsHandshakeTimeout, SendDtls, InstallKeys);
+        _dtls.Start(OnDtlsConnected, Close);
+    }
+
+    private void SendDtls(ReadOnlySpan<byte> datagram)
+    {
+        var target = _agent?.NominatedAddress ?? _dtlsSource;
+        if (target is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, target);
+        }
+        catch (SocketException)
+        {
+            // DTLS retransmits on its own timer.
+        }
+    }
+
+    /// <summary>Runs inside NotifyHandshakeComplete: the browser's first SRTP may arrive before Accept returns.</summary>
+    private void InstallKeys(DtlsSrtpKeyingMaterial keys)
+    {
+        var inbound = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
+        var inboundRtcp = new SrtcpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
+        var outbound = new SrtpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
+        Volatile.Write(ref _srtcpIn, inboundRtcp);
+        Volatile.Write(ref _srtpOut, outbound);
+        Volatile.Write(ref _srtpIn, inbound);
+    }
+
+    private void OnDtlsConnected()
+    {
+        _connected = true;
+        WebRtcLog.DtlsConnected(_logger, _isDtlsServer == true ? "server" : "client", _dtls?.CipherSuite, _srtpOut?.Profile.Name ?? "?");
+        _observer.OnConnected();
+    }
+
+    private void CheckConsent()
+    {
+        var agent = _agent;
+        if (agent is null || Volatile.Read(ref _closed) != 0)
+        {
+            return;
+        }
+
+        var silence = TimeSpan.FromMilliseconds(Environment.TickCount64 - agent.LastValidCheckTicks);
+        if (silence > _options.ConsentTimeout)
+        {
+            Close($"ICE consent expired: no valid connectivity check for {silence.TotalSeconds:F0} s");
+        }
+
+        if (_receiveLoop.Errors > 0 && _receiveLoop.LastError is { } error)
+        {
+            WebRtcLog.ReceiveErrors(_logger, _receiveLoop.Errors, error.Message);
+        }
+    }
+
+    private void Close(string reason)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _connected = false;
+        WebRtcLog.Closed(_logger, reason);
+        _dtls?.Close();
+        _observer.OnClosed(reason);
+    }
+
+    private LocalAudioDescription LocalDescription(DtlsSetup setup, RemoteAudioDescription remote)
+    {
+        IReadOnlyList<(int, int)> telephoneEvents = remote.TelephoneEventPayloadType is { } pt
+            ? [(pt, remote.TelephoneEventClockRate!.Value)]
+            : [];
+        return new LocalAudioDescription(
+            _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, setup, remote.OpusPayloadType,
+            telephoneEvents, _audio!.Direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion);
+    }
+
+    private SdpNegotiationResult Refuse(string reason)
+    {
+        WebRtcLog.SdpRefused(_logger, reason);
+        return SdpNegotiationResult.Failed(reason);
+    }
+
+    private static SocketAddress CopyOf(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.CopyTo(copy.Buffer);
+        return copy;
+    }
+}

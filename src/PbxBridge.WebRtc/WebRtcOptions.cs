@@ -1,0 +1,19 @@
+using System.Net;
+using PbxBridge.WebRtc.Srtp;
+
+namespace PbxBridge.WebRtc;
+
+/// <summary>
+/// Per-process WebRTC settings. <paramref name="PublicAddress"/> is the host candidate we advertise (ICE-lite:
+/// we are reachable there); <paramref name="ConsentTimeout"/> is RFC 7675's 30 s; the DTLS handshake must finish
+/// within <paramref name="DtlsHandshakeTimeout"/>.
+/// </summary>
+public sealed record WebRtcOptions(IPAddress PublicAddress, TimeSpan ConsentTimeout, TimeSpan DtlsHandshakeTimeout)
+{
+    /// <summary>SRTP profiles in our preference order; as DTLS server we pick the first the browser offers.</summary>
+    public IReadOnlyList<SrtpProtectionProfile> SrtpProfiles { get; init; } =
+        [SrtpProtectionProfile.AesCm128HmacSha1_80, SrtpProtectionProfile.AeadAes128Gcm, SrtpProtectionProfile.AesCm128HmacSha1_32];
+
+    public static WebRtcOptions Default(IPAddress publicAddress) =>
+        new(publicAddress, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+}
