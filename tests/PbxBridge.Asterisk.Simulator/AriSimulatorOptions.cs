@@ -1,0 +1,26 @@
+namespace PbxBridge.Asterisk.Simulator;
+
+/// <summary>How <see cref="AriSimulator"/> behaves: credentials, version, dialplan extensions.</summary>
+public sealed class AriSimulatorOptions
+{
+    public string User { get; set; } = "pbxbridge";
+
+    public string Password { get; set; } = "pbxbridge-secret";
+
+    public string Version { get; set; } = "22.10.1";
+
+    /// <summary>Extensions reachable with Local/{exten}@{any context}; anything else does not exist (cause 0).</summary>
+    public Dictionary<string, FarBehaviour> Extensions { get; } = new(StringComparer.Ordinal)
+    {
+        ["600"] = FarBehaviour.Echo,
+        ["601"] = FarBehaviour.Tone,
+        ["602"] = FarBehaviour.RingNoAnswer,
+        ["603"] = FarBehaviour.Busy,
+    };
+
+    /// <summary>Frequency of the tone source (Milliwatt is 1004 Hz).</summary>
+    public double ToneHz { get; set; } = 1004;
+
+    /// <summary>strictrtp learning window (STRICT_RTP_LEARN_TIMEOUT, 5 s in Asterisk).</summary>
+    public TimeSpan StrictRtpLearnTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,17 @@
+namespace PbxBridge.Asterisk.Simulator;
+
+/// <summary>What the simulated far party does (the demo extensions: 600 echo, 601 tone, 602 rings, 603 busy).</summary>
+public enum FarBehaviour
+{
+    /// <summary>Answer and echo back whatever RTP the externalMedia channel receives (Answer+Echo).</summary>
+    Echo,
+
+    /// <summary>Answer and play a 1004 Hz tone (Answer+Milliwatt).</summary>
+    Tone,
+
+    /// <summary>Ring until the originate timeout, then NOANSWER (cause 19).</summary>
+    RingNoAnswer,
+
+    /// <summary>Refuse with 17 "User busy".</summary>
+    Busy,
+}
