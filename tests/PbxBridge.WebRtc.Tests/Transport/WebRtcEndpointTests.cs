@@ -1,0 +1,270 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.WebRtc.Srtp;
+using PbxBridge.WebRtc.Tests.Srtp;
+
+namespace PbxBridge.WebRtc.Tests.Transport;
+
+/// <summary>
+/// The whole leg over real loopback UDP: our endpoint against <see cref="TestBrowserPeer"/> (our DTLS code in the
+/// other role with another certificate), from SDP through ICE and DTLS to SRTP both ways.
+/// </summary>
+public sealed class WebRtcEndpointTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly DtlsCertificate ServerCertificate = DtlsCertificate.Generate();
+    private static int _nextPortBlock;
+
+    private static UdpPortPool NewPool()
+    {
+        // Each test its own block of ports, so tests running in parallel never share one.
+        var first = 47000 + (Interlocked.Increment(ref _nextPortBlock) * 20);
+        return new UdpPortPool(IPAddress.Loopback, first, first + 19);
+    }
+
+    private static WebRtcEndpoint NewEndpoint(UdpPortPool pool, RecordingObserver observer, WebRtcOptions? options = null) =>
+        new(options ?? WebRtcOptions.Default(IPAddress.Loopback), pool, ServerCertificate, observer, NullLogger.Instance);
+
+    [Fact]
+    public async Task Browser_offer_leads_to_DTLS_server_role_and_SRTP_flowing_both_ways()
+    {
+        var observer = new RecordingObserver();
+        var pool = NewPool();
+        await using var endpoint = NewEndpoint(pool, observer);
+        await using var browser = new TestBrowserPeer();
+
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        Assert.True(answer.Succeeded, answer.FailureReason);
+        Assert.Contains("a=setup:passive", answer.Sdp, StringComparison.Ordinal);
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await ExchangeMediaAsync(endpoint, observer, browser);
+
+        var stats = endpoint.Statistics;
+        Assert.Equal("connected", stats.DtlsState);
+        Assert.Equal("server", stats.DtlsRole);
+        Assert.Equal("SRTP_AES128_CM_HMAC_SHA1_80", stats.SrtpCipher);
+        Assert.Equal("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", stats.DtlsCipher);
+        Assert.Equal(browser.LocalEndPoint, endpoint.SelectedRemote);
+        Assert.Equal(1, pool.InUse);
+    }
+
+    [Fact]
+    public async Task AEAD_AES_128_GCM_is_used_when_preferred_and_media_flows_both_ways()
+    {
+        var observer = new RecordingObserver();
+        var options = WebRtcOptions.Default(IPAddress.Loopback) with { SrtpProfiles = [SrtpProtectionProfile.AeadAes128Gcm] };
+        await using var endpoint = NewEndpoint(NewPool(), observer, options);
+        await using var browser = new TestBrowserPeer();
+
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await ExchangeMediaAsync(endpoint, observer, browser);
+
+        Assert.Equal("SRTP_AEAD_AES_128_GCM", endpoint.Statistics.SrtpCipher);
+    }
+
+    [Fact]
+    public async Task Our_offer_answered_passive_makes_us_the_DTLS_client_and_media_flows()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+
+        var offer = endpoint.CreateOffer();
+        Assert.Contains("a=setup:actpass", offer, StringComparison.Ordinal);
+        Assert.Contains("a=ice-lite", offer, StringComparison.Ordinal);
+        var applied = endpoint.AcceptAnswer(browser.CreateAnswer("passive"));
+        Assert.True(applied.Succeeded, applied.FailureReason);
+        endpoint.Start();
+        browser.Start(offer, weAreDtlsServer: true);
+
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await ExchangeMediaAsync(endpoint, observer, browser);
+        Assert.Equal("client", endpoint.Statistics.DtlsRole);
+    }
+
+    [Fact]
+    public async Task DTLS_certificate_whose_fingerprint_differs_from_the_SDP_fails_the_call()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        // The browser advertises one certificate's fingerprint and presents another.
+        await using var browser = new TestBrowserPeer(presented: DtlsCertificate.Generate(), advertised: DtlsCertificate.Generate());
+
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+
+        var reason = await observer.Closed.Task.WaitAsync(Patience);
+        Assert.Contains("fingerprint", reason, StringComparison.Ordinal);
+        Assert.False(observer.Connected.Task.IsCompleted);
+        Assert.Equal("failed", endpoint.Statistics.DtlsState);
+        Assert.Null(endpoint.Statistics.SrtpCipher);
+    }
+
+    [Fact]
+    public async Task Media_toward_the_browser_is_dropped_and_counted_before_DTLS_completes()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+
+        endpoint.SendRtp(RtpPackets.Build(1, 0, 5, 40, room: 0));
+
+        Assert.Equal(1, endpoint.Statistics.SendsDroppedNotConnected);
+        Assert.Equal(0, endpoint.Statistics.RtpPacketsSent);
+        Assert.True(answer.Succeeded);
+    }
+
+    [Fact]
+    public async Task STUN_check_with_a_wrong_MESSAGE_INTEGRITY_is_ignored_and_counted()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer { SendConsentChecks = false };
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+
+        browser.SendCheck(password: "not-the-password-at-all");
+        await WaitUntilAsync(() => endpoint.Statistics.StunBadIntegrity == 1);
+        await Task.Delay(200);
+
+        Assert.Equal(0, Volatile.Read(ref browser.StunResponses));
+        Assert.Null(endpoint.SelectedRemote);
+
+        browser.SendCheck();
+        await WaitUntilAsync(() => Volatile.Read(ref browser.StunResponses) == 1);
+        Assert.Equal(browser.LocalEndPoint, endpoint.SelectedRemote);
+    }
+
+    [Fact]
+    public async Task SRTP_from_the_browser_with_a_wrong_tag_is_dropped_and_counted()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+
+        browser.SendRtp(RtpPackets.Build(10, 0, 99, 160), 172, corruptTag: true);
+        await WaitUntilAsync(() => endpoint.Statistics.SrtpAuthenticationFailures == 1);
+
+        Assert.Empty(observer.Rtp);
+    }
+
+    [Fact]
+    public async Task No_valid_check_within_the_consent_timeout_closes_the_leg_with_a_reason()
+    {
+        var observer = new RecordingObserver();
+        var options = new WebRtcOptions(IPAddress.Loopback, TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(5));
+        await using var endpoint = NewEndpoint(NewPool(), observer, options);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+
+        browser.SendConsentChecks = false;
+        var reason = await observer.Closed.Task.WaitAsync(Patience);
+
+        Assert.Contains("consent", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Later_nominated_check_from_a_new_address_moves_media_there()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        Assert.Equal(browser.LocalEndPoint, endpoint.SelectedRemote);
+
+        using var newNetwork = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        newNetwork.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        browser.SendConsentChecks = false;
+        browser.SendCheck(from: newNetwork);
+        await WaitUntilAsync(() => Equals(endpoint.SelectedRemote, newNetwork.LocalEndPoint));
+
+        endpoint.SendRtp(RtpPackets.Build(1, 0, endpoint.LocalSsrc, 40, room: 0));
+        var buffer = new byte[2048];
+        newNetwork.ReceiveTimeout = 5000;
+        int length;
+        do
+        {
+            length = newNetwork.Receive(buffer);
+        }
+        while (buffer[0] < 128); // skip the STUN response
+
+        Assert.Equal(52 + 10, length);
+    }
+
+    [Fact]
+    public async Task Disposing_returns_the_port_to_the_pool()
+    {
+        var pool = NewPool();
+        var endpoint = NewEndpoint(pool, new RecordingObserver());
+        await using var browser = new TestBrowserPeer();
+        endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        Assert.Equal(1, pool.InUse);
+
+        await endpoint.DisposeAsync();
+
+        Assert.Equal(0, pool.InUse);
+    }
+
+    private static async Task ExchangeMediaAsync(WebRtcEndpoint endpoint, RecordingObserver observer, TestBrowserPeer browser)
+    {
+        var sent = new List<string>();
+        for (ushort seq = 100; seq < 105; seq++)
+        {
+            var packet = RtpPackets.Build(seq, seq * 960u, 0xB0B0, 160);
+            sent.Add(Hex.Of(packet.AsSpan(0, 172)));
+            browser.SendRtp(packet, 172);
+        }
+
+        await WaitUntilAsync(() => observer.Rtp.Count == 5);
+        Assert.Equal(sent, observer.Rtp.Select(p => Hex.Of(p)).ToList());
+
+        var returned = new List<string>();
+        for (ushort seq = 7; seq < 12; seq++)
+        {
+            var packet = RtpPackets.Build(seq, seq * 960u, endpoint.LocalSsrc, 160, room: 0);
+            returned.Add(Hex.Of(packet));
+            endpoint.SendRtp(packet);
+        }
+
+        await WaitUntilAsync(() => browser.ReceivedRtp.Count == 5);
+        Assert.Equal(returned, browser.ReceivedRtp.Select(p => Hex.Of(p)).ToList());
+        Assert.Equal(5, endpoint.Statistics.RtpPacketsSent);
+        Assert.Equal(5, endpoint.Statistics.RtpPacketsDelivered);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(20);
+        }
+    }
+}
