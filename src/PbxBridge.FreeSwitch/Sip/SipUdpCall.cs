@@ -55,6 +55,18 @@ internal sealed class SipUdpCall
         }
     }
 
+    /// <summary>UAS: a final response (200 or a failure) went out for the INVITE.</summary>
+    public bool HasSentFinalResponse
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastInviteResponse is { IsProvisional: false };
+            }
+        }
+    }
+
     public bool IsEnded
     {
         get
