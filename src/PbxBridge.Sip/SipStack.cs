@@ -130,7 +130,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
         {
             Counters.ParseFailed();
             LogParseFailure(flow.Remote, result.Error!);
-            if (result.Rejectable is { } bad)
+            if (result.Rejectable is { Method: not SipMethod.Ack } bad)
             {
                 Send(flow, SipResponse.For(bad, result.ErrorStatusCode, SanitizeReason(result.Error!)));
             }

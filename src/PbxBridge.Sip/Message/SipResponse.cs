@@ -22,7 +22,8 @@ public sealed class SipResponse : SipMessage
     protected override string StartLine => "SIP/2.0 " + StatusCode.ToString(CultureInfo.InvariantCulture) + " " + ReasonPhrase;
 
     /// <summary>Builds a response to <paramref name="request"/> per RFC 3261 §8.2.6.2: Via lines copied verbatim and
-    /// in order (SIP.js and JsSIP compare them), From, To, Call-ID and CSeq copied; a To tag added when given and absent.</summary>
+    /// in order (SIP.js and JsSIP compare them), From, To, Call-ID and CSeq copied; a To tag added when absent (the
+    /// given one, or a fresh one) on everything but 100 Trying.</summary>
     public static SipResponse For(SipRequest request, int statusCode, string reasonPhrase, string? toTag = null)
     {
         var response = new SipResponse(statusCode, reasonPhrase);
@@ -38,9 +39,9 @@ public sealed class SipResponse : SipMessage
 
         if (request.Headers.Get(SipHeaderNames.To) is { } to)
         {
-            if (toTag is not null && statusCode > 100 && NameAddr.TryParse(to, out var toAddr, out _) && toAddr!.Tag is null)
+            if (statusCode > 100 && NameAddr.TryParse(to, out var toAddr, out _) && toAddr!.Tag is null)
             {
-                to = to.TrimEnd() + ";tag=" + toTag;
+                to = to.TrimEnd() + ";tag=" + (toTag ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6)));
             }
 
             response.Headers.Add(SipHeaderNames.To, to);

@@ -115,7 +115,7 @@ internal sealed class BrowserUa
         return Flow.LastResponse;
     }
 
-    public BrowserCall Invite(string destination, string sdp, bool sessionTimer = true, string? authorization = null, BrowserCall? retryOf = null)
+    public BrowserCall Invite(string destination, string sdp, bool sessionTimer = true, string? authorization = null, BrowserCall? retryOf = null, int sessionExpires = 90)
     {
         var call = retryOf is null
             ? new BrowserCall("call" + Next(), "ft" + Next(), NewBranch(), (uint)Random.Shared.Next(1, 9000), destination)
@@ -137,7 +137,7 @@ internal sealed class BrowserUa
         sb.Append("Content-Type: application/sdp\r\n");
         if (Flavor == BrowserFlavor.JsSip && sessionTimer)
         {
-            sb.Append("Session-Expires: 90\r\n");
+            sb.Append("Session-Expires: ").Append(sessionExpires).Append("\r\n");
         }
 
         sb.Append("Allow: INVITE,ACK,CANCEL,BYE,UPDATE,MESSAGE,OPTIONS,REFER,INFO,NOTIFY\r\n");
