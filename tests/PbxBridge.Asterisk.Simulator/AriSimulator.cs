@@ -148,12 +148,15 @@ public sealed partial class AriSimulator : IAsyncDisposable
 
     // ---------------- test controls ----------------
 
-    /// <summary>The next <paramref name="times"/> requests of <paramref name="method"/> whose path (after /ari) starts with <paramref name="pathPrefix"/> fail.</summary>
-    public void FailNext(string method, string pathPrefix, int status, string message = "An internal error prevented this request from being handled", int times = 1)
+    /// <summary>
+    /// The next <paramref name="times"/> requests of <paramref name="method"/> on <paramref name="path"/> (after /ari; "*" matches
+    /// one segment, e.g. "/bridges/*/addChannel") answer <paramref name="status"/> with {"message": ...}.
+    /// </summary>
+    public void FailNext(string method, string path, int status, string message = "An internal error prevented this request from being handled", int times = 1)
     {
         lock (_gate)
         {
-            _faults.Add(new InjectedFault(method, pathPrefix, status, message, times));
+            _faults.Add(new InjectedFault(method, path, status, message, times));
         }
     }
 

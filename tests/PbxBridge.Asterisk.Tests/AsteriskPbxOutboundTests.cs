@@ -1,0 +1,224 @@
+using PbxBridge.Asterisk.Tests.Support;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.Asterisk.Tests;
+
+public sealed class AsteriskPbxOutboundTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Call_to_tone_extension_reports_media_then_answer_and_the_tone_arrives_from_the_unicastrtp_address()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+
+        var (remote, codec) = await observer.MediaReady.Task.WaitAsync(Wait);
+        await observer.Answered.Task.WaitAsync(Wait);
+        Assert.Equal(PbxCodec.Pcmu, codec);
+        Assert.Equal(bed.Sim.FirstExternalMedia()!.LocalEndPoint, remote);
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(25, Wait));
+        Assert.All(bed.Rtp.Received, p => Assert.Equal(remote, p.Source));
+        Assert.All(bed.Rtp.Received, p => Assert.Equal(172, p.Packet.Length));
+        Assert.True(bed.Rtp.ToneRatio(1004) > 0.8, $"1004 Hz ratio {bed.Rtp.ToneRatio(1004)}");
+        Assert.True(bed.Rtp.ToneRatio(440) < 0.05);
+        Assert.StartsWith("pbxbridge-", leg.PbxId, StringComparison.Ordinal);
+
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+
+        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Echo_extension_returns_our_pcmu_byte_for_byte_because_the_far_leg_is_originated_with_our_format()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("600", observer), CancellationToken.None);
+        var (remote, _) = await observer.MediaReady.Task.WaitAsync(Wait);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        var payload = Enumerable.Range(0, 160).Select(i => (byte)i).ToArray();
+        for (var i = 0; i < 10; i++)
+        {
+            bed.Rtp.SendPcmu(remote, payload);
+        }
+
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(10, Wait));
+        Assert.All(bed.Rtp.Received, p => Assert.Equal(payload, p.Packet.AsSpan(12).ToArray()));
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Busy_far_end_reports_cause_17_and_leaves_nothing_behind()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+
+        await bed.Pbx.PlaceCallAsync(bed.Call("603", observer), CancellationToken.None);
+
+        Assert.Equal(17, (await observer.Hangup.Task.WaitAsync(Wait)).Q850);
+        Assert.False(observer.Answered.Task.IsCompleted);
+        Assert.True(await bed.NothingLeftAsync());
+        Assert.Equal(0, bed.Pbx.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task Number_missing_from_the_dialplan_reports_unallocated()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+
+        await bed.Pbx.PlaceCallAsync(bed.Call("999", observer), CancellationToken.None);
+
+        Assert.Equal(PbxCause.Unallocated, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Ringing_far_end_raises_ringing_and_the_agent_can_cancel()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("602", observer), CancellationToken.None);
+        await observer.Ringing.Task.WaitAsync(Wait);
+        await leg.HangupAsync(PbxCause.OriginatorCancel, CancellationToken.None);
+
+        Assert.Equal(PbxCause.OriginatorCancel, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.False(observer.Answered.Task.IsCompleted);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Far_end_hangup_deletes_the_externalmedia_channel_asterisk_would_keep_forever()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        bed.Sim.HangupFromPbx(leg.PbxId, 16);
+
+        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.Equal(1, observer.HangupCount);
+    }
+
+    [Theory]
+    [InlineData("600/../x")]
+    [InlineData("600@other-context")]
+    [InlineData("600&app=evil")]
+    [InlineData("")]
+    public async Task Destination_that_could_escape_the_dial_template_is_refused_before_any_request(string destination)
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+
+        var e = await Assert.ThrowsAsync<PbxCallFailedException>(() => bed.Pbx.PlaceCallAsync(bed.Call(destination, new RecordingObserver()), CancellationToken.None));
+
+        Assert.Equal(PbxCause.Unallocated, e.Cause);
+        Assert.Equal(0, bed.Sim.ChannelCount);
+    }
+
+    [Theory]
+    [InlineData("/channels/externalMedia", 500)]
+    [InlineData("/bridges", 500)]
+    [InlineData("/bridges/*/addChannel", 404)]
+    [InlineData("/channels", 500)]
+    public async Task Ari_error_during_setup_fails_fast_and_leaves_nothing(string path, int status)
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        bed.Sim.FailNext("POST", path, status);
+        var observer = new RecordingObserver();
+        var started = DateTime.UtcNow;
+
+        var e = await Assert.ThrowsAsync<PbxCallFailedException>(() => bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None));
+
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2));
+        Assert.Equal(PbxCause.NormalTemporaryFailure, e.Cause);
+        Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+        Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
+        Assert.Equal(0, bed.Pbx.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task Dtmf_goes_both_ways()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        await leg.SendDtmfAsync('5', TimeSpan.FromMilliseconds(120), CancellationToken.None);
+        bed.Sim.SendDtmfFromFar(leg.PbxId, '#');
+
+        Assert.Equal(["5"], bed.Sim.DtmfSentTo(leg.PbxId));
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => observer.Digits.Contains('#'), Wait));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => leg.SendDtmfAsync('x', TimeSpan.FromMilliseconds(100), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Hold_plays_music_on_hold_to_the_far_party_and_unhold_stops_it()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        await leg.HoldAsync(CancellationToken.None);
+        Assert.True(bed.Sim.HasMusicOnHold(leg.PbxId));
+        await leg.UnholdAsync(CancellationToken.None);
+        Assert.False(bed.Sim.HasMusicOnHold(leg.PbxId));
+    }
+
+    [Fact]
+    public async Task Blind_transfer_continues_the_far_party_in_the_transfer_context_and_ends_our_leg_cleanly()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        await leg.TransferAsync("700", CancellationToken.None);
+
+        Assert.Equal("pbxbridge-outbound,700,1", bed.Sim.ContinuedTo(leg.PbxId));
+        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Wideband_call_uses_slin16_externalmedia_and_receives_640_byte_frames_with_pt_118()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(o => o.Format = "slin16");
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer, PbxCodec.L16Wideband), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(5, Wait));
+        Assert.All(bed.Rtp.Received, p => Assert.Equal(118, p.Packet[1] & 0x7f));
+        Assert.All(bed.Rtp.Received, p => Assert.Equal(12 + 640, p.Packet.Length));
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Shutdown_hangs_up_calls_in_progress_and_deletes_their_channels()
+    {
+        var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        await bed.Pbx.DisposeAsync();
+
+        Assert.Equal(0, bed.Sim.ChannelCount);
+        Assert.Equal(0, bed.Sim.BridgeCount);
+        Assert.True(observer.Hangup.Task.IsCompleted);
+        await bed.Rtp.DisposeAsync();
+        await bed.Sim.DisposeAsync();
+    }
+}
