@@ -20,10 +20,14 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly IReadOnlyList<string> _extraArgs;
+    private bool _ownsStateDirectory = true;
+    private bool _disposed;
 
-    private PbxBridgeProcess(Process process, int port, string stateDirectory, string agentPassword)
+    private PbxBridgeProcess(Process process, int port, string stateDirectory, string agentPassword, IReadOnlyList<string> extraArgs)
     {
         _process = process;
+        _extraArgs = extraArgs;
         Port = port;
         StateDirectory = stateDirectory;
         AgentPassword = agentPassword;
@@ -70,10 +74,25 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<PbxBridgeProcess> StartAsync(
+    public static Task<PbxBridgeProcess> StartAsync(
         string agentPassword = DefaultAgentPassword,
         IEnumerable<string>? extraArgs = null,
-        TimeSpan? startTimeout = null)
+        TimeSpan? startTimeout = null) =>
+        StartAsync(agentPassword, [.. extraArgs ?? []], startTimeout, FreeTcpPort.Next(), stateDirectory: null);
+
+    /// <summary>
+    /// Stops this process (its state directory stays) and starts a new one on the same port with the same state,
+    /// as an admin restarting the service would; browsers connected to this one see their WebSocket drop.
+    /// </summary>
+    public async Task<PbxBridgeProcess> RestartAsync(TimeSpan? startTimeout = null)
+    {
+        _ownsStateDirectory = false;
+        await DisposeAsync();
+        return await StartAsync(AgentPassword, _extraArgs, startTimeout, Port, StateDirectory);
+    }
+
+    private static async Task<PbxBridgeProcess> StartAsync(
+        string agentPassword, IReadOnlyList<string> extraArgs, TimeSpan? startTimeout, int port, string? stateDirectory)
     {
         var dll = RepoPaths.PbxBridgeDll;
         if (!File.Exists(dll))
@@ -81,8 +100,7 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} is missing: build src/PbxBridge first (./test.sh builds everything).", dll);
         }
 
-        var port = FreeTcpPort.Next();
-        var state = Directory.CreateTempSubdirectory("pbxbridge-test-").FullName;
+        var state = stateDirectory ?? Directory.CreateTempSubdirectory("pbxbridge-test-").FullName;
         var startInfo = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = state,
@@ -102,12 +120,12 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(arg);
         }
 
-        foreach (var arg in extraArgs ?? [])
+        foreach (var arg in extraArgs)
         {
             startInfo.ArgumentList.Add(arg);
         }
 
-        var host = new PbxBridgeProcess(new Process { StartInfo = startInfo }, port, state, agentPassword);
+        var host = new PbxBridgeProcess(new Process { StartInfo = startInfo }, port, state, agentPassword, extraArgs);
         try
         {
             await host.StartAndWaitHealthyAsync(startTimeout ?? DefaultStartTimeout);
@@ -141,6 +159,12 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         Http.Dispose();
         try
         {
@@ -160,6 +184,11 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsStateDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(StateDirectory, recursive: true);

@@ -87,7 +87,8 @@ export class Softphone {
       session_timers: false,
       user_agent: 'PbxBridge phone (JsSIP)',
       connection_recovery_min_interval: 2,
-      connection_recovery_max_interval: 30,
+      // Agents should be back within seconds of a service restart, not half a minute.
+      connection_recovery_max_interval: 10,
     });
     this.ua = ua;
     this.webSocket = 'connecting';
