@@ -1,0 +1,255 @@
+using System.Net;
+using System.Net.Sockets;
+using PbxBridge.Media.G711;
+using PbxBridge.Media.Rtp;
+
+namespace PbxBridge.FreeSwitch.Simulator;
+
+/// <summary>What a simulated FreeSWITCH channel plays toward PbxBridge.</summary>
+public enum SimulatedMedia
+{
+    /// <summary>A 1004 Hz tone (the demo PBX's extension 601).</summary>
+    Tone,
+
+    /// <summary>Every received PCMU payload sent back (FreeSWITCH's echo application, extension 600).</summary>
+    Echo,
+
+    /// <summary>u-law silence (0xFF), so FreeSWITCH-style media timeouts never fire.</summary>
+    Silence,
+}
+
+/// <summary>
+/// The RTP side of one simulated channel: PCMU 20 ms packets sent continuously from the socket announced in the SDP
+/// (as FreeSWITCH does, PT 0, 160 bytes), and everything received measured: packet count, the tone's frequency by
+/// zero crossings, RFC 4733 telephone-events (PT 101) as digits.
+/// </summary>
+public sealed class SimulatedRtpStream : IAsyncDisposable
+{
+    public const double ToneHz = 1004;
+    private const int SamplesPerPacket = 160;
+    private readonly Socket _socket;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SimulatedMedia _media;
+    private readonly Queue<byte[]> _echo = new();
+    private readonly short[] _history = new short[8000];
+    private readonly List<char> _digits = [];
+    private readonly object _gate = new();
+    private int _historyCount;
+    private int _historyNext;
+    private uint _lastDtmfTimestamp = uint.MaxValue;
+    private long _received;
+    private long _sent;
+    private Task _sender = Task.CompletedTask;
+    private Task _receiver = Task.CompletedTask;
+    private volatile IPEndPoint? _remote;
+
+    public SimulatedRtpStream(SimulatedMedia media)
+    {
+        _media = media;
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    public long PacketsReceived => Interlocked.Read(ref _received);
+
+    public long PacketsSent => Interlocked.Read(ref _sent);
+
+    /// <summary>RFC 4733 digits received in the RTP (one per event, on its end packet).</summary>
+    public IReadOnlyList<char> DtmfDigits
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _digits];
+            }
+        }
+    }
+
+    /// <summary>Starts sending to <paramref name="remote"/> (PbxBridge's SDP address) and receiving.</summary>
+    public void Start(IPEndPoint remote)
+    {
+        _remote = remote;
+        _sender = Task.Run(SendLoopAsync);
+        _receiver = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>Dominant frequency of the last second of received audio, by zero crossings; 0 when too little arrived.</summary>
+    public double MeasureFrequency()
+    {
+        short[] samples;
+        lock (_gate)
+        {
+            if (_historyCount < 1600)
+            {
+                return 0;
+            }
+
+            samples = new short[_historyCount];
+            for (var i = 0; i < _historyCount; i++)
+            {
+                samples[i] = _history[(_historyNext - _historyCount + i + _history.Length) % _history.Length];
+            }
+        }
+
+        var crossings = 0;
+        for (var i = 1; i < samples.Length; i++)
+        {
+            if ((samples[i - 1] < 0) != (samples[i] < 0))
+            {
+                crossings++;
+            }
+        }
+
+        return crossings / 2.0 / (samples.Length / 8000.0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await Task.WhenAll(_sender, _receiver).ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        var stream = new RtpOutboundStream((uint)Random.Shared.Next());
+        var packet = new byte[RtpPacket.FixedHeaderLength + SamplesPerPacket];
+        var pcm = new short[SamplesPerPacket];
+        long sampleIndex = 0;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var payload = packet.AsSpan(RtpPacket.FixedHeaderLength);
+                switch (_media)
+                {
+                    case SimulatedMedia.Tone:
+                        for (var i = 0; i < SamplesPerPacket; i++, sampleIndex++)
+                        {
+                            pcm[i] = (short)(Math.Sin(2 * Math.PI * ToneHz * sampleIndex / 8000.0) * 8000);
+                        }
+
+                        MuLaw.Encode(pcm, payload);
+                        break;
+                    case SimulatedMedia.Echo:
+                        byte[]? echoed;
+                        lock (_gate)
+                        {
+                            _echo.TryDequeue(out echoed);
+                        }
+
+                        if (echoed is { Length: SamplesPerPacket })
+                        {
+                            echoed.CopyTo(payload);
+                        }
+                        else
+                        {
+                            payload.Fill(MuLaw.Silence);
+                        }
+
+                        break;
+                    default:
+                        payload.Fill(MuLaw.Silence);
+                        break;
+                }
+
+                RtpPacketWriter.WriteHeader(packet, stream.NextHeader(RtpPayloadTypes.Pcmu, marker: false));
+                stream.AdvanceTimestamp(SamplesPerPacket);
+                if (_remote is { } remote)
+                {
+                    await _socket.SendToAsync(packet, SocketFlags.None, remote, _stop.Token).ConfigureAwait(false);
+                    Interlocked.Increment(ref _sent);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[2048];
+        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        var pcm = new short[SamplesPerPacket];
+        while (!_stop.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = (await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false)).ReceivedBytes;
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue;
+            }
+
+            if (!RtpPacket.TryParse(buffer.AsSpan(0, length), out var packet))
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref _received);
+            if (packet.PayloadType == 101 && packet.PayloadLength >= 4)
+            {
+                OnTelephoneEvent(packet.Payload, packet.Timestamp);
+            }
+            else if (packet.PayloadType == RtpPayloadTypes.Pcmu && packet.PayloadLength == SamplesPerPacket)
+            {
+                MuLaw.Decode(packet.Payload, pcm);
+                lock (_gate)
+                {
+                    foreach (var sample in pcm)
+                    {
+                        _history[_historyNext] = sample;
+                        _historyNext = (_historyNext + 1) % _history.Length;
+                        _historyCount = Math.Min(_historyCount + 1, _history.Length);
+                    }
+
+                    if (_media == SimulatedMedia.Echo && _echo.Count < 50)
+                    {
+                        _echo.Enqueue(packet.Payload.ToArray());
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>RFC 4733 §2.3: event, E bit, volume, duration; the end packet is sent three times, count it once.</summary>
+    private void OnTelephoneEvent(ReadOnlySpan<byte> payload, uint timestamp)
+    {
+        var end = (payload[1] & 0x80) != 0;
+        if (!end)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (timestamp == _lastDtmfTimestamp)
+            {
+                return;
+            }
+
+            _lastDtmfTimestamp = timestamp;
+            _digits.Add(payload[0] switch
+            {
+                <= 9 => (char)('0' + payload[0]),
+                10 => '*',
+                11 => '#',
+                >= 12 and <= 15 => (char)('A' + payload[0] - 12),
+                _ => '?',
+            });
+        }
+    }
+}
