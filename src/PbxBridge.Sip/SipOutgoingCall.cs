@@ -53,7 +53,7 @@ public sealed class SipOutgoingCall : SipCall
     {
         // The Request-URI is the registered Contact (its ".invalid" host is never resolved); the flow carries it.
         var invite = new SipRequest(SipMethod.Invite, binding.ContactUri);
-        invite.Headers.Add(SipHeaderNames.Via, new Via(flow.ViaTransport, Stack.Options.Host, null, SipStack.NewBranch()).ToString());
+        invite.Headers.Add(SipHeaderNames.Via, Stack.ViaFor(flow, SipStack.NewBranch()));
         invite.Headers.Add(SipHeaderNames.MaxForwards, "70");
         var from = new NameAddr(new SipUri("sip", _fromNumber, Stack.Realm), string.IsNullOrEmpty(_fromDisplayName) ? null : _fromDisplayName);
         invite.Headers.Add(SipHeaderNames.From, from.WithTag(_fromTag).ToString());
@@ -283,6 +283,8 @@ public sealed class SipOutgoingCall : SipCall
         public string ViaTransport => "WSS";
 
         public bool IsOpen => false;
+
+        public string? LocalSentBy => null;
 
         public void Send(SipMessage message)
         {

@@ -222,7 +222,11 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
     /// <summary>Our Contact toward a browser. Requests to it come back over the same WebSocket anyway (the browser has
     /// only that connection); the URI just has to be valid and ours.</summary>
     internal string ContactFor(ISipFlow flow) =>
-        "<sip:pbxbridge@" + Options.Host + ";transport=" + (flow.ViaTransport.StartsWith("WS", StringComparison.Ordinal) ? "ws" : flow.ViaTransport.ToLowerInvariant()) + ">";
+        "<sip:pbxbridge@" + (flow.LocalSentBy ?? Options.Host) + ";transport=" + (flow.ViaTransport.StartsWith("WS", StringComparison.Ordinal) ? "ws" : flow.ViaTransport.ToLowerInvariant()) + ">";
+
+    /// <summary>Our Via for a request on <paramref name="flow"/>; rport asks a UDP peer to answer to our source port.</summary>
+    internal string ViaFor(ISipFlow flow, string branch) =>
+        "SIP/2.0/" + flow.ViaTransport + " " + (flow.LocalSentBy ?? Options.Host) + (flow.IsReliable ? string.Empty : ";rport") + ";branch=" + branch;
 
     internal void AddDialog(SipDialog dialog)
     {

@@ -96,7 +96,7 @@ internal sealed class SipDialog
     private SipRequest Build(string method, uint cseq, string branch)
     {
         var request = new SipRequest(method, RemoteTarget);
-        request.Headers.Add(SipHeaderNames.Via, new Via(Flow.ViaTransport, _stack.Options.Host, null, branch).ToString());
+        request.Headers.Add(SipHeaderNames.Via, _stack.ViaFor(Flow, branch));
         request.Headers.Add(SipHeaderNames.MaxForwards, "70");
         foreach (var route in RouteSet)
         {

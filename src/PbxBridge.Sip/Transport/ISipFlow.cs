@@ -21,6 +21,10 @@ public interface ISipFlow
 
     bool IsOpen { get; }
 
+    /// <summary>Our sent-by (host[:port]) for Via and Contact on this flow, or null for the stack's configured host
+    /// (browsers never resolve it; a UDP peer such as FreeSWITCH needs our real address).</summary>
+    string? LocalSentBy { get; }
+
     /// <summary>Queues the message; never blocks and never throws (a dead flow drops it).</summary>
     void Send(SipMessage message);
 }

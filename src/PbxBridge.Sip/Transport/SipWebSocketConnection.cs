@@ -38,6 +38,8 @@ public sealed partial class SipWebSocketConnection : ISipFlow
 
     public bool IsOpen => _open && _socket.State == WebSocketState.Open;
 
+    public string? LocalSentBy => null;
+
     public void Send(SipMessage message)
     {
         if (_open)

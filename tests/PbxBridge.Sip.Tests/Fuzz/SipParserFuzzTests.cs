@@ -118,6 +118,8 @@ public sealed class SipParserFuzzTests
 
         public bool IsOpen => true;
 
+        public string? LocalSentBy => null;
+
         public void Send(SipMessage message) => _ = message.ToBytes();
     }
 }

@@ -20,6 +20,8 @@ internal sealed class TestFlow(string id, bool reliable = true, string? address 
 
     public bool IsOpen { get; set; } = true;
 
+    public string? LocalSentBy => null;
+
     public IReadOnlyList<SipMessage> Sent
     {
         get
