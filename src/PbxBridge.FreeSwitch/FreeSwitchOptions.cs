@@ -26,7 +26,7 @@ public sealed class FreeSwitchOptions
     /// <summary>The address PbxBridge's SIP user agent binds and puts in Via/Contact (the ip of vars.xml pbxbridge_sip).</summary>
     public string LocalSipAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The UDP port of PbxBridge's SIP user agent (the port of vars.xml pbxbridge_sip).</summary>
+    /// <summary>The UDP port of PbxBridge's SIP user agent (the port of vars.xml pbxbridge_sip); 0 picks a free one (tests).</summary>
     public int LocalSipPort { get; set; } = 5090;
 
     /// <summary>The dialplan context agents' calls enter and blind transfers use (the profile's context).</summary>
@@ -71,9 +71,9 @@ public sealed class FreeSwitchOptions
             errors.Add($"{SectionName}:LocalSipAddress '{LocalSipAddress}' is not an IP address");
         }
 
-        if (LocalSipPort is < 1 or > 65535)
+        if (LocalSipPort is < 0 or > 65535)
         {
-            errors.Add($"{SectionName}:LocalSipPort {LocalSipPort} is not a UDP port (1-65535); the default is 5090");
+            errors.Add($"{SectionName}:LocalSipPort {LocalSipPort} is not a UDP port (1-65535, 0 for any free port); the default is 5090");
         }
 
         if (string.IsNullOrWhiteSpace(Context) || Context.Contains(' ', StringComparison.Ordinal))

@@ -322,6 +322,12 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         }
 
         var channel = Correlate(e, uuid);
+        if (channel is null && e.Name == "DTMF")
+        {
+            // The far party's digit is reported on the partner channel; it reaches the agent through our leg.
+            channel = _ends.Keys.FirstOrDefault(c => c.PartnerUniqueId == uuid);
+        }
+
         switch (e.Name)
         {
             case "CHANNEL_BRIDGE":
@@ -344,7 +350,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
             case "CHANNEL_UNBRIDGE" when channel is not null:
                 channel.PartnerUniqueId = null;
                 break;
-            case "DTMF" when channel is not null:
+            case "DTMF" when channel is not null && channel.UniqueId != uuid:
                 var digit = e.GetHeader("DTMF-Digit");
                 if (digit is { Length: 1 } && FreeSwitchChannel.IsDtmfDigit(digit[0]))
                 {

@@ -124,6 +124,21 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
         return new SimulatedAgentCall(this, call);
     }
 
+    /// <summary>
+    /// The far party (the bridged B-leg) presses a digit: FreeSWITCH reports a DTMF event on that leg (transcript 09's
+    /// headers) and relays the digit to PbxBridge's leg as RFC 2833.
+    /// </summary>
+    public Task PressDigitAsync(SimulatedChannel channel, char digit, int durationSamples = 800)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        var e = new SimulatedEvent("DTMF", channel.PartnerUniqueId)
+            .Add("Channel-Name", "loopback/far-party-a")
+            .Add("DTMF-Digit", digit.ToString())
+            .Add("DTMF-Duration", durationSamples.ToString(CultureInfo.InvariantCulture))
+            .Add("DTMF-Source", "RTP");
+        return PublishAsync(e);
+    }
+
     /// <summary>Cuts every event-socket connection without a disconnect-notice, as a network failure would.</summary>
     public async Task DropEslConnectionsAsync()
     {

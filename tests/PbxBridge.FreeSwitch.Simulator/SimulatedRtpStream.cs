@@ -37,6 +37,7 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
     private int _historyCount;
     private int _historyNext;
     private uint _lastDtmfTimestamp = uint.MaxValue;
+    private int _disposed;
     private long _received;
     private long _sent;
     private Task _sender = Task.CompletedTask;
@@ -109,10 +110,14 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         await Task.WhenAll(_sender, _receiver).ConfigureAwait(false);
-        _stop.Dispose();
     }
 
     private async Task SendLoopAsync()

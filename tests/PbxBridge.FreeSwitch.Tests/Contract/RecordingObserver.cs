@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Net;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.FreeSwitch.Tests.Contract;
+
+/// <summary>Stands in for the Calls room: records what the adapter reports, and starts the media when told where.</summary>
+internal sealed class RecordingObserver : IPbxLegObserver
+{
+    private readonly Action<IPEndPoint>? _onMedia;
+
+    public RecordingObserver(Action<IPEndPoint>? onMedia = null) => _onMedia = onMedia;
+
+    public TaskCompletionSource Ringing { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<IPEndPoint> MediaReady { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<PbxCause> HungUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public ConcurrentQueue<(char Digit, TimeSpan Duration)> Digits { get; } = new();
+
+    public int HangupCount;
+
+    public void OnRinging() => Ringing.TrySetResult();
+
+    public void OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
+    {
+        Assert.Equal(PbxCodec.Pcmu, codec);
+        _onMedia?.Invoke(remoteRtp);
+        MediaReady.TrySetResult(remoteRtp);
+    }
+
+    public void OnAnswered() => Answered.TrySetResult();
+
+    public void OnDtmf(char digit, TimeSpan duration) => Digits.Enqueue((digit, duration));
+
+    public void OnHangup(PbxCause cause)
+    {
+        Interlocked.Increment(ref HangupCount);
+        HungUp.TrySetResult(cause);
+    }
+}
