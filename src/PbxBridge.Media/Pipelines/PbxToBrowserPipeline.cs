@@ -27,6 +27,7 @@ public sealed class PbxToBrowserPipeline : IDisposable
     private bool _nextIsTalkspurtStart = true;
     private bool _receivedAny;
     private ushort _highestPbxSequence;
+    private InterarrivalJitter _pbxJitter;
 
     public PbxToBrowserPipeline(PbxToBrowserOptions options)
     {
@@ -38,6 +39,7 @@ public sealed class PbxToBrowserPipeline : IDisposable
             _sampleRate, options.OpusComplexity, options.OpusBitrate, options.OpusInbandFec, options.OpusDtx));
         _expectedPayloadType = PbxPayloadCodec.PayloadType(options.Format);
         _pcm = new short[_sampleRate * 60 / 1000];
+        _pbxJitter = new InterarrivalJitter(_sampleRate);
         _stream = new RtpOutboundStream(options.BrowserSsrc);
         if (options.TelephoneEventPayloadType >= 0)
         {
@@ -54,13 +56,22 @@ public sealed class PbxToBrowserPipeline : IDisposable
     /// 0 when the input is not usable (not RTP, wrong payload type, not 2.5..60 ms of audio), when DTX has nothing to
     /// send, or while a DTMF digit is being sent instead.
     /// </summary>
-    public int Process(ReadOnlySpan<byte> pbxRtpPacket, Span<byte> destination)
+    public int Process(ReadOnlySpan<byte> pbxRtpPacket, Span<byte> destination) => Process(pbxRtpPacket, destination, arrivalTimestamp: null);
+
+    /// <summary>As <see cref="Process(ReadOnlySpan{byte}, Span{byte})"/>, also measuring the PBX stream's RFC 3550 jitter from the arrival time (Stopwatch ticks).</summary>
+    public int Process(ReadOnlySpan<byte> pbxRtpPacket, Span<byte> destination, long? arrivalTimestamp)
     {
         Statistics.OnPacketReceived(pbxRtpPacket.Length);
         if (!RtpPacket.TryParse(pbxRtpPacket, out var packet) || packet.PayloadType != _expectedPayloadType)
         {
             Statistics.OnPacketDiscarded();
             return 0;
+        }
+
+        if (arrivalTimestamp is { } arrival)
+        {
+            _pbxJitter.Update(packet.Timestamp, arrival);
+            Statistics.SetJitter(_pbxJitter.Milliseconds);
         }
 
         var samples = PbxPayloadCodec.Decode(_options.Format, packet.Payload, _pcm);

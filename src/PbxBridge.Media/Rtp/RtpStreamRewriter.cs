@@ -9,6 +9,8 @@ namespace PbxBridge.Media.Rtp;
 /// a sequence restart). Asterisk's strictrtp locks on to a stream and a fresh SSRC or a sequence jump makes it
 /// re-learn (probation) and drop audio meanwhile; rtpengine and res_rtp_asterisk itself do the same rebasing.
 /// When the source changes, the timestamp jumps by the wall-clock gap and the marker bit flags the new talkspurt.
+/// Packets the PBX must not get (RFC 4733 events sent through ARI/ESL instead) are taken out with
+/// <see cref="Suppress"/>, which closes the sequence gap they would leave.
 /// </summary>
 public sealed class RtpStreamRewriter
 {
@@ -80,6 +82,36 @@ public sealed class RtpStreamRewriter
         BinaryPrimitives.WriteUInt16BigEndian(packet[2..], outputSequence);
         BinaryPrimitives.WriteUInt32BigEndian(packet[4..], outputTimestamp);
         BinaryPrimitives.WriteUInt32BigEndian(packet[8..], _outputSsrc);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes a packet out of the relayed stream (an RFC 4733 event the PBX gets through ARI/ESL instead, a payload it
+    /// cannot take) without leaving a hole: the sequence numbers that follow close up, so the PBX sees no loss.
+    /// Returns false when it is not an RTP packet.
+    /// </summary>
+    public bool Suppress(ReadOnlySpan<byte> packet, long arrivalTimestamp)
+    {
+        if (!RtpPacket.TryParse(packet, out var parsed))
+        {
+            return false;
+        }
+
+        var sourceSequence = parsed.SequenceNumber;
+        if (!_started || parsed.Ssrc != _sourceSsrc || Math.Abs(RtpSequence.Distance(_highestSourceSequence, sourceSequence)) > MaxSequenceJump)
+        {
+            // Nothing relayed from this source yet: its first relayed packet will be rebased anyway.
+            return true;
+        }
+
+        if (RtpSequence.IsNewer(sourceSequence, _highestSourceSequence))
+        {
+            // Everything newer moves down by one; the media clock is untouched (the event covered real time).
+            _sequenceOffset--;
+            _highestSourceSequence = sourceSequence;
+            _lastArrivalTicks = arrivalTimestamp;
+        }
+
         return true;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PbxBridge.Media.Jitter;
 using PbxBridge.Media.Statistics;
+using Xunit.Abstractions;
 
 namespace PbxBridge.Media.Tests.Jitter;
 
@@ -12,7 +13,13 @@ public sealed class AdaptiveJitterBufferTests
     private readonly MediaDirectionStatistics _statistics = new();
     private readonly AdaptiveJitterBuffer _buffer;
 
-    public AdaptiveJitterBufferTests() => _buffer = new AdaptiveJitterBuffer(48000, Opus, _statistics);
+    private readonly ITestOutputHelper _output;
+
+    public AdaptiveJitterBufferTests(ITestOutputHelper output)
+    {
+        _output = output;
+        _buffer = new AdaptiveJitterBuffer(48000, Opus, _statistics);
+    }
 
     [Fact]
     public void Nothing_plays_until_the_target_depth_is_buffered()
@@ -139,6 +146,8 @@ public sealed class AdaptiveJitterBufferTests
         var lateWhileJittery = _statistics.PacketsLate + _statistics.PacketsLost;
 
         simulation.Run(seconds: 20, delayMs: () => 30);
+        _output.WriteLine($"jittery: J {jitteryJitter:F1} ms, target {jitteryTarget} ms, lost+late {lateWhileJittery}/500; " +
+            $"calm: J {_buffer.JitterMs:F2} ms, target {_buffer.TargetDelayMs} ms, depth {_buffer.Count * 20} ms, dropped for delay {_statistics.FramesDroppedForDelay}");
 
         Assert.InRange(jitteryJitter, 25, 60);
         Assert.InRange(jitteryTarget, 80, AdaptiveJitterBuffer.MaxTargetDelayMs);

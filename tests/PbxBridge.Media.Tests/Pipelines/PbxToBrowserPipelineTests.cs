@@ -184,6 +184,23 @@ public sealed class PbxToBrowserPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Pbx_stream_jitter_is_measured_when_arrival_times_are_given()
+    {
+        using var pipeline = NewPipeline(PbxPayloadFormat.Pcmu, dtx: false);
+        var ms = System.Diagnostics.Stopwatch.Frequency / 1000;
+        var destination = new byte[1500];
+        var i = 0;
+        foreach (var packet in PbxPackets(new short[8000], PbxPayloadFormat.Pcmu))
+        {
+            // Alternately 10 ms early and 10 ms late: |D| = 20 ms every packet, so J converges to 20 ms.
+            pipeline.Process(packet, destination, (i * 20 * ms) + (i % 2 == 0 ? 0 : 20 * ms));
+            i++;
+        }
+
+        Assert.InRange(pipeline.Statistics.JitterMilliseconds, 18, 20.5);
+    }
+
+    [Fact]
     public void Dtmf_without_negotiated_telephone_event_is_refused()
     {
         using var pipeline = new PbxToBrowserPipeline(new PbxToBrowserOptions(111, -1, 48000, PbxPayloadFormat.Pcmu, 1, 5, 24000, true, false));

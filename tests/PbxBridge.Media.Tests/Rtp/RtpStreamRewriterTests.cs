@@ -71,6 +71,22 @@ public sealed class RtpStreamRewriterTests
     }
 
     [Fact]
+    public void Suppressed_dtmf_packets_leave_no_sequence_gap()
+    {
+        var rewriter = new RtpStreamRewriter(5, 100, 0, 8000);
+        var a = Relay(rewriter, 1, 10, 0, 0);
+        var dtmf = new byte[16];
+        RtpPacketWriter.Write(dtmf, new RtpHeaderFields(101, 11, 160, 1), new byte[4]);
+        Assert.True(rewriter.Suppress(dtmf, s_tick20Ms));
+        RtpPacketWriter.Write(dtmf, new RtpHeaderFields(101, 12, 160, 1), new byte[4]);
+        Assert.True(rewriter.Suppress(dtmf, 2 * s_tick20Ms));
+        var b = Relay(rewriter, 1, 13, 480, 3 * s_tick20Ms);
+        Assert.Equal(a.Seq + 1, b.Seq);
+        Assert.Equal(480u, b.Ts - a.Ts);
+        Assert.False(rewriter.Suppress(new byte[3], 0));
+    }
+
+    [Fact]
     public void Non_rtp_input_is_left_untouched()
     {
         var rewriter = new RtpStreamRewriter(5, 100, 0, 8000);
