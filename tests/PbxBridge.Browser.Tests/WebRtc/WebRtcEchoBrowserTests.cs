@@ -1,0 +1,84 @@
+using System.Net;
+using System.Text.Json;
+using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Srtp;
+using Xunit.Abstractions;
+
+namespace PbxBridge.Browser.Tests.WebRtc;
+
+/// <summary>
+/// The WebRTC transport against the real peer: headless Debian Chromium 156 connects to a
+/// <see cref="WebRtcEndpoint"/> (ICE-lite, DTLS-SRTP via BouncyCastle, our SRTP), its fake microphone's 700 Hz tone
+/// is echoed back by the endpoint, and the page measures what returns. Runs in the browser collection (one
+/// Chromium at a time); the CI runs this project inside a network namespace with only lo up.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class WebRtcEchoBrowserTests : IDisposable
+{
+    private readonly string _wav = Path.Combine(Path.GetTempPath(), $"webrtc-echo-{Guid.NewGuid():N}.wav");
+    private readonly ITestOutputHelper _output;
+
+    public WebRtcEchoBrowserTests(ITestOutputHelper output)
+    {
+        _output = output;
+        ToneWav.Write(_wav, 700, 8);
+    }
+
+    public void Dispose() => File.Delete(_wav);
+
+    [Fact]
+    public async Task Chromium_tone_echoed_by_the_endpoint_returns_at_700_Hz_over_AES_CM_SRTP()
+    {
+        var options = WebRtcOptions.Default(IPAddress.Loopback);
+        var (result, leg) = await RunEchoAsync(options, firstUdpPort: 42100);
+
+        Assert.Equal("SRTP_AES128_CM_HMAC_SHA1_80", result.GetProperty("srtpCipher").GetString());
+        Assert.Equal("SRTP_AES128_CM_HMAC_SHA1_80", leg.Statistics.SrtpCipher);
+    }
+
+    [Fact]
+    public async Task Chromium_media_over_AEAD_AES_128_GCM_echoes_the_tone_at_700_Hz()
+    {
+        var options = WebRtcOptions.Default(IPAddress.Loopback) with { SrtpProfiles = [SrtpProtectionProfile.AeadAes128Gcm] };
+        var (result, leg) = await RunEchoAsync(options, firstUdpPort: 42130);
+
+        Assert.Equal("SRTP_AEAD_AES_128_GCM", result.GetProperty("srtpCipher").GetString());
+        Assert.Equal("SRTP_AEAD_AES_128_GCM", leg.Statistics.SrtpCipher);
+    }
+
+    private async Task<(JsonElement Result, WebRtcEndpoint Leg)> RunEchoAsync(WebRtcOptions options, int firstUdpPort)
+    {
+        await using var server = await EchoSignalingServer.StartAsync(options, firstUdpPort);
+
+        var result = await NodeScenario.RunAsync(
+            RepoPaths.BrowserScript("webrtc", "echo-tone.mjs"),
+            [$"--url={server.PageUrl}", $"--wav={_wav}"],
+            TimeSpan.FromSeconds(90));
+
+        Assert.True(server.Legs.TryPeek(out var leg), "the page never posted an offer");
+        var stats = leg.Endpoint.Statistics;
+        var context = $"browser: {result}\nendpoint: {stats}\nclosed: {leg.Observer.ClosedReason}";
+        _output.WriteLine(context);
+        Assert.True(leg.Observer.Connected.Task.IsCompleted, context);
+        Assert.Equal("connected", result.GetProperty("connectionState").GetString());
+        Assert.Equal("connected", result.GetProperty("dtlsState").GetString());
+        Assert.Equal("client", result.GetProperty("dtlsRole").GetString());
+        Assert.Equal("FEFD", result.GetProperty("tlsVersion").GetString());
+        Assert.Equal("controlling", result.GetProperty("iceRole").GetString());
+        Assert.Equal("audio/opus", result.GetProperty("inbound").GetProperty("codec").GetString());
+        Assert.Equal("audio/opus", result.GetProperty("outbound").GetProperty("codec").GetString());
+        Assert.True(result.GetProperty("selectedPair").GetProperty("nominated").GetBoolean(), context);
+
+        var tone = result.GetProperty("tone");
+        Assert.True(tone.GetProperty("loudWindows").GetInt32() >= 5, $"echo too quiet or absent: {context}");
+        Assert.InRange(tone.GetProperty("frequencyHz").GetDouble(), 680, 720);
+
+        Assert.True(stats.RtpPacketsDelivered >= 50, context);
+        Assert.True(stats.RtpPacketsSent >= 50, context);
+        Assert.Equal(0, stats.SrtpAuthenticationFailures);
+        Assert.Equal("server", stats.DtlsRole);
+        Assert.Equal(IPAddress.Loopback, stats.SelectedRemote?.Address);
+        return (result, leg.Endpoint);
+    }
+}
