@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.FreeSwitch.Simulator;
+
+namespace PbxBridge.FreeSwitch.Tests.Contract;
+
+public sealed class DoctorTests
+{
+    [Fact]
+    public async Task Healthy_freeswitch_passes_every_check()
+    {
+        await using var simulator = await FreeSwitchSimulator.StartAsync();
+
+        var checks = await Doctor(FreeSwitchFixture.OptionsFor(simulator)).CheckAsync(TestContext.Timeout);
+
+        Assert.All(checks, c => Assert.Equal(DoctorOutcome.Passed, c.Outcome));
+        Assert.Contains(checks, c => c.Name == "sofia profile pbxbridge" && c.Detail.Contains("RUNNING at sip:mod_sofia@127.0.0.1:5080", StringComparison.Ordinal));
+        Assert.Contains(checks, c => c.Name == "FreeSWITCH ready" && c.Detail.Contains("1.10.12", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_named_bad_password()
+    {
+        await using var simulator = await FreeSwitchSimulator.StartAsync();
+
+        var checks = await Doctor(FreeSwitchFixture.OptionsFor(simulator, "wrong-password")).CheckAsync(TestContext.Timeout);
+
+        var auth = checks.Single(c => c.Name == "ESL authenticated");
+        Assert.Equal(DoctorOutcome.Failed, auth.Outcome);
+        Assert.StartsWith("bad password", auth.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-password", auth.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acl_rejection_is_named_as_such()
+    {
+        await using var simulator = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { AllowedEslClients = [IPAddress.Parse("127.0.0.2")] });
+
+        var checks = await Doctor(FreeSwitchFixture.OptionsFor(simulator)).CheckAsync(TestContext.Timeout);
+
+        var auth = checks.Single(c => c.Name == "ESL authenticated");
+        Assert.Equal(DoctorOutcome.Failed, auth.Outcome);
+        Assert.StartsWith("ACL rejection", auth.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_pbxbridge_profile_fails_the_sofia_check()
+    {
+        await using var simulator = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { ProfileRunning = false });
+
+        var checks = await Doctor(FreeSwitchFixture.OptionsFor(simulator)).CheckAsync(TestContext.Timeout);
+
+        Assert.Equal(DoctorOutcome.Failed, checks.Single(c => c.Name == "sofia profile pbxbridge").Outcome);
+    }
+
+    [Fact]
+    public async Task Nothing_listening_is_named_unreachable()
+    {
+        var options = new FreeSwitchOptions { EslPort = FreePort(), EslPassword = "x" };
+
+        var checks = await Doctor(options).CheckAsync(TestContext.Timeout);
+
+        Assert.Equal(DoctorOutcome.Failed, checks.Single(c => c.Name == "ESL reachable").Outcome);
+    }
+
+    private static FreeSwitchDoctor Doctor(FreeSwitchOptions options) => new(options, NullLogger<FreeSwitchDoctor>.Instance);
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
