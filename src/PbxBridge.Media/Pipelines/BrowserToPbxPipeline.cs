@@ -76,12 +76,8 @@ public sealed class BrowserToPbxPipeline : IDisposable
         var payloadType = packet.PayloadType;
         if (payloadType == _options.OpusPayloadType)
         {
-            if (packet.PayloadLength == 0)
-            {
-                Statistics.OnPacketDiscarded();
-                return;
-            }
-
+            // A padding-only packet (bandwidth probing) carries no media but does take a sequence number: it is
+            // queued empty and skipped at playout, so it is neither played as a frame nor concealed as a loss.
             _jitterBuffer.Insert(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, payloadType, packet.Payload, arrivalTimestamp);
             return;
         }
@@ -167,6 +163,9 @@ public sealed class BrowserToPbxPipeline : IDisposable
         int produced;
         switch (outcome)
         {
+            case JitterBufferOutcome.Packet when packet.PayloadType == _options.OpusPayloadType && packet.Payload.IsEmpty:
+                produced = 0;
+                break;
             case JitterBufferOutcome.Packet when packet.PayloadType == _options.OpusPayloadType:
                 produced = _decoder.Decode(packet.Payload, space);
                 if (produced > 0)

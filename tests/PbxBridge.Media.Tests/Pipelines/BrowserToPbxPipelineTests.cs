@@ -126,6 +126,33 @@ public sealed class BrowserToPbxPipelineTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Padding_only_packets_take_no_playout_time_and_are_not_losses()
+    {
+        using var pipeline = NewPipeline(PbxPayloadFormat.Pcmu);
+        using var browser = new BrowserOpusSender();
+        var tone = TestSignals.Tone(1004, 48000, 48000);
+        var destination = new byte[pipeline.MaxPacketLength];
+        var padding = new byte[RtpPacket.FixedHeaderLength + 8];
+        var sent = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            pipeline.Push(browser.Next(tone.AsSpan(i * 960, 960)), i * s_tick20Ms);
+            if (i % 4 == 0)
+            {
+                // A probe between two audio packets: next sequence number, same timestamp, payload all padding.
+                RtpPacketWriter.Write(padding, new RtpHeaderFields(BrowserOpusSender.OpusPayloadType, browser.Sequence++, browser.Timestamp, browser.Ssrc), [], paddingLength: 8);
+                pipeline.Push(padding, i * s_tick20Ms);
+            }
+
+            sent += pipeline.Pull(destination, i * s_tick20Ms) > 0 ? 1 : 0;
+        }
+
+        Assert.Equal(40, sent);
+        Assert.Equal(0, pipeline.Statistics.PacketsLost);
+        Assert.Equal(0, pipeline.Statistics.FramesConcealed);
+    }
+
+    [Fact]
     public void Nothing_is_sent_before_the_first_packet_is_buffered()
     {
         using var pipeline = NewPipeline(PbxPayloadFormat.Pcma);
