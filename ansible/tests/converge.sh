@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# Converges the Ansible roles for real on this machine (connection: local, systemd left alone), starts the
+# installed build as the pbxbridge user with the rendered configuration, checks /healthz, converges again and
+# expects changed=0. Prints one "PASS name" / "FAIL name" line per check; exits non-zero if any failed.
+#
+# Everything the roles write goes below one temporary root (install, config, state, log, unit); only what a real
+# install also needs is system-wide: the apt packages and the pbxbridge system user.
+set -uo pipefail
+
+ansible_dir=$(cd "$(dirname "$0")/.." && pwd)
+# PBXBRIDGE_SOURCE_DIR: build another checkout (e.g. a clean export) instead of this one.
+repo_dir=$(cd "${PBXBRIDGE_SOURCE_DIR:-$ansible_dir/..}" && pwd)
+passed=0
+failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1${2:+: $2}"; failed=$((failed + 1)); }
+
+apt_install() {
+    local attempt
+    for attempt in 1 2 3; do
+        if apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"; then
+            return 0
+        fi
+        echo "apt-get install $* failed (attempt $attempt), retrying" >&2
+        sleep $((attempt * 5))
+    done
+    return 1
+}
+
+missing=()
+command -v ansible-playbook >/dev/null 2>&1 || missing+=(ansible)
+command -v ansible-lint >/dev/null 2>&1 || missing+=(ansible-lint)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ "${#missing[@]}" -gt 0 ] && ! apt_install "${missing[@]}"; then
+    fail tools_installed "apt-get install ${missing[*]}"
+    echo "$passed passed, $failed failed"
+    exit 1
+fi
+
+work=$(mktemp -d /tmp/pbxbridge-converge.XXXXXX)
+# The service account must be able to walk down to its own directories.
+chmod 0755 "$work"
+root="$work/root"
+service_pid=""
+cleanup() {
+    if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
+        kill -KILL "$service_pid" 2>/dev/null
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Present on every systemd host; the role writes into it, it does not create it.
+mkdir -p "$root/etc/systemd/system" "$root/usr/local/bin"
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+cat > "$work/vars.yml" <<VARS
+pbxbridge_source_dir: $repo_dir
+pbxbridge_build_dir: $ansible_dir/.build
+pbxbridge_install_dir: $root/opt/pbxbridge
+pbxbridge_cache_dir: $root/var/cache/pbxbridge
+pbxbridge_config_dir: $root/etc/pbxbridge
+pbxbridge_state_dir: $root/var/lib/pbxbridge
+pbxbridge_log_dir: $root/var/log/pbxbridge
+pbxbridge_systemd_unit_dir: $root/etc/systemd/system
+pbxbridge_cli_link: $root/usr/local/bin/pbxbridge
+pbxbridge_manage_service: false
+pbxbridge_pbx_kind: Demo
+pbxbridge_demo_agent_password: converge-demo-password
+pbxbridge_http_listen_address: 127.0.0.1
+pbxbridge_http_port: $port
+pbxbridge_media_public_address: 127.0.0.1
+pbxbridge_admin_token: converge-admin-token
+asterisk_pbxbridge_binary: $work/not-installed/asterisk
+freeswitch_pbxbridge_binary: $work/not-installed/freeswitch
+VARS
+
+export ANSIBLE_CONFIG="$ansible_dir/ansible.cfg" ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_RETRY_FILES_ENABLED=0
+cd "$ansible_dir" || exit 1
+
+converge() {  # converge LOG [extra ansible-playbook args...]
+    local log=$1
+    shift
+    ansible-playbook -i localhost, tests/converge.yml -e "@$work/vars.yml" "$@" >"$log" 2>&1
+}
+recap_changed() {  # the changed= count of the PLAY RECAP line in LOG, empty when there is none
+    sed -n 's/^localhost[[:space:]]*:.*changed=\([0-9]*\).*failed=\([0-9]*\).*/\1/p' "$1" | tail -n 1
+}
+show_tail() { tail -n "${2:-40}" "$1" | sed 's/^/    | /'; }
+
+# 1. Syntax and lint, on everything.
+syntax_ok=1
+for playbook in site.yml tests/converge.yml; do
+    if ! ansible-playbook --syntax-check -i inventories/example/hosts.yml "$playbook" >"$work/syntax.log" 2>&1; then
+        syntax_ok=0
+        show_tail "$work/syntax.log" 20
+    fi
+done
+[ "$syntax_ok" = 1 ] && pass ansible_syntax_check || fail ansible_syntax_check
+
+if ansible-lint --offline -p >"$work/lint.log" 2>&1; then
+    pass ansible_lint_production_profile
+else
+    show_tail "$work/lint.log" 30
+    fail ansible_lint_production_profile
+fi
+
+# 2. First converge: builds the release on the controller and installs it.
+if converge "$work/converge1.log"; then
+    pass converge_first_run
+else
+    show_tail "$work/converge1.log" 60
+    fail converge_first_run
+    echo "$passed passed, $failed failed"
+    exit 1
+fi
+
+# 3. What the role left on disk.
+unit="$root/etc/systemd/system/pbxbridge.service"
+config="$root/etc/pbxbridge/pbxbridge.json"
+layout_errors=()
+[ -x "$root/opt/pbxbridge/pbxbridge" ] || layout_errors+=("no executable $root/opt/pbxbridge/pbxbridge")
+[ "$(readlink "$root/usr/local/bin/pbxbridge")" = "$root/opt/pbxbridge/pbxbridge" ] || layout_errors+=("no pbxbridge CLI link")
+[ "$(stat -c '%U:%G %a' "$config" 2>/dev/null)" = "root:pbxbridge 640" ] || layout_errors+=("$config is not root:pbxbridge 0640")
+[ "$(stat -c '%U:%G %a' "$root/etc/pbxbridge" 2>/dev/null)" = "root:pbxbridge 750" ] || layout_errors+=("config dir is not root:pbxbridge 0750")
+[ "$(stat -c '%U' "$root/var/lib/pbxbridge" 2>/dev/null)" = "pbxbridge" ] || layout_errors+=("state dir not owned by pbxbridge")
+[ "$(stat -c '%U' "$root/opt/pbxbridge/pbxbridge" 2>/dev/null)" = "root" ] || layout_errors+=("the build is not root-owned")
+python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert c["Pbx"]["Kind"] == "Demo" and c["Http"]["Port"] == int(sys.argv[2])' \
+    "$config" "$port" 2>/dev/null || layout_errors+=("$config is not the expected JSON")
+for directive in Type=notify Restart=on-failure NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes ProtectHome=yes \
+    "ReadWritePaths=$root/var/lib/pbxbridge $root/var/log/pbxbridge" "Environment=PBXBRIDGE_CONFIG=$config" \
+    LimitNOFILE=65536 CapabilityBoundingSet=; do
+    grep -qxF "$directive" "$unit" 2>/dev/null || layout_errors+=("unit lacks $directive")
+done
+# Port >= 1024: the unit must not grant the bind capability.
+grep -q '^AmbientCapabilities=CAP_NET_BIND_SERVICE' "$unit" 2>/dev/null && layout_errors+=("unit grants CAP_NET_BIND_SERVICE for port $port")
+if [ "${#layout_errors[@]}" -eq 0 ]; then
+    pass installed_layout_and_unit
+else
+    fail installed_layout_and_unit "${layout_errors[*]}"
+fi
+
+if command -v systemd-analyze >/dev/null 2>&1; then
+    if systemd-analyze verify "$unit" >"$work/verify.log" 2>&1; then
+        pass systemd_unit_verifies
+    else
+        show_tail "$work/verify.log" 20
+        fail systemd_unit_verifies
+    fi
+fi
+
+# 4. The installed binary, as the service account, with the rendered configuration: /healthz answers.
+(cd "$root/var/lib/pbxbridge" && exec runuser -u pbxbridge -- env PBXBRIDGE_CONFIG="$config" \
+    "$root/opt/pbxbridge/pbxbridge" run) >"$work/service.log" 2>&1 &
+service_pid=$!
+health=""
+for _ in $(seq 1 120); do
+    health=$(curl -sk --max-time 2 -w '\n%{http_code}' "https://127.0.0.1:$port/healthz" 2>/dev/null) && \
+        [ "${health##*$'\n'}" = 200 ] && break
+    kill -0 "$service_pid" 2>/dev/null || break
+    sleep 0.5
+done
+if [ "${health##*$'\n'}" = 200 ] && grep -q '"Demo"' <<<"$health"; then
+    pass installed_service_answers_healthz
+else
+    echo "    healthz answered: ${health:-nothing}"
+    show_tail "$work/service.log" 30
+    fail installed_service_answers_healthz
+fi
+
+# SIGTERM is how systemd stops it: it must exit cleanly (calls drained, none here).
+if kill -0 "$service_pid" 2>/dev/null; then
+    kill -TERM "$service_pid"
+    exit_code=timeout
+    for _ in $(seq 1 80); do
+        if ! kill -0 "$service_pid" 2>/dev/null; then
+            wait "$service_pid"
+            exit_code=$?
+            break
+        fi
+        sleep 0.5
+    done
+    if [ "$exit_code" = 0 ]; then
+        pass installed_service_stops_on_sigterm
+    else
+        show_tail "$work/service.log" 20
+        fail installed_service_stops_on_sigterm "exit code $exit_code"
+    fi
+else
+    wait "$service_pid"
+    fail installed_service_stops_on_sigterm "the service had already exited (code $?) before SIGTERM"
+fi
+service_pid=""
+
+# 5. Second converge: nothing to do.
+if converge "$work/converge2.log"; then
+    changed=$(recap_changed "$work/converge2.log")
+    if [ "$changed" = 0 ]; then
+        pass converge_second_run_changes_nothing
+    else
+        awk '/^TASK/ { task = $0 } /^changed:/ { print "    | " task " " $0 }' "$work/converge2.log"
+        fail converge_second_run_changes_nothing "changed=${changed:-?}"
+    fi
+else
+    show_tail "$work/converge2.log" 60
+    fail converge_second_run_changes_nothing "the converge failed"
+fi
+
+if grep -q "Asterisk is not installed on localhost" "$work/converge2.log" \
+    && grep -q "FreeSWITCH is not installed on localhost" "$work/converge2.log"; then
+    pass pbx_roles_skip_without_pbx
+else
+    fail pbx_roles_skip_without_pbx "no 'not installed' message from asterisk_pbxbridge / freeswitch_pbxbridge"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
