@@ -182,10 +182,14 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
 
     // ---------------- IAriEventHandler ----------------
 
-    async Task IAriEventHandler.OnConnectedAsync(CancellationToken cancellationToken)
+    Task IAriEventHandler.OnConnectedAsync(CancellationToken cancellationToken)
     {
         _inbound?.OnControlConnectionChanged(true);
-        await ReconcileAsync(cancellationToken).ConfigureAwait(false);
+
+        // In the background: events keep flowing meanwhile, and an event already queued (a ChannelDestroyed with the
+        // real cause) must win over the reconciliation's guess.
+        _ = RunAsync(() => ReconcileAsync(cancellationToken), "reconcile after connect");
+        return Task.CompletedTask;
     }
 
     void IAriEventHandler.OnDisconnected(string reason)
@@ -318,6 +322,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             }
         }
 
+        var vanished = new List<(AsteriskCall Call, bool FarGone)>();
         foreach (var call in _calls.Values)
         {
             if (call.IsEnded)
@@ -327,14 +332,31 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
 
             if (call.FarCreated && !present.Contains(call.FarChannelId))
             {
-                call.End(PbxCause.NormalTemporaryFailure, "far channel vanished while the events WebSocket was down");
+                vanished.Add((call, true));
             }
             else if (call.ExternalMediaCreated && !present.Contains(call.ExternalMediaChannelId))
             {
-                call.End(PbxCause.NormalTemporaryFailure, "externalMedia channel vanished while the events WebSocket was down", hangupFar: true);
+                vanished.Add((call, false));
             }
         }
+
+        if (vanished.Count == 0)
+        {
+            return;
+        }
+
+        // Give events that were already on their way (with the real cause) a moment to be handled first.
+        await Task.Delay(ReconcileGrace, cancellationToken).ConfigureAwait(false);
+        foreach (var (call, farGone) in vanished)
+        {
+            call.End(
+                PbxCause.NormalTemporaryFailure,
+                farGone ? "far channel vanished while the events WebSocket was down" : "externalMedia channel vanished while the events WebSocket was down",
+                hangupFar: !farGone);
+        }
     }
+
+    private static readonly TimeSpan ReconcileGrace = TimeSpan.FromMilliseconds(500);
 
     private async Task DeleteLeftoverChannelAsync(string channelId)
     {

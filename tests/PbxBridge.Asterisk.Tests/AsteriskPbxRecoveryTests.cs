@@ -1,0 +1,96 @@
+using PbxBridge.Asterisk.Ari;
+using PbxBridge.Asterisk.Tests.Support;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.Asterisk.Tests;
+
+public sealed class AsteriskPbxRecoveryTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Events_websocket_dropped_mid_call_keeps_media_flowing_reconnects_and_the_call_still_hangs_up_cleanly()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        bed.Sim.DropEventConnections();
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => !bed.Pbx.IsControlConnected, Wait));
+        var before = bed.Rtp.Count;
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(before + 5, Wait), "RTP stopped while the events WebSocket was down");
+        Assert.True(await bed.Sim.WaitUntilAsync(s => s.EventConnectionsAccepted >= 2 && bed.Pbx.IsControlConnected, Wait));
+        Assert.True(bed.Inbound.DisconnectedChanges >= 1);
+        Assert.True(bed.Inbound.ConnectedChanges >= 2);
+        Assert.False(observer.Hangup.Task.IsCompleted);
+
+        bed.Sim.HangupFromPbx(leg.PbxId, 16);
+
+        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Leftovers_of_a_crashed_run_are_deleted_on_start()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(beforePbx: sim =>
+        {
+            using var client = new AriClient(AsteriskTestBed.OptionsFor(sim));
+            using var events = new System.Net.WebSockets.ClientWebSocket();
+
+            // The previous run registered the app, created an externalMedia channel and a bridge, then died.
+            events.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{sim.User}:{sim.Password}")));
+            events.ConnectAsync(new Uri($"ws://{sim.Url.Authority}/ari/events?app=pbxbridge&subscribeAll=false"), CancellationToken.None).GetAwaiter().GetResult();
+            client.CreateExternalMediaAsync(new ExternalMediaRequest("pbxbridge", "127.0.0.1:40999", "ulaw", "pbxbridge-dead-em")).GetAwaiter().GetResult();
+            client.CreateBridgeAsync("mixing", "pbxbridge-dead").GetAwaiter().GetResult();
+            client.AddChannelAsync("pbxbridge-dead", ["pbxbridge-dead-em"]).GetAwaiter().GetResult();
+            events.Abort();
+        });
+
+        Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
+        Assert.Equal(2, bed.Pbx.ReconciledLeftovers);
+    }
+
+    [Fact]
+    public async Task Asterisk_not_booted_503_is_retried_until_it_boots()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        bed.Sim.Booting = true;
+        bed.Sim.DropEventConnections();
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => bed.Pbx.Events.LastError?.Contains("503", StringComparison.Ordinal) == true, Wait));
+
+        bed.Sim.Booting = false;
+
+        Assert.True(await bed.Sim.WaitUntilAsync(s => s.EventConnectionsAccepted == 2 && bed.Pbx.IsControlConnected, Wait));
+    }
+
+    [Fact]
+    public async Task Refused_connection_is_retried_and_start_returns_after_the_first_attempt()
+    {
+        var options = new AsteriskOptions { Url = "http://127.0.0.1:9", User = "pbxbridge", Password = "x" };
+        await using var pbx = new AsteriskPbx(options, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
+
+        await pbx.StartAsync(new RecordingInboundHandler(), CancellationToken.None).WaitAsync(Wait);
+
+        Assert.False(pbx.IsControlConnected);
+        Assert.Contains("127.0.0.1:9", pbx.Events.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Call_whose_channels_vanished_during_an_outage_is_ended_on_reconnect()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+        bed.Sim.DropEventConnections();
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => !bed.Pbx.IsControlConnected, Wait));
+
+        // While nobody listens the far party hangs up: the events are lost, as with real Asterisk.
+        bed.Sim.HangupFromPbx(leg.PbxId, 16);
+
+        Assert.Equal(PbxCause.NormalTemporaryFailure, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync());
+    }
+}
