@@ -55,6 +55,9 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
 
     public int StunResponses;
 
+    /// <summary>DTLS datagrams from the endpoint to lose on purpose, so its retransmission timer must recover.</summary>
+    public int DtlsDatagramsToDrop;
+
     /// <summary>Whether to keep sending checks (consent); switch off to let the endpoint's consent expire.</summary>
     public volatile bool SendConsentChecks = true;
 
@@ -139,6 +142,8 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
         (from ?? _socket).SendTo(buffer.AsSpan(0, writer.Length), SocketFlags.None, _remote!);
     }
 
+    public void SendRaw(ReadOnlySpan<byte> datagram) => _socket.SendTo(datagram, SocketFlags.None, _remote!);
+
     public void SendRtp(byte[] rtpWithRoom, int rtpLength, bool corruptTag = false)
     {
         var length = _srtpOut!.Protect(rtpWithRoom, rtpLength);
@@ -218,6 +223,12 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
 
                     break;
                 case DatagramKind.Dtls:
+                    if (DtlsDatagramsToDrop > 0)
+                    {
+                        DtlsDatagramsToDrop--;
+                        break;
+                    }
+
                     if (_dtls is null && _dtlsServer)
                     {
                         StartDtls();

@@ -231,6 +231,94 @@ public sealed class WebRtcEndpointTests
         Assert.Equal(0, pool.InUse);
     }
 
+    [Fact]
+    public async Task Lost_DTLS_flight_is_retransmitted_and_the_handshake_completes()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        // Lose the server's whole first flight (ServerHello .. ServerHelloDone, one datagram per message).
+        await using var browser = new TestBrowserPeer { DtlsDatagramsToDrop = 5 };
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await ExchangeMediaAsync(endpoint, observer, browser);
+    }
+
+    [Fact]
+    public async Task Hangup_sends_close_notify_to_the_browser()
+    {
+        var observer = new RecordingObserver();
+        var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+
+        await endpoint.DisposeAsync();
+
+        Assert.Equal("DTLS close_notify received", await browser.DtlsClosed.Task.WaitAsync(Patience));
+        Assert.False(observer.Closed.Task.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Garbage_of_every_kind_neither_stops_the_receive_loop_nor_reaches_the_observer()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+
+        var random = new Random(5);
+        foreach (var first in new byte[] { 0x00, 0x01, 0x03, 22, 23, 0x80, 0x81, 0x90, 0xFF, 0x40 })
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var garbage = new byte[random.Next(1, 300)];
+                random.NextBytes(garbage);
+                garbage[0] = first;
+                browser.SendRaw(garbage);
+            }
+        }
+
+        await ExchangeMediaAsync(endpoint, observer, browser);
+        Assert.Equal(0, endpoint.Statistics.ReceiveErrors);
+        Assert.True(endpoint.Statistics.SrtpAuthenticationFailures + endpoint.Statistics.SrtpMalformed > 0);
+    }
+
+    [Fact]
+    public async Task SendRtp_allocates_nothing_per_packet()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        var packet = RtpPackets.Build(1, 0, endpoint.LocalSsrc, 160, room: 0);
+        for (var i = 0; i < 200; i++)
+        {
+            endpoint.SendRtp(packet);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            packet[3] = (byte)i;
+            endpoint.SendRtp(packet);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private static async Task ExchangeMediaAsync(WebRtcEndpoint endpoint, RecordingObserver observer, TestBrowserPeer browser)
     {
         var sent = new List<string>();
