@@ -99,10 +99,11 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
             ? reason
             : FreeSwitchHangupCause.FromSipStatus(response.StatusCode);
         var failure = new PbxCallFailedException(cause, $"FreeSWITCH answered {response.StatusCode} {response.ReasonPhrase} ({cause})");
-        if (_placed.TrySetException(failure))
+        if (!_placed.Task.IsCompleted)
         {
             // Reported by PlaceCallAsync's exception; the leg never existed for the Calls room.
             _onEnded(this);
+            _placed.TrySetException(failure);
             return;
         }
 

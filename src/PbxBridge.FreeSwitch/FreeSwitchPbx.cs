@@ -118,6 +118,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         Track(channel, leg.OnChannelGone);
         _byBridgeCallId[request.CallId] = channel;
         LogPlacing(_logger, request.CallId, request.AgentId, request.Destination, sip.Dialog.CallId);
+        sip.Start();
 
         try
         {

@@ -94,7 +94,7 @@ internal sealed class SipUdpCall
         return call;
     }
 
-    /// <summary>UAC: a new INVITE toward FreeSWITCH; <paramref name="extraHeaders"/> carry X-PbxBridge-*.</summary>
+    /// <summary>UAC: a new INVITE toward FreeSWITCH (sent by <see cref="Start"/>); <paramref name="extraHeaders"/> carry X-PbxBridge-*.</summary>
     public static SipUdpCall Invite(SipUdpAgent agent, string requestUri, string fromAddress, string toAddress, IPEndPoint localRtp, IReadOnlyList<KeyValuePair<string, string>> extraHeaders, ISipUdpCallObserver observer)
     {
         var dialog = new SipUdpDialog(Guid.NewGuid().ToString("N") + "@pbxbridge", SipUdpDialog.NewTag(), fromAddress, toAddress, requestUri, agent.FreeSwitch, 0);
@@ -112,10 +112,20 @@ internal sealed class SipUdpCall
         call._localSdp = PcmuSdp.Build(localRtp, call.SessionId, call._sdpVersion);
         invite.BodyText = call._localSdp;
         call._invite = invite;
-        agent.Register(call);
-        call._inviteTransaction = agent.StartTransaction(invite, dialog.RemoteEndPoint, call.OnInviteProvisional);
-        _ = call.AwaitInviteFinalAsync(call._inviteTransaction);
         return call;
+    }
+
+    /// <summary>UAC: sends the INVITE. Separate from <see cref="Invite"/> so the owner is fully wired before any response.</summary>
+    public void Start()
+    {
+        _agent.Register(this);
+        var transaction = _agent.StartTransaction(_invite!, Dialog.RemoteEndPoint, OnInviteProvisional);
+        lock (_gate)
+        {
+            _inviteTransaction = transaction;
+        }
+
+        _ = AwaitInviteFinalAsync(transaction);
     }
 
     /// <summary>UAS: 180 Ringing (or 183) before the answer.</summary>
