@@ -214,5 +214,73 @@ else
     fail pbx_roles_skip_without_pbx "no 'not installed' message from asterisk_pbxbridge / freeswitch_pbxbridge"
 fi
 
+# 6. The PBX roles against stand-ins for `asterisk` and `fs_cli` that log their arguments: the files
+#    `pbxbridge config render` writes land in the PBX's folder, the matching reloads run once, and a second run
+#    changes and reloads nothing.
+pbx="$work/pbx"
+mkdir -p "$pbx/bin" "$root/etc/asterisk" "$root/etc/freeswitch"
+for tool in asterisk freeswitch fs_cli; do
+    printf '#!/bin/sh\necho "$*" >> "%s/%s.log"\n' "$pbx" "$tool" > "$pbx/bin/$tool"
+    chmod +x "$pbx/bin/$tool"
+done
+cat > "$work/pbx-vars.yml" <<VARS
+asterisk_pbxbridge_pbxbridge_binary: $root/opt/pbxbridge/pbxbridge
+asterisk_pbxbridge_pbxbridge_config: $config
+asterisk_pbxbridge_render_dir: $root/var/lib/pbxbridge-render/asterisk
+asterisk_pbxbridge_binary: $pbx/bin/asterisk
+asterisk_pbxbridge_config_dir: $root/etc/asterisk
+asterisk_pbxbridge_config_owner: root
+asterisk_pbxbridge_config_group: root
+freeswitch_pbxbridge_pbxbridge_binary: $root/opt/pbxbridge/pbxbridge
+freeswitch_pbxbridge_pbxbridge_config: $config
+freeswitch_pbxbridge_render_dir: $root/var/lib/pbxbridge-render/freeswitch
+freeswitch_pbxbridge_binary: $pbx/bin/freeswitch
+freeswitch_pbxbridge_fs_cli: $pbx/bin/fs_cli
+freeswitch_pbxbridge_config_dir: $root/etc/freeswitch
+freeswitch_pbxbridge_config_owner: root
+freeswitch_pbxbridge_config_group: root
+freeswitch_pbxbridge_esl_password: converge-esl-password
+VARS
+pbx_converge() { ansible-playbook -i localhost, tests/pbx.yml -e "@$work/pbx-vars.yml" >"$1" 2>&1; }
+
+if pbx_converge "$work/pbx1.log"; then
+    errors=()
+    for kind in asterisk freeswitch; do
+        rendered="$root/var/lib/pbxbridge-render/$kind"
+        count=0
+        while IFS= read -r -d '' file; do
+            count=$((count + 1))
+            cmp -s "$file" "$root/etc/$kind/${file#"$rendered"/}" || errors+=("$kind: ${file#"$rendered"/} not installed")
+        done < <(find "$rendered" -type f -print0 2>/dev/null)
+        [ "$count" -gt 0 ] || errors+=("$kind: nothing rendered")
+    done
+    [ -f "$root/var/lib/pbxbridge-render/asterisk/ari.conf" ] && ! grep -qx -- '-rx module reload res_ari.so' "$pbx/asterisk.log" 2>/dev/null \
+        && errors+=("ari.conf installed but res_ari.so not reloaded")
+    [ -s "$pbx/asterisk.log" ] || errors+=("no asterisk -rx reload ran")
+    grep -q -- '-p converge-esl-password -x reloadxml$' "$pbx/fs_cli.log" 2>/dev/null || errors+=("no fs_cli reloadxml")
+    if find "$root/var/lib/pbxbridge-render/freeswitch" -name acl.conf.xml | grep -q .; then
+        grep -q -- '-x reloadacl$' "$pbx/fs_cli.log" || errors+=("acl.conf.xml installed but no reloadacl")
+    fi
+    if [ "${#errors[@]}" -eq 0 ]; then
+        pass pbx_snippets_installed_and_reloaded
+    else
+        fail pbx_snippets_installed_and_reloaded "${errors[*]}"
+    fi
+
+    cp "$pbx/asterisk.log" "$pbx/asterisk.before" 2>/dev/null
+    cp "$pbx/fs_cli.log" "$pbx/fs_cli.before" 2>/dev/null
+    if pbx_converge "$work/pbx2.log" && [ "$(recap_changed "$work/pbx2.log")" = 0 ] \
+        && cmp -s "$pbx/asterisk.log" "$pbx/asterisk.before" && cmp -s "$pbx/fs_cli.log" "$pbx/fs_cli.before"; then
+        pass pbx_snippets_second_run_changes_and_reloads_nothing
+    else
+        awk '/^TASK/ { task = $0 } /^(changed|fatal)/ { print "    | " task " " $0 }' "$work/pbx2.log"
+        fail pbx_snippets_second_run_changes_and_reloads_nothing
+    fi
+else
+    show_tail "$work/pbx1.log" 40
+    fail pbx_snippets_installed_and_reloaded "the converge failed"
+    fail pbx_snippets_second_run_changes_and_reloads_nothing "not run"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
