@@ -29,10 +29,12 @@ publish_dir="$build_dir/publish-$rid"
 mkdir -p "$build_dir" "$(dirname "$tarball")"
 rm -rf "$publish_dir"
 
-# --artifacts-path keeps obj/ and bin/ of this Release build out of the checkout's own obj/ folders.
+# --artifacts-path keeps obj/ and bin/ of this Release build out of the checkout's own obj/ folders; PathMap
+# keeps that folder's location out of the assemblies (their PDB path), so any build folder gives the same bytes.
+artifacts_dir=$(cd "$build_dir" && pwd)/artifacts
 dotnet publish "$project" -c Release -r "$rid" --self-contained \
-    --artifacts-path "$build_dir/artifacts" -o "$publish_dir" \
-    -p:Deterministic=true -p:ContinuousIntegrationBuild=true -nologo -v:q >&2
+    --artifacts-path "$artifacts_dir" -o "$publish_dir" \
+    -p:Deterministic=true -p:ContinuousIntegrationBuild=true "-p:PathMap=$artifacts_dir=/_artifacts" -nologo -v:q >&2
 
 epoch=${SOURCE_DATE_EPOCH:-}
 if [ -z "$epoch" ]; then
