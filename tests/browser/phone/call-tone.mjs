@@ -43,7 +43,8 @@ await runScenario(async () => {
     }));
     const timer = await page.textContent('#call-timer');
     if (args.screenshot) {
-      await page.screenshot({ path: path.resolve(args.screenshot), fullPage: true });
+      // The phone itself, not the empty viewport below it.
+      await page.locator('main').screenshot({ path: path.resolve(args.screenshot) });
       log('screenshot', args.screenshot);
     }
     await page.click('#hangup-button');
