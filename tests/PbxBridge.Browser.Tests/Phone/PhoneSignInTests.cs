@@ -6,12 +6,13 @@ namespace PbxBridge.Browser.Tests.Phone;
 public sealed class PhoneSignInTests
 {
     [Fact]
-    public async Task Wrong_password_shows_the_error_text_and_keeps_the_password_nowhere()
+    public async Task Wrong_password_shows_the_error_text_keeps_the_password_nowhere_and_the_right_one_then_works()
     {
         await using var host = await PbxBridgeProcess.StartAsync();
 
         var result = await PhoneScenario.RunAsync(
-            host, "sign-in-error.mjs", $"--url={host.PhoneUrl}", "--agent=1001", "--password=not-the-password");
+            host, "sign-in-error.mjs", $"--url={host.PhoneUrl}", "--agent=1001", "--password=not-the-password",
+            $"--retryPassword={host.AgentPassword}");
 
         Assert.Equal("Wrong agent id or password. Check them and sign in again.", result.GetProperty("errorText").GetString());
         Assert.Equal("alert", result.GetProperty("errorRole").GetString());
@@ -21,6 +22,12 @@ public sealed class PhoneSignInTests
         Assert.True(result.GetProperty("passwordFieldEmpty").GetBoolean());
         Assert.Equal("1001", result.GetProperty("storedAgentId").GetString());
         Assert.False(result.GetProperty("storageHoldsPassword").GetBoolean());
+
+        // Without this the test would also pass against a server that refuses every password.
+        var retry = result.GetProperty("retry");
+        Assert.Equal("registered", retry.GetProperty("registration").GetString());
+        Assert.True(retry.GetProperty("errorHidden").GetBoolean());
+        Assert.True(retry.GetProperty("workspaceVisible").GetBoolean());
     }
 
     [Fact]

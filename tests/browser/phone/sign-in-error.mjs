@@ -1,10 +1,13 @@
 // Signs in with the given credentials/server and reports the error text the page shows.
-// Used for a wrong password and for an unreachable server.
+// Used for a wrong password and for an unreachable server. With --retryPassword it then signs in again with that
+// password, as the agent would after reading the error, and reports whether that worked and the error went away.
 import { launchChromium } from '../lib/chromium.mjs';
 import { log, runScenario, scenarioArgs } from '../lib/scenario.mjs';
-import { describe, openPhone, signIn } from './phone-page.mjs';
+import { describe, openPhone, signIn, waitForRegistered } from './phone-page.mjs';
 
-const args = scenarioArgs({ url: undefined, agent: '1001', password: undefined, server: '', timeoutMs: '20000' });
+const args = scenarioArgs({
+  url: undefined, agent: '1001', password: undefined, server: '', timeoutMs: '20000', retryPassword: '',
+});
 
 await runScenario(async () => {
   const browser = await launchChromium();
@@ -28,6 +31,16 @@ await runScenario(async () => {
       storageHoldsPassword: Object.keys(localStorage).some((k) => localStorage.getItem(k)?.includes(password)),
     }), args.password);
     log('shown:', result.errorText);
+    if (args.retryPassword) {
+      await page.fill('#password', args.retryPassword);
+      await page.click('#login-button');
+      await waitForRegistered(page);
+      result.retry = await page.evaluate(() => ({
+        registration: window.pbxPhone.registration,
+        errorHidden: document.getElementById('error').hidden,
+        workspaceVisible: !document.getElementById('workspace').hidden,
+      }));
+    }
     return result;
   } finally {
     await browser.close();
