@@ -288,8 +288,9 @@ export class Softphone {
     session.on('ended', (e) => { if (this.session === session) this.endCall(e); });
     session.on('failed', (e) => { if (this.session === session) this.endCall(e); });
 
-    if (originator === 'remote') this.onIncoming();
+    // Render first: the banner must be visible before its Answer button can take focus.
     this.onChange();
+    if (originator === 'remote') this.onIncoming();
   }
 
   connected(session) {
