@@ -96,16 +96,34 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
             }
         }
 
+        // Count zero crossings only in 20 ms frames that carry signal, so a silent frame (an echo queue running dry,
+        // a late packet) does not read as a lower pitch.
         var crossings = 0;
-        for (var i = 1; i < samples.Length; i++)
+        var voiced = 0;
+        for (var frame = 0; frame + SamplesPerPacket <= samples.Length; frame += SamplesPerPacket)
         {
-            if ((samples[i - 1] < 0) != (samples[i] < 0))
+            var peak = 0;
+            for (var i = frame; i < frame + SamplesPerPacket; i++)
             {
-                crossings++;
+                peak = Math.Max(peak, Math.Abs((int)samples[i]));
+            }
+
+            if (peak < 1000)
+            {
+                continue;
+            }
+
+            voiced += SamplesPerPacket;
+            for (var i = Math.Max(frame, 1); i < frame + SamplesPerPacket; i++)
+            {
+                if ((samples[i - 1] < 0) != (samples[i] < 0))
+                {
+                    crossings++;
+                }
             }
         }
 
-        return crossings / 2.0 / (samples.Length / 8000.0);
+        return voiced < 1600 ? 0 : crossings / 2.0 / (voiced / 8000.0);
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,8 @@ using PbxBridge.FreeSwitch.Simulator;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
+/// <summary>Runs alone: its timing limits (2 s for a failure cause) are about the adapter, not about CPU contention.</summary>
+[Collection(SimulatorCollection.Name)]
 public sealed class OutboundCallTests
 {
     [Fact]
