@@ -26,9 +26,10 @@ public sealed class SipStackOptions
 
     public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Challenges offered, in order. MD5 first: JsSIP 3.13 and SIP.js 0.21 answer only the first
-    /// challenge and only know MD5; RFC 8760 clients pick SHA-256 from the second one.</summary>
-    public IReadOnlyList<DigestAlgorithm> DigestAlgorithms { get; set; } = [DigestAlgorithm.Md5, DigestAlgorithm.Sha256];
+    /// <summary>Challenges offered, most preferred first as RFC 8760 §2.4 asks: SHA-256, then MD5. The order matters to
+    /// browsers: JsSIP 3.13 and SIP.js 0.21 keep only the LAST WWW-Authenticate header they parse (their parsers call
+    /// setHeader) and only know MD5, so MD5 must come last (found with the real libraries, see RealClientRegistrationTests).</summary>
+    public IReadOnlyList<DigestAlgorithm> DigestAlgorithms { get; set; } = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
 
     /// <summary>RFC 4028 Min-SE; shorter Session-Expires get 422. JsSIP's default is 90.</summary>
     public int MinSessionExpires { get; set; } = 90;

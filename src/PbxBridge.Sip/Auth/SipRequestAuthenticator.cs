@@ -70,13 +70,13 @@ internal sealed class SipRequestAuthenticator
             return Fail(request, source, proxy, out rejection);
         }
 
-        switch (Nonces.Check(credentials.Nonce, credentials.NonceCount))
+        if (Nonces.Check(credentials.Nonce, credentials.NonceCount) != NonceCheck.Valid)
         {
-            case NonceCheck.Stale:
-                rejection = Challenge(request, proxy, stale: true);
-                return null;
-            case NonceCheck.Replayed:
-                return Fail(request, source, proxy, out rejection);
+            // Expired, unknown, or a nonce-count already used: a fresh challenge with stale=true (the digest itself was
+            // right). Not an authentication failure: SIP.js 0.21 resends its last Authorization verbatim on the next
+            // REGISTER (same nonce, nc=00000001), and must not be throttled for it.
+            rejection = Challenge(request, proxy, stale: true);
+            return null;
         }
 
         Limiter.RecordSuccess(source);

@@ -91,17 +91,19 @@ internal sealed class BrowserUa
         return sb.ToString();
     }
 
-    /// <summary>Answers a challenge the way the libraries do: they take the first WWW-Authenticate header.</summary>
-    public string Authorize(SipResponse challengeResponse, string method, string uri, string? password = null, int challengeIndex = 0)
+    /// <summary>Answers a challenge the way the libraries do: their parsers keep the LAST WWW-Authenticate header.
+    /// A negative index counts from the end.</summary>
+    public string Authorize(SipResponse challengeResponse, string method, string uri, string? password = null, int challengeIndex = -1)
     {
         var header = challengeResponse.StatusCode == 407 ? SipHeaderNames.ProxyAuthenticate : SipHeaderNames.WwwAuthenticate;
-        Assert.True(DigestChallenge.TryParse(challengeResponse.Headers.GetFieldValues(header)[challengeIndex], out var challenge));
+        var values = challengeResponse.Headers.GetFieldValues(header);
+        Assert.True(DigestChallenge.TryParse(values[challengeIndex < 0 ? values.Count + challengeIndex : challengeIndex], out var challenge));
         var ha1 = SipDigestHa1.Compute(challenge!.Algorithm, AgentId, challenge.Realm, password ?? TestAgents.PasswordOf(AgentId));
         return DigestAuthenticator.Answer(challenge, AgentId, ha1, method, uri, "cn" + Next(), ++_nonceCount).ToHeaderValue();
     }
 
     /// <summary>REGISTER, 401, REGISTER with credentials: returns the final response.</summary>
-    public SipResponse Register(int expires = 600, string? password = null, int challengeIndex = 0)
+    public SipResponse Register(int expires = 600, string? password = null, int challengeIndex = -1)
     {
         Send(RegisterText(expires));
         var challenge = Flow.LastResponse;
