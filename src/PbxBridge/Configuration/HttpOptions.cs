@@ -1,0 +1,24 @@
+namespace PbxBridge.Configuration;
+
+/// <summary>Section "Http": the one HTTPS endpoint that serves /sip (WSS), /phone, /healthz, /metrics and the admin API.</summary>
+public sealed class HttpOptions
+{
+    public const string Section = "Http";
+
+    /// <summary>Address Kestrel binds to. The demo binds to loopback unless told otherwise.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 8443;
+
+    /// <summary>PFX or PEM certificate; empty = a self-signed one generated once and kept in the state directory.</summary>
+    public string CertificatePath { get; set; } = "";
+
+    /// <summary>Password of a PFX certificate, or path to the private key of a PEM one.</summary>
+    public string CertificatePassword { get; set; } = "";
+
+    /// <summary>PEM private key file when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string CertificateKeyPath { get; set; } = "";
+
+    /// <summary>Bearer token for the admin API from other hosts; loopback callers never need it.</summary>
+    public string AdminToken { get; set; } = "";
+}

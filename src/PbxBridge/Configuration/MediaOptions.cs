@@ -1,0 +1,39 @@
+namespace PbxBridge.Configuration;
+
+/// <summary>Section "Media": where browsers and the PBX send RTP, and how PbxBridge encodes toward each.</summary>
+public sealed class MediaOptions
+{
+    public const string Section = "Media";
+
+    /// <summary>The address advertised as the ICE host candidate: browsers must reach it over UDP.</summary>
+    public string PublicAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Address the browser-side UDP sockets bind to; empty = the public address.</summary>
+    public string BrowserBindAddress { get; set; } = "";
+
+    public int BrowserPortStart { get; set; } = 40000;
+
+    public int BrowserPortEnd { get; set; } = 40999;
+
+    /// <summary>Address of PbxBridge's PBX-side RTP sockets: what the PBX sends to (ARI external_host, SDP c=).</summary>
+    public string PbxBindAddress { get; set; } = "127.0.0.1";
+
+    public int PbxPortStart { get; set; } = 41000;
+
+    public int PbxPortEnd { get; set; } = 41999;
+
+    /// <summary>"ulaw" (PCMU, default), "alaw" (PCMA) or "slin16" (16 kHz linear, Asterisk only).</summary>
+    public string PbxCodec { get; set; } = "ulaw";
+
+    /// <summary>libopus encoder complexity 0-10 toward the browser: 5 is the usual quality/CPU balance.</summary>
+    public int OpusComplexity { get; set; } = 5;
+
+    public int OpusBitrate { get; set; } = 24000;
+
+    public bool OpusInbandFec { get; set; } = true;
+
+    public bool OpusDtx { get; set; }
+
+    /// <summary>Seconds without a valid ICE check before a browser leg is declared gone (RFC 7675 consent).</summary>
+    public int ConsentTimeoutSeconds { get; set; } = 30;
+}

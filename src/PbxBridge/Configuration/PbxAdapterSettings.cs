@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Configuration;
+using PbxBridge.Asterisk;
+
+namespace PbxBridge.Configuration;
+
+/// <summary>The adapter section that <c>Pbx:Kind</c> selects (Pbx:Asterisk or Pbx:FreeSwitch): binding and validation.</summary>
+public static class PbxAdapterSettings
+{
+    public static AsteriskOptions Asterisk(PbxBridgeSettings settings)
+    {
+        var options = new AsteriskOptions();
+        settings.Configuration.GetSection(AsteriskOptions.SectionName).Bind(options);
+        return options;
+    }
+
+    public static IEnumerable<string> Validate(PbxBridgeSettings settings) => settings.Pbx.Kind switch
+    {
+        PbxKind.Asterisk => Asterisk(settings).Validate(),
+        // TODO(#8): FreeSwitchOptions validation once the adapter lands.
+        _ => [],
+    };
+}

@@ -1,0 +1,183 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace PbxBridge.Configuration;
+
+/// <summary>
+/// Checks the bound settings before anything starts. Every message names the key, the bad value and what is
+/// allowed, so an admin can fix it from the one line the service prints.
+/// </summary>
+public static partial class SettingsValidator
+{
+    public static IReadOnlyList<string> Validate(PbxBridgeSettings s, IEnumerable<string>? adapterErrors = null)
+    {
+        var errors = new List<string>();
+        ValidateHttp(s.Http, errors);
+        ValidateMedia(s.Media, errors);
+        ValidateAgents(s.Agents, errors);
+        if (s.Shutdown.DrainSeconds is < 0 or > 3600)
+        {
+            errors.Add($"Shutdown:DrainSeconds = {s.Shutdown.DrainSeconds} is out of range: use 0-3600 seconds.");
+        }
+
+        if (string.IsNullOrWhiteSpace(s.Sip.Realm))
+        {
+            errors.Add("Sip:Realm is empty: set it to the digest realm the agents' HA1 hashes were computed with (default \"pbxbridge\").");
+        }
+
+        foreach (var algorithm in s.Sip.DigestAlgorithms)
+        {
+            if (algorithm is not ("MD5" or "SHA-256"))
+            {
+                errors.Add($"Sip:DigestAlgorithms contains '{algorithm}': use MD5 and/or SHA-256.");
+            }
+        }
+
+        if (s.Sip.DigestAlgorithms.Length == 0)
+        {
+            errors.Add("Sip:DigestAlgorithms is empty: list MD5 (what JsSIP and SIP.js speak) and/or SHA-256.");
+        }
+
+        if (s.Sip.MinExpires < 10 || s.Sip.MaxExpires < s.Sip.MinExpires)
+        {
+            errors.Add($"Sip:MinExpires = {s.Sip.MinExpires} / Sip:MaxExpires = {s.Sip.MaxExpires}: need 10 <= MinExpires <= MaxExpires.");
+        }
+
+        if (adapterErrors is not null)
+        {
+            errors.AddRange(adapterErrors);
+        }
+
+        return errors;
+    }
+
+    private static void ValidateHttp(HttpOptions http, List<string> errors)
+    {
+        if (http.Port is < 1 or > 65535)
+        {
+            errors.Add($"Http:Port = {http.Port} is not a TCP port: use 1-65535 (default 8443).");
+        }
+
+        if (!IPAddress.TryParse(http.ListenAddress, out _))
+        {
+            errors.Add($"Http:ListenAddress = '{http.ListenAddress}' is not an IP address: use e.g. 127.0.0.1, 0.0.0.0 or ::.");
+        }
+
+        if (http.CertificatePath.Length > 0 && !File.Exists(http.CertificatePath))
+        {
+            errors.Add($"Http:CertificatePath = '{http.CertificatePath}' does not exist: point it at a PFX or PEM file, or leave it empty for a self-signed certificate.");
+        }
+
+        if (http.CertificateKeyPath.Length > 0 && !File.Exists(http.CertificateKeyPath))
+        {
+            errors.Add($"Http:CertificateKeyPath = '{http.CertificateKeyPath}' does not exist: point it at the PEM private key of Http:CertificatePath.");
+        }
+    }
+
+    private static void ValidateMedia(MediaOptions media, List<string> errors)
+    {
+        if (!IPAddress.TryParse(media.PublicAddress, out var publicAddress) || publicAddress.Equals(IPAddress.Any) || publicAddress.Equals(IPAddress.IPv6Any))
+        {
+            errors.Add($"Media:PublicAddress = '{media.PublicAddress}' is not a usable address: give the IP browsers reach PbxBridge at (not 0.0.0.0).");
+        }
+
+        if (media.BrowserBindAddress.Length > 0 && !IPAddress.TryParse(media.BrowserBindAddress, out _))
+        {
+            errors.Add($"Media:BrowserBindAddress = '{media.BrowserBindAddress}' is not an IP address: leave it empty to bind to Media:PublicAddress.");
+        }
+
+        if (!IPAddress.TryParse(media.PbxBindAddress, out _))
+        {
+            errors.Add($"Media:PbxBindAddress = '{media.PbxBindAddress}' is not an IP address: give the address the PBX sends RTP to.");
+        }
+
+        var browserOk = ValidateRange("Media:BrowserPortStart", media.BrowserPortStart, "Media:BrowserPortEnd", media.BrowserPortEnd, errors);
+        var pbxOk = ValidateRange("Media:PbxPortStart", media.PbxPortStart, "Media:PbxPortEnd", media.PbxPortEnd, errors);
+        if (browserOk && pbxOk && media.BrowserPortStart <= media.PbxPortEnd && media.PbxPortStart <= media.BrowserPortEnd)
+        {
+            errors.Add($"Media:BrowserPortStart-End ({media.BrowserPortStart}-{media.BrowserPortEnd}) overlaps Media:PbxPortStart-End ({media.PbxPortStart}-{media.PbxPortEnd}): the two UDP ranges must be disjoint.");
+        }
+
+        if (media.PbxCodec is not ("ulaw" or "alaw" or "slin16"))
+        {
+            errors.Add($"Media:PbxCodec = '{media.PbxCodec}' is not supported: use ulaw, alaw or slin16.");
+        }
+
+        if (media.OpusComplexity is < 0 or > 10)
+        {
+            errors.Add($"Media:OpusComplexity = {media.OpusComplexity} is out of range: use 0-10 (default 5).");
+        }
+
+        if (media.OpusBitrate is < 6000 or > 510000)
+        {
+            errors.Add($"Media:OpusBitrate = {media.OpusBitrate} is out of range: use 6000-510000 bit/s (default 24000).");
+        }
+
+        if (media.ConsentTimeoutSeconds is < 5 or > 300)
+        {
+            errors.Add($"Media:ConsentTimeoutSeconds = {media.ConsentTimeoutSeconds} is out of range: use 5-300 (RFC 7675 recommends 30).");
+        }
+    }
+
+    private static bool ValidateRange(string startKey, int start, string endKey, int end, List<string> errors)
+    {
+        var ok = true;
+        if (start is < 1024 or > 65535)
+        {
+            errors.Add($"{startKey} = {start} is not a usable UDP port: use 1024-65535.");
+            ok = false;
+        }
+
+        if (end is < 1024 or > 65535)
+        {
+            errors.Add($"{endKey} = {end} is not a usable UDP port: use 1024-65535.");
+            ok = false;
+        }
+
+        if (ok && start > end)
+        {
+            errors.Add($"{startKey} = {start} is above {endKey} = {end}: the range must start at or below its end.");
+            ok = false;
+        }
+
+        return ok;
+    }
+
+    private static void ValidateAgents(IReadOnlyList<AgentOptions> agents, List<string> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < agents.Count; i++)
+        {
+            var a = agents[i];
+            if (!AgentId().IsMatch(a.Id))
+            {
+                errors.Add($"Agents:{i}:Id = '{a.Id}' is not a valid agent id: use letters, digits, '.', '_' or '-' (it is the SIP user name).");
+            }
+            else if (!seen.Add(a.Id))
+            {
+                errors.Add($"Agents:{i}:Id = '{a.Id}' appears twice: agent ids must be unique.");
+            }
+
+            if (!Hex(32).IsMatch(a.Ha1Md5))
+            {
+                errors.Add($"Agents:{i}:Ha1Md5 is not 32 hex digits: compute it with `pbxbridge agent-hash {a.Id}` (never store the password itself).");
+            }
+
+            if (!Hex(64).IsMatch(a.Ha1Sha256))
+            {
+                errors.Add($"Agents:{i}:Ha1Sha256 is not 64 hex digits: compute it with `pbxbridge agent-hash {a.Id}` (never store the password itself).");
+            }
+        }
+    }
+
+    private static Regex Hex(int length) => length == 32 ? Hex32() : Hex64();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex AgentId();
+
+    [GeneratedRegex("^[0-9a-fA-F]{32}$")]
+    private static partial Regex Hex32();
+
+    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    private static partial Regex Hex64();
+}

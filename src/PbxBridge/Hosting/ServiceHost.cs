@@ -1,0 +1,99 @@
+using System.Net;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PbxBridge.Configuration;
+using PbxBridge.Http;
+using Serilog;
+
+namespace PbxBridge.Hosting;
+
+/// <summary>
+/// Wires the service: one HTTPS endpoint (WSS /sip, /phone, /healthz, /metrics, admin API), the PBX adapter that
+/// <c>Pbx:Kind</c> selects, the SIP stack and the calls. Runs until SIGTERM/SIGINT, then drains calls.
+/// </summary>
+public static class ServiceHost
+{
+    public static async Task<int> RunAsync(PbxBridgeSettings settings, CancellationToken cancellationToken)
+    {
+        var nodeId = settings.Configuration["Node:Id"] is { Length: > 0 } id ? id : Environment.MachineName;
+        await using var logger = LoggingSetup.Create(settings.Configuration, settings.State.Directory, nodeId);
+        try
+        {
+            await using var app = Build(settings, logger, nodeId);
+            await app.StartAsync(cancellationToken);
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            await WaitForShutdownAsync(lifetime, cancellationToken);
+            await app.StopAsync(CancellationToken.None);
+            return 0;
+        }
+        catch (SettingsException e)
+        {
+            foreach (var error in e.Errors)
+            {
+                logger.Fatal("configuration error: {Error}", error);
+            }
+
+            return Cli.RunCommand.ExitConfigurationError;
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            logger.Fatal("cannot listen on {Address}:{Port}: the port is in use by another process (change Http:Port or stop it)", settings.Http.ListenAddress, settings.Http.Port);
+            return 1;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.Fatal(e, "PbxBridge stopped on an unexpected error");
+            return 1;
+        }
+    }
+
+    private static async Task WaitForShutdownAsync(IHostApplicationLifetime lifetime, CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource();
+        using var a = lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
+        using var b = cancellationToken.Register(() => stopped.TrySetResult());
+        await stopped.Task;
+    }
+
+    public static WebApplication Build(PbxBridgeSettings settings, Serilog.ILogger logger, string nodeId)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+            Args = [],
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(settings.Configuration);
+        builder.Host.UseSystemd();
+        builder.Host.UseSerilog(logger, dispose: false);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(settings.Shutdown.DrainSeconds + 10));
+
+        var certificate = TlsCertificateProvider.Load(settings.Http, settings.State, message => logger.Information("{Message}", message));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
+            kestrel.Listen(IPAddress.Parse(settings.Http.ListenAddress), settings.Http.Port, listen =>
+            {
+                // HTTP/1.1 only: SIP over WebSocket rides the RFC 6455 upgrade that every SIP library and proxy in
+                // front of us (Kamailio, nginx) speaks; WebSockets over HTTP/2 (RFC 8441) buy nothing here.
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = certificate,
+                    // TLS 1.2+ only; .NET on Linux takes OpenSSL's modern cipher list for these.
+                    SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                });
+            });
+        });
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new NodeInfo(nodeId, DateTimeOffset.UtcNow));
+        ServiceRegistration.AddPbxBridge(builder.Services, settings);
+
+        var app = builder.Build();
+        Endpoints.Map(app, settings);
+        return app;
+    }
+}

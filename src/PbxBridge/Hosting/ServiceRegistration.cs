@@ -1,0 +1,67 @@
+using System.Net;
+using PbxBridge.Agents;
+using PbxBridge.Calls;
+using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Configuration;
+using PbxBridge.Metrics;
+using PbxBridge.Sip;
+using PbxBridge.Sip.Auth;
+using PbxBridge.WebRtc;
+
+namespace PbxBridge.Hosting;
+
+/// <summary>The object graph of a running PbxBridge: one of each, no global singletons beyond the container.</summary>
+public static class ServiceRegistration
+{
+    public static void AddPbxBridge(IServiceCollection services, PbxBridgeSettings settings)
+    {
+        var demoPassword = settings.Pbx.Kind == PbxKind.Demo ? DemoAgents.Password(settings.Demo, settings.State) : null;
+        services.AddSingleton(AgentDirectory.FromSettings(settings, demoPassword));
+        services.AddSingleton<ISipAgentDirectory>(sp => sp.GetRequiredService<AgentDirectory>());
+        services.AddSingleton(new DemoCredentials(demoPassword));
+        services.AddSingleton<PbxBridgeMetrics>();
+        services.AddSingleton<CallManager>();
+        services.AddSingleton<MediaPacer>();
+        services.AddSingleton(sp => PbxFactory.Create(settings, sp));
+        services.AddSingleton(sp => new SipStack(
+            new SipStackOptions
+            {
+                UserAgent = $"PbxBridge/{Cli.VersionCommand.Version}",
+                DigestAlgorithms = [.. settings.Sip.DigestAlgorithms.Select(a => a == "SHA-256" ? DigestAlgorithm.Sha256 : DigestAlgorithm.Md5)],
+                MinExpires = settings.Sip.MinExpires,
+                MaxExpires = settings.Sip.MaxExpires,
+            },
+            sp.GetRequiredService<ISipAgentDirectory>(),
+            sp.GetRequiredService<CallManager>(),
+            sp.GetRequiredService<ILogger<SipStack>>()));
+        services.AddSingleton(_ => DtlsCertificate.Generate());
+        services.AddSingleton(sp => new CallServices
+        {
+            Pbx = sp.GetRequiredService<IPbx>(),
+            Sip = sp.GetRequiredService<SipStack>(),
+            BrowserPorts = new UdpPortPool(
+                IPAddress.Parse(settings.Media.BrowserBindAddress.Length > 0 ? settings.Media.BrowserBindAddress : settings.Media.PublicAddress),
+                settings.Media.BrowserPortStart,
+                settings.Media.BrowserPortEnd),
+            PbxPorts = new UdpPortPool(IPAddress.Parse(settings.Media.PbxBindAddress), settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
+            Certificate = sp.GetRequiredService<DtlsCertificate>(),
+            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10)),
+            Pacer = sp.GetRequiredService<MediaPacer>(),
+            Media = new CallMediaSettings(
+                settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
+                settings.Media.OpusComplexity,
+                settings.Media.OpusBitrate,
+                settings.Media.OpusInbandFec,
+                settings.Media.OpusDtx),
+            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
+            Limits = CallLimits.Default,
+            Agents = sp.GetRequiredService<ISipAgentDirectory>(),
+        });
+        services.AddHostedService<PbxBridgeService>();
+    }
+}
+
+/// <summary>The demo agents' password, when running on the demo PBX (null otherwise).</summary>
+public sealed record DemoCredentials(string? Password);

@@ -1,0 +1,120 @@
+using PbxBridge.Configuration;
+
+namespace PbxBridge.Tests.Configuration;
+
+[Collection(ProcessEnvironmentCollection.Name)]
+public sealed class SettingsValidatorTests
+{
+    private static IReadOnlyList<string> Validate(params string[] arguments) =>
+        SettingsValidator.Validate(PbxBridgeSettings.Bind(ConfigurationFactory.Build(arguments)));
+
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        Assert.Empty(Validate());
+    }
+
+    [Fact]
+    public void Port_out_of_range_names_the_key_the_value_and_the_allowed_range()
+    {
+        var error = Assert.Single(Validate("--Http:Port=70000"));
+        Assert.Contains("Http:Port", error, StringComparison.Ordinal);
+        Assert.Contains("70000", error, StringComparison.Ordinal);
+        Assert.Contains("1-65535", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Browser_range_start_above_end_names_its_key()
+    {
+        var error = Assert.Single(Validate("--Media:BrowserPortStart=40500", "--Media:BrowserPortEnd=40100"));
+        Assert.StartsWith("Media:BrowserPortStart = 40500 is above Media:BrowserPortEnd = 40100", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Overlapping_browser_and_pbx_ranges_are_refused()
+    {
+        var error = Assert.Single(Validate("--Media:PbxPortStart=40500", "--Media:PbxPortEnd=41500"));
+        Assert.Contains("overlaps", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_certificate_file_is_named()
+    {
+        var error = Assert.Single(Validate("--Http:CertificatePath=/nonexistent/cert.pfx"));
+        Assert.Contains("Http:CertificatePath", error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_pbx_codec_lists_the_supported_ones()
+    {
+        var error = Assert.Single(Validate("--Media:PbxCodec=g729"));
+        Assert.Contains("ulaw, alaw or slin16", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Agent_with_a_clear_text_password_instead_of_ha1_is_refused()
+    {
+        var errors = Validate("--Agents:0:Id=2001", "--Agents:0:Ha1Md5=secret", "--Agents:0:Ha1Sha256=secret");
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Contains("agent-hash", e, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Unconvertible_value_becomes_a_settings_error_naming_the_key()
+    {
+        var e = Assert.Throws<SettingsException>(() => PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Http:Port=abc"])));
+        Assert.Contains("Http:Port", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Environment_variables_with_the_prefix_are_read()
+    {
+        Environment.SetEnvironmentVariable("PBXBRIDGE_Media__OpusComplexity", "11");
+        try
+        {
+            var error = Assert.Single(Validate());
+            Assert.Contains("Media:OpusComplexity = 11", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PBXBRIDGE_Media__OpusComplexity", null);
+        }
+    }
+
+    [Fact]
+    public void Command_line_wins_over_environment()
+    {
+        Environment.SetEnvironmentVariable("PBXBRIDGE_Http__Port", "1");
+        try
+        {
+            var settings = PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Http:Port=9443"]));
+            Assert.Equal(9443, settings.Http.Port);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PBXBRIDGE_Http__Port", null);
+        }
+    }
+
+    [Theory]
+    [InlineData("--Http:Port=1", "--Http:Port=1")]
+    [InlineData("Http:Port=1", "--Http:Port=1")]
+    public void Setting_arguments_are_normalized(string given, string expected)
+    {
+        Assert.Equal([expected], ConfigurationFactory.NormalizeArguments([given]));
+    }
+
+    [Fact]
+    public void Separate_key_and_value_are_joined()
+    {
+        Assert.Equal(["--Http:Port=1"], ConfigurationFactory.NormalizeArguments(["--Http:Port", "1"]));
+    }
+
+    [Fact]
+    public void A_stray_word_is_a_clear_error()
+    {
+        var e = Assert.Throws<SettingsException>(() => ConfigurationFactory.NormalizeArguments(["banana"]));
+        Assert.Contains("--Section:Key=Value", e.Message, StringComparison.Ordinal);
+    }
+}
