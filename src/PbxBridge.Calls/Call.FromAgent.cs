@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip;
+using PbxBridge.WebRtc;
+
+namespace PbxBridge.Calls;
+
+/// <summary>The agent dials: browser INVITE -> WebRTC answer prepared -> PBX leg placed -> 180 / 200 as the PBX reports.</summary>
+public sealed partial class Call
+{
+    public static Call FromAgentInvite(CallServices services, SipIncomingCall sip)
+    {
+        var call = new Call(services, CallDirection.FromAgent, sip.AgentId, sip.Destination) { fromAgent = sip };
+        return call;
+    }
+
+    /// <summary>Runs the setup; failures answer the browser with a SIP error and release everything.</summary>
+    public async Task StartFromAgentAsync(CancellationToken cancellationToken)
+    {
+        var sip = fromAgent!;
+        using var scope = Scope();
+        logger.LogInformation("agent {Agent} dials {Destination} (SIP Call-ID {SipCallId})", AgentId, RemoteParty, sip.CallId);
+        sip.Ended += OnAgentSipEnded;
+        sip.DtmfInfo += OnAgentInfoDtmf;
+        sip.ReofferHandler = OnAgentReoffer;
+
+        if (!TryCreateBrowserLeg(out var endpoint, out var failure))
+        {
+            RejectAgent(503, "Service Unavailable", failure);
+            return;
+        }
+
+        var negotiation = endpoint.AcceptOffer(sip.OfferSdp);
+        if (!negotiation.Succeeded)
+        {
+            services.Observer.OnMediaFailure("sdp", negotiation.FailureReason ?? "offer refused");
+            RejectAgent(488, "Not Acceptable Here", negotiation.FailureReason ?? "offer refused");
+            return;
+        }
+
+        answerSdp = negotiation.Sdp;
+        endpoint.Start();
+        if (!Media.TryOpenPbxSide(out var mediaOffer))
+        {
+            RejectAgent(503, "Service Unavailable", "no UDP port free in Media:PbxPortStart-End");
+            return;
+        }
+
+        try
+        {
+            var leg = await services.Pbx.PlaceCallAsync(
+                new OutboundCallRequest(Id, AgentId, services.DisplayNameOf(AgentId), RemoteParty, mediaOffer, this),
+                cancellationToken);
+            bool agentGone;
+            lock (gate)
+            {
+                pbxLeg = leg;
+                agentGone = State == CallState.Ended;
+            }
+
+            if (agentGone)
+            {
+                // The agent cancelled while the PBX was still setting up: take the PBX leg down too.
+                await leg.HangupAsync(PbxCause.OriginatorCancel, CancellationToken.None);
+            }
+        }
+        catch (PbxCallFailedException e)
+        {
+            logger.LogInformation("PBX refused the call to {Destination}: {Cause} ({Message})", RemoteParty, e.Cause, e.Message);
+            OnHangup(e.Cause);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogError(e, "placing the PBX leg failed");
+            OnHangup(PbxCause.NormalTemporaryFailure);
+        }
+    }
+
+    private bool TryCreateBrowserLeg(out WebRtcEndpoint endpoint, out string failure)
+    {
+        try
+        {
+            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media, logger);
+            Media.Browser = endpoint;
+            failure = "";
+            return true;
+        }
+        catch (InvalidOperationException e)
+        {
+            // Port exhaustion and the like: this call fails, the others keep working.
+            services.Observer.OnMediaFailure("udp_ports", e.Message);
+            endpoint = null!;
+            failure = e.Message;
+            return false;
+        }
+    }
+
+    private void RejectAgent(int status, string reasonPhrase, string why)
+    {
+        logger.LogWarning("call refused to agent with {Status} {Reason}: {Why}", status, reasonPhrase, why);
+        fromAgent?.Reject(status, reasonPhrase);
+        Finish("failed", new PbxCause(41, why));
+    }
+
+    private void OnAgentSipEnded(SipCallEnd end)
+    {
+        IPbxLeg? leg;
+        var wasAnswered = false;
+        lock (gate)
+        {
+            if (State == CallState.Ended)
+            {
+                return;
+            }
+
+            wasAnswered = State == CallState.Answered;
+            leg = pbxLeg;
+        }
+
+        using var scope = Scope();
+        logger.LogInformation("agent side ended: {End}", end);
+        var cause = wasAnswered ? PbxCause.NormalClearing : PbxCause.OriginatorCancel;
+        Finish(wasAnswered ? "answered" : "cancelled", cause);
+        if (leg is not null)
+        {
+            _ = HangupPbxQuietlyAsync(leg, cause);
+        }
+    }
+
+    private void OnAgentInfoDtmf(char digit, TimeSpan duration) => SendDtmfToPbx(digit, duration);
+
+    private SipReofferResult OnAgentReoffer(string offer)
+    {
+        var endpoint = Media.Browser;
+        if (endpoint is null)
+        {
+            return SipReofferResult.Fail(500, "Server Internal Error");
+        }
+
+        var result = endpoint.AcceptReoffer(offer);
+        if (!result.Succeeded)
+        {
+            return SipReofferResult.Fail(488, "Not Acceptable Here");
+        }
+
+        var held = endpoint.Audio.Direction is MediaDirection.SendOnly or MediaDirection.Inactive;
+        IPbxLeg? leg;
+        lock (gate)
+        {
+            leg = heldByAgent == held ? null : pbxLeg;
+            heldByAgent = held;
+            answerSdp = result.Sdp;
+        }
+
+        if (leg is not null)
+        {
+            _ = held ? leg.HoldAsync(CancellationToken.None) : leg.UnholdAsync(CancellationToken.None);
+            logger.LogInformation("agent {Action} the call", held ? "held" : "resumed");
+        }
+
+        return SipReofferResult.Answer(result.Sdp);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip;
+using PbxBridge.WebRtc;
+
+namespace PbxBridge.Calls;
+
+/// <summary>
+/// One call: a browser leg (SIP dialog + WebRTC media) and a PBX leg (<see cref="IPbxLeg"/> + plain RTP), and the one
+/// place that decides what each side's event means for the other. Events arrive on many threads; a per-call lock
+/// (never shared with another call, never on the media path) keeps the decisions ordered.
+/// </summary>
+public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
+{
+    private readonly CallServices services;
+    private readonly ILogger logger;
+    private readonly Lock gate = new();
+    private readonly long startTimestamp = Stopwatch.GetTimestamp();
+    private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SipIncomingCall? fromAgent;
+    private SipOutgoingCall? toAgent;
+    private InboundPbxCall? inboundPbx;
+    private IPbxLeg? pbxLeg;
+    private string? answerSdp;
+    private bool heldByAgent;
+    private bool pbxHungUp;
+
+    private Call(CallServices services, CallDirection direction, string agentId, string remoteParty)
+    {
+        this.services = services;
+        Direction = direction;
+        AgentId = agentId;
+        RemoteParty = remoteParty;
+        Id = NewCallId();
+        logger = services.LoggerFactory.CreateLogger($"PbxBridge.Calls.Call");
+        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.Pacer, this, logger);
+    }
+
+    public string Id { get; }
+
+    public CallDirection Direction { get; }
+
+    public string AgentId { get; }
+
+    public string RemoteParty { get; }
+
+    public CallState State { get; private set; } = CallState.Setup;
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public DateTimeOffset? AnsweredAt { get; private set; }
+
+    public string? EndReason { get; private set; }
+
+    public string? PbxId => pbxLeg?.PbxId;
+
+    public CallMediaBridge Media { get; }
+
+    /// <summary>Completes when both legs are gone and the media is released.</summary>
+    public Task Ended => ended.Task;
+
+    private static string NewCallId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    private IDisposable? Scope() => logger.BeginScope(new Dictionary<string, object?>
+    {
+        ["CallId"] = Id,
+        ["Agent"] = AgentId,
+        ["PbxId"] = pbxLeg?.PbxId,
+    });
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip;
+
+namespace PbxBridge.Calls;
+
+/// <summary>
+/// Where calls are born and counted: browser INVITEs from the SIP stack and PBX calls toward agents both arrive
+/// here, get a <see cref="Call"/>, and leave the registry when the call has released everything.
+/// </summary>
+public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
+{
+    private readonly ConcurrentDictionary<string, Call> calls = new(StringComparer.Ordinal);
+    private readonly ILogger<CallManager> logger;
+    private CallServices? services;
+    private volatile bool draining;
+
+    public CallManager(ILogger<CallManager> logger) => this.logger = logger;
+
+    public bool IsControlConnected { get; private set; }
+
+    public int ActiveCalls => calls.Count;
+
+    public IEnumerable<Call> Calls => calls.Values;
+
+    /// <summary>Set once at start-up (the services need the SIP stack, which needs this handler).</summary>
+    public void Attach(CallServices callServices) => services = callServices;
+
+    public bool TryGet(string id, out Call call) => calls.TryGetValue(id, out call!);
+
+    void ISipCallHandler.OnIncomingCall(SipIncomingCall sip)
+    {
+        var s = services!;
+        if (draining)
+        {
+            sip.Reject(503, "Service Unavailable", "Q.850;cause=41;text=\"shutting down\"");
+            return;
+        }
+
+        if (calls.Count >= s.Limits.MaxCalls || CountFor(sip.AgentId) >= s.Limits.MaxCallsPerAgent)
+        {
+            logger.LogWarning("call limit reached (agent {Agent}): refusing with 503", sip.AgentId);
+            sip.Reject(503, "Service Unavailable", "Q.850;cause=34;text=\"call limit reached\"");
+            return;
+        }
+
+        var call = Call.FromAgentInvite(s, sip);
+        Track(call);
+        _ = RunSetupAsync(call, call.StartFromAgentAsync);
+    }
+
+    void IPbxInboundHandler.OnInboundCall(InboundPbxCall pbxCall)
+    {
+        var s = services!;
+        if (draining || calls.Count >= s.Limits.MaxCalls)
+        {
+            _ = pbxCall.RejectAsync(PbxCause.Congestion, CancellationToken.None);
+            return;
+        }
+
+        var call = Call.ToAgentFromPbx(s, pbxCall);
+        Track(call);
+        _ = RunSetupAsync(call, call.StartToAgentAsync);
+    }
+
+    void IPbxInboundHandler.OnControlConnectionChanged(bool connected)
+    {
+        IsControlConnected = connected;
+        logger.Log(connected ? LogLevel.Information : LogLevel.Warning, "PBX control connection {State}", connected ? "up" : "down");
+    }
+
+    /// <summary>SIGTERM: refuse new calls, let active ones finish for <paramref name="drain"/>, then hang up the rest.</summary>
+    public async Task DrainAsync(TimeSpan drain, CancellationToken cancellationToken)
+    {
+        draining = true;
+        if (!calls.IsEmpty)
+        {
+            logger.LogInformation("draining {Count} active calls for up to {Seconds} s", calls.Count, (int)drain.TotalSeconds);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(drain);
+            try
+            {
+                await Task.WhenAll(calls.Values.Select(c => c.Ended)).WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        var left = calls.Values.ToArray();
+        if (left.Length > 0)
+        {
+            logger.LogWarning("drain time over: hanging up {Count} calls on both sides", left.Length);
+            await Task.WhenAll(left.Select(c => c.HangupAsync("PbxBridge shutting down")));
+            await Task.WhenAll(left.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private int CountFor(string agentId)
+    {
+        var n = 0;
+        foreach (var c in calls.Values)
+        {
+            if (c.AgentId == agentId)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
+    private void Track(Call call)
+    {
+        calls[call.Id] = call;
+        services!.Observer.OnCallStarted(call);
+        _ = call.Ended.ContinueWith(_ => calls.TryRemove(call.Id, out Call? _), TaskScheduler.Default);
+    }
+
+    private async Task RunSetupAsync(Call call, Func<CancellationToken, Task> setup)
+    {
+        try
+        {
+            await setup(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "call {CallId} setup failed", call.Id);
+            await call.HangupAsync("setup failed: " + e.Message);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip;
+using PbxBridge.WebRtc;
+
+namespace PbxBridge.Calls;
+
+/// <summary>What every call of this process shares: the PBX, the SIP stack, the two UDP ranges, the DTLS identity, the pacer.</summary>
+public sealed class CallServices
+{
+    public required IPbx Pbx { get; init; }
+    public required SipStack Sip { get; init; }
+    public required UdpPortPool BrowserPorts { get; init; }
+    public required UdpPortPool PbxPorts { get; init; }
+    public required DtlsCertificate Certificate { get; init; }
+    public required WebRtcOptions WebRtc { get; init; }
+    public required MediaPacer Pacer { get; init; }
+    public required CallMediaSettings Media { get; init; }
+    public required ILoggerFactory LoggerFactory { get; init; }
+    public required ICallObserver Observer { get; init; }
+    public required CallLimits Limits { get; init; }
+    public required ISipAgentDirectory Agents { get; init; }
+
+    public string DisplayNameOf(string agentId) =>
+        Agents.TryGetAgent(agentId, out var agent) && agent.DisplayName.Length > 0 ? agent.DisplayName : agentId;
+}

@@ -1,0 +1,15 @@
+namespace PbxBridge.Calls;
+
+/// <summary>Where calls report their lifecycle for metrics (the host implements it).</summary>
+public interface ICallObserver
+{
+    void OnCallStarted(Call call);
+
+    /// <summary>The call was answered; <paramref name="setup"/> is INVITE (or PBX offer) to answer.</summary>
+    void OnCallAnswered(Call call, TimeSpan setup);
+
+    /// <summary>The call ended; <paramref name="outcome"/> is answered / busy / no_answer / failed / cancelled / rejected.</summary>
+    void OnCallEnded(Call call, string outcome, Pbx.PbxCause cause);
+
+    void OnMediaFailure(string kind, string reason);
+}

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Media;
+using PbxBridge.Media.Statistics;
+using PbxBridge.WebRtc;
+
+namespace PbxBridge.Calls.Media;
+
+/// <summary>
+/// The media of one call: browser SRTP/opus on one side (<see cref="WebRtcEndpoint"/>), plain RTP to the PBX on the
+/// other (one UDP socket from the PBX-side range, used both to send and to receive, because Asterisk's strictrtp
+/// locks onto the source address it sees). Threads: the browser endpoint's receive thread only copies packets into
+/// a ring; the pacer drains the ring through the jitter buffer and sends one packet every 20 ms to the PBX; the PBX
+/// socket's receive loop transcodes and sends toward the browser. No locks shared with other calls.
+/// </summary>
+public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAsyncDisposable
+{
+    private readonly CallMediaSettings settings;
+    private readonly UdpPortPool pbxPorts;
+    private readonly MediaPacer pacer;
+    private readonly ICallMediaEvents events;
+    private readonly ILogger logger;
+    private readonly RtpPacketRing fromBrowser = new();
+    private readonly byte[] pbxSendBuffer = new byte[1500];
+    private readonly byte[] pbxReceiveBuffer = new byte[1500];
+    private readonly byte[] browserSendBuffer = new byte[1500];
+    private readonly CancellationTokenSource stopping = new();
+    private readonly uint pbxSsrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+    private Socket? pbxSocket;
+    private SocketAddress? pbxRemote;
+    private BrowserToPbxPipeline? toPbx;
+    private PbxToBrowserPipeline? toBrowser;
+    private Task? pbxReceiveLoop;
+    private long pbxPacketsIgnored;
+    private int disposed;
+
+    public CallMediaBridge(CallMediaSettings settings, UdpPortPool pbxPorts, MediaPacer pacer, ICallMediaEvents events, ILogger logger)
+    {
+        this.settings = settings;
+        this.pbxPorts = pbxPorts;
+        this.pacer = pacer;
+        this.events = events;
+        this.logger = logger;
+    }
+
+    /// <summary>The browser leg; set once by the call right after construction.</summary>
+    public WebRtcEndpoint? Browser { get; set; }
+
+    public IPEndPoint? PbxLocalEndPoint => pbxSocket?.LocalEndPoint as IPEndPoint;
+
+    public IPEndPoint? PbxRemoteEndPoint { get; private set; }
+
+    public PbxCodec? PbxCodec { get; private set; }
+
+    public MediaDirectionStatistics? BrowserToPbxStatistics => toPbx?.Statistics;
+
+    public MediaDirectionStatistics? PbxToBrowserStatistics => toBrowser?.Statistics;
+
+    /// <summary>RTP from the PBX that came from another address than the one it announced (strict source check).</summary>
+    public long PbxPacketsIgnored => Interlocked.Read(ref pbxPacketsIgnored);
+
+    /// <summary>Rents the PBX-side socket: its address is what the PBX is told to send to.</summary>
+    public bool TryOpenPbxSide(out PbxMediaOffer offer)
+    {
+        if (!pbxPorts.TryRent(out var socket))
+        {
+            offer = null!;
+            return false;
+        }
+
+        pbxSocket = socket;
+        offer = new PbxMediaOffer((IPEndPoint)socket.LocalEndPoint!, settings.PbxCodec);
+        return true;
+    }
+
+    /// <summary>The PBX announced where its RTP comes from and goes to: build the pipelines and start both directions.</summary>
+    public void ConnectPbx(IPEndPoint remote, PbxCodec codec)
+    {
+        var browser = Browser ?? throw new InvalidOperationException("browser leg not attached");
+        if (pbxSocket is null || Volatile.Read(ref disposed) != 0 || toPbx is not null)
+        {
+            return;
+        }
+
+        var audio = browser.Audio;
+        var format = codec switch
+        {
+            Pbx.PbxCodec.Pcma => PbxPayloadFormat.Pcma,
+            Pbx.PbxCodec.L16Wideband => PbxPayloadFormat.L16Wideband,
+            _ => PbxPayloadFormat.Pcmu,
+        };
+        toBrowser = new PbxToBrowserPipeline(new PbxToBrowserOptions(
+            audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format,
+            // The SSRC our SDP announced (a=ssrc): Chrome renders only the stream it was told about.
+            browser.LocalSsrc,
+            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx));
+        toPbx = new BrowserToPbxPipeline(new BrowserToPbxOptions(
+            audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, pbxSsrc));
+        PbxCodec = codec;
+        PbxRemoteEndPoint = remote;
+        pbxRemote = remote.Serialize();
+        pbxReceiveLoop = Task.Run(ReceiveFromPbxAsync);
+        pacer.Add(this);
+        logger.LogInformation("PBX media {Local} <-> {Remote} as {Codec}", pbxSocket.LocalEndPoint, remote, codec);
+    }
+
+    /// <summary>A digit the PBX reported: RFC 4733 events toward the browser, paced by the PBX's own packets.</summary>
+    public void SendDtmfToBrowser(char digit, TimeSpan duration) => toBrowser?.StartDtmf(digit, duration);
+
+    void IWebRtcEndpointObserver.OnConnected() => events.OnBrowserMediaConnected();
+
+    void IWebRtcEndpointObserver.OnClosed(string reason) => events.OnBrowserMediaClosed(reason);
+
+    void IWebRtcEndpointObserver.OnRtp(ReadOnlySpan<byte> rtpPacket)
+    {
+        // Browser receive thread: copy and return; the pacer thread does the work.
+        if (toPbx is not null)
+        {
+            fromBrowser.TryWrite(rtpPacket, Stopwatch.GetTimestamp());
+        }
+    }
+
+    void IPacedStream.OnTick(long now)
+    {
+        var pipeline = toPbx;
+        var socket = pbxSocket;
+        if (pipeline is null || socket is null || pbxRemote is null)
+        {
+            return;
+        }
+
+        while (fromBrowser.TryPeek(out var packet, out var arrival))
+        {
+            pipeline.Push(packet, arrival);
+            fromBrowser.Advance();
+        }
+
+        var length = pipeline.Pull(pbxSendBuffer, now);
+        if (length > 0)
+        {
+            try
+            {
+                socket.SendTo(pbxSendBuffer.AsSpan(0, length), SocketFlags.None, pbxRemote);
+            }
+            catch (SocketException)
+            {
+                // ICMP unreachable from a PBX that is restarting: keep the call, the next tick tries again.
+            }
+        }
+
+        while (pipeline.TryTakeDtmf(out var digit))
+        {
+            events.OnBrowserDtmf(digit.Digit, digit.Duration);
+        }
+    }
+
+    private async Task ReceiveFromPbxAsync()
+    {
+        var socket = pbxSocket!;
+        var from = new SocketAddress(socket.AddressFamily);
+        var token = stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await socket.ReceiveFromAsync(pbxReceiveBuffer, SocketFlags.None, from, token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+            {
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            if (!from.Equals(pbxRemote))
+            {
+                // Strict like Asterisk's strictrtp: only the address the PBX announced may feed this call.
+                Interlocked.Increment(ref pbxPacketsIgnored);
+                continue;
+            }
+
+            ForwardToBrowser(received);
+        }
+    }
+
+    private void ForwardToBrowser(int received)
+    {
+        var pipeline = toBrowser;
+        var browser = Browser;
+        if (pipeline is null || browser is null)
+        {
+            return;
+        }
+
+        var length = pipeline.Process(pbxReceiveBuffer.AsSpan(0, received), browserSendBuffer);
+        if (length > 0)
+        {
+            browser.SendRtp(browserSendBuffer.AsSpan(0, length));
+        }
+
+        // Digits from the PBX ride on the PBX's own 20 ms rhythm toward the browser.
+        var dtmf = pipeline.PullDtmfPacket(browserSendBuffer);
+        if (dtmf > 0)
+        {
+            browser.SendRtp(browserSendBuffer.AsSpan(0, dtmf));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        pacer.Remove(this);
+        await stopping.CancelAsync();
+        if (pbxReceiveLoop is not null)
+        {
+            await pbxReceiveLoop.ConfigureAwait(false);
+        }
+
+        if (pbxSocket is not null)
+        {
+            pbxPorts.Return(pbxSocket);
+        }
+
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        toPbx?.Dispose();
+        toBrowser?.Dispose();
+        stopping.Dispose();
+    }
+}

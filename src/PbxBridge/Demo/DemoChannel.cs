@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.Demo;
+
+/// <summary>
+/// One demo PBX channel: what both directions share (media, DTMF echo, hold, transfer, a single hangup report).
+/// DTMF sent to the demo comes straight back as a DTMF event, like an IVR confirming the key, so both DTMF
+/// directions can be tried with no PBX.
+/// </summary>
+public sealed class DemoChannel
+{
+    private readonly IPAddress bindAddress;
+    private readonly ILogger logger;
+    private readonly Action<DemoChannel> onEnded;
+    private IPbxLegObserver? observer;
+    private DemoMediaChannel? media;
+    private int hungUp;
+
+    public DemoChannel(string id, DemoBehaviour behaviour, IPAddress bindAddress, ILogger logger, Action<DemoChannel> onEnded)
+    {
+        Id = id;
+        Behaviour = behaviour;
+        this.bindAddress = bindAddress;
+        this.logger = logger;
+        this.onEnded = onEnded;
+    }
+
+    public string Id { get; }
+
+    public DemoBehaviour Behaviour { get; private set; }
+
+    public bool IsUp => Volatile.Read(ref hungUp) == 0;
+
+    public IReadOnlyDictionary<string, string> Details => media is null
+        ? new Dictionary<string, string> { ["demo_behaviour"] = Behaviour.ToString() }
+        : new Dictionary<string, string>
+        {
+            ["demo_behaviour"] = Behaviour.ToString(),
+            ["demo_rtp"] = media.LocalEndPoint.ToString(),
+            ["demo_packets_received"] = media.PacketsReceived.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["demo_packets_sent"] = media.PacketsSent.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+    public void Attach(IPbxLegObserver legObserver) => observer = legObserver;
+
+    public void Ringing() => observer?.OnRinging();
+
+    /// <summary>Opens the demo's RTP socket toward PbxBridge and announces it, like UNICASTRTP_LOCAL_ADDRESS/PORT.</summary>
+    public void OpenMedia(PbxMediaOffer offer)
+    {
+        media = new DemoMediaChannel(bindAddress, offer.LocalRtp, offer.Codec, Behaviour);
+        media.Start();
+        observer?.OnMediaReady(media.LocalEndPoint, offer.Codec);
+    }
+
+    public void Answered() => observer?.OnAnswered();
+
+    /// <summary>The PBX side ends the channel (demo hangup, timeout, busy).</summary>
+    public Task EndFromPbxAsync(PbxCause cause)
+    {
+        if (Interlocked.Exchange(ref hungUp, 1) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        logger.LogInformation("demo channel {Id} ends: {Cause}", Id, cause);
+        observer?.OnHangup(cause);
+        return ReleaseAsync();
+    }
+
+    /// <summary>PbxBridge hangs the channel up: no report back, as a PBX does not echo our own hangup as news.</summary>
+    public Task HangupAsync(PbxCause cause)
+    {
+        if (Interlocked.Exchange(ref hungUp, 1) != 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        logger.LogInformation("demo channel {Id} hung up by PbxBridge: {Cause}", Id, cause);
+        return ReleaseAsync();
+    }
+
+    public Task SendDtmfAsync(char digit, TimeSpan duration)
+    {
+        logger.LogInformation("demo channel {Id} got DTMF {Digit} ({Duration} ms)", Id, digit, (int)duration.TotalMilliseconds);
+        observer?.OnDtmf(digit, duration);
+        return Task.CompletedTask;
+    }
+
+    public Task HoldAsync(bool hold)
+    {
+        logger.LogInformation("demo channel {Id} {Action}", Id, hold ? "on hold" : "resumed");
+        return Task.CompletedTask;
+    }
+
+    public Task TransferAsync(string destination)
+    {
+        var behaviour = DemoPbx.BehaviourOf(destination);
+        if (behaviour is DemoBehaviour.Echo or DemoBehaviour.Tone)
+        {
+            Behaviour = behaviour.Value;
+            if (media is not null)
+            {
+                media.Behaviour = behaviour.Value;
+            }
+
+            logger.LogInformation("demo channel {Id} transferred to {Destination}", Id, destination);
+            return Task.CompletedTask;
+        }
+
+        throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX cannot transfer to {destination}");
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (media is not null)
+        {
+            await media.DisposeAsync();
+        }
+
+        onEnded(this);
+    }
+}

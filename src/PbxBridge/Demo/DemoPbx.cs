@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Pbx;
+
+namespace PbxBridge.Demo;
+
+/// <summary>
+/// The built-in demo PBX (<c>Pbx:Kind=Demo</c>): the same <see cref="IPbx"/> contract as the Asterisk and FreeSWITCH
+/// adapters, entirely in-process, with real RTP over loopback UDP. 600 echoes, 601 plays 1004 Hz, 602 rings for
+/// 30 s and never answers, 603 is busy; anything else does not exist (404). It can also call an agent.
+/// </summary>
+public sealed class DemoPbx : IPbx
+{
+    public static readonly TimeSpan RingNoAnswerTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AnswerDelay = TimeSpan.FromMilliseconds(150);
+    private readonly IPAddress bindAddress;
+    private readonly ILogger<DemoPbx> logger;
+    private readonly ConcurrentDictionary<string, DemoChannel> channels = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
+    private IPbxInboundHandler? inbound;
+    private long nextId;
+
+    public DemoPbx(IPAddress bindAddress, ILogger<DemoPbx> logger)
+    {
+        this.bindAddress = bindAddress;
+        this.logger = logger;
+    }
+
+    public string Kind => "Demo";
+
+    public bool IsControlConnected => true;
+
+    public int ActiveChannels => channels.Count;
+
+    public static DemoBehaviour? BehaviourOf(string extension) => extension switch
+    {
+        "600" => DemoBehaviour.Echo,
+        "601" => DemoBehaviour.Tone,
+        "602" => DemoBehaviour.RingNoAnswer,
+        "603" => DemoBehaviour.Busy,
+        _ => null,
+    };
+
+    public Task StartAsync(IPbxInboundHandler inboundHandler, CancellationToken cancellationToken)
+    {
+        inbound = inboundHandler;
+        inboundHandler.OnControlConnectionChanged(true);
+        logger.LogInformation("demo PBX ready: 600 echo, 601 tone 1004 Hz, 602 rings without answer, 603 busy");
+        return Task.CompletedTask;
+    }
+
+    public Task<IPbxLeg> PlaceCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
+    {
+        var behaviour = BehaviourOf(request.Destination)
+            ?? throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX has no extension {request.Destination}: try 600 (echo), 601 (tone), 602 (no answer) or 603 (busy)");
+        var channel = NewChannel(behaviour);
+        channel.Attach(request.Observer);
+        _ = RunOutboundAsync(channel, request);
+        return Task.FromResult<IPbxLeg>(new DemoLeg(channel));
+    }
+
+    /// <summary>The demo PBX calls an agent; the caller plays the tone. Returns the demo channel id.</summary>
+    public string CallAgent(string agentId, string callerNumber, string callerName)
+    {
+        var handler = inbound ?? throw new InvalidOperationException("demo PBX not started");
+        var channel = NewChannel(DemoBehaviour.Tone);
+        handler.OnInboundCall(new DemoInboundCall(channel, agentId, callerNumber, callerName));
+        return channel.Id;
+    }
+
+    /// <summary>Hang a demo channel up from the PBX side (the far party hangs up).</summary>
+    public async Task<bool> HangupAsync(string channelId)
+    {
+        if (!channels.TryGetValue(channelId, out var channel))
+        {
+            return false;
+        }
+
+        await channel.EndFromPbxAsync(PbxCause.NormalClearing);
+        return true;
+    }
+
+    private DemoChannel NewChannel(DemoBehaviour behaviour)
+    {
+        var id = $"demo-{Interlocked.Increment(ref nextId)}";
+        var channel = new DemoChannel(id, behaviour, bindAddress, logger, c => channels.TryRemove(c.Id, out _));
+        channels[id] = channel;
+        return channel;
+    }
+
+    private async Task RunOutboundAsync(DemoChannel channel, OutboundCallRequest request)
+    {
+        try
+        {
+            channel.Ringing();
+            switch (channel.Behaviour)
+            {
+                case DemoBehaviour.Busy:
+                    await Task.Delay(AnswerDelay, stopping.Token);
+                    await channel.EndFromPbxAsync(PbxCause.UserBusy);
+                    return;
+                case DemoBehaviour.RingNoAnswer:
+                    await Task.Delay(RingNoAnswerTimeout, stopping.Token);
+                    if (channel.IsUp)
+                    {
+                        await channel.EndFromPbxAsync(PbxCause.NoAnswer);
+                    }
+
+                    return;
+                default:
+                    await Task.Delay(AnswerDelay, stopping.Token);
+                    if (!channel.IsUp)
+                    {
+                        return;
+                    }
+
+                    channel.OpenMedia(request.Media);
+                    channel.Answered();
+                    return;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await channel.HangupAsync(PbxCause.NormalClearing);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await stopping.CancelAsync();
+        foreach (var channel in channels.Values)
+        {
+            await channel.HangupAsync(PbxCause.NormalClearing);
+        }
+    }
+}
