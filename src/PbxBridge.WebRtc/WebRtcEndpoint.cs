@@ -158,10 +158,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         var local = new LocalAudioDescription(
             _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, DtlsSetup.ActPass,
             SdpOfferer.OpusPayloadType, SdpOfferer.OfferedTelephoneEvents, MediaDirection.SendRecv, _mid, _ssrc, _cname,
-            _sessionId, _sessionVersion)
-        {
-            AdditionalAddresses = _options.AdditionalHostAddresses,
-        };
+            _sessionId, _sessionVersion);
         return SdpOfferer.CreateOffer(local).ToString();
     }
 
@@ -497,10 +494,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             : [];
         return new LocalAudioDescription(
             _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, setup, remote.OpusPayloadType,
-            telephoneEvents, _audio!.Direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion)
-        {
-            AdditionalAddresses = _options.AdditionalHostAddresses,
-        };
+            telephoneEvents, _audio!.Direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion);
     }
 
     private SdpNegotiationResult Refuse(string reason)

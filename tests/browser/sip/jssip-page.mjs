@@ -1,0 +1,114 @@
+// Page-side softphone on JsSIP 3.13 (window.JsSIP from the bundle), written the way JsSIP-based phones use it.
+// Exposed as window.phone for the scenario: register, call, hangup, waitForIncoming, answer, waitForEnd, stats.
+function install() {
+  const media = { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false };
+  let ua = null;
+  let session = null;
+  let incoming = null;
+  let ended = null;
+
+  function watch(s) {
+    session = s;
+    ended = new Promise((resolve) => {
+      s.on('ended', (e) => resolve({ originator: e.originator, cause: e.cause }));
+      s.on('failed', (e) => resolve({ originator: e.originator, cause: e.cause, status: e.message?.status_code ?? null }));
+    });
+    const attach = (pc) => pc.addEventListener('track', (ev) => window.pbxToneProbe.attach(ev.streams[0] ?? new MediaStream([ev.track])));
+    if (s.connection) attach(s.connection);
+    else s.on('peerconnection', (e) => attach(e.peerconnection));
+  }
+
+  function register({ wss, host, agent, password }) {
+    return new Promise((resolve) => {
+      ua = new window.JsSIP.UA({
+        sockets: [new window.JsSIP.WebSocketInterface(wss)],
+        uri: `sip:${agent}@${host}`,
+        password,
+        register: true,
+        session_timers: true,
+        user_agent: 'PbxBridge test (JsSIP)',
+      });
+      ua.on('registered', () => resolve({ state: 'registered' }));
+      ua.on('registrationFailed', (e) => resolve({ state: 'failed', cause: e.cause, status: e.response?.status_code ?? null }));
+      ua.on('newRTCSession', (e) => {
+        if (e.originator === 'remote') {
+          incoming = e.session;
+          watch(e.session);
+        }
+      });
+      ua.start();
+    });
+  }
+
+  function call({ dial, host, action }) {
+    return new Promise((resolve) => {
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
+      watch(s);
+      const progress = [];
+      s.on('progress', (e) => {
+        progress.push(e.response?.status_code ?? 0);
+        if (action === 'cancel') setTimeout(() => s.terminate(), 300);
+      });
+      s.on('confirmed', () => resolve({ state: 'confirmed', progress }));
+      s.on('failed', (e) => resolve({ state: 'failed', cause: e.cause, status: e.message?.status_code ?? null, progress }));
+    });
+  }
+
+  async function hangup() {
+    session.terminate();
+    return ended;
+  }
+
+  function waitForIncoming(timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const poll = () => {
+        if (incoming) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
+        else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+  }
+
+  function answer() {
+    return new Promise((resolve) => {
+      incoming.on('confirmed', () => resolve({ state: 'confirmed' }));
+      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers: [] } });
+    });
+  }
+
+  function waitForEnd(timeoutMs) {
+    return Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), timeoutMs))]);
+  }
+
+  async function stats() {
+    return window.pbxCollectStats(session.connection);
+  }
+
+  function describe() {
+    const pc = session.connection;
+    return {
+      remoteSdp: pc.remoteDescription?.sdp ?? null,
+      transceivers: pc.getTransceivers().map((t) => ({ direction: t.direction, currentDirection: t.currentDirection, muted: t.receiver.track.muted })),
+    };
+  }
+
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe };
+}
+
+export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
+
+// Reads what the issue asks to assert: negotiated codec, DTLS state/role, SRTP cipher, packets both ways.
+export async function collectStats(pc) {
+  const report = await pc.getStats();
+  const out = { codec: null, dtlsState: null, srtpCipher: null, packetsReceived: 0, packetsSent: 0, selectedPair: null };
+  const codecs = new Map();
+  report.forEach((s) => { if (s.type === 'codec') codecs.set(s.id, s.mimeType); });
+  report.forEach((s) => {
+    if (s.type === 'inbound-rtp' && s.kind === 'audio') { out.packetsReceived = s.packetsReceived; out.codec = codecs.get(s.codecId) ?? out.codec; out.audioLevel = s.audioLevel ?? null; out.totalSamplesReceived = s.totalSamplesReceived ?? 0; out.concealedSamples = s.concealedSamples ?? 0; out.packetsLost = s.packetsLost ?? 0; out.packetsDiscarded = s.packetsDiscarded ?? 0; }
+    if (s.type === 'outbound-rtp' && s.kind === 'audio') { out.packetsSent = s.packetsSent; out.sendCodec = codecs.get(s.codecId) ?? null; }
+    if (s.type === 'transport') { out.dtlsState = s.dtlsState; out.srtpCipher = s.srtpCipher; out.dtlsRole = s.dtlsRole ?? null; out.selectedPair = s.selectedCandidatePairId ?? null; }
+  });
+  return out;
+}

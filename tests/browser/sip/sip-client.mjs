@@ -1,0 +1,65 @@
+// One SIP-over-WebSocket softphone scenario in headless Chromium with a real SIP library (JsSIP or SIP.js).
+//   node sip/sip-client.mjs --library=jssip|sipjs --url=https://127.0.0.1:8443 --agent=1001 --password=... \
+//        --action=call|busy|cancel|wrong-password|incoming --dial=600 --wav=/abs/tone700.wav [--expectHz=700]
+// Prints one JSON line (see lib/scenario.mjs). The browser plays the WAV as its microphone; what comes back is
+// measured with an AnalyserNode on the remote track.
+import { launchChromium } from '../lib/chromium.mjs';
+import { scenarioArgs, log, runScenario } from '../lib/scenario.mjs';
+import { toneProbeScript, measureTone } from '../lib/tone.mjs';
+import { bundleLibrary } from './bundle.mjs';
+import { jssipPage } from './jssip-page.mjs';
+import { sipjsPage } from './sipjs-page.mjs';
+
+const args = scenarioArgs({
+  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500',
+});
+
+await runScenario(async () => {
+  const browser = await launchChromium({ fakeAudioWav: args.wav || undefined });
+  try {
+    const { page } = browser;
+    await page.addInitScript(toneProbeScript);
+    await page.goto(`${args.url}/healthz`);
+    await page.addScriptTag({ content: await bundleLibrary(args.library) });
+    await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
+    const wss = args.url.replace('https://', 'wss://') + '/sip';
+    const host = new URL(args.url).hostname;
+    const options = { wss, host, agent: args.agent, password: args.password };
+
+    log(`${args.library}: registering ${args.agent}`);
+    const registration = await page.evaluate((o) => window.phone.register(o), options);
+    if (args.action === 'wrong-password') {
+      return { registration };
+    }
+    if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
+
+    if (args.action === 'incoming') {
+      const waiting = page.evaluate(() => window.phone.waitForIncoming(15000));
+      const demo = await fetch(`${args.url}/api/demo/calls?agent=${args.agent}&from=601`, { method: 'POST' });
+      if (!demo.ok) throw new Error(`demo call trigger answered ${demo.status}`);
+      const { callId } = await demo.json();
+      const incoming = await waiting;
+      log(`incoming call from ${incoming.from}: answering`);
+      await page.evaluate(() => window.phone.answer());
+      const tone = await measureTone(page, { durationMs: Number(args.holdMs) });
+      const stats = await page.evaluate(() => window.phone.stats());
+      log(`PBX side hangs up ${callId}`);
+      const ended = page.evaluate(() => window.phone.waitForEnd(10000));
+      await fetch(`${args.url}/api/demo/calls/${callId}`, { method: 'DELETE' });
+      return { incoming, tone, stats, end: await ended };
+    }
+
+    log(`${args.library}: calling ${args.dial} (${args.action})`);
+    const call = await page.evaluate((o) => window.phone.call(o), { dial: args.dial, host, action: args.action });
+    if (args.action !== 'call') {
+      return { call };
+    }
+    if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
+    const tone = await measureTone(page, { durationMs: Number(args.holdMs) });
+    const stats = await page.evaluate(() => window.phone.stats());
+    const end = await page.evaluate(() => window.phone.hangup());
+    return { call, tone, stats, end };
+  } finally {
+    await browser.close();
+  }
+});

@@ -1,0 +1,113 @@
+// Page-side softphone on SIP.js 0.21 (window.SIP from the bundle) through its UserAgent/Registerer/Inviter API,
+// the way SIP.js-based phones are written. Same window.phone surface as jssip-page.mjs.
+import { collectStats } from './jssip-page.mjs';
+
+function install() {
+  const SIP = window.SIP;
+  const media = { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } };
+  let ua = null;
+  let session = null;
+  let incoming = null;
+  let ended = null;
+
+  function watch(s) {
+    session = s;
+    let attached = false;
+    ended = new Promise((resolve) => {
+      s.stateChange.addListener((state) => {
+        if (state === SIP.SessionState.Established && !attached) {
+          attached = true;
+          const pc = s.sessionDescriptionHandler.peerConnection;
+          const stream = new MediaStream();
+          pc.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
+          window.pbxToneProbe.attach(stream);
+        }
+        if (state === SIP.SessionState.Terminated) resolve({ state: 'terminated', byeFromRemote: s.pbxByeFromRemote === true });
+      });
+    });
+  }
+
+  async function register({ wss, host, agent, password }) {
+    ua = new SIP.UserAgent({
+      uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
+      transportOptions: { server: wss },
+      authorizationUsername: agent,
+      authorizationPassword: password,
+      userAgentString: 'PbxBridge test (SIP.js)',
+      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
+      delegate: {
+        onInvite: (invitation) => {
+          incoming = invitation;
+          invitation.delegate = { onBye: () => { invitation.pbxByeFromRemote = true; } };
+          watch(invitation);
+        },
+      },
+    });
+    await ua.start();
+    const registerer = new SIP.Registerer(ua);
+    return new Promise((resolve) => {
+      registerer.stateChange.addListener((state) => {
+        if (state === SIP.RegistererState.Registered) resolve({ state: 'registered' });
+      });
+      registerer.register({
+        requestDelegate: {
+          onReject: (response) => resolve({ state: 'failed', status: response.message.statusCode }),
+        },
+      }).catch((e) => resolve({ state: 'failed', cause: String(e) }));
+    });
+  }
+
+  function call({ dial, host, action }) {
+    return new Promise((resolve) => {
+      const inviter = new SIP.Inviter(ua, SIP.UserAgent.makeURI(`sip:${dial}@${host}`), { sessionDescriptionHandlerOptions: media });
+      watch(inviter);
+      const progress = [];
+      inviter.stateChange.addListener((state) => {
+        if (state === SIP.SessionState.Established) resolve({ state: 'confirmed', progress });
+      });
+      inviter.invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            progress.push(response.message.statusCode);
+            if (action === 'cancel' && response.message.statusCode === 180) setTimeout(() => inviter.cancel(), 300);
+          },
+          onReject: (response) => resolve({ state: 'failed', status: response.message.statusCode, reason: response.message.getHeader('Reason') ?? null, progress }),
+        },
+      }).catch((e) => resolve({ state: 'failed', cause: String(e), progress }));
+    });
+  }
+
+  async function hangup() {
+    await session.bye();
+    return ended;
+  }
+
+  function waitForIncoming(timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const poll = () => {
+        if (incoming) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
+        else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
+        else setTimeout(poll, 50);
+      };
+      poll();
+    });
+  }
+
+  async function answer() {
+    await incoming.accept({ sessionDescriptionHandlerOptions: media });
+    return { state: 'confirmed' };
+  }
+
+  function waitForEnd(timeoutMs) {
+    return Promise.race([ended, new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), timeoutMs))]);
+  }
+
+  async function stats() {
+    return window.pbxCollectStats(session.sessionDescriptionHandler.peerConnection);
+  }
+
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats };
+}
+
+export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
