@@ -45,6 +45,7 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
         var page = RepoPaths.BrowserScript("webrtc", "echo.html");
         app.MapGet("/webrtc/echo.html", () => Results.File(page, "text/html"));
         app.MapPost("/offer", server.AnswerAsync);
+        app.MapPost("/reoffer", server.AnswerReofferAsync);
         await app.StartAsync();
         return server;
     }
@@ -58,6 +59,19 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
 
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private async Task<IResult> AnswerReofferAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var offer = await reader.ReadToEndAsync();
+        if (!Legs.TryPeek(out var leg))
+        {
+            return Results.Text("no leg to re-negotiate", statusCode: 481);
+        }
+
+        var result = leg.Endpoint.AcceptReoffer(offer);
+        return result.Succeeded ? Results.Text(result.Sdp, "application/sdp") : Results.Text(result.FailureReason, statusCode: 488);
     }
 
     private async Task<IResult> AnswerAsync(HttpRequest request)

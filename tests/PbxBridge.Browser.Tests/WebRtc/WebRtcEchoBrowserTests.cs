@@ -47,13 +47,26 @@ public sealed class WebRtcEchoBrowserTests : IDisposable
         Assert.Equal("SRTP_AEAD_AES_128_GCM", leg.Statistics.SrtpCipher);
     }
 
-    private async Task<(JsonElement Result, WebRtcEndpoint Leg)> RunEchoAsync(WebRtcOptions options, int firstUdpPort)
+    [Fact]
+    public async Task Chromium_ICE_restart_gets_fresh_credentials_and_the_echo_continues()
+    {
+        var (result, _) = await RunEchoAsync(WebRtcOptions.Default(IPAddress.Loopback), firstUdpPort: 42160, restartIce: true);
+
+        var restart = result.GetProperty("restart");
+        Assert.Equal("connected", restart.GetProperty("connectionState").GetString());
+        Assert.NotEqual(restart.GetProperty("answerUfragBefore").GetString(), restart.GetProperty("theirUfrag").GetString());
+        var tone = restart.GetProperty("tone");
+        Assert.True(tone.GetProperty("loudWindows").GetInt32() >= 5, $"no echo after the restart: {restart}");
+        Assert.InRange(tone.GetProperty("frequencyHz").GetDouble(), 680, 720);
+    }
+
+    private async Task<(JsonElement Result, WebRtcEndpoint Leg)> RunEchoAsync(WebRtcOptions options, int firstUdpPort, bool restartIce = false)
     {
         await using var server = await EchoSignalingServer.StartAsync(options, firstUdpPort);
 
         var result = await NodeScenario.RunAsync(
             RepoPaths.BrowserScript("webrtc", "echo-tone.mjs"),
-            [$"--url={server.PageUrl}", $"--wav={_wav}"],
+            [$"--url={server.PageUrl}", $"--wav={_wav}", $"--restartIce={(restartIce ? "true" : "false")}"],
             TimeSpan.FromSeconds(90));
 
         Assert.True(server.Legs.TryPeek(out var leg), "the page never posted an offer");
@@ -77,6 +90,9 @@ public sealed class WebRtcEchoBrowserTests : IDisposable
         Assert.True(stats.RtpPacketsDelivered >= 50, context);
         Assert.True(stats.RtpPacketsSent >= 50, context);
         Assert.Equal(0, stats.SrtpAuthenticationFailures);
+        // After an ICE restart too, every check Chromium sent verified with the credentials of the moment.
+        Assert.Equal(0, stats.StunBadIntegrity);
+        Assert.Equal(0, stats.StunErrorResponses);
         Assert.Equal("server", stats.DtlsRole);
         Assert.Equal(IPAddress.Loopback, stats.SelectedRemote?.Address);
         return (result, leg.Endpoint);

@@ -2,13 +2,13 @@
 // RTCPeerConnection whose far end is a PbxBridge WebRtcEndpoint (started by the C# test), which echoes every
 // RTP packet back. Prints one JSON line: connection and DTLS/SRTP state from getStats(), and the echoed tone's
 // frequency measured in the page.
-//   node webrtc/echo-tone.mjs --url=http://localhost:PORT/webrtc/echo.html --wav=/abs/tone700.wav
+//   node webrtc/echo-tone.mjs --url=http://localhost:PORT/webrtc/echo.html --wav=/abs/tone700.wav [--restartIce=true]
 import path from 'node:path';
 import { launchChromium } from '../lib/chromium.mjs';
 import { log, runScenario, scenarioArgs } from '../lib/scenario.mjs';
 import { measureTone, toneProbeScript } from '../lib/tone.mjs';
 
-const args = scenarioArgs({ url: undefined, wav: undefined, settleMs: '1500', sampleMs: '2000' });
+const args = scenarioArgs({ url: undefined, wav: undefined, settleMs: '1500', sampleMs: '2000', restartIce: 'false' });
 
 await runScenario(async () => {
   const browser = await launchChromium({ fakeAudioWav: path.resolve(args.wav) });
@@ -21,9 +21,18 @@ await runScenario(async () => {
     await page.waitForTimeout(Number(args.settleMs));
     const tone = await measureTone(page, { durationMs: Number(args.sampleMs) });
     log('tone', JSON.stringify(tone));
+    let restart = null;
+    if (args.restartIce === 'true') {
+      const before = /a=ice-ufrag:(\S+)/.exec(started.answer)?.[1];
+      restart = { ...(await page.evaluate(() => window.restartIce())), answerUfragBefore: before };
+      log('ICE restart', JSON.stringify(restart));
+      await page.waitForTimeout(Number(args.settleMs));
+      restart.tone = await measureTone(page, { durationMs: Number(args.sampleMs) });
+      log('tone after restart', JSON.stringify(restart.tone));
+    }
     const stats = await page.evaluate(() => window.echoStats());
     log('stats', JSON.stringify(stats));
-    return { ...stats, tone };
+    return { ...stats, tone, restart };
   } catch (error) {
     log('console:', browser.consoleLines.join('\n'));
     throw error;
