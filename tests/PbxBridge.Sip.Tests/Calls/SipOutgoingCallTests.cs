@@ -181,6 +181,46 @@ public sealed class SipOutgoingCallTests
     }
 
     [Fact]
+    public void Tabs_closing_while_ringing_reject_the_call_with_480()
+    {
+        using var h = new StackHarness();
+        var tab1 = new BrowserUa(h, h.Connect("f1"), "1001");
+        var tab2 = new BrowserUa(h, h.Connect("f2"), "1001");
+        tab1.Register();
+        tab2.Register();
+        var call = h.Stack.InviteAgent("1001", "601", "Tone", Offer)!;
+        (int Code, string Phrase)? rejected = null;
+        call.Rejected += (c, p) => rejected = (c, p);
+        tab1.Respond(tab1.Flow.Requests("INVITE").Single(), 180, "Ringing", "t1");
+
+        h.Stack.OnFlowClosed(tab1.Flow);
+        Assert.Null(rejected);
+        h.Stack.OnFlowClosed(tab2.Flow);
+
+        Assert.Equal(480, rejected!.Value.Code);
+        AssertNothingLeft(h);
+    }
+
+    [Fact]
+    public void Over_udp_the_invite_is_retransmitted_on_timer_a_until_a_provisional()
+    {
+        using var h = new StackHarness();
+        var ua = new BrowserUa(h, h.Connect("u1", reliable: false), "1001");
+        ua.Register();
+        h.Stack.InviteAgent("1001", "601", "Tone", Offer);
+
+        h.Time.Advance(TimeSpan.FromMilliseconds(510));
+        Assert.Equal(2, ua.Flow.Requests("INVITE").Count);
+        h.Time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Equal(3, ua.Flow.Requests("INVITE").Count);
+
+        ua.Respond(ua.Flow.Requests("INVITE")[0], 180, "Ringing", "t1");
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, ua.Flow.Requests("INVITE").Count);
+        Assert.All(ua.Flow.Requests("INVITE"), i => Assert.Equal(ua.Flow.Requests("INVITE")[0].TopVia!.Branch, i.TopVia!.Branch));
+    }
+
+    [Fact]
     public void Retransmitted_200_is_acked_again()
     {
         using var h = new StackHarness();
