@@ -56,6 +56,12 @@ internal sealed partial class AsteriskCall
 
     public bool BridgeCreated { get; set; }
 
+    /// <summary>Stopwatch timestamp when Asterisk confirmed the far channel exists (0: not yet).</summary>
+    public long FarConfirmedAt { get; set; }
+
+    /// <summary>Stopwatch timestamp when Asterisk confirmed the externalMedia channel exists (0: not yet).</summary>
+    public long MediaConfirmedAt { get; set; }
+
     public bool IsEnded
     {
         get

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -104,6 +105,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             };
             call.FarCreated = true;
             await Client.OriginateAsync(originate, cancellationToken).ConfigureAwait(false);
+            call.FarConfirmedAt = Stopwatch.GetTimestamp();
             ThrowIfEnded(call);
             LogPlaced(Logger, request.CallId, key, endpoint);
             return new AsteriskOutboundLeg(call);
@@ -130,6 +132,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         var channel = await Client.CreateExternalMediaAsync(
             new ExternalMediaRequest(Options.App, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId),
             cancellationToken).ConfigureAwait(false);
+        call.MediaConfirmedAt = Stopwatch.GetTimestamp();
         var remote = await ExternalMediaAddress.ReadAsync(Client, channel, cancellationToken).ConfigureAwait(false);
         ThrowIfEnded(call);
         call.BridgeCreated = true;
@@ -250,7 +253,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             return;
         }
 
-        var call = new AsteriskCall(this, NewKey(), channel.Id, inbound: true, observer: null) { FarCreated = true };
+        var call = new AsteriskCall(this, NewKey(), channel.Id, inbound: true, observer: null) { FarCreated = true, FarConfirmedAt = Stopwatch.GetTimestamp() };
         Register(call, call.FarChannelId, call.ExternalMediaChannelId);
         var inboundCall = new AsteriskInboundCall(call, this, agentId, channel.Caller.Number, channel.Caller.Name);
         LogInbound(Logger, channel.Id, agentId, channel.Caller.Number);
@@ -282,6 +285,9 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         List<Channel> channels;
         List<Bridge> bridges;
         Application? app = null;
+
+        // Only channels Asterisk confirmed before this listing can be judged missing: a call in setup is not "vanished".
+        var listedAt = Stopwatch.GetTimestamp();
         try
         {
             channels = await Client.ListChannelsAsync(cancellationToken).ConfigureAwait(false);
@@ -330,11 +336,11 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
                 continue;
             }
 
-            if (call.FarCreated && !present.Contains(call.FarChannelId))
+            if (call.FarConfirmedAt is > 0 and var far && far < listedAt && !present.Contains(call.FarChannelId))
             {
                 vanished.Add((call, true));
             }
-            else if (call.ExternalMediaCreated && !present.Contains(call.ExternalMediaChannelId))
+            else if (call.MediaConfirmedAt is > 0 and var media && media < listedAt && !present.Contains(call.ExternalMediaChannelId))
             {
                 vanished.Add((call, false));
             }

@@ -133,7 +133,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
             }
             catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or OperationCanceledException)
             {
-                LastError = Describe(socket, e);
+                LastError = connected ? $"events WebSocket lost: {e.GetBaseException().Message}" : Describe(socket, e);
                 if (!connected)
                 {
                     LogConnectFailed(_logger, LastError);

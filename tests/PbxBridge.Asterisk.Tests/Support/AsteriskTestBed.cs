@@ -23,6 +23,8 @@ internal sealed class AsteriskTestBed : IAsyncDisposable
 
     public RtpProbe Rtp { get; }
 
+    public ListLogger<AsteriskPbx> Log { get; private init; } = new();
+
     public static AsteriskOptions OptionsFor(AriSimulator sim) => new()
     {
         Url = sim.Url.ToString().TrimEnd('/'),
@@ -36,10 +38,11 @@ internal sealed class AsteriskTestBed : IAsyncDisposable
         beforePbx?.Invoke(sim);
         var options = OptionsFor(sim);
         configure?.Invoke(options);
-        var pbx = new AsteriskPbx(options, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)));
+        var log = new ListLogger<AsteriskPbx>();
+        var pbx = new AsteriskPbx(options, log, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)));
         var inbound = new RecordingInboundHandler();
         await pbx.StartAsync(inbound, CancellationToken.None);
-        return new AsteriskTestBed(sim, pbx, inbound, new RtpProbe());
+        return new AsteriskTestBed(sim, pbx, inbound, new RtpProbe()) { Log = log };
     }
 
     public PbxMediaOffer Media(PbxCodec codec = PbxCodec.Pcmu) => new(Rtp.LocalEndPoint, codec);

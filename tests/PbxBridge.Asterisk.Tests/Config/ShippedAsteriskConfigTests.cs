@@ -1,0 +1,147 @@
+using PbxBridge.Asterisk.Config;
+
+namespace PbxBridge.Asterisk.Tests.Config;
+
+public sealed class ShippedAsteriskConfigTests
+{
+    private static readonly string Folder = FindShippedFolder();
+
+    public static TheoryData<string> ConfFiles => [.. Directory.GetFiles(FindShippedFolder(), "*.conf").Select(p => Path.GetFileName(p))];
+
+    [Theory]
+    [MemberData(nameof(ConfFiles))]
+    public void Every_shipped_file_parses_and_is_commented_for_an_admin(string file)
+    {
+        var path = Path.Combine(Folder, file);
+
+        var sections = AsteriskConfigReader.ReadFile(path);
+
+        Assert.NotEmpty(sections);
+        Assert.Contains(File.ReadAllLines(path), l => l.TrimStart().StartsWith(';'));
+    }
+
+    [Fact]
+    public void Http_binds_loopback_on_the_port_pbxbridge_uses_by_default()
+    {
+        var general = Section("http.conf", "general");
+        var defaults = new AsteriskOptions();
+
+        Assert.Equal("yes", general.Get("enabled"));
+        Assert.Equal(new Uri(defaults.Url).Host, general.Get("bindaddr"));
+        Assert.Equal(new Uri(defaults.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), general.Get("bindport"));
+    }
+
+    [Fact]
+    public void Ari_user_is_the_default_user_with_a_placeholder_password()
+    {
+        var defaults = new AsteriskOptions();
+        var user = Section("ari.conf", defaults.User);
+
+        Assert.Equal("yes", Section("ari.conf", "general").Get("enabled"));
+        Assert.Equal("user", user.Get("type"));
+        Assert.Equal("no", user.Get("read_only"));
+        Assert.Equal("CHANGE-ME", user.Get("password"));
+        Assert.Contains(user.Get("password_format"), new[] { "plain", "crypt" });
+    }
+
+    [Fact]
+    public void Asterisk_rtp_range_stays_clear_of_pbxbridges_ports_and_strictrtp_is_on()
+    {
+        var general = Section("rtp.conf", "general");
+        var start = int.Parse(general.Get("rtpstart")!, System.Globalization.CultureInfo.InvariantCulture);
+        var end = int.Parse(general.Get("rtpend")!, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.True(start < end);
+        Assert.True(end < 40000 || start > 41999, "overlaps PbxBridge's 40000-41999");
+        Assert.Equal("yes", general.Get("strictrtp"));
+    }
+
+    [Fact]
+    public void Dialplan_has_the_outbound_context_of_the_dial_template_and_sends_agents_into_the_app()
+    {
+        var defaults = new AsteriskOptions();
+        var context = defaults.DialTemplate[(defaults.DialTemplate.IndexOf('@', StringComparison.Ordinal) + 1)..];
+
+        var outbound = Section("extensions_pbxbridge.conf", context);
+        var agents = Section("extensions_pbxbridge.conf", "pbxbridge-agents");
+
+        Assert.Contains(outbound.Entries, e => e.Key == "exten" && e.IsObject);
+        Assert.Contains(agents.All("same"), v => v.Contains($"Stasis({defaults.App},agent=${{EXTEN}})", StringComparison.Ordinal));
+        Assert.Contains("Local/1001@pbxbridge-agents/n", File.ReadAllText(Path.Combine(Folder, "extensions_pbxbridge.conf")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Acl_permits_only_pbxbridges_address()
+    {
+        var acl = Section("acl.conf", "pbxbridge");
+
+        Assert.Equal("0.0.0.0/0.0.0.0", acl.Get("deny"));
+        Assert.Equal("127.0.0.1/255.255.255.255", acl.Get("permit"));
+    }
+
+    [Fact]
+    public void Module_list_loads_externalmedia_and_ari_and_no_webrtc_modules()
+    {
+        var loads = Section("modules_pbxbridge.conf", "modules").All("load").ToList();
+
+        Assert.Contains("chan_rtp.so", loads);
+        Assert.Contains("res_ari_channels.so", loads);
+        Assert.Contains("res_http_websocket.so", loads);
+        Assert.DoesNotContain(loads, m => m.Contains("srtp", StringComparison.Ordinal) || m.Contains("opus", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Renderer_fills_in_site_values_and_the_result_still_parses()
+    {
+        var values = new AsteriskRenderValues
+        {
+            PbxBridgeAddress = "10.0.0.5",
+            HttpBindAddress = "10.0.0.2",
+            HttpPort = 8090,
+            AriUser = "bridge7",
+            App = "pbxbridge-node7",
+            AsteriskRtpStart = 20000,
+            AsteriskRtpEnd = 20999,
+        };
+
+        var files = AsteriskConfigRenderer.Render(values).ToDictionary(f => f.RelativePath, f => f.Content);
+
+        Assert.Equal(Directory.GetFiles(Folder).Select(p => Path.GetFileName(p)).Order(), files.Keys.Order());
+        var sections = files.Where(f => f.Key.EndsWith(".conf", StringComparison.Ordinal))
+            .ToDictionary(f => f.Key, f => AsteriskConfigReader.Read(f.Value, f.Key, Folder));
+        Assert.Equal("10.0.0.2", sections["http.conf"].Single(s => s.Name == "general").Get("bindaddr"));
+        Assert.Equal("8090", sections["http.conf"].Single(s => s.Name == "general").Get("bindport"));
+        Assert.Equal("CHANGE-ME", sections["ari.conf"].Single(s => s.Name == "bridge7").Get("password"));
+        Assert.Equal("20000", sections["rtp.conf"].Single(s => s.Name == "general").Get("rtpstart"));
+        Assert.Equal("20999", sections["rtp.conf"].Single(s => s.Name == "general").Get("rtpend"));
+        Assert.Equal("10.0.0.5/255.255.255.255", sections["acl.conf"].Single(s => s.Name == "pbxbridge").Get("permit"));
+        Assert.Contains("Stasis(pbxbridge-node7,agent=${EXTEN})", files["extensions_pbxbridge.conf"], StringComparison.Ordinal);
+        Assert.Contains("; the ARI user name", files["ari.conf"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Renderer_writes_the_password_only_when_given()
+    {
+        var files = AsteriskConfigRenderer.Render(new AsteriskRenderValues { AriPassword = "from-env-42" });
+
+        var ari = AsteriskConfigReader.Read(files.Single(f => f.RelativePath == "ari.conf").Content, "ari.conf", Folder);
+        Assert.Equal("from-env-42", ari.Single(s => s.Name == "pbxbridge").Get("password"));
+    }
+
+    private static AsteriskConfigSection Section(string file, string name) =>
+        Assert.Single(AsteriskConfigReader.ReadFile(Path.Combine(Folder, file)), s => s.Name == name);
+
+    private static string FindShippedFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "pbx-config", "asterisk");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("pbx-config/asterisk not found above " + AppContext.BaseDirectory);
+    }
+}
