@@ -444,7 +444,15 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
         if (address is not null && port > 0)
         {
             call.Channel.RemoteRtp = new IPEndPoint(address, port);
-            call.Channel.Rtp.Start(call.Channel.RemoteRtp);
+            var channel = call.Channel;
+
+            // RFC 2833 from PbxBridge becomes a DTMF event on PbxBridge's channel, as in transcript 09.
+            channel.Rtp.DigitReceived = digit => _ = PublishAsync(new SimulatedEvent("DTMF", channel.UniqueId)
+                .Add("Channel-Name", channel.ChannelName)
+                .Add("DTMF-Digit", digit.ToString())
+                .Add("DTMF-Duration", "800")
+                .Add("DTMF-Source", "RTP"));
+            channel.Rtp.Start(channel.RemoteRtp);
         }
     }
 

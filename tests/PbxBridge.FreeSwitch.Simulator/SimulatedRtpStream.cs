@@ -54,6 +54,9 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>Raised on the receive task for each RFC 4733 digit (FreeSWITCH then emits its DTMF event).</summary>
+    public Action<char>? DigitReceived { get; set; }
+
     public long PacketsReceived => Interlocked.Read(ref _received);
 
     public long PacketsSent => Interlocked.Read(ref _sent);
@@ -252,6 +255,7 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
     private void OnTelephoneEvent(ReadOnlySpan<byte> payload, uint timestamp)
     {
         var end = (payload[1] & 0x80) != 0;
+        char digit;
         if (!end)
         {
             return;
@@ -265,14 +269,17 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
             }
 
             _lastDtmfTimestamp = timestamp;
-            _digits.Add(payload[0] switch
+            digit = payload[0] switch
             {
                 <= 9 => (char)('0' + payload[0]),
                 10 => '*',
                 11 => '#',
                 >= 12 and <= 15 => (char)('A' + payload[0] - 12),
                 _ => '?',
-            });
+            };
+            _digits.Add(digit);
         }
+
+        DigitReceived?.Invoke(digit);
     }
 }
