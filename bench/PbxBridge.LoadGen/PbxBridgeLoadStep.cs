@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using PbxBridge.LoadGen.Measurement;
+using PbxBridge.LoadGen.Media;
+using PbxBridge.LoadGen.Reporting;
+using PbxBridge.LoadGen.WebRtc;
+
+namespace PbxBridge.LoadGen;
+
+/// <summary>
+/// One load step against PbxBridge: ramp N browser legs (a few set up at a time, as agents log in over minutes in
+/// real life), let them settle, hold them while sampling PbxBridge's CPU and RSS from /proc, then hang up all.
+/// </summary>
+internal sealed class PbxBridgeLoadStep
+{
+    private const int ProbeLegs = 10;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    private readonly PbxBridgeProcess _bridge;
+    private readonly ClientCertificate _certificate;
+    private readonly OpusFrameSource _source;
+    private readonly MediaPacer _pacer;
+    private readonly LoadGenOptions _options;
+
+    public PbxBridgeLoadStep(PbxBridgeProcess bridge, ClientCertificate certificate, OpusFrameSource source, MediaPacer pacer, LoadGenOptions options)
+    {
+        _bridge = bridge;
+        _certificate = certificate;
+        _source = source;
+        _pacer = pacer;
+        _options = options;
+    }
+
+    public async Task<StepResult> RunAsync(int calls, TimeSpan hold, CancellationToken cancellationToken)
+    {
+        var idle = ProcessSample.Take(_bridge.Pid);
+        var wss = new Uri($"wss://127.0.0.1:{_bridge.Port}/sip");
+        var legs = new List<BrowserLeg>();
+        var failures = new List<string>();
+        using var ramp = new SemaphoreSlim(_options.RampConcurrency);
+        var setups = new List<Task>();
+        for (var i = 0; i < calls; i++)
+        {
+            var leg = new BrowserLeg(i, _certificate, _source, PbxBridgeProcess.AgentId(i), PbxBridgeProcess.Password, "127.0.0.1", probe: i < ProbeLegs);
+            legs.Add(leg);
+            await ramp.WaitAsync(cancellationToken);
+            setups.Add(SetUpAsync(leg, ramp, failures, cancellationToken));
+        }
+
+        await Task.WhenAll(setups);
+        var established = legs.FindAll(leg => leg.IsSending);
+        await Task.Delay(Settle, cancellationToken);
+
+        foreach (var leg in established)
+        {
+            leg.Recording = true;
+        }
+
+        _pacer.ResetCounters();
+        var before = ProcessSample.Take(_bridge.Pid);
+        var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        await Task.Delay(hold, cancellationToken);
+        var after = ProcessSample.Take(_bridge.Pid);
+        var selfAfter = Process.GetCurrentProcess().TotalProcessorTime;
+        var lateSlots = _pacer.LateSlots;
+        foreach (var leg in established)
+        {
+            leg.Recording = false;
+        }
+
+        var heldSeconds = Stopwatch.GetElapsedTime(before.TakenTicks, after.TakenTicks).TotalSeconds;
+        var callSeconds = Math.Max(1, established.Count) * heldSeconds;
+        var roundTrips = new List<double>();
+        var setupTimes = new List<double>();
+        foreach (var leg in established)
+        {
+            roundTrips.AddRange(leg.RoundTripsMs);
+            setupTimes.Add(leg.SetupMs);
+        }
+
+        foreach (var leg in legs)
+        {
+            _pacer.Remove(leg.SendFrame);
+        }
+
+        var result = new StepResult
+        {
+            Target = "pbxbridge",
+            Calls = calls,
+            Established = established.Count,
+            Failed = calls - established.Count,
+            HoldSeconds = heldSeconds,
+            CpuMsPerCallSecond = (after.CpuMs - before.CpuMs) / callSeconds,
+            RssKbPerCall = established.Count == 0 ? double.NaN : (double)(after.RssKb - idle.RssKb) / established.Count,
+            RssMb = after.RssKb / 1024.0,
+            PacketsSent = Sum(established, leg => leg.PacketsSent),
+            PacketsReceived = Sum(established, leg => leg.PacketsReceived),
+            PacketsLost = Sum(established, leg => leg.PacketsLost),
+            PacketsLate = Sum(established, leg => leg.PacketsLate),
+            RoundTripP50Ms = Percentile.Of(roundTrips, 50),
+            RoundTripP99Ms = Percentile.Of(roundTrips, 99),
+            RoundTripSamples = roundTrips.Count,
+            SetupP50Ms = Percentile.Of(setupTimes, 50),
+            SetupP99Ms = Percentile.Of(setupTimes, 99),
+            LoadGenCpuMsPerCallSecond = (selfAfter - selfBefore).TotalMilliseconds / callSeconds,
+            PacerLateSlots = lateSlots,
+            Failures = failures,
+        };
+
+        await TearDownAsync(legs, failures, cancellationToken);
+        return result;
+    }
+
+    private async Task SetUpAsync(BrowserLeg leg, SemaphoreSlim ramp, List<string> failures, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var setup = leg.SetupAsync(new Uri($"wss://127.0.0.1:{_bridge.Port}/sip"), _options.Extension, cancellationToken);
+            // The leg starts sending as soon as DTLS completes, before SetupAsync returns (it waits for media back).
+            _pacer.Add(leg.SendFrame);
+            await setup;
+        }
+        catch (Exception ex)
+        {
+            lock (failures)
+            {
+                failures.Add($"{leg}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+        finally
+        {
+            ramp.Release();
+        }
+    }
+
+    private static async Task TearDownAsync(List<BrowserLeg> legs, List<string> failures, CancellationToken cancellationToken)
+    {
+        using var gate = new SemaphoreSlim(16);
+        await Task.WhenAll(legs.ConvertAll(async leg =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (leg.IsSending)
+                {
+                    await leg.HangUpAsync(cancellationToken);
+                }
+            }
+            catch (Exception ex)
+            {
+                lock (failures)
+                {
+                    failures.Add($"{leg} hang-up: {ex.Message}");
+                }
+            }
+            finally
+            {
+                await leg.DisposeAsync();
+                gate.Release();
+            }
+        }));
+    }
+
+    private static long Sum(List<BrowserLeg> legs, Func<BrowserLeg, long> value)
+    {
+        long total = 0;
+        foreach (var leg in legs)
+        {
+            total += value(leg);
+        }
+
+        return total;
+    }
+}

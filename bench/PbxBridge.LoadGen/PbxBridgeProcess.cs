@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using PbxBridge.LoadGen.Sip;
+
+namespace PbxBridge.LoadGen;
+
+/// <summary>
+/// The PbxBridge under test, started by the load generator so its pid (for /proc) and its agents are known: demo
+/// PBX, one configured agent per concurrent call (the Calls room allows 4 calls per agent), loopback only. Its
+/// console output goes to a log file so the terminal cost is not part of the measurement.
+/// </summary>
+internal sealed class PbxBridgeProcess : IDisposable
+{
+    public const string Password = "loadgen-pw";
+    public const string Realm = "pbxbridge";
+
+    private readonly Process _process;
+
+    private PbxBridgeProcess(Process process, int port, string logPath)
+    {
+        _process = process;
+        Port = port;
+        LogPath = logPath;
+    }
+
+    public int Pid => _process.Id;
+
+    public int Port { get; }
+
+    public string LogPath { get; }
+
+    public Uri BaseUri => new($"https://127.0.0.1:{Port}");
+
+    public static string AgentId(int index) => (20000 + index).ToString(CultureInfo.InvariantCulture);
+
+    public static async Task<PbxBridgeProcess> StartAsync(string dll, int port, int agents, int opusComplexity, string stateDirectory)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        var logPath = Path.Combine(stateDirectory, "pbxbridge.log");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = false,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+        {
+            dll, "run", $"--Http:Port={port}", $"--State:Directory={stateDirectory}", $"--Demo:AgentPassword={Password}",
+            "--Media:BrowserPortStart=42000", "--Media:BrowserPortEnd=43999",
+            "--Media:PbxPortStart=44000", "--Media:PbxPortEnd=45999",
+            $"--Media:OpusComplexity={opusComplexity}", "--Serilog:MinimumLevel:Default=Warning",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        for (var i = 0; i < agents; i++)
+        {
+            var id = AgentId(i);
+            var secret = $"{id}:{Realm}:{Password}";
+            info.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Agents:{i}:Id={id}"));
+            info.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Agents:{i}:Ha1Md5={DigestAuthorization.Md5Hex(secret)}"));
+            info.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--Agents:{i}:Ha1Sha256={DigestAuthorization.Sha256Hex(secret)}"));
+        }
+
+        // The child's console goes to a file through the shell's redirection; exec keeps the pid dotnet's own.
+        var shell = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add($"exec \"$0\" \"$@\" > '{logPath}' 2>&1");
+        shell.ArgumentList.Add(info.FileName);
+        foreach (var argument in info.ArgumentList)
+        {
+            shell.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(shell) ?? throw new InvalidOperationException("could not start dotnet");
+        var bridge = new PbxBridgeProcess(process, port, logPath);
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"PbxBridge exited with {process.ExitCode}: see {logPath}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(bridge.BaseUri, "/healthz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return bridge;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        bridge.Dispose();
+        throw new InvalidOperationException($"PbxBridge did not answer /healthz within 60 s: see {logPath}");
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+}

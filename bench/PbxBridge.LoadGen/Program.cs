@@ -1,0 +1,89 @@
+using System.Globalization;
+using PbxBridge.LoadGen;
+using PbxBridge.LoadGen.Baselines;
+using PbxBridge.LoadGen.Media;
+using PbxBridge.LoadGen.Reporting;
+using PbxBridge.LoadGen.Rtpengine;
+using PbxBridge.LoadGen.WebRtc;
+
+// pbxbridge-loadgen: N concurrent browser legs against a PbxBridge it starts, the same transcode through rtpengine,
+// and the libopus-only ceiling, in one run. Progress goes to stderr; the table and the final JSON line to stdout.
+LoadGenOptions options;
+try
+{
+    options = LoadGenOptions.Parse(args);
+}
+catch (Exception ex) when (ex is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"pbxbridge-loadgen: {ex.Message}");
+    return 64;
+}
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+void Progress(string message) => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{DateTime.UtcNow:HH:mm:ss}] {message}"));
+
+var source = OpusFrameSource.Create(options.Wav, seconds: 10);
+var certificate = ClientCertificate.Generate();
+Progress($"audio: {source.Count} Opus frames ({(options.Wav ?? "generated signal")}); measuring the libopus-only baseline");
+var libopus = LibopusBaseline.CpuMsPerCallSecond(source, options.OpusComplexity, callSeconds: 120);
+Progress(string.Create(CultureInfo.InvariantCulture, $"libopus only: {libopus:F2} ms CPU per call-second"));
+
+var steps = new List<StepResult>();
+using (var pacer = new MediaPacer())
+{
+    using (var bridge = await PbxBridgeProcess.StartAsync(
+        Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory))
+    {
+        Progress($"PbxBridge pid {bridge.Pid} on port {bridge.Port} (log {bridge.LogPath})");
+        var step = new PbxBridgeLoadStep(bridge, certificate, source, pacer, options);
+        Progress("warm-up: 4 calls for 3 s (JIT, DTLS warm-up, pools), not reported");
+        await step.RunAsync(4, TimeSpan.FromSeconds(3), cancel.Token);
+        foreach (var calls in options.Calls)
+        {
+            Progress($"pbxbridge: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
+            var result = await step.RunAsync(calls, options.Hold, cancel.Token);
+            steps.Add(result);
+            foreach (var failure in result.Failures.Take(5))
+            {
+                Progress($"  failed: {failure}");
+            }
+
+            Progress(string.Create(CultureInfo.InvariantCulture,
+                $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms"));
+            await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token);
+        }
+    }
+
+    if (options.Rtpengine.Length > 0 && File.Exists(options.Rtpengine))
+    {
+        await using var rtpengine = await RtpengineProcess.StartAsync(options.Rtpengine, options.StateDirectory);
+        Progress($"rtpengine pid {rtpengine.Pid} (plain RTP opus <-> PCMU transcoding through ng offer/answer)");
+        var step = new RtpengineLoadStep(rtpengine, source, pacer);
+        foreach (var calls in options.Calls)
+        {
+            Progress($"rtpengine: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
+            var result = await step.RunAsync(calls, options.Hold, cancel.Token);
+            steps.Add(result);
+            foreach (var failure in result.Failures.Take(5))
+            {
+                Progress($"  failed: {failure}");
+            }
+
+            Progress(string.Create(CultureInfo.InvariantCulture, $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s"));
+        }
+    }
+    else
+    {
+        Progress("rtpengine not found: comparison skipped (apt-get install rtpengine-daemon)");
+    }
+}
+
+Console.Write(LoadReport.Table(steps, libopus, options.OpusComplexity));
+Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity));
+return steps.Exists(s => s.Failed > 0) ? 1 : 0;

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PbxBridge.LoadGen.Reporting;
+
+/// <summary>The human table and the final machine-readable JSON line (the issue's format, plus every step).</summary>
+internal static class LoadReport
+{
+    public static string Table(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{"target",-10} {"calls",5} {"ok",4} {"fail",4} {"cpu ms/call-s",13} {"calls/core",10} {"xlibopus",8} {"RSS KB/call",11} {"lost",6} {"late",6} {"rtt p50",8} {"rtt p99",8} {"setup p50",9} {"setup p99",9}");
+        foreach (var step in steps)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{step.Target,-10} {step.Calls,5} {step.Established,4} {step.Failed,4} {step.CpuMsPerCallSecond,13:F2} {step.CallsPerCore,10:F0} {step.CpuMsPerCallSecond / libopusMsPerCallSecond,8:F2} {step.RssKbPerCall,11:F0} {step.PacketsLost,6} {step.PacketsLate,6} {step.RoundTripP50Ms,8:F1} {step.RoundTripP99Ms,8:F1} {step.SetupP50Ms,9:F0} {step.SetupP99Ms,9:F0}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{"libopus",-10} {"-",5} {"-",4} {"-",4} {libopusMsPerCallSecond,13:F2} {1000 / libopusMsPerCallSecond,10:F0} {1.0,8:F2}   (decode 48k frames at 8 kHz + encode 8 kHz, complexity {complexity}, one thread)");
+        return text.ToString();
+    }
+
+    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity)
+    {
+        var bridge = steps.Where(s => s.Target == "pbxbridge").ToList();
+        var rtpengine = steps.Where(s => s.Target == "rtpengine").ToList();
+        var largest = bridge.Count > 0 ? bridge.MaxBy(s => s.Calls) : null;
+        var rtpLargest = rtpengine.Count > 0 ? rtpengine.MaxBy(s => s.Calls) : null;
+        var json = new JsonObject
+        {
+            ["calls"] = largest?.Calls,
+            ["opus_complexity"] = complexity,
+            ["pbxbridge_cpu_ms_per_call_s"] = Round(largest?.CpuMsPerCallSecond),
+            ["rtpengine_cpu_ms_per_call_s"] = Round(rtpLargest?.CpuMsPerCallSecond),
+            ["libopus_only_cpu_ms_per_call_s"] = Round(libopusMsPerCallSecond),
+            ["pbxbridge_calls_per_core"] = Round(largest?.CallsPerCore),
+            ["rtpengine_calls_per_core"] = Round(rtpLargest?.CallsPerCore),
+            ["pbxbridge_vs_libopus"] = Round(largest?.CpuMsPerCallSecond / libopusMsPerCallSecond),
+            ["pbxbridge_vs_rtpengine_calls_per_core"] = Round(largest?.CallsPerCore / rtpLargest?.CallsPerCore),
+            ["echo_rtt_p50_ms"] = Round(largest?.RoundTripP50Ms),
+            ["echo_rtt_p99_ms"] = Round(largest?.RoundTripP99Ms),
+            ["setup_p99_ms"] = Round(bridge.Count > 0 ? bridge.Max(s => s.SetupP99Ms) : null),
+            ["rss_kb_per_call"] = Round(largest?.RssKbPerCall),
+            ["lost"] = bridge.Sum(s => s.PacketsLost),
+            ["late"] = bridge.Sum(s => s.PacketsLate),
+            ["failed"] = bridge.Sum(s => s.Failed),
+            ["steps"] = new JsonArray([.. steps.Select(StepJson)]),
+        };
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+
+    private static JsonObject StepJson(StepResult step) => new()
+    {
+        ["target"] = step.Target,
+        ["calls"] = step.Calls,
+        ["established"] = step.Established,
+        ["failed"] = step.Failed,
+        ["hold_s"] = Round(step.HoldSeconds),
+        ["cpu_ms_per_call_s"] = Round(step.CpuMsPerCallSecond),
+        ["calls_per_core"] = Round(step.CallsPerCore),
+        ["rss_kb_per_call"] = Round(step.RssKbPerCall),
+        ["rss_mb"] = Round(step.RssMb),
+        ["sent"] = step.PacketsSent,
+        ["received"] = step.PacketsReceived,
+        ["lost"] = step.PacketsLost,
+        ["late"] = step.PacketsLate,
+        ["echo_rtt_p50_ms"] = Round(step.RoundTripP50Ms),
+        ["echo_rtt_p99_ms"] = Round(step.RoundTripP99Ms),
+        ["echo_rtt_samples"] = step.RoundTripSamples,
+        ["setup_p50_ms"] = Round(step.SetupP50Ms),
+        ["setup_p99_ms"] = Round(step.SetupP99Ms),
+        ["loadgen_cpu_ms_per_call_s"] = Round(step.LoadGenCpuMsPerCallSecond),
+        ["pacer_late_slots"] = step.PacerLateSlots,
+    };
+
+    private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null;
+}

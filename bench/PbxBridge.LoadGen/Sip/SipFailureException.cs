@@ -1,0 +1,19 @@
+namespace PbxBridge.LoadGen.Sip;
+
+/// <summary>A SIP transaction of one leg did not end the way a working call needs; the leg counts as failed.</summary>
+internal sealed class SipFailureException : Exception
+{
+    public SipFailureException(string message)
+        : base(message)
+    {
+    }
+
+    public SipFailureException()
+    {
+    }
+
+    public SipFailureException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
