@@ -451,7 +451,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
     {
         _connected = true;
         WebRtcLog.DtlsConnected(_logger, _isDtlsServer == true ? "server" : "client", _dtls?.CipherSuite, _srtpOut?.Profile.Name ?? "?");
-        _observer.OnConnected();
+        Notify(_observer.OnConnected);
     }
 
     private void CheckConsent()
@@ -484,7 +484,22 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         _connected = false;
         WebRtcLog.Closed(_logger, reason);
         _dtls?.Close();
-        _observer.OnClosed(reason);
+        Notify(() => _observer.OnClosed(reason));
+    }
+
+    /// <summary>Observer calls from the DTLS thread and the consent timer must not take the process down.</summary>
+    private void Notify(Action callback)
+    {
+        try
+        {
+            callback();
+        }
+#pragma warning disable CA1031 // An observer bug is logged, never allowed to end the DTLS thread or the timer.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            WebRtcLog.ObserverFailed(_logger, ex);
+        }
     }
 
     private LocalAudioDescription LocalDescription(DtlsSetup setup, RemoteAudioDescription remote)

@@ -111,7 +111,9 @@ internal sealed class DtlsSrtpSession
             failure = _closedLocally ? "closed locally" : "DTLS close_notify received";
             Volatile.Write(ref _state, (int)DtlsState.Closed);
         }
-        catch (Exception ex) when (ex is TlsException or IOException or InvalidOperationException or ArgumentException)
+#pragma warning disable CA1031 // This is the thread's top: anything escaping it would end the process.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             failure = _closedLocally
                 ? "closed locally"

@@ -2,8 +2,14 @@ using System.Collections.Concurrent;
 
 namespace PbxBridge.WebRtc.Tests.Transport;
 
+/// <summary>What the tests read back from an observer.</summary>
+internal interface IRecordingObserver
+{
+    ConcurrentQueue<byte[]> Rtp { get; }
+}
+
 /// <summary>Captures what an endpoint reports, with tasks to await the moments that matter.</summary>
-internal sealed class RecordingObserver : IWebRtcEndpointObserver
+internal class RecordingObserver : IWebRtcEndpointObserver, IRecordingObserver
 {
     public TaskCompletionSource Connected { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -11,9 +17,19 @@ internal sealed class RecordingObserver : IWebRtcEndpointObserver
 
     public ConcurrentQueue<byte[]> Rtp { get; } = new();
 
-    public void OnConnected() => Connected.TrySetResult();
+    public virtual void OnConnected() => Connected.TrySetResult();
 
     public void OnRtp(ReadOnlySpan<byte> rtpPacket) => Rtp.Enqueue(rtpPacket.ToArray());
 
     public void OnClosed(string reason) => Closed.TrySetResult(reason);
+}
+
+/// <summary>An observer with a bug: it throws from OnConnected.</summary>
+internal sealed class ThrowingOnConnectObserver : RecordingObserver
+{
+    public override void OnConnected()
+    {
+        base.OnConnected();
+        throw new NotSupportedException("observer bug");
+    }
 }

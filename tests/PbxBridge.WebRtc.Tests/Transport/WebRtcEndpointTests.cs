@@ -319,7 +319,23 @@ public sealed class WebRtcEndpointTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private static async Task ExchangeMediaAsync(WebRtcEndpoint endpoint, RecordingObserver observer, TestBrowserPeer browser)
+    [Fact]
+    public async Task Observer_that_throws_on_connect_neither_ends_the_process_nor_the_leg()
+    {
+        var observer = new ThrowingOnConnectObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+
+        await ExchangeMediaAsync(endpoint, observer, browser);
+        Assert.False(observer.Closed.Task.IsCompleted);
+    }
+
+    private static async Task ExchangeMediaAsync(WebRtcEndpoint endpoint, IRecordingObserver observer, TestBrowserPeer browser)
     {
         var sent = new List<string>();
         for (ushort seq = 100; seq < 105; seq++)
