@@ -158,7 +158,10 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         var local = new LocalAudioDescription(
             _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, DtlsSetup.ActPass,
             SdpOfferer.OpusPayloadType, SdpOfferer.OfferedTelephoneEvents, MediaDirection.SendRecv, _mid, _ssrc, _cname,
-            _sessionId, _sessionVersion);
+            _sessionId, _sessionVersion)
+        {
+            AdditionalAddresses = _options.AdditionalHostAddresses,
+        };
         return SdpOfferer.CreateOffer(local).ToString();
     }
 
@@ -509,7 +512,10 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             : [];
         return new LocalAudioDescription(
             _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, setup, remote.OpusPayloadType,
-            telephoneEvents, _audio!.Direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion);
+            telephoneEvents, _audio!.Direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion)
+        {
+            AdditionalAddresses = _options.AdditionalHostAddresses,
+        };
     }
 
     private SdpNegotiationResult Refuse(string reason)

@@ -14,6 +14,12 @@ public sealed record WebRtcOptions(IPAddress PublicAddress, TimeSpan ConsentTime
     public IReadOnlyList<SrtpProtectionProfile> SrtpProfiles { get; init; } =
         [SrtpProtectionProfile.AesCm128HmacSha1_80, SrtpProtectionProfile.AeadAes128Gcm, SrtpProtectionProfile.AesCm128HmacSha1_32];
 
+    /// <summary>
+    /// More host candidates to advertise after <see cref="PublicAddress"/> (e.g. every local interface address
+    /// when the port pool binds the wildcard address); checks to any of them reach the same socket.
+    /// </summary>
+    public IReadOnlyList<IPAddress> AdditionalHostAddresses { get; init; } = [];
+
     public static WebRtcOptions Default(IPAddress publicAddress) =>
         new(publicAddress, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
 }

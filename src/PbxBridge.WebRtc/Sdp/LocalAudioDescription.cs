@@ -25,8 +25,11 @@ public sealed record LocalAudioDescription(
     ulong SessionId,
     ulong SessionVersion)
 {
-    // RFC 8445 §5.1.2.1 with type preference 126 (host), local preference 65535, component 1.
-    private const uint HostPriority = (126u << 24) | (65535u << 8) | 255u;
+    /// <summary>Further host candidates, advertised with lower local preference than <see cref="Address"/>.</summary>
+    public IReadOnlyList<IPAddress> AdditionalAddresses { get; init; } = [];
+
+    // RFC 8445 §5.1.2.1: type preference 126 (host), local preference 65535 down, component 1.
+    private static uint HostPriority(int index) => (126u << 24) | ((65535u - (uint)index) << 8) | 255u;
 
     public string AddressType => Address.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
 
@@ -60,7 +63,13 @@ public sealed record LocalAudioDescription(
             Connection = $"IN {AddressType} {Address}",
         };
         audio.Add("rtcp", string.Create(CultureInfo.InvariantCulture, $"{Port} IN {AddressType} {Address}"));
-        audio.Add("candidate", string.Create(CultureInfo.InvariantCulture, $"1 1 udp {HostPriority} {Address} {Port} typ host"));
+        audio.Add("candidate", string.Create(CultureInfo.InvariantCulture, $"1 1 udp {HostPriority(0)} {Address} {Port} typ host"));
+        for (var i = 0; i < AdditionalAddresses.Count; i++)
+        {
+            var address = AdditionalAddresses[i];
+            audio.Add("candidate", string.Create(CultureInfo.InvariantCulture, $"{i + 2} 1 udp {HostPriority(i + 1)} {address} {Port} typ host"));
+        }
+
         audio.Add("end-of-candidates");
         audio.Add("ice-ufrag", Ice.UsernameFragment);
         audio.Add("ice-pwd", Ice.Password);

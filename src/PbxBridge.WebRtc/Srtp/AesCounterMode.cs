@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace PbxBridge.WebRtc.Srtp;
@@ -50,7 +51,14 @@ internal sealed class AesCounterMode : IDisposable
 
         _ecb.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
         var keystream = _keystream.AsSpan(0, data.Length);
-        for (var i = 0; i < data.Length; i++)
+        var i = 0;
+        for (; i + 16 <= data.Length; i += 16)
+        {
+            var block = data.Slice(i, 16);
+            (Vector128.Create<byte>(block) ^ Vector128.Create<byte>(keystream.Slice(i, 16))).CopyTo(block);
+        }
+
+        for (; i < data.Length; i++)
         {
             data[i] ^= keystream[i];
         }

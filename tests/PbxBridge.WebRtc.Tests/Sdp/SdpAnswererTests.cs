@@ -52,6 +52,21 @@ public sealed class SdpAnswererTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Additional_host_addresses_become_lower_priority_candidates_on_the_same_port()
+    {
+        var options = WebRtcOptions.Default(IPAddress.Parse("192.0.2.10")) with { AdditionalHostAddresses = [IPAddress.Parse("10.0.0.5")] };
+        var pool = new UdpPortPool(IPAddress.Loopback, 45990, 45991);
+        await using var endpoint = new WebRtcEndpoint(options, pool, Certificate, new RecordingObserver(), NullLogger.Instance);
+
+        var result = endpoint.AcceptOffer(ChromiumOffer);
+
+        Assert.True(SessionDescription.TryParse(result.Sdp, out var answer, out _));
+        var candidates = answer.Media[0].GetAttributes("candidate").ToList();
+        Assert.Equal(2, candidates.Count);
+        Assert.Equal($"2 1 udp 2130706175 10.0.0.5 {endpoint.LocalPort} typ host", candidates[1]);
+    }
+
+    [Fact]
     public void Answer_ends_every_line_with_CRLF_and_parses_back()
     {
         var result = _endpoint.AcceptOffer(ChromiumOffer);
