@@ -23,6 +23,9 @@ internal sealed class LoadGenOptions
 
     public string StateDirectory { get; private set; } = Path.Combine(Path.GetTempPath(), "pbxbridge-loadgen");
 
+    /// <summary>Which targets to load: pbxbridge, rtpengine, or both (the default).</summary>
+    public IReadOnlyList<string> Targets { get; private set; } = ["pbxbridge", "rtpengine"];
+
     /// <summary>rtpengine binary; empty skips the rtpengine comparison.</summary>
     public string Rtpengine { get; private set; } = "/usr/bin/rtpengine";
 
@@ -45,6 +48,7 @@ internal sealed class LoadGenOptions
                 case "--extension": options.Extension = value; break;
                 case "--state-dir": options.StateDirectory = value; break;
                 case "--rtpengine": options.Rtpengine = value; break;
+                case "--targets": options.Targets = value.Split(','); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

@@ -37,6 +37,8 @@ Progress(string.Create(CultureInfo.InvariantCulture, $"libopus only: {libopus:F2
 var steps = new List<StepResult>();
 using (var pacer = new MediaPacer())
 {
+    if (options.Targets.Contains("pbxbridge"))
+    {
     using (var bridge = await PbxBridgeProcess.StartAsync(
         Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory))
     {
@@ -59,8 +61,13 @@ using (var pacer = new MediaPacer())
             await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token);
         }
     }
+    }
 
-    if (options.Rtpengine.Length > 0 && File.Exists(options.Rtpengine))
+    if (!options.Targets.Contains("rtpengine"))
+    {
+        Progress("rtpengine comparison not requested");
+    }
+    else if (options.Rtpengine.Length > 0 && File.Exists(options.Rtpengine))
     {
         await using var rtpengine = await RtpengineProcess.StartAsync(options.Rtpengine, options.StateDirectory);
         Progress($"rtpengine pid {rtpengine.Pid} (plain RTP opus <-> PCMU transcoding through ng offer/answer)");
