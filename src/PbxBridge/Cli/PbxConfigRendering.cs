@@ -1,14 +1,17 @@
+using PbxBridge.Asterisk.Config;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
+using PbxBridge.FreeSwitch.Config;
 
 namespace PbxBridge.Cli;
 
-/// <summary>Maps this site's settings onto the adapters' renderers.</summary>
+/// <summary>Maps this site's settings onto the adapters' renderers: the snippets say what this PbxBridge really uses.</summary>
 public static class PbxConfigRendering
 {
-    public static IReadOnlyList<PbxConfigFile> Render(string pbx, PbxBridgeSettings settings)
+    public static IReadOnlyList<PbxConfigFile> Render(string pbx, PbxBridgeSettings settings) => pbx switch
     {
-        // TODO(#7, #8): AsteriskConfigRenderer / FreeSwitchConfigRenderer.
-        throw new SettingsException([$"config render --pbx {pbx}: the {pbx} snippets are not in this build yet"]);
-    }
+        "asterisk" => AsteriskConfigRenderer.Render(AsteriskRenderValues.From(PbxAdapterSettings.Asterisk(settings), settings.Media.PbxBindAddress)),
+        "freeswitch" => FreeSwitchConfigRenderer.Render(FreeSwitchRenderValues.From(PbxAdapterSettings.FreeSwitch(settings))),
+        _ => throw new SettingsException([$"--pbx {pbx}: use asterisk or freeswitch"]),
+    };
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using PbxBridge.Asterisk;
+using PbxBridge.FreeSwitch;
 
 namespace PbxBridge.Configuration;
 
@@ -13,10 +14,17 @@ public static class PbxAdapterSettings
         return options;
     }
 
+    public static FreeSwitchOptions FreeSwitch(PbxBridgeSettings settings)
+    {
+        var options = new FreeSwitchOptions();
+        settings.Configuration.GetSection(FreeSwitchOptions.SectionName).Bind(options);
+        return options;
+    }
+
     public static IEnumerable<string> Validate(PbxBridgeSettings settings) => settings.Pbx.Kind switch
     {
         PbxKind.Asterisk => Asterisk(settings).Validate(),
-        // TODO(#8): FreeSwitchOptions validation once the adapter lands.
+        PbxKind.FreeSwitch => FreeSwitch(settings).Validate(),
         _ => [],
     };
 }

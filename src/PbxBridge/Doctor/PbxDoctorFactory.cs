@@ -2,6 +2,8 @@ using PbxBridge.Asterisk;
 using PbxBridge.Asterisk.Ari;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
+using PbxBridge.FreeSwitch;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace PbxBridge.Doctor;
 
@@ -22,8 +24,7 @@ public static class PbxDoctorFactory
                 }
 
             default:
-                // TODO(#8): the FreeSWITCH doctor.
-                return [new DoctorCheck("PBX", DoctorOutcome.NotChecked, $"{settings.Pbx.Kind} doctor not available in this build")];
+                return await new FreeSwitchDoctor(PbxAdapterSettings.FreeSwitch(settings), NullLogger<FreeSwitchDoctor>.Instance).CheckAsync(cancellationToken);
         }
     }
 }

@@ -3,6 +3,7 @@ using PbxBridge.Asterisk;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Demo;
+using PbxBridge.FreeSwitch;
 
 namespace PbxBridge.Hosting;
 
@@ -13,7 +14,7 @@ public static class PbxFactory
     {
         PbxKind.Demo => new DemoPbx(IPAddress.Parse(settings.Media.PbxBindAddress), services.GetRequiredService<ILogger<DemoPbx>>()),
         PbxKind.Asterisk => new AsteriskPbx(PbxAdapterSettings.Asterisk(settings), services.GetRequiredService<ILogger<AsteriskPbx>>()),
-        // TODO(#8): the FreeSWITCH adapter.
-        _ => throw new SettingsException([$"Pbx:Kind = {settings.Pbx.Kind} is not available in this build yet: use Demo or Asterisk."]),
+        PbxKind.FreeSwitch => new FreeSwitchPbx(PbxAdapterSettings.FreeSwitch(settings), services.GetRequiredService<ILogger<FreeSwitchPbx>>()),
+        _ => throw new SettingsException([$"Pbx:Kind = {settings.Pbx.Kind} is not supported: use Demo, Asterisk or FreeSwitch."]),
     };
 }

@@ -34,18 +34,18 @@ await runScenario(async () => {
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
 
     if (args.action === 'incoming') {
-      const waiting = page.evaluate(() => window.phone.waitForIncoming(15000));
-      const demo = await fetch(`${args.url}/api/demo/calls?agent=${args.agent}&from=601`, { method: 'POST' });
-      if (!demo.ok) throw new Error(`demo call trigger answered ${demo.status}`);
+      // The admin API answers loopback; the browser context's request client accepts the self-signed certificate.
+      const demo = await browser.context.request.post(`${args.url}/api/demo/calls?agent=${args.agent}&from=601`);
+      if (!demo.ok()) throw new Error(`demo call trigger answered ${demo.status()}`);
       const { callId } = await demo.json();
-      const incoming = await waiting;
+      const incoming = await page.evaluate(() => window.phone.waitForIncoming(15000));
       log(`incoming call from ${incoming.from}: answering`);
       await page.evaluate(() => window.phone.answer());
       const tone = await measureTone(page, { durationMs: Number(args.holdMs) });
       const stats = await page.evaluate(() => window.phone.stats());
       log(`PBX side hangs up ${callId}`);
       const ended = page.evaluate(() => window.phone.waitForEnd(10000));
-      await fetch(`${args.url}/api/demo/calls/${callId}`, { method: 'DELETE' });
+      await browser.context.request.delete(`${args.url}/api/demo/calls/${callId}`);
       return { incoming, tone, stats, end: await ended };
     }
 
