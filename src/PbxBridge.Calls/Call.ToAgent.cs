@@ -32,7 +32,6 @@ public sealed partial class Call
         }
 
         var offer = endpoint.CreateOffer();
-        endpoint.Start();
         var invite = services.Sip.InviteAgent(AgentId, pbxCall.CallerNumber, pbxCall.CallerName, offer);
         if (invite is null)
         {
@@ -61,7 +60,13 @@ public sealed partial class Call
         using var scope = Scope();
         var endpoint = Media.Browser!;
         var result = endpoint.AcceptAnswer(sdp);
-        if (!result.Succeeded)
+        if (result.Succeeded)
+        {
+            // The receive loop starts once the browser's answer is in: its ICE checks that came earlier wait in
+            // the socket's buffer, and Chrome retransmits them anyway.
+            endpoint.Start();
+        }
+        else
         {
             logger.LogWarning("the agent's answer is unusable: {Reason}", result.FailureReason);
             toAgent?.Hangup();

@@ -57,10 +57,19 @@ public static class ServiceHost
 
     public static WebApplication Build(PbxBridgeSettings settings, Serilog.ILogger logger, string nodeId)
     {
+        // Without a built /phone page there is no wwwroot: say so, and never let ASP.NET create one under a
+        // read-only install directory (/opt/pbxbridge).
+        var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (!Directory.Exists(webRoot))
+        {
+            logger.Warning("no /phone page in {WebRoot}: build it with web/phone/build.sh (run.sh and the Ansible role do)", webRoot);
+            webRoot = Directory.CreateTempSubdirectory("pbxbridge-empty-webroot-").FullName;
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
-            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+            WebRootPath = webRoot,
             Args = [],
         });
         builder.Configuration.Sources.Clear();

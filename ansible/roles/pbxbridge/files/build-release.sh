@@ -26,6 +26,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 publish_dir="$build_dir/publish-$rid"
+
+# The agents' /phone page is generated (JsSIP bundled with esbuild) into src/PbxBridge/wwwroot/phone, which the
+# publish then carries; without it the service runs but serves no page.
+source_root=$(cd "$(dirname "$project")/../.." && pwd)
+if [ -x "$source_root/web/phone/build.sh" ]; then
+    "$source_root/web/phone/build.sh" >&2
+fi
 mkdir -p "$build_dir" "$(dirname "$tarball")"
 rm -rf "$publish_dir"
 
