@@ -23,7 +23,7 @@ public sealed class PbxBridgeService(
 
         // The first BouncyCastle handshake in a cold process is slower than Chrome's DTLS retransmit timer:
         // pay it now, not on the first agent's call.
-        var warmup = await WebRtc.DtlsWarmup.RunAsync(callServices.Certificate, TimeSpan.FromSeconds(10));
+        var warmup = await WebRtc.Dtls.DtlsWarmup.RunAsync(callServices.Certificate, TimeSpan.FromSeconds(10));
         logger.LogInformation("DTLS warm-up handshake took {Milliseconds} ms", (int)warmup.TotalMilliseconds);
         calls.Attach(callServices);
         metrics.ActiveCalls = () => calls.ActiveCalls;
