@@ -9,8 +9,8 @@
 # It is not part of ./test.sh: it takes minutes and its figures depend on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build -c Release -v quiet -nologo src/PbxBridge/PbxBridge.csproj
-dotnet build -c Release -v quiet -nologo bench/PbxBridge.LoadGen/PbxBridge.LoadGen.csproj
+dotnet build -c Release -v quiet -nologo src/PbxBridge/PbxBridge.csproj >&2
+dotnet build -c Release -v quiet -nologo bench/PbxBridge.LoadGen/PbxBridge.LoadGen.csproj >&2
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" >&2
 exec dotnet bench/PbxBridge.LoadGen/bin/Release/net10.0/pbxbridge-loadgen.dll \
   --pbxbridge-dll src/PbxBridge/bin/Release/net10.0/pbxbridge.dll "$@"

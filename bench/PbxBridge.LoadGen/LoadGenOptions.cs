@@ -23,6 +23,9 @@ internal sealed class LoadGenOptions
 
     public string StateDirectory { get; private set; } = Path.Combine(Path.GetTempPath(), "pbxbridge-loadgen");
 
+    /// <summary>Extra environment for the PbxBridge process only (NAME=VALUE), e.g. runtime knobs under study.</summary>
+    public IReadOnlyList<string> PbxBridgeEnvironment { get; private set; } = [];
+
     /// <summary>Which targets to load: pbxbridge, rtpengine, or both (the default).</summary>
     public IReadOnlyList<string> Targets { get; private set; } = ["pbxbridge", "rtpengine"];
 
@@ -48,6 +51,7 @@ internal sealed class LoadGenOptions
                 case "--extension": options.Extension = value; break;
                 case "--state-dir": options.StateDirectory = value; break;
                 case "--rtpengine": options.Rtpengine = value; break;
+                case "--pbxbridge-env": options.PbxBridgeEnvironment = [.. options.PbxBridgeEnvironment, value]; break;
                 case "--targets": options.Targets = value.Split(','); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }

@@ -33,7 +33,8 @@ internal sealed class PbxBridgeProcess : IDisposable
 
     public static string AgentId(int index) => (20000 + index).ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<PbxBridgeProcess> StartAsync(string dll, int port, int agents, int opusComplexity, string stateDirectory)
+    public static async Task<PbxBridgeProcess> StartAsync(
+        string dll, int port, int agents, int opusComplexity, string stateDirectory, IReadOnlyList<string> environment)
     {
         Directory.CreateDirectory(stateDirectory);
         var logPath = Path.Combine(stateDirectory, "pbxbridge.log");
@@ -73,6 +74,17 @@ internal sealed class PbxBridgeProcess : IDisposable
             shell.ArgumentList.Add(argument);
         }
 
+        foreach (var variable in environment)
+        {
+            var equals = variable.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--pbxbridge-env wants NAME=VALUE, got '{variable}'");
+            }
+
+            shell.Environment[variable[..equals]] = variable[(equals + 1)..];
+        }
+
         var process = Process.Start(shell) ?? throw new InvalidOperationException("could not start dotnet");
         var bridge = new PbxBridgeProcess(process, port, logPath);
         using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
@@ -102,6 +114,15 @@ internal sealed class PbxBridgeProcess : IDisposable
 
         bridge.Dispose();
         throw new InvalidOperationException($"PbxBridge did not answer /healthz within 60 s: see {logPath}");
+    }
+
+    /// <summary>CPU the process spends with no call at all (timers, pacer threads, GC): the fixed cost.</summary>
+    public async Task<double> IdleCpuMsPerSecondAsync(TimeSpan period)
+    {
+        var before = Measurement.ProcessSample.Take(Pid);
+        await Task.Delay(period);
+        var after = Measurement.ProcessSample.Take(Pid);
+        return (after.CpuMs - before.CpuMs) / Stopwatch.GetElapsedTime(before.TakenTicks, after.TakenTicks).TotalSeconds;
     }
 
     public void Dispose()

@@ -35,15 +35,18 @@ var libopus = LibopusBaseline.CpuMsPerCallSecond(source, options.OpusComplexity,
 Progress(string.Create(CultureInfo.InvariantCulture, $"libopus only: {libopus:F2} ms CPU per call-second"));
 
 var steps = new List<StepResult>();
+double? idleCpu = null;
 using (var pacer = new MediaPacer())
 {
     if (options.Targets.Contains("pbxbridge"))
     {
     using (var bridge = await PbxBridgeProcess.StartAsync(
-        Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory))
+        Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment))
     {
         Progress($"PbxBridge pid {bridge.Pid} on port {bridge.Port} (log {bridge.LogPath})");
         var step = new PbxBridgeLoadStep(bridge, certificate, source, pacer, options);
+        idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
+        Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle, before any call: {idleCpu:F1} ms CPU per second"));
         Progress("warm-up: 4 calls for 3 s (JIT, DTLS warm-up, pools), not reported");
         await step.RunAsync(4, TimeSpan.FromSeconds(3), cancel.Token);
         foreach (var calls in options.Calls)
@@ -92,5 +95,5 @@ using (var pacer = new MediaPacer())
 }
 
 Console.Write(LoadReport.Table(steps, libopus, options.OpusComplexity));
-Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity));
+Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu));
 return steps.Exists(s => s.Failed > 0) ? 1 : 0;

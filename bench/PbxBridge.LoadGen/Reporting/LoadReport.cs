@@ -24,7 +24,7 @@ internal static class LoadReport
         return text.ToString();
     }
 
-    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity)
+    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity, double? pbxBridgeIdleCpuMsPerSecond)
     {
         var bridge = steps.Where(s => s.Target == "pbxbridge").ToList();
         var rtpengine = steps.Where(s => s.Target == "rtpengine").ToList();
@@ -37,6 +37,9 @@ internal static class LoadReport
             ["pbxbridge_cpu_ms_per_call_s"] = Round(largest?.CpuMsPerCallSecond),
             ["rtpengine_cpu_ms_per_call_s"] = Round(rtpLargest?.CpuMsPerCallSecond),
             ["libopus_only_cpu_ms_per_call_s"] = Round(libopusMsPerCallSecond),
+            ["pbxbridge_marginal_cpu_ms_per_call_s"] = Round(Marginal(bridge)),
+            ["rtpengine_marginal_cpu_ms_per_call_s"] = Round(Marginal(rtpengine)),
+            ["pbxbridge_idle_cpu_ms_per_s"] = Round(pbxBridgeIdleCpuMsPerSecond),
             ["pbxbridge_calls_per_core"] = Round(largest?.CallsPerCore),
             ["rtpengine_calls_per_core"] = Round(rtpLargest?.CallsPerCore),
             ["pbxbridge_vs_libopus"] = Round(largest?.CpuMsPerCallSecond / libopusMsPerCallSecond),
@@ -76,6 +79,22 @@ internal static class LoadReport
         ["loadgen_cpu_ms_per_call_s"] = Round(step.LoadGenCpuMsPerCallSecond),
         ["pacer_late_slots"] = step.PacerLateSlots,
     };
+
+    /// <summary>
+    /// Slope of total CPU rate between the two smallest steps: the cost of one more call without the fixed cost of
+    /// the process (timers, pacer threads), and before the largest step may saturate a small shared machine.
+    /// </summary>
+    public static double? Marginal(IReadOnlyList<StepResult> steps)
+    {
+        var ordered = steps.Where(s => s.Established > 0).OrderBy(s => s.Established).ToList();
+        if (ordered.Count < 2)
+        {
+            return null;
+        }
+
+        var (a, b) = (ordered[0], ordered[1]);
+        return ((b.CpuMsPerCallSecond * b.Established) - (a.CpuMsPerCallSecond * a.Established)) / (b.Established - a.Established);
+    }
 
     private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null;
 }
