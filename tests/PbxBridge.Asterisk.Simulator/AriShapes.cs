@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PbxBridge.Asterisk.Simulator;
@@ -7,6 +9,9 @@ namespace PbxBridge.Asterisk.Simulator;
 internal static class AriShapes
 {
     public const string AsteriskId = "02:fc:00:00:00:01";
+
+    /// <summary>Asterisk writes "+0000" and "&lt;" literally; the default encoder would escape them.</summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Now() => Format(DateTimeOffset.UtcNow);
 

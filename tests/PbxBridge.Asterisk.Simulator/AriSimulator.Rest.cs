@@ -121,7 +121,7 @@ public sealed partial class AriSimulator
             if (_connections.TryGetValue(app, out var previous))
             {
                 // Asterisk allows one WebSocket per app: the newer wins, the older is told so.
-                previous.Enqueue(AriShapes.Event("ApplicationReplaced", app).ToJsonString());
+                previous.Enqueue(AriShapes.Event("ApplicationReplaced", app).ToJsonString(AriShapes.Json));
                 previous.Complete();
             }
 

@@ -349,7 +349,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
         var app = ariEvent["application"]?.GetValue<string>() ?? App;
         if (_connections.TryGetValue(app, out var connection))
         {
-            connection.Enqueue(ariEvent.ToJsonString());
+            connection.Enqueue(ariEvent.ToJsonString(AriShapes.Json));
         }
     }
 
@@ -383,7 +383,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         context.Response.Headers.Server = "Asterisk";
-        await context.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8).ConfigureAwait(false);
+        await context.Response.WriteAsync(body.ToJsonString(AriShapes.Json), Encoding.UTF8).ConfigureAwait(false);
     }
 
     private static Task NoContent(HttpContext context)

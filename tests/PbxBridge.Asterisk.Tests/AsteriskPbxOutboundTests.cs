@@ -64,7 +64,7 @@ public sealed class AsteriskPbxOutboundTests
         Assert.Equal(17, (await observer.Hangup.Task.WaitAsync(Wait)).Q850);
         Assert.False(observer.Answered.Task.IsCompleted);
         Assert.True(await bed.NothingLeftAsync());
-        Assert.Equal(0, bed.Pbx.ActiveCalls);
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => bed.Pbx.ActiveCalls == 0, Wait));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class AsteriskPbxOutboundTests
         Assert.Equal(PbxCause.NormalTemporaryFailure, e.Cause);
         Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
         Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
-        Assert.Equal(0, bed.Pbx.ActiveCalls);
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => bed.Pbx.ActiveCalls == 0, Wait));
     }
 
     [Fact]
