@@ -40,30 +40,30 @@ using (var pacer = new MediaPacer())
 {
     if (options.Targets.Contains("pbxbridge"))
     {
-    using (var bridge = await PbxBridgeProcess.StartAsync(
-        Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment))
-    {
-        Progress($"PbxBridge pid {bridge.Pid} on port {bridge.Port} (log {bridge.LogPath})");
-        var step = new PbxBridgeLoadStep(bridge, certificate, source, pacer, options);
-        idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
-        Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle, before any call: {idleCpu:F1} ms CPU per second"));
-        Progress("warm-up: 4 calls for 3 s (JIT, DTLS warm-up, pools), not reported");
-        await step.RunAsync(4, TimeSpan.FromSeconds(3), cancel.Token);
-        foreach (var calls in options.Calls)
+        using (var bridge = await PbxBridgeProcess.StartAsync(
+            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment))
         {
-            Progress($"pbxbridge: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
-            var result = await step.RunAsync(calls, options.Hold, cancel.Token);
-            steps.Add(result);
-            foreach (var failure in result.Failures.Take(5))
+            Progress($"PbxBridge pid {bridge.Pid} on port {bridge.Port} (log {bridge.LogPath})");
+            var step = new PbxBridgeLoadStep(bridge, certificate, source, pacer, options);
+            idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
+            Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle, before any call: {idleCpu:F1} ms CPU per second"));
+            Progress("warm-up: 4 calls for 3 s (JIT, DTLS warm-up, pools), not reported");
+            await step.RunAsync(4, TimeSpan.FromSeconds(3), cancel.Token);
+            foreach (var calls in options.Calls)
             {
-                Progress($"  failed: {failure}");
-            }
+                Progress($"pbxbridge: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
+                var result = await step.RunAsync(calls, options.Hold, cancel.Token);
+                steps.Add(result);
+                foreach (var failure in result.Failures.Take(5))
+                {
+                    Progress($"  failed: {failure}");
+                }
 
-            Progress(string.Create(CultureInfo.InvariantCulture,
-                $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms"));
-            await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token);
+                Progress(string.Create(CultureInfo.InvariantCulture,
+                    $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms"));
+                await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token);
+            }
         }
-    }
     }
 
     if (!options.Targets.Contains("rtpengine"))

@@ -25,6 +25,7 @@ internal sealed class SipWebSocketUserAgent : IAsyncDisposable
     private readonly string _viaHost = $"{RandomToken()}.invalid";
     private Task? _receiveLoop;
     private int _cseq;
+    private int _unusableMessages;
     private string? _callId;
     private string? _localTag;
     private string? _remoteTarget;
@@ -40,6 +41,9 @@ internal sealed class SipWebSocketUserAgent : IAsyncDisposable
 
     /// <summary>Set when PbxBridge ends the dialog with its own BYE.</summary>
     public bool ByeReceived { get; private set; }
+
+    /// <summary>SIP messages from PbxBridge that could not be parsed or answered.</summary>
+    public int UnusableMessages => Volatile.Read(ref _unusableMessages);
 
     public async Task ConnectAsync(Uri wss, CancellationToken cancellationToken)
     {
@@ -254,31 +258,7 @@ internal sealed class SipWebSocketUserAgent : IAsyncDisposable
                     break;
                 }
 
-                var parsed = SipParser.Parse(buffer.AsSpan(0, length));
-                switch (parsed.Message)
-                {
-                    case SipResponse response:
-                        _responses.Writer.TryWrite(response);
-                        break;
-                    case SipRequest request when request.Method != "ACK":
-                        if (request.Method == "BYE")
-                        {
-                            ByeReceived = true;
-                        }
-
-                        var ok = SipResponse.For(request, 200, "OK");
-                        await _sendLock.WaitAsync(_stop.Token);
-                        try
-                        {
-                            await _socket.SendAsync(ok.ToBytes(), WebSocketMessageType.Text, true, _stop.Token);
-                        }
-                        finally
-                        {
-                            _sendLock.Release();
-                        }
-
-                        break;
-                }
+                await DispatchAsync(buffer.AsMemory(0, length));
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
@@ -288,6 +268,43 @@ internal sealed class SipWebSocketUserAgent : IAsyncDisposable
         finally
         {
             _responses.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>One received SIP message; a malformed one is skipped (PbxBridge's bug to report, not a leg crash).</summary>
+    private async Task DispatchAsync(ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            var parsed = SipParser.Parse(data.Span);
+            switch (parsed.Message)
+            {
+                case SipResponse response:
+                    _responses.Writer.TryWrite(response);
+                    break;
+                case SipRequest request when request.Method != "ACK":
+                    if (request.Method == "BYE")
+                    {
+                        ByeReceived = true;
+                    }
+
+                    var ok = SipResponse.For(request, 200, "OK");
+                    await _sendLock.WaitAsync(_stop.Token);
+                    try
+                    {
+                        await _socket.SendAsync(ok.ToBytes(), WebSocketMessageType.Text, true, _stop.Token);
+                    }
+                    finally
+                    {
+                        _sendLock.Release();
+                    }
+
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException)
+        {
+            Interlocked.Increment(ref _unusableMessages);
         }
     }
 
