@@ -173,7 +173,9 @@ fi
 
 # SIGTERM is how systemd stops it: it must exit cleanly (calls drained, none here).
 if kill -0 "$service_pid" 2>/dev/null; then
-    kill -TERM "$service_pid"
+    # $service_pid is runuser; signal the service itself, as systemd does (runuser would answer a signal of its
+    # own with 128+15 whatever the service did).
+    pkill -TERM -P "$service_pid" || kill -TERM "$service_pid"
     exit_code=timeout
     for _ in $(seq 1 80); do
         if ! kill -0 "$service_pid" 2>/dev/null; then
@@ -183,7 +185,7 @@ if kill -0 "$service_pid" 2>/dev/null; then
         fi
         sleep 0.5
     done
-    if [ "$exit_code" = 0 ]; then
+    if [ "$exit_code" = 0 ] && grep -q "PbxBridge stopped" "$work/service.log"; then
         pass installed_service_stops_on_sigterm
     else
         show_tail "$work/service.log" 20

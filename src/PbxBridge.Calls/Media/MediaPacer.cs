@@ -118,7 +118,11 @@ public sealed class MediaPacer : IDisposable
                 var wait = due - Stopwatch.GetTimestamp();
                 if (wait > 0)
                 {
-                    Thread.Sleep(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+                    // Whole milliseconds, at least one: a sub-millisecond Sleep becomes Sleep(0), a yield loop that
+                    // burned most of a core with no call up (seen with perf). A tick up to 1 ms late is harmless:
+                    // the jitter buffer holds 20 ms or more.
+                    var milliseconds = (int)Math.Max(1, (wait * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+                    Thread.Sleep(milliseconds);
                     continue;
                 }
 

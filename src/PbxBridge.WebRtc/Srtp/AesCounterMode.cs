@@ -38,6 +38,12 @@ internal sealed class AesCounterMode : IDisposable
             throw new ArgumentException("Payload longer than a datagram.", nameof(data));
         }
 
+        if (data.IsEmpty)
+        {
+            // An SRTCP packet with no report body (Chrome's RTCP with only the 8-byte header) has nothing to encrypt.
+            return;
+        }
+
         var blocks = (data.Length + 15) / 16;
         var counters = _counters.AsSpan(0, blocks * 16);
         for (var j = 0; j < blocks; j++)

@@ -11,8 +11,20 @@ import { jssipPage } from './jssip-page.mjs';
 import { sipjsPage } from './sipjs-page.mjs';
 
 const args = scenarioArgs({
-  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500',
+  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false',
 });
+
+// Media starts after ICE and DTLS, which on a loaded machine can take seconds after the SIP answer:
+// wait (bounded) for sound before measuring it, so a slow handshake is not mistaken for silence.
+async function waitForSound(page, timeoutMs = 15000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const reading = await page.evaluate(() => window.pbxToneProbe.read());
+    if (reading && reading.levelDb > -50) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}
 
 await runScenario(async () => {
   const browser = await launchChromium({ fakeAudioWav: args.wav || undefined });
@@ -33,6 +45,17 @@ await runScenario(async () => {
     }
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
 
+    if (args.action === 'wait-incoming') {
+      // A real PBX (or its simulator) places the call; the test process triggers it once we are registered.
+      const incoming = await page.evaluate(() => window.phone.waitForIncoming(30000));
+      log(`incoming call from ${incoming.from}: answering`);
+      await page.evaluate(() => window.phone.answer());
+      const soundAfterMs = await waitForSound(page);
+      const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
+      const stats = await page.evaluate(() => window.phone.stats());
+      return { incoming, tone, stats, end: await page.evaluate(() => window.phone.waitForEnd(20000)) };
+    }
+
     if (args.action === 'incoming') {
       // The admin API answers loopback; the browser context's request client accepts the self-signed certificate.
       const demo = await browser.context.request.post(`${args.url}/api/demo/calls?agent=${args.agent}&from=601`);
@@ -41,7 +64,8 @@ await runScenario(async () => {
       const incoming = await page.evaluate(() => window.phone.waitForIncoming(15000));
       log(`incoming call from ${incoming.from}: answering`);
       await page.evaluate(() => window.phone.answer());
-      const tone = await measureTone(page, { durationMs: Number(args.holdMs) });
+      const soundAfterMs = await waitForSound(page);
+      const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
       const stats = await page.evaluate(() => window.phone.stats());
       log(`PBX side hangs up ${callId}`);
       const ended = page.evaluate(() => window.phone.waitForEnd(10000));
@@ -55,9 +79,12 @@ await runScenario(async () => {
       return { call };
     }
     if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
-    const tone = await measureTone(page, { durationMs: Number(args.holdMs) });
+    const soundAfterMs = await waitForSound(page);
+    const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
     const stats = await page.evaluate(() => window.phone.stats());
-    const end = await page.evaluate(() => window.phone.hangup());
+    const end = args.waitRemoteEnd === 'true'
+      ? await page.evaluate(() => window.phone.waitForEnd(20000))
+      : await page.evaluate(() => window.phone.hangup());
     return { call, tone, stats, end };
   } finally {
     await browser.close();

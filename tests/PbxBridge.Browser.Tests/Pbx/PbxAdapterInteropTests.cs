@@ -1,0 +1,161 @@
+using System.Text.Json;
+using PbxBridge.Asterisk.Simulator;
+using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Sip.Auth;
+
+namespace PbxBridge.Browser.Tests.Pbx;
+
+/// <summary>
+/// SIP.js in headless Chromium -> PbxBridge configured for a real PBX kind -> that PBX's simulator, which follows the
+/// recorded Asterisk 22 / FreeSWITCH 1.10 transcripts and exchanges real RTP (a 1004 Hz tone, an echo).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PbxAdapterInteropTests : IDisposable
+{
+    private const string Password = "agent-secret";
+    private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromSeconds(120);
+    private readonly string microphoneWav = Path.Combine(Path.GetTempPath(), $"pbx-mic-{Guid.NewGuid():N}.wav");
+
+    public PbxAdapterInteropTests() => ToneWav.Write(microphoneWav, 700, 30);
+
+    public void Dispose() => File.Delete(microphoneWav);
+
+    [Fact]
+    public async Task Asterisk_outbound_call_hears_the_channel_tone_and_the_pbx_hangup_reaches_the_browser()
+    {
+        await using var sim = await AriSimulator.StartAsync();
+        await using var host = await StartHost(AsteriskArgs(sim));
+        var run = Run(host, "call", "601", waitRemoteEnd: true);
+
+        Assert.True(await sim.WaitUntilAsync(s => FarChannel(s) is not null && s.BridgeCount > 0, TimeSpan.FromSeconds(60)), "no answered far channel in a bridge");
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        sim.HangupFromPbx(FarChannel(sim)!);
+        var result = await run;
+
+        AssertTone(result, 1004);
+        Assert.False(result.GetProperty("end").TryGetProperty("timeout", out _), $"no BYE reached the browser: {result}");
+        Assert.True(await sim.WaitUntilAsync(s => s.ChannelCount == 0 && s.BridgeCount == 0, TimeSpan.FromSeconds(10)), $"left behind: {sim.ChannelCount} channels, {sim.BridgeCount} bridges");
+    }
+
+    [Fact]
+    public async Task Asterisk_inbound_stasis_call_rings_the_agent_who_answers_and_hears_the_tone()
+    {
+        await using var sim = await AriSimulator.StartAsync();
+        await using var host = await StartHost(AsteriskArgs(sim));
+        var run = Run(host, "wait-incoming", "");
+        await WaitRegistered(host);
+        var channel = sim.InjectInboundCall("1001", "5551234", "Customer");
+        Assert.True(await sim.WaitUntilAsync(s => s.BridgeOf(channel) is not null, TimeSpan.FromSeconds(60)), "the agent's answer never bridged the caller");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        sim.HangupFromPbx(channel);
+        var result = await run;
+
+        Assert.Equal("5551234", result.GetProperty("incoming").GetProperty("from").GetString());
+        AssertTone(result, 1004);
+        Assert.False(result.GetProperty("end").TryGetProperty("timeout", out _), $"no BYE reached the browser: {result}");
+        Assert.True(await sim.WaitUntilAsync(s => s.ChannelCount == 0 && s.BridgeCount == 0, TimeSpan.FromSeconds(10)), $"left behind: {sim.ChannelCount} channels, {sim.BridgeCount} bridges");
+    }
+
+    [Fact]
+    public async Task FreeSwitch_outbound_call_hears_the_tone_and_the_pbx_hangup_reaches_the_browser()
+    {
+        var sipPort = FreeUdpPort();
+        await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(System.Net.IPAddress.Loopback, sipPort) });
+        await using var host = await StartHost(FreeSwitchArgs(sim, sipPort));
+        var run = Run(host, "call", "601", waitRemoteEnd: true);
+        var channel = await sim.WaitForCallToAsync("601", TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        await sim.HangupChannelAsync(channel);
+        var result = await run;
+
+        AssertTone(result, 1004);
+        Assert.Equal("1001", channel.XHeaders["X-PbxBridge-Agent"]);
+        Assert.False(result.GetProperty("end").TryGetProperty("timeout", out _), $"no BYE reached the browser: {result}");
+    }
+
+    [Fact]
+    public async Task FreeSwitch_call_to_an_agent_rings_is_answered_hears_the_tone_and_ends_from_the_pbx()
+    {
+        var sipPort = FreeUdpPort();
+        await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(System.Net.IPAddress.Loopback, sipPort) });
+        await using var host = await StartHost(FreeSwitchArgs(sim, sipPort));
+        var run = Run(host, "wait-incoming", "");
+        await WaitRegistered(host);
+        var call = await sim.CallAgentAsync("1001");
+        Assert.Equal(200, await call.FinalStatus.WaitAsync(TimeSpan.FromSeconds(60)));
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        await call.HangupAsync();
+        var result = await run;
+
+        Assert.Equal("601", result.GetProperty("incoming").GetProperty("from").GetString());
+        AssertTone(result, 1004);
+        Assert.False(result.GetProperty("end").TryGetProperty("timeout", out _), $"no BYE reached the browser: {result}");
+    }
+
+    private static string? FarChannel(AriSimulator sim) =>
+        sim.ChannelIds.FirstOrDefault(id => id.EndsWith("-far", StringComparison.Ordinal) && sim.StateOf(id) == "Up");
+
+    private static string[] AsteriskArgs(AriSimulator sim) =>
+    [
+        "--Pbx:Kind=Asterisk",
+        $"--Pbx:Asterisk:Url={sim.Url.ToString().TrimEnd('/')}",
+        $"--Pbx:Asterisk:User={sim.User}",
+        $"--Pbx:Asterisk:Password={sim.Password}",
+    ];
+
+    private static string[] FreeSwitchArgs(FreeSwitchSimulator sim, int sipPort) =>
+    [
+        "--Pbx:Kind=FreeSwitch",
+        $"--Pbx:FreeSwitch:EslPort={sim.EslEndPoint.Port}",
+        $"--Pbx:FreeSwitch:EslPassword={sim.Options.EslPassword}",
+        $"--Pbx:FreeSwitch:SipAddress={sim.SipEndPoint}",
+        $"--Pbx:FreeSwitch:LocalSipPort={sipPort}",
+    ];
+
+    private static Task<PbxBridgeProcess> StartHost(string[] pbxArgs) => PbxBridgeProcess.StartAsync(Password, [
+        .. pbxArgs,
+        "--Agents:0:Id=1001",
+        "--Agents:0:DisplayName=Agent 1001",
+        $"--Agents:0:Ha1Md5={SipDigestHa1.ComputeMd5("1001", "pbxbridge", Password)}",
+        $"--Agents:0:Ha1Sha256={SipDigestHa1.ComputeSha256("1001", "pbxbridge", Password)}",
+    ]);
+
+    private Task<JsonElement> Run(PbxBridgeProcess host, string action, string dial, bool waitRemoteEnd = false) =>
+        NodeScenario.RunAsync(
+            RepoPaths.BrowserScript("sip", "sip-client.mjs"),
+            [
+                "--library=sipjs", $"--url=https://127.0.0.1:{host.Port}", "--agent=1001", $"--password={Password}",
+                $"--action={action}", $"--dial={dial}", $"--wav={microphoneWav}", $"--waitRemoteEnd={(waitRemoteEnd ? "true" : "false")}",
+            ],
+            ScenarioTimeout);
+
+    private static async Task WaitRegistered(PbxBridgeProcess host)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            if ((await host.Http.GetStringAsync(new Uri(host.BaseUri, "api/agents"))).Contains("\"1001\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("agent 1001 never registered");
+    }
+
+    private static void AssertTone(JsonElement result, double expectedHz)
+    {
+        var tone = result.GetProperty("tone");
+        Assert.True(tone.GetProperty("loudWindows").GetInt32() >= 5, $"no audible tone: {tone}");
+        Assert.InRange(tone.GetProperty("frequencyHz").GetDouble(), expectedHz - 20, expectedHz + 20);
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
