@@ -240,6 +240,7 @@ public sealed partial class Call
         try
         {
             await Media.DisposeAsync();
+            services.Observer.OnCallReleased(this, Snapshot().Media);
         }
         catch (Exception e)
         {

@@ -12,4 +12,7 @@ public interface ICallObserver
     void OnCallEnded(Call call, string outcome, Pbx.PbxCause cause);
 
     void OnMediaFailure(string kind, string reason);
+
+    /// <summary>The call's media is released; <paramref name="finalCounters"/> are its last packet counts. Raised before the call leaves the registry.</summary>
+    void OnCallReleased(Call call, CallMediaCounters finalCounters);
 }

@@ -49,7 +49,8 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     /// <summary>The browser leg; set once by the call right after construction.</summary>
     public WebRtcEndpoint? Browser { get; set; }
 
-    public IPEndPoint? PbxLocalEndPoint => pbxSocket?.LocalEndPoint as IPEndPoint;
+    /// <summary>Kept from the bind, so snapshots after the call still read it.</summary>
+    public IPEndPoint? PbxLocalEndPoint { get; private set; }
 
     public IPEndPoint? PbxRemoteEndPoint { get; private set; }
 
@@ -72,7 +73,8 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         }
 
         pbxSocket = socket;
-        offer = new PbxMediaOffer((IPEndPoint)socket.LocalEndPoint!, settings.PbxCodec);
+        PbxLocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        offer = new PbxMediaOffer(PbxLocalEndPoint, settings.PbxCodec);
         return true;
     }
 
@@ -104,7 +106,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         pbxRemote = remote.Serialize();
         pbxReceiveLoop = Task.Run(ReceiveFromPbxAsync);
         pacer.Add(this);
-        logger.LogInformation("PBX media {Local} <-> {Remote} as {Codec}", pbxSocket.LocalEndPoint, remote, codec);
+        logger.LogInformation("PBX media {Local} <-> {Remote} as {Codec}", PbxLocalEndPoint, remote, codec);
     }
 
     /// <summary>A digit the PBX reported: RFC 4733 events toward the browser, paced by the PBX's own packets.</summary>

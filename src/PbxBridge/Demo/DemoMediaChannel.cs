@@ -26,6 +26,7 @@ public sealed class DemoMediaChannel : IAsyncDisposable
     {
         socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(bindAddress, 0));
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         this.peer = peer;
         this.codec = codec;
         this.behaviour = behaviour;
@@ -38,7 +39,8 @@ public sealed class DemoMediaChannel : IAsyncDisposable
         samplesPerFrame = codec == PbxCodec.L16Wideband ? 320 : 160;
     }
 
-    public IPEndPoint LocalEndPoint => (IPEndPoint)socket.LocalEndPoint!;
+    /// <summary>Kept from the bind: still readable (admin API, logs) after the socket is closed.</summary>
+    public IPEndPoint LocalEndPoint { get; }
 
     public long PacketsReceived { get; private set; }
 

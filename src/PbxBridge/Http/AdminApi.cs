@@ -28,8 +28,9 @@ public static class AdminApi
                 return Results.NotFound();
             }
 
+            var before = call.Snapshot();
             await call.HangupAsync("hung up by admin");
-            return Results.Json(call.Snapshot(), AdminJsonContext.Default.CallInfo);
+            return Results.Json(before with { State = call.State, EndReason = call.EndReason }, AdminJsonContext.Default.CallInfo);
         });
         api.MapGet("/agents", (SipStack sip) =>
             Results.Json(sip.Registrations.Select(AgentRegistration.From).ToList(), AdminJsonContext.Default.ListAgentRegistration));

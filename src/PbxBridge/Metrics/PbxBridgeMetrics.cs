@@ -40,8 +40,9 @@ public sealed class PbxBridgeMetrics : ICallObserver
     {
         callsByOutcome.Increment(outcome);
         callsByCause.Increment(cause.Q850.ToString(CultureInfo.InvariantCulture));
-        _ = call.Ended.ContinueWith(_ => endedTotals.Add(call.Snapshot().Media), TaskScheduler.Default);
     }
+
+    public void OnCallReleased(Call call, CallMediaCounters finalCounters) => endedTotals.Add(finalCounters);
 
     public void OnMediaFailure(string kind, string reason) => mediaFailures.Increment(kind);
 

@@ -70,8 +70,8 @@ public sealed class OperationsDuringACallTests : IDisposable
 
         Assert.Equal(0, Metric(after, "pbxbridge_calls_active"));
         Assert.Contains("pbxbridge_calls_total{outcome=\"answered\"} 1", after, StringComparison.Ordinal);
-        Assert.True(Metric(after, "pbxbridge_rtp_packets_to_pbx_total") > 20);
-        Assert.True(Metric(after, "pbxbridge_rtp_packets_from_pbx_total") > 20);
+        Assert.True(Metric(after, "pbxbridge_rtp_packets_to_pbx_total") > 20, after);
+        Assert.True(Metric(after, "pbxbridge_rtp_packets_from_pbx_total") > 20, after);
     }
 
     private static long Metric(string text, string name)
