@@ -15,6 +15,7 @@ public static class LoggingSetup
     {
         var config = new LoggerConfiguration()
             .Enrich.FromLogContext()
+            .Enrich.With(new CallTagEnricher())
             .Enrich.WithProperty("Node", nodeId);
         if (configuration.GetSection("Serilog").Exists())
         {
@@ -26,7 +27,7 @@ public static class LoggingSetup
         config.MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting", LogEventLevel.Information);
-        const string template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {SourceContext:l}: {Message:lj}{NewLine}{Exception}";
+        const string template = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u3} {SourceContext:l}: {CallTag}{Message:lj}{NewLine}{Exception}";
         if (json)
         {
             config.WriteTo.Console(new CompactJsonFormatter());
