@@ -30,6 +30,20 @@ public sealed class PbxBridgeService(
         metrics.LiveCalls = () => calls.Calls;
         metrics.RegisteredAgents = () => sip.Registrations.Count;
         metrics.PbxControlUp = () => pbx.IsControlConnected;
+        metrics.Gauges = () =>
+        [
+            ("pbxbridge_sip_connections", "SIP WebSocket connections open.", sip.Counters.Connections),
+            ("pbxbridge_sip_dialogs", "SIP dialogs alive.", sip.Counters.Dialogs),
+            ("pbxbridge_sip_transactions", "SIP transactions alive.", sip.Counters.Transactions),
+            ("pbxbridge_sip_timers", "SIP timers armed.", sip.Counters.Timers),
+            ("pbxbridge_udp_ports_browser_in_use", "Browser-side UDP ports rented (one per call leg).", callServices.BrowserPorts.InUse),
+            ("pbxbridge_udp_ports_pbx_in_use", "PBX-side UDP ports rented (one per call).", callServices.PbxPorts.InUse),
+        ];
+        metrics.Counters = () =>
+        [
+            ("pbxbridge_sip_parse_failures_total", "SIP messages refused as malformed.", sip.Counters.ParseFailures),
+            ("pbxbridge_sip_auth_failures_total", "Digest authentications that failed.", sip.Counters.AuthFailures),
+        ];
         await pbx.StartAsync(calls, cancellationToken);
 
         var host = settings.Http.ListenAddress is "0.0.0.0" or "::" ? settings.Media.PublicAddress : settings.Http.ListenAddress;

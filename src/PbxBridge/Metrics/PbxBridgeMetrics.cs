@@ -28,7 +28,11 @@ public sealed class PbxBridgeMetrics : ICallObserver
 
     public Func<bool> PbxControlUp { get; set; } = () => false;
 
-    public Func<IEnumerable<KeyValuePair<string, long>>> ExtraCounters { get; set; } = () => [];
+    /// <summary>Live gauges owned by other rooms (SIP dialogs, transactions, UDP ports in use): name, help, value.</summary>
+    public Func<IEnumerable<(string Name, string Help, long Value)>> Gauges { get; set; } = () => [];
+
+    /// <summary>Counters owned by other rooms (SIP parse and auth failures): name, help, value.</summary>
+    public Func<IEnumerable<(string Name, string Help, long Value)>> Counters { get; set; } = () => [];
 
     public long CallsStarted => Interlocked.Read(ref callsStarted);
 
@@ -77,9 +81,14 @@ public sealed class PbxBridgeMetrics : ICallObserver
         Counter(text, "pbxbridge_rtp_packets_late_total", "Browser packets that arrived after their playout time.", totals.Late);
         Counter(text, "pbxbridge_rtp_frames_concealed_total", "Frames concealed by Opus PLC/FEC toward the PBX.", totals.Concealed);
         Counter(text, "pbxbridge_rtp_pbx_packets_ignored_total", "PBX-side packets from an address other than the PBX's announced one.", totals.PbxPacketsIgnored);
-        foreach (var (name, value) in ExtraCounters())
+        foreach (var (name, help, value) in Gauges())
         {
-            Counter(text, name, name.Replace('_', ' '), value);
+            Gauge(text, name, help, value);
+        }
+
+        foreach (var (name, help, value) in Counters())
+        {
+            Counter(text, name, help, value);
         }
 
         return text.ToString();

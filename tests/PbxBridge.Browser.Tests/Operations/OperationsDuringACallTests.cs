@@ -72,6 +72,13 @@ public sealed class OperationsDuringACallTests : IDisposable
         Assert.Contains("pbxbridge_calls_total{outcome=\"answered\"} 1", after, StringComparison.Ordinal);
         Assert.True(Metric(after, "pbxbridge_rtp_packets_to_pbx_total") > 20, after);
         Assert.True(Metric(after, "pbxbridge_rtp_packets_from_pbx_total") > 20, after);
+
+        // Nothing of the call is left: no dialog, no transaction, no UDP port on either side.
+        Assert.Equal(1, Metric(during, "pbxbridge_udp_ports_browser_in_use"));
+        Assert.Equal(1, Metric(during, "pbxbridge_udp_ports_pbx_in_use"));
+        Assert.Equal(0, Metric(after, "pbxbridge_sip_dialogs"));
+        Assert.Equal(0, Metric(after, "pbxbridge_udp_ports_browser_in_use"));
+        Assert.Equal(0, Metric(after, "pbxbridge_udp_ports_pbx_in_use"));
     }
 
     private static long Metric(string text, string name)
