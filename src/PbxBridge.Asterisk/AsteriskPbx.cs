@@ -308,13 +308,28 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         }
 
         var present = new HashSet<string>(StringComparer.Ordinal);
+        var untracked = new List<string>();
         foreach (var channel in channels)
         {
             present.Add(channel.Id);
             var ours = channel.Id.StartsWith(Prefix, StringComparison.Ordinal) || (app?.ChannelIds.Contains(channel.Id) ?? false);
             if (ours && !_byChannel.ContainsKey(channel.Id))
             {
-                await DeleteLeftoverChannelAsync(channel.Id).ConfigureAwait(false);
+                untracked.Add(channel.Id);
+            }
+        }
+
+        if (untracked.Count > 0)
+        {
+            // A call that entered Stasis just now is listed before its StasisStart reaches us: give the events that
+            // are on their way a moment, and delete only what is still nobody's.
+            await Task.Delay(ReconcileGrace, cancellationToken).ConfigureAwait(false);
+            foreach (var channelId in untracked)
+            {
+                if (!_byChannel.ContainsKey(channelId))
+                {
+                    await DeleteLeftoverChannelAsync(channelId).ConfigureAwait(false);
+                }
             }
         }
 
