@@ -52,7 +52,6 @@ public sealed partial class Call
         invite.DtmfInfo += OnAgentInfoDtmf;
         invite.ReofferHandler = OnAgentReoffer;
         State = CallState.Ringing;
-        await Task.CompletedTask.WaitAsync(cancellationToken);
     }
 
     private async Task OnAgentAnsweredAsync(string sdp)
