@@ -66,6 +66,20 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
 [ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+if [ "$failed" -gt 0 ]; then
+  # Repeat each failure's name and the first lines of its message here, where a truncated CI log still shows them.
+  echo
+  echo "==> failures"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); failing = 1 }
+      failing && /<Message>/ { inmsg = 1; lines = 0; sub(/.*<Message>/, ""); print "FAIL " name }
+      inmsg { done = sub(/<\/Message>.*/, ""); if (lines < 6) print "     " $0; lines++; if (done) { inmsg = 0; failing = 0 } }
+    ' "$trx" | sed 's/&quot;/"/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g'
+  done
+  grep '^FAIL ' "$results/ansible.log" 2>/dev/null || true
+fi
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

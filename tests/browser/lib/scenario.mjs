@@ -20,6 +20,13 @@ export function log(...parts) {
 }
 
 export async function runScenario(body) {
+  // A promise nobody awaited (say a `return page.evaluate(...)` inside try/finally that closes the browser first)
+  // must still end in the JSON failure line with its stack, not in node's bare crash.
+  process.on('unhandledRejection', (error) => {
+    log('unhandled rejection:', error?.stack ?? String(error));
+    process.stdout.write(`${JSON.stringify({ ok: false, error: `unhandled rejection: ${error?.message ?? error}` })}\n`);
+    process.exit(1);
+  });
   try {
     const result = await body();
     process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);

@@ -19,7 +19,7 @@ await runScenario(async () => {
         throw new Error(`no error shown: ${await describe(page)} (${error.message})`);
       });
     await page.waitForFunction(() => window.pbxPhone.state === 'idle', null, { timeout: 5_000 });
-    return page.evaluate(() => ({
+    return await page.evaluate(() => ({
       errorText: document.getElementById('error').textContent,
       state: window.pbxPhone.state,
       callEnabled: !document.getElementById('call-button').disabled,
