@@ -48,10 +48,15 @@ public sealed class IceLiteAgent
 
     /// <summary>
     /// ICE restart (RFC 8445 §9): new credentials on both sides. The nominated address keeps carrying media until
-    /// a check with the new credentials nominates again.
+    /// a check with the new credentials nominates again, and until the first such check verifies, checks with the
+    /// previous credentials are still answered: the browser keeps its consent checks (RFC 7675) on the old pair going
+    /// with the old ufrag while the restart completes, and an error to one of those would be a consent failure.
     /// </summary>
-    public void Restart(IceCredentials local, IceCredentials remote) =>
-        Volatile.Write(ref _credentials, new Credentials(local, remote));
+    public void Restart(IceCredentials local, IceCredentials remote)
+    {
+        var current = Volatile.Read(ref _credentials);
+        Volatile.Write(ref _credentials, new Credentials(local, remote, current with { Previous = null }));
+    }
 
     /// <summary>True when a check from this address has verified: DTLS and SRTP are accepted from it.</summary>
     public bool IsVerified(SocketAddress address)
@@ -80,7 +85,7 @@ public sealed class IceLiteAgent
             return IceCheckOutcome.Ignored;
         }
 
-        var credentials = Volatile.Read(ref _credentials);
+        var current = Volatile.Read(ref _credentials);
         if (!request.TryGetAttribute(StunAttributeType.Username, out var username) ||
             !(request.HasMessageIntegrity || request.HasMessageIntegritySha256))
         {
@@ -88,7 +93,16 @@ public sealed class IceLiteAgent
             return IceCheckOutcome.ErrorResponse;
         }
 
-        if (!UsernameIsForUs(username, credentials))
+        Credentials credentials;
+        if (UsernameIsForUs(username, current))
+        {
+            credentials = current;
+        }
+        else if (current.Previous is { } previous && UsernameIsForUs(username, previous))
+        {
+            credentials = previous;
+        }
+        else
         {
             responseLength = WriteError(response, request.TransactionId, 401, "Unauthorized");
             return IceCheckOutcome.ErrorResponse;
@@ -118,6 +132,12 @@ public sealed class IceLiteAgent
 
         Interlocked.Increment(ref _validChecks);
         Volatile.Write(ref _lastValidCheckTicks, Environment.TickCount64);
+        if (ReferenceEquals(credentials, current) && current.Previous is not null)
+        {
+            // The restart has its first verified check: the old credentials are done (unless a newer restart raced us).
+            Interlocked.CompareExchange(ref _credentials, current with { Previous = null }, current);
+        }
+
         var known = IsVerified(source);
         SocketAddress? copy = null;
         if (!known)
@@ -176,5 +196,5 @@ public sealed class IceLiteAgent
         return copy;
     }
 
-    private sealed record Credentials(IceCredentials Local, IceCredentials Remote);
+    private sealed record Credentials(IceCredentials Local, IceCredentials Remote, Credentials? Previous = null);
 }
