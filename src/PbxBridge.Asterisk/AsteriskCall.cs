@@ -246,7 +246,7 @@ internal sealed partial class AsteriskCall
     public void RaiseMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
     {
         RemoteRtp = remoteRtp;
-        Notify(o => o.OnMediaReady(remoteRtp, codec));
+        Notify(o => o.OnMediaReady(new PbxMediaAnswer(remoteRtp, codec)));
     }
 
     public void RaiseRinging()

@@ -24,10 +24,10 @@ public sealed partial class Call
         fromAgent?.SendRinging();
     }
 
-    void IPbxLegObserver.OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
+    void IPbxLegObserver.OnMediaReady(PbxMediaAnswer media)
     {
         using var scope = Scope();
-        Media.ConnectPbx(remoteRtp, codec);
+        Media.ConnectPbx(media);
     }
 
     void IPbxLegObserver.OnAnswered()
@@ -155,6 +155,13 @@ public sealed partial class Call
 
     private void SendDtmfToPbx(char digit, TimeSpan duration)
     {
+        // In band where the PBX leg negotiated telephone-event (FreeSWITCH), as RFC 4733 on our RTP: it reaches the
+        // far party with the audio's timing and needs no control round trip. Otherwise through the PBX's API (ARI).
+        if (Media.TrySendDtmfToPbx(digit, duration))
+        {
+            return;
+        }
+
         var leg = pbxLeg;
         if (leg is null)
         {

@@ -81,7 +81,7 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
         }
 
         Channel.Sip.Answer(media.LocalRtp);
-        Relay.MediaReady(remote, PbxCodec.Pcmu);
+        Relay.MediaReady(new PbxMediaAnswer(remote, PbxCodec.Pcmu, PcmuSdp.TelephoneEventPayloadTypeOf(offer)));
 
         // The ACK normally follows within milliseconds; the 200 is retransmitted meanwhile.
         await _acked.Task.WaitAsync(Channel.Sip.IsEnded ? TimeSpan.Zero : TimeSpan.FromSeconds(5), cancellationToken)

@@ -130,7 +130,7 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
             return false;
         }
 
-        Relay.MediaReady(remote, PbxCodec.Pcmu);
+        Relay.MediaReady(new PbxMediaAnswer(remote, PbxCodec.Pcmu, PcmuSdp.TelephoneEventPayloadTypeOf(sdp)));
         return true;
     }
 }

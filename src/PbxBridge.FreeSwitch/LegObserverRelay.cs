@@ -64,7 +64,7 @@ internal sealed class LegObserverRelay
 
     public void Ringing() => Raise(ref _rang, o => o.OnRinging());
 
-    public void MediaReady(IPEndPoint remote, PbxCodec codec) => Raise(ref _media, o => o.OnMediaReady(remote, codec));
+    public void MediaReady(PbxMediaAnswer media) => Raise(ref _media, o => o.OnMediaReady(media));
 
     public void Answered() => Raise(ref _answered, o => o.OnAnswered());
 

@@ -50,6 +50,30 @@ public sealed class FreeSwitchHangupCauseTests
         Assert.Equal("sendrecv", direction);
     }
 
+    [Theory]
+    [InlineData("m=audio 16404 RTP/AVP 0 101 13\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=rtpmap:13 CN/8000\r\n", 101)]
+    [InlineData("m=audio 16404 RTP/AVP 0 96\r\na=rtpmap:96 TELEPHONE-EVENT/8000\r\n", 96)]
+    [InlineData("m=audio 16404 RTP/AVP 0 13\r\na=rtpmap:0 PCMU/8000\r\n", null)]
+    [InlineData("m=audio 16404 RTP/AVP 0\r\na=rtpmap:101 telephone-event/8000\r\n", null)] // mapped but not offered on the m= line
+    [InlineData("m=audio 16404 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/48000\r\n", null)] // not the 8000 Hz event PCMU pairs with
+    public void Telephone_event_payload_type_is_read_from_the_audio_stream(string media, int? expected)
+    {
+        var sdp = "v=0\r\no=FreeSWITCH 1 2 IN IP4 127.0.0.1\r\ns=FreeSWITCH\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n" + media;
+
+        Assert.Equal(expected, Sip.PcmuSdp.TelephoneEventPayloadTypeOf(sdp));
+    }
+
+    [Fact]
+    public void An_answer_uses_the_offers_telephone_event_number_or_leaves_it_out()
+    {
+        var rtp = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 4000);
+
+        Assert.Contains("m=audio 4000 RTP/AVP 0 96\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:96 telephone-event/8000\r\n", Sip.PcmuSdp.Build(rtp, 1, 1, telephoneEvent: 96), StringComparison.Ordinal);
+        var without = Sip.PcmuSdp.Build(rtp, 1, 1, telephoneEvent: null);
+        Assert.Contains("m=audio 4000 RTP/AVP 0\r\n", without, StringComparison.Ordinal);
+        Assert.DoesNotContain("telephone-event", without, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Pcma_only_answer_is_not_pcmu()
     {

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Media;
+using PbxBridge.Media.Dtmf;
 using PbxBridge.Media.Statistics;
 using PbxBridge.WebRtc;
 
@@ -24,6 +26,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     private readonly ICallMediaEvents events;
     private readonly ILogger logger;
     private readonly RtpPacketRing fromBrowser = new();
+    private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToPbx = new();
     private readonly byte[] pbxSendBuffer = new byte[1500];
     private readonly byte[] pbxReceiveBuffer = new byte[1500];
     private readonly byte[] browserSendBuffer = new byte[1500];
@@ -79,8 +82,10 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     }
 
     /// <summary>The PBX announced where its RTP comes from and goes to: build the pipelines and start both directions.</summary>
-    public void ConnectPbx(IPEndPoint remote, PbxCodec codec)
+    public void ConnectPbx(PbxMediaAnswer media)
     {
+        ArgumentNullException.ThrowIfNull(media);
+        var (remote, codec) = (media.RemoteRtp, media.Codec);
         var browser = Browser ?? throw new InvalidOperationException("browser leg not attached");
         if (pbxSocket is null || Volatile.Read(ref disposed) != 0 || toPbx is not null)
         {
@@ -100,13 +105,31 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
             browser.LocalSsrc,
             settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx));
         toPbx = new BrowserToPbxPipeline(new BrowserToPbxOptions(
-            audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, pbxSsrc));
+            audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, pbxSsrc,
+            media.TelephoneEventPayloadType ?? -1));
         PbxCodec = codec;
         PbxRemoteEndPoint = remote;
         pbxRemote = remote.Serialize();
         pbxReceiveLoop = Task.Run(ReceiveFromPbxAsync);
         pacer.Add(this);
         logger.LogInformation("PBX media {Local} <-> {Remote} as {Codec}", PbxLocalEndPoint, remote, codec);
+    }
+
+    /// <summary>
+    /// Queues a digit for the PBX as RFC 4733 events on our RTP when its leg negotiated telephone-event; false when it
+    /// did not (or media is not up yet), and the caller sends the digit through the PBX's control API. Any thread: the
+    /// pacer thread, which owns the pipeline, starts it on its next tick.
+    /// </summary>
+    public bool TrySendDtmfToPbx(char digit, TimeSpan duration)
+    {
+        if (toPbx is not { CanSendDtmf: true } || Volatile.Read(ref disposed) != 0 || !DtmfEventCodes.TryGetEventCode(digit, out _))
+        {
+            return false;
+        }
+
+        // SIP INFO without a Duration arrives as zero: play it as the common 100 ms key press.
+        dtmfToPbx.Enqueue(new DtmfDigitEvent(digit, duration > TimeSpan.Zero ? duration : TimeSpan.FromMilliseconds(100)));
+        return true;
     }
 
     /// <summary>A digit the PBX reported: RFC 4733 events toward the browser, paced by the PBX's own packets.</summary>
@@ -138,6 +161,12 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         {
             pipeline.Push(packet, arrival);
             fromBrowser.Advance();
+        }
+
+        // One digit at a time, each played out in full (a key press is at least 40 ms, RFC 4733 §2.5.1.2 ends).
+        if (!pipeline.IsSendingDtmf && dtmfToPbx.TryDequeue(out var nextDigit))
+        {
+            pipeline.StartDtmf(nextDigit.Digit, nextDigit.Duration);
         }
 
         var length = pipeline.Pull(pbxSendBuffer, now);

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace PbxBridge.Calls.Pbx;
 
 /// <summary>
@@ -12,10 +10,10 @@ public interface IPbxLegObserver
     void OnRinging();
 
     /// <summary>
-    /// The PBX's RTP address for this leg is known (Asterisk: UNICASTRTP_LOCAL_ADDRESS/PORT; FreeSWITCH: its SDP;
-    /// demo: its socket). RTP may flow from now on, before answer (early media, SIP 183).
+    /// The PBX's RTP address for this leg is known (<see cref="PbxMediaAnswer"/>). RTP may flow from now on, before
+    /// answer (early media, SIP 183).
     /// </summary>
-    void OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec);
+    void OnMediaReady(PbxMediaAnswer media);
 
     /// <summary>The far end answered (SIP 200 toward the browser).</summary>
     void OnAnswered();

@@ -152,7 +152,7 @@ internal sealed class SipUdpCall
                 throw new InvalidOperationException("the INVITE was already answered or ended");
             }
 
-            _localSdp = PcmuSdp.Build(localRtp, SessionId, _sdpVersion);
+            _localSdp = PcmuSdp.Build(localRtp, SessionId, _sdpVersion, telephoneEvent: PcmuSdp.TelephoneEventPayloadTypeOf(RemoteSdp));
         }
 
         var ok = Respond(200, "OK", _localSdp);

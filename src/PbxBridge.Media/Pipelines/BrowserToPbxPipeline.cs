@@ -10,7 +10,9 @@ namespace PbxBridge.Media;
 /// Browser -> PBX for one call: Opus RTP in (already SRTP-decrypted), jitter buffer, Opus decoded straight at the
 /// PBX's rate, PCMU / PCMA / slin16 RTP out, one packet per 20 ms pacer tick, our SSRC and continuous
 /// sequence/timestamp whatever the browser does (SSRC change, loss, DTMF), so Asterisk's strictrtp stays locked.
-/// RFC 4733 digits are taken out of band (<see cref="TryTakeDtmf"/>); the PBX adapters send them through ARI/ESL.
+/// RFC 4733 digits from the browser are taken out of band (<see cref="TryTakeDtmf"/>); where the PBX leg negotiated
+/// telephone-event (FreeSWITCH's SIP leg), <see cref="StartDtmf"/> sends a digit to it in band as RFC 4733 events on our
+/// own SSRC and sequence, in place of the audio of those ticks; otherwise the PBX adapter sends it through ARI.
 /// Everything is preallocated here; Push and Pull allocate nothing and must be called from the call's one thread.
 /// </summary>
 public sealed class BrowserToPbxPipeline : IDisposable
@@ -23,6 +25,7 @@ public sealed class BrowserToPbxPipeline : IDisposable
     private readonly OpusDecoder _decoder;
     private readonly AdaptiveJitterBuffer _jitterBuffer;
     private readonly TelephoneEventDetector? _dtmfDetector;
+    private readonly TelephoneEventGenerator? _dtmfToPbx;
     private readonly RtpOutboundStream _stream;
     private readonly byte _pbxPayloadType;
     private readonly int _frameSamples;
@@ -34,6 +37,7 @@ public sealed class BrowserToPbxPipeline : IDisposable
     private int _dtmfHead;
     private int _dtmfCount;
     private bool _started;
+    private bool _talkspurtStart;
 
     public BrowserToPbxPipeline(BrowserToPbxOptions options)
     {
@@ -53,6 +57,13 @@ public sealed class BrowserToPbxPipeline : IDisposable
         {
             _dtmfDetector = new TelephoneEventDetector(options.TelephoneEventClockRate);
         }
+
+        if (options.PbxTelephoneEventPayloadType is >= 0 and <= 127)
+        {
+            // The event clock is the PBX leg's audio clock (telephone-event/8000 beside PCMU), so the event's
+            // timestamp and durations line up with the audio packets around it.
+            _dtmfToPbx = new TelephoneEventGenerator(sampleRate);
+        }
     }
 
     public MediaDirectionStatistics Statistics { get; }
@@ -62,6 +73,28 @@ public sealed class BrowserToPbxPipeline : IDisposable
 
     /// <summary>Largest packet <see cref="Pull"/> writes: header + one 20 ms frame.</summary>
     public int MaxPacketLength => RtpPacket.FixedHeaderLength + (_frameSamples * PbxPayloadCodec.BytesPerSample(_options.Format));
+
+    /// <summary>True when the PBX leg takes RFC 4733 events (<see cref="BrowserToPbxOptions.PbxTelephoneEventPayloadType"/>).</summary>
+    public bool CanSendDtmf => _dtmfToPbx is not null;
+
+    /// <summary>True while a digit's event packets are going out instead of audio.</summary>
+    public bool IsSendingDtmf => _dtmfToPbx is { IsActive: true };
+
+    /// <summary>
+    /// Sends <paramref name="digit"/> to the PBX in band: the next <see cref="Pull"/> calls write RFC 4733 events
+    /// (marker on the first, the press's start timestamp on all, End three times) while the audio of those ticks is
+    /// consumed and dropped, so the PBX never hears the tone twice; a press still going is replaced. Call from the
+    /// pacer thread, like <see cref="Pull"/>.
+    /// </summary>
+    public void StartDtmf(char digit, TimeSpan duration)
+    {
+        if (_dtmfToPbx is null)
+        {
+            throw new InvalidOperationException("The PBX leg did not negotiate telephone-event; send the digit through the PBX's control API.");
+        }
+
+        _dtmfToPbx.Start(digit, duration, _stream.Timestamp);
+    }
 
     /// <summary>A decrypted RTP packet from the browser (Opus or telephone-event). Copies what it keeps; never throws on bad input.</summary>
     public void Push(ReadOnlySpan<byte> rtpPacket, long arrivalTimestamp)
@@ -125,11 +158,17 @@ public sealed class BrowserToPbxPipeline : IDisposable
             }
         }
 
+        if (_dtmfToPbx is { IsActive: true })
+        {
+            return PullDtmf(destination);
+        }
+
         var frame = _pcm.AsSpan(_pcmStart, _frameSamples);
         var payloadLength = PbxPayloadCodec.Encode(_options.Format, frame, destination[RtpPacket.FixedHeaderLength..]);
         _pcmStart += _frameSamples;
-        var header = _stream.NextHeader(_pbxPayloadType, marker: !_started);
+        var header = _stream.NextHeader(_pbxPayloadType, marker: !_started || _talkspurtStart);
         _started = true;
+        _talkspurtStart = false;
         RtpPacketWriter.WriteHeader(destination, header);
         _stream.AdvanceTimestamp(_frameSamples);
         var length = RtpPacket.FixedHeaderLength + payloadLength;
@@ -153,6 +192,21 @@ public sealed class BrowserToPbxPipeline : IDisposable
     }
 
     public void Dispose() => _decoder.Dispose();
+
+    // One tick of a digit: the frame's audio is consumed (the media clock runs on, RFC 4733 §2.5.1.2) and an event
+    // packet with the press's start timestamp goes out in its place. Audio after the digit starts a talkspurt.
+    private int PullDtmf(Span<byte> destination)
+    {
+        _pcmStart += _frameSamples;
+        _dtmfToPbx!.TryNext(destination[RtpPacket.FixedHeaderLength..], out var marker, out var timestamp);
+        RtpPacketWriter.WriteHeader(destination, _stream.NextHeader((byte)_options.PbxTelephoneEventPayloadType, marker, timestamp));
+        _stream.AdvanceTimestamp(_frameSamples);
+        _started = true;
+        _talkspurtStart = !_dtmfToPbx.IsActive;
+        var length = RtpPacket.FixedHeaderLength + TelephoneEventPayload.Length;
+        Statistics.OnPacketSent(length);
+        return length;
+    }
 
     // Adds at least one chunk of PCM to the FIFO; false when nothing should be played yet (start of call).
     private bool Refill()

@@ -52,7 +52,7 @@ public sealed class DemoChannel
     {
         media = new DemoMediaChannel(bindAddress, offer.LocalRtp, offer.Codec, Behaviour);
         media.Start();
-        observer?.OnMediaReady(media.LocalEndPoint, offer.Codec);
+        observer?.OnMediaReady(new PbxMediaAnswer(media.LocalEndPoint, offer.Codec));
     }
 
     public void Answered() => observer?.OnAnswered();

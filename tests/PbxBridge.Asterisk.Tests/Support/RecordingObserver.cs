@@ -21,7 +21,7 @@ internal sealed class RecordingObserver : IPbxLegObserver
 
     public void OnRinging() => Ringing.TrySetResult();
 
-    public void OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec) => MediaReady.TrySetResult((remoteRtp, codec));
+    public void OnMediaReady(PbxMediaAnswer media) => MediaReady.TrySetResult((media.RemoteRtp, media.Codec));
 
     public void OnAnswered() => Answered.TrySetResult();
 

@@ -93,6 +93,42 @@ public sealed class PbxAdapterInteropTests : IDisposable
         Assert.False(result.GetProperty("end").TryGetProperty("timeout", out _), $"no BYE reached the browser: {result}");
     }
 
+    [Theory]
+    [InlineData("sipjs")] // RFC 4733 events in the browser's SRTP (RTCDTMFSender)
+    [InlineData("jssip")] // SIP INFO application/dtmf-relay over the WebSocket
+    public async Task FreeSwitch_browser_dtmf_reaches_freeswitch_as_rfc2833_in_the_rtp_not_through_esl(string library)
+    {
+        var sipPort = FreeUdpPort();
+        await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(System.Net.IPAddress.Loopback, sipPort) });
+        await using var host = await StartHost(FreeSwitchArgs(sim, sipPort));
+        var run = Run(host, "call", "601", library: library, dtmf: "159#");
+        var channel = await sim.WaitForCallToAsync("601", TimeSpan.FromSeconds(60));
+        var result = await run;
+
+        AssertTone(result, 1004);
+        Assert.True(
+            await WaitUntil(() => channel.Rtp.DtmfDigits.Count >= 4, TimeSpan.FromSeconds(5)),
+            $"RFC 2833 digits at FreeSWITCH: '{new string([.. channel.Rtp.DtmfDigits])}', through ESL: '{new string([.. channel.EslDtmf])}' ({result})");
+        Assert.Equal("159#", new string([.. channel.Rtp.DtmfDigits]));
+        Assert.Empty(channel.EslDtmf);
+    }
+
+    private static async Task<bool> WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
+    }
+
     private static string? FarChannel(AriSimulator sim) =>
         sim.ChannelIds.FirstOrDefault(id => id.EndsWith("-far", StringComparison.Ordinal) && sim.StateOf(id) == "Up");
 
@@ -121,12 +157,13 @@ public sealed class PbxAdapterInteropTests : IDisposable
         $"--Agents:0:Ha1Sha256={SipDigestHa1.ComputeSha256("1001", "pbxbridge", Password)}",
     ]);
 
-    private Task<JsonElement> Run(PbxBridgeProcess host, string action, string dial, bool waitRemoteEnd = false) =>
+    private Task<JsonElement> Run(PbxBridgeProcess host, string action, string dial, bool waitRemoteEnd = false, string library = "sipjs", string dtmf = "") =>
         NodeScenario.RunAsync(
             RepoPaths.BrowserScript("sip", "sip-client.mjs"),
             [
-                "--library=sipjs", $"--url=https://127.0.0.1:{host.Port}", "--agent=1001", $"--password={Password}",
+                $"--library={library}", $"--url=https://127.0.0.1:{host.Port}", "--agent=1001", $"--password={Password}",
                 $"--action={action}", $"--dial={dial}", $"--wav={microphoneWav}", $"--waitRemoteEnd={(waitRemoteEnd ? "true" : "false")}",
+                $"--dtmf={dtmf}",
             ],
             ScenarioTimeout);
 

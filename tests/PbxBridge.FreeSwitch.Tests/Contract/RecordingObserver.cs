@@ -25,11 +25,15 @@ internal sealed class RecordingObserver : IPbxLegObserver
 
     public void OnRinging() => Ringing.TrySetResult();
 
-    public void OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
+    /// <summary>The telephone-event payload type of the last media answer (null: none negotiated).</summary>
+    public int? TelephoneEventPayloadType { get; private set; }
+
+    public void OnMediaReady(PbxMediaAnswer media)
     {
-        Assert.Equal(PbxCodec.Pcmu, codec);
-        _onMedia?.Invoke(remoteRtp);
-        MediaReady.TrySetResult(remoteRtp);
+        Assert.Equal(PbxCodec.Pcmu, media.Codec);
+        TelephoneEventPayloadType = media.TelephoneEventPayloadType;
+        _onMedia?.Invoke(media.RemoteRtp);
+        MediaReady.TrySetResult(media.RemoteRtp);
     }
 
     public void OnAnswered() => Answered.TrySetResult();

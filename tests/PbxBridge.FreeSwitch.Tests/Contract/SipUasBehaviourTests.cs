@@ -17,7 +17,9 @@ public sealed class SipUasBehaviourTests
         using var freeSwitch = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)freeSwitch.Client.LocalEndPoint!).Port;
         var pbx = fs.Pbx.LocalSipEndPoint!;
-        const string sdp = "v=0\r\no=FreeSWITCH 1 2 IN IP4 127.0.0.1\r\ns=FreeSWITCH\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 16404 RTP/AVP 0 101 13\r\na=rtpmap:0 PCMU/8000\r\n";
+        // FreeSWITCH's offer as transcript 03 records it.
+        const string sdp = "v=0\r\no=FreeSWITCH 1 2 IN IP4 127.0.0.1\r\ns=FreeSWITCH\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 16404 RTP/AVP 0 101 13\r\n"
+            + "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=rtpmap:13 CN/8000\r\na=ptime:20\r\na=sendrecv\r\n";
         string Dialog(string method, int cseq, string branch, string? toTag) =>
             $"Via: SIP/2.0/UDP 127.0.0.1:{port};rport;branch={branch}\r\nMax-Forwards: 70\r\nFrom: <sip:1001@127.0.0.1>;tag=20Kr9FpytK4pa\r\n"
             + $"To: <sip:agent-1001@{pbx}>{(toTag is null ? string.Empty : ";tag=" + toTag)}\r\nCall-ID: uas-test-1\r\nCSeq: {cseq} {method}\r\nContact: <sip:mod_sofia@127.0.0.1:{port}>\r\n";
@@ -38,6 +40,7 @@ public sealed class SipUasBehaviourTests
         Assert.Equal(first, second);
         Assert.Contains($"m=audio {media.LocalEndPoint.Port} RTP/AVP 0 101", first, StringComparison.Ordinal);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, 16404), await observer.MediaReady.Task.Within(3));
+        Assert.Equal(101, observer.TelephoneEventPayloadType);
         var toTag = first.Split("\r\n").Single(l => l.StartsWith("To: ", StringComparison.Ordinal)).Split(";tag=")[1];
 
         await SendAsync($"ACK sip:agent-1001@{pbx} SIP/2.0\r\n" + Dialog("ACK", 1, "z9hG4bKack1", toTag) + "Content-Length: 0\r\n\r\n");

@@ -159,7 +159,7 @@ public sealed class DemoPbxTests
         public IPEndPoint? MediaAddress { get; private set; }
 
         public void OnRinging() => Ringing.TrySetResult();
-        public void OnMediaReady(IPEndPoint remoteRtp, PbxCodec codec) => MediaAddress = remoteRtp;
+        public void OnMediaReady(PbxMediaAnswer media) => MediaAddress = media.RemoteRtp;
         public void OnAnswered() => Answered.TrySetResult();
         public void OnDtmf(char digit, TimeSpan duration) => Digits.Enqueue(digit);
         public void OnHangup(PbxCause cause) => HungUp.TrySetResult(cause);

@@ -54,6 +54,12 @@ function install() {
     });
   }
 
+  // JsSIP's default DTMF transport is SIP INFO (application/dtmf-relay), which is what JsSIP phones send.
+  function sendDtmf(tones) {
+    session.sendDTMF(tones, { duration: 100, interToneGap: 100 });
+    return { transport: 'INFO' };
+  }
+
   async function hangup() {
     session.terminate();
     return ended;
@@ -94,7 +100,7 @@ function install() {
     };
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe };
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -1,6 +1,6 @@
 // One SIP-over-WebSocket softphone scenario in headless Chromium with a real SIP library (JsSIP or SIP.js).
 //   node sip/sip-client.mjs --library=jssip|sipjs --url=https://127.0.0.1:8443 --agent=1001 --password=... \
-//        --action=call|busy|cancel|wrong-password|incoming --dial=600 --wav=/abs/tone700.wav [--expectHz=700]
+//        --action=call|busy|cancel|wrong-password|incoming --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
 // Prints one JSON line (see lib/scenario.mjs). The browser plays the WAV as its microphone; what comes back is
 // measured with an AnalyserNode on the remote track.
 import { launchChromium } from '../lib/chromium.mjs';
@@ -11,7 +11,7 @@ import { jssipPage } from './jssip-page.mjs';
 import { sipjsPage } from './sipjs-page.mjs';
 
 const args = scenarioArgs({
-  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false',
+  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false', dtmf: '',
 });
 
 // Media starts after ICE and DTLS, which on a loaded machine can take seconds after the SIP answer:
@@ -82,10 +82,17 @@ await runScenario(async () => {
     const soundAfterMs = await waitForSound(page);
     const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
     const stats = await page.evaluate(() => window.phone.stats());
+    let dtmf = null;
+    if (args.dtmf) {
+      log(`${args.library}: sending DTMF ${args.dtmf}`);
+      dtmf = { tones: args.dtmf, ...(await page.evaluate((t) => window.phone.sendDtmf(t), args.dtmf)) };
+      // 100 ms tone + 100 ms gap per key, then time for the last events to cross PbxBridge.
+      await page.waitForTimeout(args.dtmf.length * 200 + 1000);
+    }
     const end = args.waitRemoteEnd === 'true'
       ? await page.evaluate(() => window.phone.waitForEnd(20000))
       : await page.evaluate(() => window.phone.hangup());
-    return { call, tone, stats, end };
+    return { call, tone, stats, dtmf, end };
   } finally {
     await browser.close();
   }

@@ -77,6 +77,12 @@ function install() {
     });
   }
 
+  // SIP.js's Web handler sends DTMF through the peer connection's RTCDTMFSender: RFC 4733 events in the SRTP.
+  function sendDtmf(tones) {
+    if (!session.sessionDescriptionHandler.sendDtmf(tones, { duration: 100, interToneGap: 100 })) throw new Error('RTCDTMFSender refused the tones');
+    return { transport: 'RFC4733' };
+  }
+
   async function hangup() {
     await session.bye();
     return ended;
@@ -107,7 +113,7 @@ function install() {
     return window.pbxCollectStats(session.sessionDescriptionHandler.peerConnection);
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats };
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
