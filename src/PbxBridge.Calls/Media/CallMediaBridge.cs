@@ -27,6 +27,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     private readonly ILogger logger;
     private readonly RtpPacketRing fromBrowser = new();
     private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToPbx = new();
+    private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToBrowser = new();
     private readonly byte[] pbxSendBuffer = new byte[1500];
     private readonly byte[] pbxReceiveBuffer = new byte[1500];
     private readonly byte[] browserSendBuffer = new byte[1500];
@@ -132,8 +133,19 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         return true;
     }
 
-    /// <summary>A digit the PBX reported: RFC 4733 events toward the browser, paced by the PBX's own packets.</summary>
-    public void SendDtmfToBrowser(char digit, TimeSpan duration) => toBrowser?.StartDtmf(digit, duration);
+    /// <summary>
+    /// A digit the PBX reported (ARI/ESL event, any thread): RFC 4733 events toward the browser, started and paced by
+    /// the PBX receive loop, which owns the pipeline, on the PBX's own 20 ms packets.
+    /// </summary>
+    public void SendDtmfToBrowser(char digit, TimeSpan duration)
+    {
+        if (Browser?.Audio.TelephoneEventPayloadType is null || !DtmfEventCodes.TryGetEventCode(digit, out _))
+        {
+            return;
+        }
+
+        dtmfToBrowser.Enqueue(new DtmfDigitEvent(digit, duration > TimeSpan.Zero ? duration : TimeSpan.FromMilliseconds(100)));
+    }
 
     void IWebRtcEndpointObserver.OnConnected() => events.OnBrowserMediaConnected();
 
@@ -233,13 +245,19 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
             return;
         }
 
+        // Digits from the PBX ride on the PBX's own 20 ms rhythm toward the browser, one key press at a time, each in
+        // place of the audio of its packets.
+        if (!pipeline.IsSendingDtmf && dtmfToBrowser.TryDequeue(out var digit))
+        {
+            pipeline.StartDtmf(digit.Digit, digit.Duration);
+        }
+
         var length = pipeline.Process(pbxReceiveBuffer.AsSpan(0, received), browserSendBuffer);
         if (length > 0)
         {
             browser.SendRtp(browserSendBuffer.AsSpan(0, length));
         }
 
-        // Digits from the PBX ride on the PBX's own 20 ms rhythm toward the browser.
         var dtmf = pipeline.PullDtmfPacket(browserSendBuffer);
         if (dtmf > 0)
         {

@@ -114,6 +114,9 @@ public sealed class PbxToBrowserPipeline : IDisposable
         return length;
     }
 
+    /// <summary>True while a digit's event packets are going out instead of audio.</summary>
+    public bool IsSendingDtmf => _dtmfGenerator is { IsActive: true };
+
     /// <summary>Starts the RFC 4733 packet train for a digit the PBX reported; then call <see cref="PullDtmfPacket"/> every 20 ms.</summary>
     public void StartDtmf(char digit, TimeSpan duration)
     {
