@@ -81,7 +81,7 @@ public sealed class SipIncomingCall : SipCall
         var fromUser = request.From?.Uri?.User;
         var agentId = fromUser is not null && registrations.GetBindings(fromUser).Any(b => b.FlowId == flow.Id)
             ? fromUser
-            : authenticator.Authenticate(request, flow.Remote.Address, proxy: true, out var rejection) ?? Reject(stack, invite, rejection!);
+            : authenticator.Authenticate(request, flow.Remote.Address, proxy: true, out var rejection, out var delay) ?? Reject(stack, invite, rejection!, delay);
         if (agentId is null)
         {
             return;
@@ -104,9 +104,9 @@ public sealed class SipIncomingCall : SipCall
         stack.PostIncomingCall(call);
     }
 
-    private static string? Reject(SipStack stack, InviteServerTransaction invite, SipResponse rejection)
+    private static string? Reject(SipStack stack, InviteServerTransaction invite, SipResponse rejection, TimeSpan delay)
     {
-        stack.Respond(invite, rejection);
+        stack.RespondAfter(invite, rejection, delay);
         return null;
     }
 
@@ -167,8 +167,9 @@ public sealed class SipIncomingCall : SipCall
     });
 
     /// <summary>A final failure, with an RFC 3326 Reason header when <paramref name="q850Reason"/> is given: either a
-    /// full value ("Q.850;cause=17;text=\"User busy\"") or just the cause number ("17").</summary>
-    public void Reject(int statusCode, string reasonPhrase, string? q850Reason = null) => Stack.Execute(() =>
+    /// full value ("Q.850;cause=17;text=\"User busy\"") or just the cause number ("17"), and a Retry-After (RFC 3261
+    /// §20.33) when <paramref name="retryAfter"/> is given (a 503 for a limit says when to try again).</summary>
+    public void Reject(int statusCode, string reasonPhrase, string? q850Reason = null, TimeSpan? retryAfter = null) => Stack.Execute(() =>
     {
         if (_state != State.Early || IsEnded || statusCode < 300 || statusCode > 699)
         {
@@ -176,6 +177,11 @@ public sealed class SipIncomingCall : SipCall
         }
 
         var response = Response(statusCode, reasonPhrase);
+        if (retryAfter is { } wait)
+        {
+            response.Headers.Add(SipHeaderNames.RetryAfter, SipStack.Seconds(Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))));
+        }
+
         if (q850Reason is not null)
         {
             response.Headers.Add(SipHeaderNames.Reason, q850Reason.All(char.IsAsciiDigit)

@@ -151,10 +151,10 @@ public sealed partial class SipStack
 
     private void OnRegister(ISipFlow flow, SipRequest request, SipTransaction transaction)
     {
-        var agentId = _authenticator.Authenticate(request, flow.Remote.Address, proxy: false, out var rejection);
+        var agentId = _authenticator.Authenticate(request, flow.Remote.Address, proxy: false, out var rejection, out var delay);
         if (agentId is null)
         {
-            Respond(transaction, rejection!);
+            RespondAfter(transaction, rejection!, delay);
             return;
         }
 
@@ -165,6 +165,12 @@ public sealed partial class SipStack
             {
                 LogRegistered(agentId, contact.UriText, flow.Remote);
             }
+        }
+        else if (response.StatusCode == 503)
+        {
+            // Counted, logged at debug only: an agent retrying in a loop must not flood the log.
+            Counters.RegistrationRefused();
+            LogRegistrationRefused(agentId, Options.MaxRegistrationsPerAgent, flow.Remote);
         }
 
         Respond(transaction, response);

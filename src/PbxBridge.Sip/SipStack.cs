@@ -38,7 +38,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
         _logger = logger;
         Timers = new SipTimerService(options.TimeProvider, options.Timers, Counters, Execute);
         Transactions = new SipTransactionTable(Timers, Send);
-        _authenticator = new SipRequestAuthenticator(options, agents, Counters);
+        _authenticator = new SipRequestAuthenticator(options, agents, Counters, logger);
         _registrar = new SipRegistrar(options);
 
         // Registration expiry and nonce/limiter sweeping. Not counted in Counters.Timers, which tracks per-call timers.
@@ -60,7 +60,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     /// <summary>Runs one browser connection until it closes (RFC 7118; the socket was accepted with sub-protocol "sip").</summary>
     public Task RunWebSocketAsync(WebSocket socket, IPEndPoint remote, CancellationToken cancellationToken) =>
-        new SipWebSocketConnection(socket, remote, this, _logger).RunAsync(cancellationToken);
+        new SipWebSocketConnection(socket, remote, this, _logger, rateLimit: Options.MessageRate, time: Options.TimeProvider).RunAsync(cancellationToken);
 
     /// <summary>Rings every flow the agent is registered on. Null at once when it has no registered contact.</summary>
     public SipOutgoingCall? InviteAgent(string agentId, string fromNumber, string fromDisplayName, string offerSdp)
@@ -160,6 +160,26 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
         });
     }
 
+    public void OnMessageRefused(ISipFlow flow, ReadOnlySpan<byte> data, int? retryAfterSeconds)
+    {
+        Counters.MessageRateLimited();
+        if (retryAfterSeconds is not { } seconds)
+        {
+            return;
+        }
+
+        // Answered statelessly (no transaction): the point is to spend as little as possible on it. A message that does
+        // not even parse is not worth a 400 here; it would only have been refused anyway.
+        if (SipParser.Parse(data) is { Success: true, Message: SipRequest { Method: not SipMethod.Ack } request })
+        {
+            var response = SipResponse.For(request, 503, LimitReasonPhrases.TooManyMessages);
+            response.Headers.Add(SipHeaderNames.RetryAfter, Seconds(seconds));
+            Send(flow, response);
+        }
+    }
+
+    public void OnFloodClosed(ISipFlow flow) => Counters.FloodClosed();
+
     private static string SanitizeReason(string error) => new(error.Where(c => c >= ' ' && c != '\u007f').ToArray());
 
     internal void Send(ISipFlow flow, SipMessage message)
@@ -243,6 +263,25 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
         }
     }
 
+    /// <summary>Answers after <paramref name="delay"/> without holding anything up meanwhile: a timer on the stack's
+    /// clock sends it (nothing if the transaction died with its flow in the meantime).</summary>
+    internal void RespondAfter(SipTransaction transaction, SipResponse response, TimeSpan delay)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            Respond(transaction, response);
+            return;
+        }
+
+        Timers.Start("auth throttle", delay, () =>
+        {
+            if (!transaction.IsTerminated)
+            {
+                Respond(transaction, response);
+            }
+        });
+    }
+
     internal void ForgetIncoming(string inviteKey) => _incomingByInviteKey.Remove(inviteKey);
 
     internal void PostIncomingCall(SipIncomingCall call) => Post(() => _calls.OnIncomingCall(call));
@@ -268,6 +307,9 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration of {AgentId} at {Contact} ended: {Why}")]
     private partial void LogRegistrationEnded(string agentId, string contact, string why);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Agent {AgentId} already has {Max} registrations: REGISTER from {Remote} refused with 503")]
+    private partial void LogRegistrationRefused(string agentId, int max, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} registered {Contact} from {Remote}")]
     private partial void LogRegistered(string agentId, string contact, IPEndPoint remote);

@@ -12,6 +12,10 @@ public sealed class SipStackCounters
     private long _messagesReceived;
     private long _messagesSent;
     private long _keepAlives;
+    private long _rateLimited;
+    private long _floodClosed;
+    private long _authThrottled;
+    private long _registrationsRefused;
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -30,6 +34,18 @@ public sealed class SipStackCounters
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
 
     public long KeepAlives => Interlocked.Read(ref _keepAlives);
+
+    /// <summary>Messages refused because their WebSocket connection was over its message rate.</summary>
+    public long MessagesRateLimited => Interlocked.Read(ref _rateLimited);
+
+    /// <summary>WebSocket connections closed (1008) because they kept flooding past the grace.</summary>
+    public long ConnectionsClosedForFlooding => Interlocked.Read(ref _floodClosed);
+
+    /// <summary>Requests refused (403 / 429, after a growing delay) because their source kept failing authentication.</summary>
+    public long AuthThrottled => Interlocked.Read(ref _authThrottled);
+
+    /// <summary>REGISTERs refused because the agent already had as many registrations as allowed.</summary>
+    public long RegistrationsRefused => Interlocked.Read(ref _registrationsRefused);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
@@ -56,4 +72,12 @@ public sealed class SipStackCounters
     internal void MessageSent() => Interlocked.Increment(ref _messagesSent);
 
     internal void KeepAliveAnswered() => Interlocked.Increment(ref _keepAlives);
+
+    internal void MessageRateLimited() => Interlocked.Increment(ref _rateLimited);
+
+    internal void FloodClosed() => Interlocked.Increment(ref _floodClosed);
+
+    internal void AuthThrottledOnce() => Interlocked.Increment(ref _authThrottled);
+
+    internal void RegistrationRefused() => Interlocked.Increment(ref _registrationsRefused);
 }

@@ -1,6 +1,7 @@
 using PbxBridge.Sip.Auth;
 using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transactions;
+using PbxBridge.Sip.Transport;
 
 namespace PbxBridge.Sip;
 
@@ -24,7 +25,18 @@ public sealed class SipStackOptions
     /// <summary>Failed authentications per source address before 403 (twice that before 429).</summary>
     public int MaxAuthFailures { get; set; } = 3;
 
+    /// <summary>A throttled source is forgiven after this long without a failure; failures are also logged per
+    /// source once per window.</summary>
     public TimeSpan AuthFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Responses to a throttled source wait 1 s, then twice as long each time, up to this.</summary>
+    public TimeSpan AuthThrottleMaxDelay { get; set; } = TimeSpan.FromSeconds(16);
+
+    /// <summary>Registrations (contacts: tabs, devices) one agent may hold; a REGISTER adding more gets 503.</summary>
+    public int MaxRegistrationsPerAgent { get; set; } = 5;
+
+    /// <summary>Per WebSocket connection; see <see cref="SipMessageRateLimit"/>.</summary>
+    public SipMessageRateLimit MessageRate { get; set; } = SipMessageRateLimit.Default;
 
     /// <summary>Challenges offered, most preferred first as RFC 8760 §2.4 asks: SHA-256, then MD5. The order matters to
     /// browsers: JsSIP 3.13 and SIP.js 0.21 keep only the LAST WWW-Authenticate header they parse (their parsers call

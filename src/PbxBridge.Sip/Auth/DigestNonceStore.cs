@@ -60,14 +60,14 @@ public sealed class DigestNonceStore
                 _issued.Remove(oldest);
             }
 
-            _issued[nonce] = new Entry(now, 0);
+            _issued[nonce] = new Entry(now, 0, Spent: false);
         }
 
         return nonce;
     }
 
-    /// <summary>Checks and, when valid, records the nonce-count. Without qop there is no nc: a nonce is then
-    /// accepted until it expires.</summary>
+    /// <summary>Checks and, when valid, records the nonce-count. Without qop there is no nc to tell a replay from a
+    /// retry, so such a nonce is good for one request only (the client is then challenged afresh).</summary>
     public NonceCheck Check(string nonce, string? nonceCount)
     {
         var now = _time.GetUtcNow();
@@ -79,8 +79,14 @@ public sealed class DigestNonceStore
                 return NonceCheck.Stale;
             }
 
+            if (entry.Spent)
+            {
+                return NonceCheck.Replayed;
+            }
+
             if (nonceCount is null)
             {
+                _issued[nonce] = entry with { Spent = true };
                 return NonceCheck.Valid;
             }
 
@@ -113,5 +119,6 @@ public sealed class DigestNonceStore
         }
     }
 
-    private readonly record struct Entry(DateTimeOffset IssuedAt, uint LastNonceCount);
+    /// <param name="Spent">Used once without qop: no further request may present it.</param>
+    private readonly record struct Entry(DateTimeOffset IssuedAt, uint LastNonceCount, bool Spent);
 }

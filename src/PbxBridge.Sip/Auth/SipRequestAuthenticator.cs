@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.Logging;
 using PbxBridge.Sip.Message;
 using PbxBridge.Sip.Registrar;
 
@@ -7,41 +8,45 @@ namespace PbxBridge.Sip.Auth;
 
 /// <summary>Digest authentication of a request (RFC 3261 §22): challenges with one header per algorithm,
 /// verifies against the agent's HA1, enforces nonce expiry (stale=true) and nonce-count replay protection,
-/// and throttles sources that keep failing (403, then 429 with Retry-After).</summary>
+/// and throttles sources that keep failing (403, then 429 with Retry-After, each answer later than the last).</summary>
 internal sealed class SipRequestAuthenticator
 {
     private readonly SipStackOptions _options;
     private readonly ISipAgentDirectory _agents;
     private readonly SipStackCounters _counters;
 
-    public SipRequestAuthenticator(SipStackOptions options, ISipAgentDirectory agents, SipStackCounters counters)
+    public SipRequestAuthenticator(SipStackOptions options, ISipAgentDirectory agents, SipStackCounters counters, ILogger logger)
     {
         _options = options;
         _agents = agents;
         _counters = counters;
         Nonces = new DigestNonceStore(options.TimeProvider, options.NonceLifetime);
-        Limiter = new AuthFailureLimiter(options.TimeProvider, options.MaxAuthFailures, options.AuthFailureWindow);
+        Limiter = new AuthFailureLimiter(options.TimeProvider, options.MaxAuthFailures, options.AuthFailureWindow, options.AuthThrottleMaxDelay, logger);
     }
 
     public DigestNonceStore Nonces { get; }
 
     public AuthFailureLimiter Limiter { get; }
 
-    /// <summary>Returns the authenticated agent id, or null with the response to send instead.</summary>
+    /// <summary>Returns the authenticated agent id, or null with the response to send instead and how long to hold it
+    /// back (non-zero only for a throttled source: the caller schedules it, never sleeps).</summary>
     /// <param name="proxy">INVITEs are challenged with 407 / Proxy-Authenticate as a proxy-registrar would.</param>
-    public string? Authenticate(SipRequest request, IPAddress source, bool proxy, out SipResponse? rejection)
+    public string? Authenticate(SipRequest request, IPAddress source, bool proxy, out SipResponse? rejection, out TimeSpan delay)
     {
         rejection = null;
+        delay = TimeSpan.Zero;
         switch (Limiter.Check(source, out var retryAfter))
         {
             case AuthThrottle.TooMany:
                 rejection = SipResponse.For(request, 429, "Too Many Requests");
                 rejection.Headers.Add(SipHeaderNames.RetryAfter, Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
-                Limiter.RecordFailure(source);
+                _counters.AuthThrottledOnce();
+                delay = Limiter.RecordFailure(source);
                 return null;
             case AuthThrottle.Forbid:
                 rejection = SipResponse.For(request, 403, "Forbidden");
-                Limiter.RecordFailure(source);
+                _counters.AuthThrottledOnce();
+                delay = Limiter.RecordFailure(source);
                 return null;
         }
 
@@ -54,7 +59,7 @@ internal sealed class SipRequestAuthenticator
 
         if (!_agents.TryGetAgent(credentials.Username, out var agent))
         {
-            return Fail(request, source, proxy, out rejection);
+            return Fail(request, source, proxy, out rejection, out delay);
         }
 
         if (request.Method == SipMethod.Register && request.To?.Uri?.User != credentials.Username)
@@ -67,7 +72,7 @@ internal sealed class SipRequestAuthenticator
         var ha1 = credentials.Algorithm == DigestAlgorithm.Sha256 ? agent.Ha1Sha256 : agent.Ha1Md5;
         if (!DigestAuthenticator.Verify(credentials, ha1, request.Method))
         {
-            return Fail(request, source, proxy, out rejection);
+            return Fail(request, source, proxy, out rejection, out delay);
         }
 
         if (Nonces.Check(credentials.Nonce, credentials.NonceCount) != NonceCheck.Valid)
@@ -83,10 +88,10 @@ internal sealed class SipRequestAuthenticator
         return agent.AgentId;
     }
 
-    private string? Fail(SipRequest request, IPAddress source, bool proxy, out SipResponse rejection)
+    private string? Fail(SipRequest request, IPAddress source, bool proxy, out SipResponse rejection, out TimeSpan delay)
     {
         _counters.AuthFailed();
-        Limiter.RecordFailure(source);
+        delay = Limiter.RecordFailure(source);
         rejection = Limiter.Check(source, out _) == AuthThrottle.Allow
             ? Challenge(request, proxy, stale: false)
             : SipResponse.For(request, 403, "Forbidden");

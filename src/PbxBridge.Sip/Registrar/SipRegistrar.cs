@@ -5,7 +5,8 @@ using PbxBridge.Sip.Transport;
 namespace PbxBridge.Sip.Registrar;
 
 /// <summary>REGISTER processing after authentication (RFC 3261 §10.3): Expires bounds (423 Min-Expires), several
-/// contacts per agent, unREGISTER of one contact or of all ("*"), and the 200 listing every current binding.</summary>
+/// contacts per agent up to a limit (beyond it 503 with Retry-After, the existing ones kept), unREGISTER of one contact
+/// or of all ("*"), and the 200 listing every current binding.</summary>
 internal sealed class SipRegistrar
 {
     private readonly SipStackOptions _options;
@@ -57,6 +58,11 @@ internal sealed class SipRegistrar
             changes.Add((contact, Math.Min(expires, _options.MaxExpires)));
         }
 
+        if (OverLimit(agentId, changes, now) is { } refusal)
+        {
+            return Refuse(request, refusal);
+        }
+
         foreach (var (contact, expires) in changes)
         {
             if (expires == 0)
@@ -71,6 +77,42 @@ internal sealed class SipRegistrar
         }
 
         return Ok(request, agentId, now);
+    }
+
+    /// <summary>Null when the bindings after this REGISTER stay within the limit, else the seconds until the soonest
+    /// existing binding expires (the earliest a new one could fit without anything else changing).</summary>
+    private int? OverLimit(string agentId, List<(NameAddr Contact, long Expires)> changes, DateTimeOffset now)
+    {
+        var existing = _store.GetBindings(agentId);
+        var after = existing.Count;
+        foreach (var (contact, expires) in changes)
+        {
+            var known = existing.Any(b => b.ContactUri == contact.UriText);
+            after += (expires, known) switch
+            {
+                (0, true) => -1,
+                ( > 0, false) => 1,
+                _ => 0,
+            };
+        }
+
+        // Only growth is refused: a refresh, or a REGISTER that also removes, never loses an agent what it has.
+        if (after <= _options.MaxRegistrationsPerAgent || after <= existing.Count)
+        {
+            return null;
+        }
+
+        var soonest = existing.Count > 0 ? existing.Min(b => b.ExpiresAt) : now;
+        return Math.Max(1, (int)Math.Ceiling((soonest - now).TotalSeconds));
+    }
+
+    private static SipResponse Refuse(SipRequest request, int retryAfterSeconds)
+    {
+        // 503, not 403: JsSIP reports 403 as "rejected", which pages (ours included) read as a wrong password, while
+        // SIP.js hands a 503's Retry-After to the application (Registerer.retryAfter).
+        var response = SipResponse.For(request, 503, LimitReasonPhrases.TooManyRegistrations);
+        response.Headers.Add(SipHeaderNames.RetryAfter, retryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+        return response;
     }
 
     private SipResponse Ok(SipRequest request, string agentId, DateTimeOffset now)

@@ -9,6 +9,13 @@ public interface ISipMessageSink
     /// <summary>One whole SIP message (a WebSocket frame or a datagram). Must not throw.</summary>
     void OnMessageReceived(ISipFlow flow, ReadOnlySpan<byte> data);
 
+    /// <summary>A message over the transport's rate limit: with <paramref name="retryAfterSeconds"/>, a request is
+    /// answered 503 with Retry-After; without, or for a response or ACK, it is dropped. Counted either way. Must not throw.</summary>
+    void OnMessageRefused(ISipFlow flow, ReadOnlySpan<byte> data, int? retryAfterSeconds);
+
+    /// <summary>The transport is closing the flow because it kept flooding (counted; OnFlowClosed follows).</summary>
+    void OnFloodClosed(ISipFlow flow);
+
     /// <summary>The flow is gone: registrations on it end, and so do its dialogs.</summary>
     void OnFlowClosed(ISipFlow flow);
 }

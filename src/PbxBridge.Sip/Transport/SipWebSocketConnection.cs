@@ -8,21 +8,34 @@ namespace PbxBridge.Sip.Transport;
 
 /// <summary>One browser's SIP-over-WebSocket connection (RFC 7118): one SIP message per frame, text or binary; the
 /// RFC 5626 §4.4.1 CRLFCRLF ping answered with a CRLF pong; sends serialized through a queue because a WebSocket
-/// allows one send at a time. When it closes, the agent's registrations and dialogs on it end.</summary>
+/// allows one send at a time. When it closes, the agent's registrations and dialogs on it end. Messages beyond the
+/// <see cref="SipMessageRateLimit"/> are refused, and a connection that keeps flooding is closed.</summary>
 public sealed partial class SipWebSocketConnection : ISipFlow
 {
+    /// <summary>A keep-alive ping more often than this is not a keep-alive: it is not answered.</summary>
+    private static readonly TimeSpan MinPongInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Lines about one connection's excess messages: one per window, however hard it floods.</summary>
+    private static readonly TimeSpan RateLogWindow = TimeSpan.FromMinutes(1);
+
     private static long s_nextId;
     private readonly WebSocket _socket;
     private readonly ISipMessageSink _sink;
     private readonly ILogger _logger;
+    private readonly SipMessageRateLimit _rateLimit;
+    private readonly TimeProvider _time;
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private volatile bool _open = true;
+    private DateTimeOffset? _lastPong;
 
-    public SipWebSocketConnection(WebSocket socket, IPEndPoint remote, ISipMessageSink sink, ILogger logger, bool secure = true)
+    public SipWebSocketConnection(WebSocket socket, IPEndPoint remote, ISipMessageSink sink, ILogger logger, bool secure = true,
+        SipMessageRateLimit? rateLimit = null, TimeProvider? time = null)
     {
         _socket = socket;
         _sink = sink;
         _logger = logger;
+        _rateLimit = rateLimit ?? SipMessageRateLimit.Default;
+        _time = time ?? TimeProvider.System;
         Remote = remote;
         ViaTransport = secure ? "WSS" : "WS";
         Id = "ws-" + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -78,6 +91,7 @@ public sealed partial class SipWebSocketConnection : ISipFlow
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
         var buffer = new byte[SipParser.MaxMessageSize + 1];
+        var guard = _rateLimit.IsEnabled ? new SipMessageRateGuard(_rateLimit, _time.GetUtcNow(), RateLogWindow) : null;
         while (_socket.State == WebSocketState.Open)
         {
             var length = 0;
@@ -86,8 +100,9 @@ public sealed partial class SipWebSocketConnection : ISipFlow
             {
                 if (length >= buffer.Length)
                 {
-                    // Over the hard limit: RFC 6455 1009 (message too big), and the connection ends.
-                    await _socket.CloseAsync(WebSocketCloseStatus.MessageTooBig, "SIP message too large", ct).ConfigureAwait(false);
+                    // Over the hard limit: RFC 6455 1009 (message too big), and the connection ends. CloseOutputAsync
+                    // does not wait for the peer's Close: a hostile peer that never answers must not keep the socket.
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "SIP message too large", ct).ConfigureAwait(false);
                     return;
                 }
 
@@ -101,20 +116,64 @@ public sealed partial class SipWebSocketConnection : ISipFlow
             }
             while (!result.EndOfMessage);
 
-            var frame = buffer.AsSpan(0, length);
-            if (IsKeepAlive(frame))
+            if (IsKeepAlive(buffer.AsSpan(0, length)))
             {
-                if (frame.Length >= 4)
-                {
-                    _outbound.Writer.TryWrite("\r\n"u8.ToArray());
-                    (_sink as SipStack)?.Counters.KeepAliveAnswered();
-                }
-
+                AnswerKeepAlive(length);
                 continue;
             }
 
-            _sink.OnMessageReceived(this, frame);
+            if (guard is not null && !Admit(guard, buffer.AsSpan(0, length)))
+            {
+                _sink.OnFloodClosed(this);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "SIP message rate exceeded", ct).ConfigureAwait(false);
+                return;
+            }
         }
+    }
+
+    /// <summary>Hands the frame on, or refuses it; false when the connection has flooded past the grace.</summary>
+    private bool Admit(SipMessageRateGuard guard, ReadOnlySpan<byte> frame)
+    {
+        var now = _time.GetUtcNow();
+        var verdict = guard.Admit(now);
+        switch (verdict)
+        {
+            case SipRateVerdict.Accept:
+                _sink.OnMessageReceived(this, frame);
+                return true;
+            case SipRateVerdict.Close:
+                LogFloodClosed(Remote, guard.Refused, _rateLimit.MessagesPerSecond, (int)_rateLimit.FloodGrace.TotalSeconds);
+                return false;
+        }
+
+        _sink.OnMessageRefused(this, frame, verdict == SipRateVerdict.Refuse ? guard.RetryAfterSeconds(now) : null);
+        if (guard.TakeLogTurn(now))
+        {
+            LogOverRate(Remote, guard.RefusedSinceLog, _rateLimit.MessagesPerSecond, _rateLimit.Burst);
+            guard.Logged();
+        }
+
+        return true;
+    }
+
+    /// <summary>CRLFCRLF is a ping (RFC 5626 §4.4.1), answered with CRLF at most once a second; a lone CRLF is a pong.
+    /// Neither counts against the message rate: keep-alives must never cost an agent its connection.</summary>
+    private void AnswerKeepAlive(int length)
+    {
+        if (length < 4)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        if (_lastPong is { } last && now - last < MinPongInterval)
+        {
+            return;
+        }
+
+        _lastPong = now;
+        _outbound.Writer.TryWrite("\r\n"u8.ToArray());
+        (_sink as SipStack)?.Counters.KeepAliveAnswered();
     }
 
     /// <summary>A frame of only CR and LF: CRLFCRLF is a ping (answered), a lone CRLF a pong.</summary>
@@ -169,4 +228,10 @@ public sealed partial class SipWebSocketConnection : ISipFlow
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "SIP WebSocket from {Remote} ended: {Why}")]
     private partial void LogClosed(IPEndPoint remote, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP WebSocket from {Remote} is over {Rate} messages/s (burst {Burst}): {Refused} refused since the last such line (requests answered 503, responses and ACKs dropped)")]
+    private partial void LogOverRate(IPEndPoint remote, long refused, int rate, int burst);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP WebSocket from {Remote} closed with 1008 (policy violation): still over {Rate} messages/s after {Grace} s, {Refused} messages refused")]
+    private partial void LogFloodClosed(IPEndPoint remote, long refused, int rate, int grace);
 }

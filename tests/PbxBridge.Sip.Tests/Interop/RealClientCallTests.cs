@@ -118,6 +118,9 @@ public sealed class RealClientCallTests : IAsyncLifetime
         Assert.Equal(0, _stack.Counters.Transactions);
         Assert.Equal(0, _stack.Counters.Timers);
         Assert.Equal(0, _stack.Counters.ParseFailures);
+
+        // A real client's whole session stays inside the default message rate.
+        Assert.Equal(0, _stack.Counters.MessagesRateLimited);
     }
 
     [Fact]
@@ -173,6 +176,9 @@ public sealed class RealClientCallTests : IAsyncLifetime
         Assert.Equal(0, _stack.Counters.Dialogs);
         Assert.Equal(0, _stack.Counters.Timers);
         Assert.Equal(0, _stack.Counters.ParseFailures);
+
+        // A real client's whole session stays inside the default message rate.
+        Assert.Equal(0, _stack.Counters.MessagesRateLimited);
     }
 
     [Fact]

@@ -143,6 +143,69 @@ public sealed class SipRegistrarTests
     }
 
     [Fact]
+    public void A_nonce_answered_without_qop_is_good_for_one_request_only()
+    {
+        using var h = new StackHarness();
+        var ua = new BrowserUa(h, h.Connect("f1"), "1001");
+        ua.Send(ua.RegisterText());
+        var challenges = ua.Flow.LastResponse.Headers.GetFieldValues(SipHeaderNames.WwwAuthenticate);
+        Assert.True(DigestChallenge.TryParse(challenges[^1], out var challenge));
+
+        // RFC 2069 style (no qop, so no nc): nothing tells a retry from a replay, so the nonce is spent on first use.
+        var ha1 = SipDigestHa1.ComputeMd5("1001", "pbxbridge", TestAgents.PasswordOf("1001"));
+        var authorization = DigestAuthenticator.Answer(challenge! with { Qop = null }, "1001", ha1, "REGISTER", "sip:pbxbridge", "unused", 1).ToHeaderValue();
+        ua.Send(ua.RegisterText(authorization: authorization));
+        Assert.Equal(200, ua.Flow.LastResponse.StatusCode);
+
+        ua.Send(ua.RegisterText(authorization: authorization));
+
+        var refused = ua.Flow.LastResponse;
+        Assert.Equal(401, refused.StatusCode);
+        Assert.True(DigestChallenge.TryParse(refused.Headers.GetFieldValues(SipHeaderNames.WwwAuthenticate)[^1], out var fresh));
+        Assert.True(fresh!.Stale);
+        Assert.NotEqual(challenge.Nonce, fresh.Nonce);
+    }
+
+    [Fact]
+    public void A_register_beyond_the_agents_limit_gets_503_with_retry_after_and_the_existing_ones_stay()
+    {
+        using var h = new StackHarness(o => o.MaxRegistrationsPerAgent = 2);
+        var tab1 = new BrowserUa(h, h.Connect("f1"), "1001");
+        var tab2 = new BrowserUa(h, h.Connect("f2"), "1001");
+        var tab3 = new BrowserUa(h, h.Connect("f3"), "1001", BrowserFlavor.SipJs);
+        Assert.Equal(200, tab1.Register(expires: 600).StatusCode);
+        h.Time.Advance(TimeSpan.FromSeconds(100));
+        Assert.Equal(200, tab2.Register(expires: 600).StatusCode);
+
+        var refused = tab3.Register(expires: 600);
+
+        Assert.Equal(503, refused.StatusCode);
+        Assert.Equal(LimitReasonPhrases.TooManyRegistrations, refused.ReasonPhrase);
+        // When the soonest binding (tab1's) expires, unless refreshed.
+        Assert.Equal("500", refused.Headers.Get(SipHeaderNames.RetryAfter));
+        Assert.Equal(["f1", "f2"], h.Stack.Registrations.Select(r => r.FlowId).Order());
+        Assert.Equal(1, h.Stack.Counters.RegistrationsRefused);
+    }
+
+    [Fact]
+    public void At_the_limit_refreshing_or_leaving_still_works_and_frees_a_place()
+    {
+        using var h = new StackHarness(o => o.MaxRegistrationsPerAgent = 2);
+        var tab1 = new BrowserUa(h, h.Connect("f1"), "1001");
+        var tab2 = new BrowserUa(h, h.Connect("f2"), "1001");
+        var tab3 = new BrowserUa(h, h.Connect("f3"), "1001");
+        tab1.Register();
+        tab2.Register();
+
+        Assert.Equal(200, tab1.Register(expires: 900).StatusCode);
+        Assert.Equal(200, tab2.Register(expires: 0).StatusCode);
+        Assert.Equal(200, tab3.Register().StatusCode);
+
+        Assert.Equal(["f1", "f3"], h.Stack.Registrations.Select(r => r.FlowId).Order());
+        Assert.Equal(0, h.Stack.Counters.RegistrationsRefused);
+    }
+
+    [Fact]
     public void Expires_below_minimum_gets_423_with_min_expires_and_above_maximum_is_clamped()
     {
         using var h = new StackHarness(o =>

@@ -102,19 +102,32 @@ internal sealed class BrowserUa
         return DigestAuthenticator.Answer(challenge, AgentId, ha1, method, uri, "cn" + Next(), ++_nonceCount).ToHeaderValue();
     }
 
+    /// <summary>Sends a request and returns the response to it. A throttled source's answer is held back by a timer on
+    /// the stack's clock, so when none came at once the clock moves on by the throttle's cap.</summary>
+    public SipResponse SendAndAwaitResponse(string text)
+    {
+        var before = Flow.Sent.Count;
+        Send(text);
+        if (Flow.Sent.Count == before)
+        {
+            _harness.Time.Advance(_harness.Stack.Options.AuthThrottleMaxDelay);
+        }
+
+        Assert.True(Flow.Sent.Count > before, "the stack never answered");
+        return Flow.LastResponse;
+    }
+
     /// <summary>REGISTER, 401, REGISTER with credentials: returns the final response.</summary>
     public SipResponse Register(int expires = 600, string? password = null, int challengeIndex = -1)
     {
-        Send(RegisterText(expires));
-        var challenge = Flow.LastResponse;
+        var challenge = SendAndAwaitResponse(RegisterText(expires));
         if (challenge.StatusCode != 401)
         {
             // Throttled sources get 403 / 429 without a challenge.
             return challenge;
         }
 
-        Send(RegisterText(expires, Authorize(challenge, "REGISTER", "sip:pbxbridge", password, challengeIndex)));
-        return Flow.LastResponse;
+        return SendAndAwaitResponse(RegisterText(expires, Authorize(challenge, "REGISTER", "sip:pbxbridge", password, challengeIndex)));
     }
 
     public BrowserCall Invite(string destination, string sdp, bool sessionTimer = true, string? authorization = null, BrowserCall? retryOf = null, int sessionExpires = 90)

@@ -1,13 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Sip.Message;
 using PbxBridge.Sip.Tests.Support;
@@ -19,77 +12,25 @@ namespace PbxBridge.Sip.Tests.Transport;
 public sealed class SipWebSocketConnectionTests : IAsyncLifetime
 {
     private readonly SipStack _stack = new(new SipStackOptions(), new TestAgents(), new RecordingCallHandler(), NullLogger<SipStack>.Instance);
-    private WebApplication? _app;
-    private Uri? _uri;
+    private KestrelSipHost? _host;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
-        _app.UseWebSockets();
-        _app.Map("/sip", async (HttpContext context) =>
-        {
-            if (!context.WebSockets.IsWebSocketRequest || !context.WebSockets.WebSocketRequestedProtocols.Contains("sip"))
-            {
-                context.Response.StatusCode = 400;
-                return;
-            }
-
-            using var socket = await context.WebSockets.AcceptWebSocketAsync("sip");
-            var remote = new IPEndPoint(context.Connection.RemoteIpAddress!, context.Connection.RemotePort);
-            await _stack.RunWebSocketAsync(socket, remote, context.RequestAborted);
-        });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _uri = new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal) + "/sip");
-    }
+    public async Task InitializeAsync() => _host = await KestrelSipHost.StartAsync(_stack);
 
     public async Task DisposeAsync()
     {
-        await _app!.StopAsync();
-        await _app.DisposeAsync();
+        await _host!.DisposeAsync();
         _stack.Dispose();
     }
 
-    private async Task<ClientWebSocket> ConnectAsync()
-    {
-        var ws = new ClientWebSocket();
-        ws.Options.AddSubProtocol("sip");
-        await ws.ConnectAsync(_uri!, CancellationToken.None);
-        Assert.Equal("sip", ws.SubProtocol);
-        return ws;
-    }
+    private Task<ClientWebSocket> ConnectAsync() => _host!.ConnectAsync();
 
     private static Task SendAsync(ClientWebSocket ws, string text, WebSocketMessageType type = WebSocketMessageType.Text) =>
-        ws.SendAsync(Encoding.UTF8.GetBytes(text), type, true, CancellationToken.None);
+        KestrelSipHost.SendAsync(ws, text, type);
 
-    private static async Task<string> ReceiveAsync(ClientWebSocket ws)
-    {
-        var buffer = new byte[70_000];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var count = 0;
-        WebSocketReceiveResult result;
-        do
-        {
-            result = await ws.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
-            count += result.Count;
-        }
-        while (!result.EndOfMessage);
+    private static async Task<string> ReceiveAsync(ClientWebSocket ws) =>
+        await KestrelSipHost.ReceiveAsync(ws) ?? throw new InvalidOperationException("the connection closed");
 
-        return Encoding.UTF8.GetString(buffer, 0, count);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(25);
-        }
-
-        Assert.True(condition());
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) => KestrelSipHost.WaitUntilAsync(condition);
 
     private const string Options =
         "OPTIONS sip:pbxbridge SIP/2.0\r\nVia: SIP/2.0/WSS abc.invalid;branch=z9hG4bK1234ws\r\nMax-Forwards: 69\r\n" +
