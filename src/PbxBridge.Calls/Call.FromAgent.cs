@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
+using PbxBridge.Sip.Message;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Calls;
@@ -26,7 +27,7 @@ public sealed partial class Call
 
         if (!TryCreateBrowserLeg(out var endpoint, out var failure))
         {
-            RejectAgent(503, "Service Unavailable", failure);
+            RejectAgent(503, LimitReasonPhrases.NoMediaPorts, failure, services.Limits.RetryAfter);
             return;
         }
 
@@ -42,7 +43,7 @@ public sealed partial class Call
         endpoint.Start();
         if (!Media.TryOpenPbxSide(out var mediaOffer))
         {
-            RejectAgent(503, "Service Unavailable", "no UDP port free in Media:PbxPortStart-End");
+            RejectAgent(503, LimitReasonPhrases.NoMediaPorts, "no UDP port free in Media:PbxPortStart-End", services.Limits.RetryAfter);
             return;
         }
 
@@ -95,10 +96,10 @@ public sealed partial class Call
         }
     }
 
-    private void RejectAgent(int status, string reasonPhrase, string why)
+    private void RejectAgent(int status, string reasonPhrase, string why, TimeSpan? retryAfter = null)
     {
         logger.LogWarning("call refused to agent with {Status} {Reason}: {Why}", status, reasonPhrase, why);
-        fromAgent?.Reject(status, reasonPhrase);
+        fromAgent?.Reject(status, reasonPhrase, retryAfter: retryAfter);
         Finish("failed", new PbxCause(41, why));
     }
 

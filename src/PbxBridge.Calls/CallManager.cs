@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
+using PbxBridge.Sip.Message;
 
 namespace PbxBridge.Calls;
 
@@ -34,14 +35,21 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
         var s = services!;
         if (draining)
         {
-            sip.Reject(503, "Service Unavailable", "Q.850;cause=41;text=\"shutting down\"");
+            sip.Reject(503, LimitReasonPhrases.ShuttingDown, "Q.850;cause=41;text=\"shutting down\"");
             return;
         }
 
-        if (calls.Count >= s.Limits.MaxCalls || CountFor(sip.AgentId) >= s.Limits.MaxCallsPerAgent)
+        if (calls.Count >= s.Limits.MaxCalls)
         {
-            logger.LogWarning("call limit reached (agent {Agent}): refusing with 503", sip.AgentId);
-            sip.Reject(503, "Service Unavailable", "Q.850;cause=34;text=\"call limit reached\"");
+            logger.LogWarning("call limit of {Max} calls reached: refusing agent {Agent}'s call with 503", s.Limits.MaxCalls, sip.AgentId);
+            sip.Reject(503, LimitReasonPhrases.TooManyCalls, "Q.850;cause=34;text=\"call limit reached\"", s.Limits.RetryAfter);
+            return;
+        }
+
+        if (CountFor(sip.AgentId) >= s.Limits.MaxCallsPerAgent)
+        {
+            logger.LogWarning("agent {Agent} already has {Max} calls: refusing another with 503", sip.AgentId, s.Limits.MaxCallsPerAgent);
+            sip.Reject(503, LimitReasonPhrases.TooManyCallsForAgent, "Q.850;cause=34;text=\"agent call limit reached\"", s.Limits.RetryAfter);
             return;
         }
 
