@@ -50,6 +50,9 @@ internal sealed class PbxBridgeProcess : IDisposable
             "--Media:BrowserPortStart=42000", "--Media:BrowserPortEnd=43999",
             "--Media:PbxPortStart=44000", "--Media:PbxPortEnd=45999",
             $"--Media:OpusComplexity={opusComplexity}", "--Serilog:MinimumLevel:Default=Warning",
+
+            // Every leg connects from 127.0.0.1: the per-address connection limit is for the internet, not for this.
+            "--Limits:MaxConnectionsPerAddress=0",
         })
         {
             info.ArgumentList.Add(argument);

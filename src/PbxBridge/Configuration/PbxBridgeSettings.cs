@@ -15,6 +15,7 @@ public sealed class PbxBridgeSettings
     public required StateOptions State { get; init; }
     public required DemoOptions Demo { get; init; }
     public required ShutdownOptions Shutdown { get; init; }
+    public required LimitsOptions Limits { get; init; }
     public required IReadOnlyList<AgentOptions> Agents { get; init; }
 
     /// <summary>The raw configuration, for the PBX adapters' own sections (Pbx:Asterisk, Pbx:FreeSwitch).</summary>
@@ -35,6 +36,7 @@ public sealed class PbxBridgeSettings
             State = BindSection<StateOptions>(configuration, StateOptions.Section),
             Demo = BindSection<DemoOptions>(configuration, DemoOptions.Section),
             Shutdown = BindSection<ShutdownOptions>(configuration, ShutdownOptions.Section),
+            Limits = BindSection<LimitsOptions>(configuration, LimitsOptions.Section),
             Agents = BindSection<List<AgentOptions>>(configuration, "Agents"),
             Configuration = configuration,
         };

@@ -15,6 +15,7 @@ public static partial class SettingsValidator
         ValidateHttp(s.Http, errors);
         ValidateMedia(s.Media, errors);
         ValidateAgents(s.Agents, errors);
+        ValidateLimits(s.Limits, errors);
         if (s.Shutdown.DrainSeconds is < 0 or > 3600)
         {
             errors.Add($"Shutdown:DrainSeconds = {s.Shutdown.DrainSeconds} is out of range: use 0-3600 seconds.");
@@ -116,6 +117,59 @@ public static partial class SettingsValidator
         if (media.ConsentTimeoutSeconds is < 5 or > 300)
         {
             errors.Add($"Media:ConsentTimeoutSeconds = {media.ConsentTimeoutSeconds} is out of range: use 5-300 (RFC 7675 recommends 30).");
+        }
+    }
+
+    private static void ValidateLimits(LimitsOptions limits, List<string> errors)
+    {
+        if (limits.MessagesPerSecond is not 0 and (< 5 or > 10000))
+        {
+            errors.Add($"Limits:MessagesPerSecond = {limits.MessagesPerSecond} is out of range: use 5-10000 (default 20; a browser's sign-in and call need a few a second), or 0 for no limit.");
+        }
+
+        if (limits.MessageBurst is < 10 or > 100000)
+        {
+            errors.Add($"Limits:MessageBurst = {limits.MessageBurst} is out of range: use 10-100000 messages (default 50; a browser signing in and calling sends a few dozen at once).");
+        }
+
+        if (limits.FloodGraceSeconds is < 1 or > 300)
+        {
+            errors.Add($"Limits:FloodGraceSeconds = {limits.FloodGraceSeconds} is out of range: use 1-300 seconds (default 5).");
+        }
+
+        if (limits.MaxConnectionsPerAddress is < 0 or > 100000)
+        {
+            errors.Add($"Limits:MaxConnectionsPerAddress = {limits.MaxConnectionsPerAddress} is out of range: use 1-100000 (default 200; one per agent tab behind the address), or 0 for no limit.");
+        }
+
+        if (limits.MaxRegistrationsPerAgent is < 1 or > 100)
+        {
+            errors.Add($"Limits:MaxRegistrationsPerAgent = {limits.MaxRegistrationsPerAgent} is out of range: use 1-100 (default 5; one per tab or device an agent signs in from).");
+        }
+
+        if (limits.MaxCalls is < 1 or > 100000)
+        {
+            errors.Add($"Limits:MaxCalls = {limits.MaxCalls} is out of range: use 1-100000 (default 1000).");
+        }
+
+        if (limits.MaxCallsPerAgent is < 1 or > 100)
+        {
+            errors.Add($"Limits:MaxCallsPerAgent = {limits.MaxCallsPerAgent} is out of range: use 1-100 (default 4; a held call and a consultation call are two).");
+        }
+
+        if (limits.AuthFailures is < 1 or > 100)
+        {
+            errors.Add($"Limits:AuthFailures = {limits.AuthFailures} is out of range: use 1-100 failed authentications per address before throttling (default 3).");
+        }
+
+        if (limits.AuthFailureWindowSeconds is < 10 or > 86400)
+        {
+            errors.Add($"Limits:AuthFailureWindowSeconds = {limits.AuthFailureWindowSeconds} is out of range: use 10-86400 seconds (default 60).");
+        }
+
+        if (limits.AuthMaxDelaySeconds is < 0 or > 30)
+        {
+            errors.Add($"Limits:AuthMaxDelaySeconds = {limits.AuthMaxDelaySeconds} is out of range: use 0-30 seconds (default 16; above 32 s browsers give up on the request before the answer comes).");
         }
     }
 

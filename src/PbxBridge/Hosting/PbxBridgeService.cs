@@ -1,6 +1,7 @@
 using PbxBridge.Calls;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
+using PbxBridge.Http;
 using PbxBridge.Metrics;
 using PbxBridge.Sip;
 
@@ -14,6 +15,7 @@ public sealed class PbxBridgeService(
     CallManager calls,
     CallServices callServices,
     PbxBridgeMetrics metrics,
+    ConnectionsPerAddressLimiter connectionLimiter,
     DemoCredentials demo,
     ILogger<PbxBridgeService> logger) : IHostedService
 {
@@ -43,6 +45,11 @@ public sealed class PbxBridgeService(
         [
             ("pbxbridge_sip_parse_failures_total", "SIP messages refused as malformed.", sip.Counters.ParseFailures),
             ("pbxbridge_sip_auth_failures_total", "Digest authentications that failed.", sip.Counters.AuthFailures),
+            ("pbxbridge_sip_auth_throttled_total", "Requests refused (403/429, after a growing delay) from addresses that kept failing authentication.", sip.Counters.AuthThrottled),
+            ("pbxbridge_sip_messages_rate_limited_total", "SIP messages refused over Limits:MessagesPerSecond (requests answered 503).", sip.Counters.MessagesRateLimited),
+            ("pbxbridge_sip_connections_flood_closed_total", "SIP WebSocket connections closed (1008) for flooding past Limits:FloodGraceSeconds.", sip.Counters.ConnectionsClosedForFlooding),
+            ("pbxbridge_sip_connections_refused_total", "SIP WebSocket upgrades refused (HTTP 503) over Limits:MaxConnectionsPerAddress.", connectionLimiter.Refused),
+            ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused (503) over Limits:MaxRegistrationsPerAgent.", sip.Counters.RegistrationsRefused),
         ];
         await pbx.StartAsync(calls, cancellationToken);
 

@@ -4,9 +4,11 @@ using PbxBridge.Calls;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
+using PbxBridge.Http;
 using PbxBridge.Metrics;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Hosting;
@@ -21,6 +23,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISipAgentDirectory>(sp => sp.GetRequiredService<AgentDirectory>());
         services.AddSingleton(new DemoCredentials(demoPassword));
         services.AddSingleton<PbxBridgeMetrics>();
+        services.AddSingleton(new ConnectionsPerAddressLimiter(settings.Limits.MaxConnectionsPerAddress, TimeProvider.System));
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
@@ -31,6 +34,11 @@ public static class ServiceRegistration
                 DigestAlgorithms = [.. settings.Sip.DigestAlgorithms.Select(a => a == "SHA-256" ? DigestAlgorithm.Sha256 : DigestAlgorithm.Md5)],
                 MinExpires = settings.Sip.MinExpires,
                 MaxExpires = settings.Sip.MaxExpires,
+                MaxRegistrationsPerAgent = settings.Limits.MaxRegistrationsPerAgent,
+                MessageRate = new SipMessageRateLimit(settings.Limits.MessagesPerSecond, settings.Limits.MessageBurst, TimeSpan.FromSeconds(settings.Limits.FloodGraceSeconds)),
+                MaxAuthFailures = settings.Limits.AuthFailures,
+                AuthFailureWindow = TimeSpan.FromSeconds(settings.Limits.AuthFailureWindowSeconds),
+                AuthThrottleMaxDelay = TimeSpan.FromSeconds(settings.Limits.AuthMaxDelaySeconds),
             },
             sp.GetRequiredService<ISipAgentDirectory>(),
             sp.GetRequiredService<CallManager>(),
@@ -56,7 +64,7 @@ public static class ServiceRegistration
                 settings.Media.OpusDtx),
             LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
-            Limits = CallLimits.Default,
+            Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
         });
         services.AddHostedService<PbxBridgeService>();

@@ -8,9 +8,12 @@ public static class SipWebSocketEndpoint
 {
     public const string SubProtocol = "sip";
 
+    /// <summary>A slot frees when one of the address's agents closes a tab: nobody can say when, so a short wait.</summary>
+    private const string RetryAfterSeconds = "30";
+
     public static void Map(WebApplication app)
     {
-        app.Map("/sip", async (HttpContext context, SipStack sip, IHostApplicationLifetime lifetime) =>
+        app.Map("/sip", async (HttpContext context, SipStack sip, ConnectionsPerAddressLimiter limiter, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -27,8 +30,26 @@ public static class SipWebSocketEndpoint
                 return;
             }
 
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = SubProtocol });
             var remote = new IPEndPoint(context.Connection.RemoteIpAddress ?? IPAddress.None, context.Connection.RemotePort);
+            using var lease = limiter.TryAcquire(remote.Address);
+            if (lease is null)
+            {
+                // Refused before the upgrade, so the address holds no socket of ours. A browser's WebSocket API shows
+                // no HTTP status (the page can only say it cannot connect); other clients and proxies see the 503.
+                if (limiter.TryTakeLogTurn(out var refused))
+                {
+                    loggers.CreateLogger(typeof(SipWebSocketEndpoint)).LogWarning(
+                        "{Count} SIP WebSocket upgrades refused with 503 since the last such line: {Address} (and perhaps others) already had Limits:MaxConnectionsPerAddress = {Max} connections open",
+                        refused, remote.Address, limiter.MaxPerAddress);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = RetryAfterSeconds;
+                await context.Response.WriteAsync("Too many SIP WebSocket connections from this address (Limits:MaxConnectionsPerAddress).");
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = SubProtocol });
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             await sip.RunWebSocketAsync(socket, remote, linked.Token);
         });

@@ -60,6 +60,39 @@ public sealed class SettingsValidatorTests
         Assert.All(errors, e => Assert.Contains("agent-hash", e, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Limits:MessagesPerSecond", "2", "0 for no limit")]
+    [InlineData("Limits:MessageBurst", "5", "10-100000")]
+    [InlineData("Limits:FloodGraceSeconds", "0", "1-300")]
+    [InlineData("Limits:MaxConnectionsPerAddress", "-1", "0 for no limit")]
+    [InlineData("Limits:MaxRegistrationsPerAgent", "0", "1-100")]
+    [InlineData("Limits:MaxCalls", "0", "1-100000")]
+    [InlineData("Limits:MaxCallsPerAgent", "0", "1-100")]
+    [InlineData("Limits:AuthFailures", "0", "1-100")]
+    [InlineData("Limits:AuthFailureWindowSeconds", "5", "10-86400")]
+    [InlineData("Limits:AuthMaxDelaySeconds", "60", "0-30")]
+    public void A_limit_out_of_range_names_the_key_the_value_and_the_fix(string key, string value, string fix)
+    {
+        var error = Assert.Single(Validate($"--{key}={value}"));
+
+        Assert.StartsWith($"{key} = {value} is out of range: use ", error, StringComparison.Ordinal);
+        Assert.Contains(fix, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Message_rate_and_connections_per_address_can_be_turned_off_with_zero()
+    {
+        Assert.Empty(Validate("--Limits:MessagesPerSecond=0", "--Limits:MaxConnectionsPerAddress=0", "--Limits:AuthMaxDelaySeconds=0"));
+    }
+
+    [Fact]
+    public void A_bad_limit_stops_startup()
+    {
+        var e = Assert.Throws<SettingsException>(() => SettingsLoader.LoadValidated(["--Limits:MaxCallsPerAgent=0"]));
+
+        Assert.Contains("Limits:MaxCallsPerAgent = 0", Assert.Single(e.Errors), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Unconvertible_value_becomes_a_settings_error_naming_the_key()
     {

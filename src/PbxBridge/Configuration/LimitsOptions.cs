@@ -1,0 +1,37 @@
+namespace PbxBridge.Configuration;
+
+/// <summary>Section "Limits": what one browser, one agent or one address may take (SECURITY.md, "Limits"). Beyond
+/// each, the answer is 503 with Retry-After; the defaults leave honest browsers far below every one of them.</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    /// <summary>SIP messages per second per WebSocket connection (CRLF keep-alives not counted); 0 = no limit.</summary>
+    public int MessagesPerSecond { get; set; } = 20;
+
+    /// <summary>Messages a connection may send at once before the per-second rate applies.</summary>
+    public int MessageBurst { get; set; } = 50;
+
+    /// <summary>A connection still over the rate after this many seconds is closed (WebSocket 1008).</summary>
+    public int FloodGraceSeconds { get; set; } = 5;
+
+    /// <summary>Open WebSocket connections per source address; 0 = no limit. A call center behind one NAT address
+    /// needs one per agent tab.</summary>
+    public int MaxConnectionsPerAddress { get; set; } = 200;
+
+    /// <summary>Registrations (tabs, devices) per agent.</summary>
+    public int MaxRegistrationsPerAgent { get; set; } = 5;
+
+    public int MaxCalls { get; set; } = 1000;
+
+    public int MaxCallsPerAgent { get; set; } = 4;
+
+    /// <summary>Failed authentications from one address before it is throttled (403, then 429).</summary>
+    public int AuthFailures { get; set; } = 3;
+
+    /// <summary>An address is forgiven after this long without a failure; failures are logged once per window.</summary>
+    public int AuthFailureWindowSeconds { get; set; } = 60;
+
+    /// <summary>Answers to a throttled address wait 1 s, then twice as long each time, up to this.</summary>
+    public int AuthMaxDelaySeconds { get; set; } = 16;
+}

@@ -1,0 +1,44 @@
+using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Message;
+using PbxBridge.Tests.Support;
+
+namespace PbxBridge.Tests.Http;
+
+/// <summary>Calls per agent and in total, through the whole service: agents register over WSS and call the demo
+/// PBX's 602 (it rings until cancelled), so each accepted call stays up while the next one is tried.</summary>
+public sealed class CallLimitsOverWssTests
+{
+    private static readonly string Offer = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sdp", "chromium156-offer.sdp"))
+        .ReplaceLineEndings("\r\n");
+
+    [Fact]
+    public async Task Calls_beyond_the_agent_and_the_total_limit_get_503_saying_which_with_retry_after()
+    {
+        // A third agent next to the demo agents 1001 and 1002, so the total limit can be reached without the agent one.
+        const string password = "third-agent";
+        await using var bridge = await InProcessPbxBridge.StartAsync(
+            "--Limits:MaxCalls=2", "--Limits:MaxCallsPerAgent=1",
+            "--Agents:0:Id=2001", $"--Agents:0:Ha1Md5={SipDigestHa1.ComputeMd5("2001", "pbxbridge", password)}",
+            $"--Agents:0:Ha1Sha256={SipDigestHa1.ComputeSha256("2001", "pbxbridge", password)}");
+        await using var a1001 = await WssSipClient.ConnectAsync(bridge.SipUri, "1001");
+        await using var a1002 = await WssSipClient.ConnectAsync(bridge.SipUri, "1002");
+        await using var a2001 = await WssSipClient.ConnectAsync(bridge.SipUri, "2001");
+        Assert.Equal(200, (await a1001.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+        Assert.Equal(200, (await a1002.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+        Assert.Equal(200, (await a2001.RegisterAsync(password)).StatusCode);
+
+        Assert.Equal(180, (await a1001.InviteAsync("602", Offer)).StatusCode);
+        var secondOf1001 = await a1001.InviteAsync("602", Offer);
+        Assert.Equal(180, (await a1002.InviteAsync("602", Offer)).StatusCode);
+        var thirdInTotal = await a2001.InviteAsync("602", Offer);
+
+        Assert.Equal(503, secondOf1001.StatusCode);
+        Assert.Equal(LimitReasonPhrases.TooManyCallsForAgent, secondOf1001.ReasonPhrase);
+        Assert.Equal("30", secondOf1001.Headers.Get(SipHeaderNames.RetryAfter));
+        Assert.Contains("cause=34", secondOf1001.Headers.Get(SipHeaderNames.Reason), StringComparison.Ordinal);
+        Assert.Equal(503, thirdInTotal.StatusCode);
+        Assert.Equal(LimitReasonPhrases.TooManyCalls, thirdInTotal.ReasonPhrase);
+        Assert.Equal("30", thirdInTotal.Headers.Get(SipHeaderNames.RetryAfter));
+        Assert.Contains("pbxbridge_calls_active 2\n", await bridge.MetricsAsync(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using System.Net.Sockets;
+using PbxBridge.Configuration;
+using PbxBridge.Hosting;
+using Serilog;
+
+namespace PbxBridge.Tests.Support;
+
+/// <summary>The real service (ServiceHost.Build: Kestrel with TLS, the SIP stack, the calls, the demo PBX) in this
+/// process on a free loopback port, with its own state directory and media ports away from the defaults.</summary>
+internal sealed class InProcessPbxBridge : IAsyncDisposable
+{
+    public const string DemoPassword = "limits-test";
+
+    private readonly WebApplication _app;
+    private readonly string _stateDirectory;
+
+    private InProcessPbxBridge(WebApplication app, string stateDirectory, int port)
+    {
+        _app = app;
+        _stateDirectory = stateDirectory;
+        BaseUri = new Uri($"https://127.0.0.1:{port}");
+    }
+
+    public Uri BaseUri { get; }
+
+    public Uri SipUri => new(BaseUri.ToString().Replace("https://", "wss://", StringComparison.Ordinal) + "sip");
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<InProcessPbxBridge> StartAsync(params string[] settings)
+    {
+        var port = FreePort();
+        var state = Directory.CreateTempSubdirectory("pbxbridge-limits-").FullName;
+        string[] arguments =
+        [
+            $"--Http:Port={port}", $"--State:Directory={state}", $"--Demo:AgentPassword={DemoPassword}", "--Shutdown:DrainSeconds=0",
+            "--Media:BrowserPortStart=47200", "--Media:BrowserPortEnd=47399", "--Media:PbxPortStart=47400", "--Media:PbxPortEnd=47599",
+            .. settings,
+        ];
+        var parsed = PbxBridgeSettings.Bind(ConfigurationFactory.Build(arguments));
+        Assert.Empty(SettingsValidator.Validate(parsed));
+        var app = ServiceHost.Build(parsed, new LoggerConfiguration().CreateLogger(), "limits-test");
+        await app.StartAsync();
+        return new InProcessPbxBridge(app, state, port);
+    }
+
+    public async Task<string> MetricsAsync()
+    {
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        return await http.GetStringAsync(new Uri(BaseUri, "/metrics"));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_stateDirectory, recursive: true);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

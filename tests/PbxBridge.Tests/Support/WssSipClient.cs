@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Message;
+
+namespace PbxBridge.Tests.Support;
+
+/// <summary>One browser tab's SIP over a real WSS connection, written the way JsSIP writes it: just enough to register
+/// and to place calls.</summary>
+internal sealed class WssSipClient : IAsyncDisposable
+{
+    private static int s_seq;
+    private readonly ClientWebSocket _socket;
+    private readonly string _host = "t" + Next() + ".invalid";
+    private uint _cseq;
+
+    private WssSipClient(ClientWebSocket socket, string agentId)
+    {
+        _socket = socket;
+        AgentId = agentId;
+    }
+
+    public string AgentId { get; }
+
+    public static ClientWebSocket NewSocket()
+    {
+        var ws = new ClientWebSocket();
+        ws.Options.AddSubProtocol("sip");
+        ws.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        ws.Options.CollectHttpResponseDetails = true;
+        return ws;
+    }
+
+    public static async Task<WssSipClient> ConnectAsync(Uri sip, string agentId)
+    {
+        var ws = NewSocket();
+        await ws.ConnectAsync(sip, CancellationToken.None);
+        return new WssSipClient(ws, agentId);
+    }
+
+    /// <summary>REGISTER, 401, REGISTER with MD5 digest: the final response.</summary>
+    public async Task<SipResponse> RegisterAsync(string password)
+    {
+        var callId = "reg" + Next();
+        var challenge = await RequestAsync(RegisterText(callId, null));
+        Assert.Equal(401, challenge.StatusCode);
+        Assert.True(DigestChallenge.TryParse(challenge.Headers.GetFieldValues(SipHeaderNames.WwwAuthenticate)[^1], out var c));
+        var ha1 = SipDigestHa1.Compute(c!.Algorithm, AgentId, c.Realm, password);
+        var authorization = DigestAuthenticator.Answer(c, AgentId, ha1, "REGISTER", "sip:pbxbridge", "cn" + Next(), 1).ToHeaderValue();
+        return await RequestAsync(RegisterText(callId, authorization));
+    }
+
+    /// <summary>INVITE with <paramref name="sdp"/>; returns the first response other than 100 Trying.</summary>
+    public async Task<SipResponse> InviteAsync(string destination, string sdp)
+    {
+        var branch = "z9hG4bK" + Next();
+        var callId = "call" + Next();
+        var fromTag = "ft" + Next();
+        var head = new StringBuilder()
+            .Append("INVITE sip:").Append(destination).Append("@pbxbridge SIP/2.0\r\n")
+            .Append("Via: SIP/2.0/WSS ").Append(_host).Append(";branch=").Append(branch).Append("\r\n")
+            .Append("Max-Forwards: 69\r\n")
+            .Append("To: <sip:").Append(destination).Append("@pbxbridge>\r\n")
+            .Append("From: <sip:").Append(AgentId).Append("@pbxbridge>;tag=").Append(fromTag).Append("\r\n")
+            .Append("Call-ID: ").Append(callId).Append("\r\n")
+            .Append("CSeq: 1 INVITE\r\n")
+            .Append("Contact: <sip:c@").Append(_host).Append(";transport=ws;ob>\r\n")
+            .Append("Content-Type: application/sdp\r\n")
+            .Append("Content-Length: ").Append(Encoding.UTF8.GetByteCount(sdp).ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n")
+            .Append(sdp);
+        var response = await RequestAsync(head.ToString());
+        if (response.StatusCode >= 300)
+        {
+            // The ACK for a non-2xx final (RFC 3261 §17.1.1.3): same branch, the response's To.
+            await SendAsync("ACK sip:" + destination + "@pbxbridge SIP/2.0\r\nVia: SIP/2.0/WSS " + _host + ";branch=" + branch + "\r\nMax-Forwards: 69\r\n" +
+                "To: " + response.Headers.Get(SipHeaderNames.To) + "\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=" + fromTag + "\r\nCall-ID: " + callId +
+                "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
+        }
+
+        return response;
+    }
+
+    /// <summary>Sends <paramref name="count"/> OPTIONS back to back without waiting, then, after <paramref name="pause"/>,
+    /// one more; returns every response up to and including the last one's (refused ones may go unanswered).</summary>
+    public async Task<List<SipResponse>> OptionsBurstAsync(int count, TimeSpan pause)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await SendAsync(OptionsText("opt" + Next()));
+        }
+
+        await Task.Delay(pause);
+        await SendAsync(OptionsText("last-of-burst"));
+        var responses = new List<SipResponse>();
+        while (responses.Count == 0 || responses[^1].CallId != "last-of-burst")
+        {
+            if (await ReceiveAsync() is SipResponse response)
+            {
+                responses.Add(response);
+            }
+        }
+
+        return responses;
+    }
+
+    private string OptionsText(string callId) =>
+        "OPTIONS sip:pbxbridge SIP/2.0\r\nVia: SIP/2.0/WSS " + _host + ";branch=z9hG4bK" + Next() + "\r\nMax-Forwards: 69\r\n" +
+        "To: <sip:pbxbridge>\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=o" + Next() + "\r\nCall-ID: " + callId +
+        "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+
+    private string RegisterText(string callId, string? authorization) =>
+        "REGISTER sip:pbxbridge SIP/2.0\r\nVia: SIP/2.0/WSS " + _host + ";branch=z9hG4bK" + Next() + "\r\nMax-Forwards: 69\r\n" +
+        "To: <sip:" + AgentId + "@pbxbridge>\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=rt" + Next() + "\r\nCall-ID: " + callId + "\r\n" +
+        "CSeq: " + (++_cseq).ToString(CultureInfo.InvariantCulture) + " REGISTER\r\n" +
+        (authorization is null ? string.Empty : "Authorization: " + authorization + "\r\n") +
+        "Contact: <sip:c@" + _host + ";transport=ws>;expires=600\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+
+    private async Task<SipResponse> RequestAsync(string text)
+    {
+        await SendAsync(text);
+        while (true)
+        {
+            if (await ReceiveAsync() is SipResponse { StatusCode: not 100 } response)
+            {
+                return response;
+            }
+        }
+    }
+
+    private Task SendAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private async Task<SipMessage?> ReceiveAsync()
+    {
+        var buffer = new byte[70_000];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var count = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, count, buffer.Length - count), timeout.Token);
+            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
+            count += result.Count;
+        }
+        while (!result.EndOfMessage);
+
+        return SipParser.Parse(buffer.AsSpan(0, count)).Message;
+    }
+
+    private static string Next() => Interlocked.Increment(ref s_seq).ToString(CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The server may be gone already.
+            }
+        }
+
+        _socket.Dispose();
+    }
+}
