@@ -3,8 +3,24 @@ import JsSIP from 'jssip';
 
 const causes = JsSIP.C.causes;
 
+// The reason phrases PbxBridge puts on a 503 when a limit is reached (src/PbxBridge.Sip/Message/LimitReasonPhrases.cs).
+const TOO_MANY_REGISTRATIONS = 'Too Many Registrations';
+const TOO_MANY_CALLS_FOR_AGENT = 'Too Many Calls For This Agent';
+const TOO_MANY_CALLS = 'Too Many Calls';
+const TOO_MANY_MESSAGES = 'Too Many Messages';
+const NO_MEDIA_PORTS = 'No Media Ports Free';
+
 export function registrationErrorText(cause, response) {
   const status = response?.status_code;
+  if (status === 429) {
+    return `Too many failed sign-ins from your network. ${retryText(response)} Check the agent id and password first.`;
+  }
+  if (status === 503) {
+    if (response.reason_phrase === TOO_MANY_REGISTRATIONS) {
+      return 'You are signed in from too many tabs or devices. Close one of them, then sign in again.';
+    }
+    return `The server cannot sign you in right now (${describeResponse(response, cause)}). ${retryText(response)}`;
+  }
   if (cause === causes.AUTHENTICATION_ERROR || status === 401 || status === 407 || status === 403 ||
       cause === causes.REJECTED) {
     return 'Wrong agent id or password. Check them and sign in again.';
@@ -36,6 +52,20 @@ export function microphoneErrorText(error) {
 
 export function callFailedText(cause, response) {
   const reason = describeResponse(response, cause);
+  if (response?.status_code === 503) {
+    switch (response.reason_phrase) {
+      case TOO_MANY_CALLS_FOR_AGENT:
+        return `You already have as many calls as you may (${reason}). Hang up one, then call again.`;
+      case TOO_MANY_CALLS:
+        return `The server is carrying as many calls as it may (${reason}). ${retryText(response)}`;
+      case TOO_MANY_MESSAGES:
+        return `Your phone sent too much at once (${reason}). ${retryText(response)}`;
+      case NO_MEDIA_PORTS:
+        return `The server has no room for the audio of another call (${reason}). ${retryText(response)}`;
+      default:
+        return `The server cannot take the call right now (${reason}). ${retryText(response)}`;
+    }
+  }
   switch (cause) {
     case causes.BUSY:
       return `The number is busy (${reason}).`;
@@ -59,6 +89,19 @@ export function callFailedText(cause, response) {
     default:
       return `The call failed (${reason}).`;
   }
+}
+
+// "Try again in 30 seconds." from Retry-After (RFC 3261 §20.33: delta-seconds, maybe a comment after them).
+function retryText(response) {
+  const header = typeof response?.getHeader === 'function' ? response.getHeader('Retry-After') : undefined;
+  const seconds = Number.parseInt(header ?? '', 10);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    return 'Try again in a little while.';
+  }
+  if (seconds < 120) {
+    return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  }
+  return `Try again in ${Math.round(seconds / 60)} minutes.`;
 }
 
 // "486 Busy Here" when there is a SIP response, otherwise JsSIP's cause in words.

@@ -4,7 +4,12 @@ import JsSIP from 'jssip';
 import { callFailedText, microphoneErrorText, registrationErrorText } from '../src/plain-errors.js';
 
 const causes = JsSIP.C.causes;
-const response = (status_code, reason_phrase) => ({ status_code, reason_phrase });
+const response = (status_code, reason_phrase, headers = {}) => ({
+  status_code,
+  reason_phrase,
+  // JsSIP's IncomingResponse.getHeader: case-insensitive, undefined when absent.
+  getHeader: (name) => Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1],
+});
 
 test('a second 401 or a 403 on REGISTER reads as a wrong password', () => {
   const text = 'Wrong agent id or password. Check them and sign in again.';
@@ -14,8 +19,50 @@ test('a second 401 or a 403 on REGISTER reads as a wrong password', () => {
 
 test('other REGISTER failures keep the SIP status in the sentence', () => {
   assert.equal(
+    registrationErrorText(causes.SIP_FAILURE_CODE, response(500, 'Server Internal Error')),
+    'Sign-in failed: 500 Server Internal Error.');
+});
+
+test('a REGISTER over the registrations limit says to close a tab, not that the password is wrong', () => {
+  assert.equal(
+    registrationErrorText(causes.SIP_FAILURE_CODE, response(503, 'Too Many Registrations', { 'Retry-After': '540' })),
+    'You are signed in from too many tabs or devices. Close one of them, then sign in again.');
+});
+
+test('any other 503 on REGISTER says when to try again, from Retry-After', () => {
+  assert.equal(
+    registrationErrorText(causes.SIP_FAILURE_CODE, response(503, 'Too Many Messages', { 'Retry-After': '1' })),
+    'The server cannot sign you in right now (503 Too Many Messages). Try again in 1 second.');
+  assert.equal(
     registrationErrorText(causes.SIP_FAILURE_CODE, response(503, 'Service Unavailable')),
-    'Sign-in failed: 503 Service Unavailable.');
+    'The server cannot sign you in right now (503 Service Unavailable). Try again in a little while.');
+});
+
+test('a throttled sign-in (429) says to wait, in minutes when it is long', () => {
+  assert.equal(
+    registrationErrorText(causes.SIP_FAILURE_CODE, response(429, 'Too Many Requests', { 'retry-after': '300' })),
+    'Too many failed sign-ins from your network. Try again in 5 minutes. Check the agent id and password first.');
+});
+
+test('a call over a limit says which limit in plain words', () => {
+  assert.equal(
+    callFailedText(causes.SIP_FAILURE_CODE, response(503, 'Too Many Calls For This Agent', { 'Retry-After': '30' })),
+    'You already have as many calls as you may (503 Too Many Calls For This Agent). Hang up one, then call again.');
+  assert.equal(
+    callFailedText(causes.SIP_FAILURE_CODE, response(503, 'Too Many Calls', { 'Retry-After': '30' })),
+    'The server is carrying as many calls as it may (503 Too Many Calls). Try again in 30 seconds.');
+  assert.equal(
+    callFailedText(causes.SIP_FAILURE_CODE, response(503, 'No Media Ports Free', { 'Retry-After': '30' })),
+    'The server has no room for the audio of another call (503 No Media Ports Free). Try again in 30 seconds.');
+  assert.equal(
+    callFailedText(causes.SIP_FAILURE_CODE, response(503, 'Too Many Messages', { 'Retry-After': '1 (rate)' })),
+    'Your phone sent too much at once (503 Too Many Messages). Try again in 1 second.');
+});
+
+test('a 503 from the PBX side still reads as busy-try-later', () => {
+  assert.equal(
+    callFailedText(causes.SIP_FAILURE_CODE, response(503, 'Service Unavailable')),
+    'The server cannot take the call right now (503 Service Unavailable). Try again in a little while.');
 });
 
 test('a rejected call names the SIP reason', () => {
