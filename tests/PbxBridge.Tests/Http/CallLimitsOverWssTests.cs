@@ -41,4 +41,32 @@ public sealed class CallLimitsOverWssTests
         Assert.Equal("30", thirdInTotal.Headers.Get(SipHeaderNames.RetryAfter));
         Assert.Contains("pbxbridge_calls_active 2\n", await bridge.MetricsAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_call_that_finds_no_udp_port_fails_with_a_reason_and_the_others_keep_going()
+    {
+        // One browser-side port: the first call takes it.
+        await using var bridge = await InProcessPbxBridge.StartAsync("--Media:BrowserPortStart=47251", "--Media:BrowserPortEnd=47251");
+        await using var a1001 = await WssSipClient.ConnectAsync(bridge.SipUri, "1001");
+        await using var a1002 = await WssSipClient.ConnectAsync(bridge.SipUri, "1002");
+        Assert.Equal(200, (await a1001.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+        Assert.Equal(200, (await a1002.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+
+        Assert.Equal(180, (await a1001.InviteAsync("602", Offer)).StatusCode);
+        var noPort = await a1002.InviteAsync("602", Offer);
+
+        Assert.Equal(503, noPort.StatusCode);
+        Assert.Equal(LimitReasonPhrases.NoMediaPorts, noPort.ReasonPhrase);
+        Assert.Equal("30", noPort.Headers.Get(SipHeaderNames.RetryAfter));
+        // The refused call leaves the registry just after its 503 went out; the first one stays.
+        var metrics = await bridge.MetricsAsync();
+        for (var i = 0; i < 100 && !metrics.Contains("pbxbridge_calls_active 1\n", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+            metrics = await bridge.MetricsAsync();
+        }
+
+        Assert.Contains("pbxbridge_calls_active 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("pbxbridge_media_failures_total{kind=\"udp_ports\"} 1\n", metrics, StringComparison.Ordinal);
+    }
 }
