@@ -85,7 +85,7 @@ internal sealed class Watchdog : IDisposable
             return;
         }
 
-        var input = new MutationEngine(target.Seeds, target.IsText, target.Tokens, target.LengthFields).Next(seed, index);
+        var input = new MutationEngine(target.Seeds, target.IsText, target.Tokens, target.LengthFields, target.MaxInputLength).Next(seed, index);
         Console.WriteLine(new FuzzFailure(target.Name, seed, index, input, new TimeoutException($"input {index} still running after {stall.TotalSeconds:F0} s")));
         Environment.Exit(3);
     }

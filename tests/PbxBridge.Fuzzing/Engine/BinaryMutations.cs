@@ -73,10 +73,13 @@ internal static class BinaryMutations
             var length = Math.Min(random.Next(1, 129), data.Count - from);
             var chunk = data.GetRange(from, length);
             var times = random.Chance(8) ? random.Next(2, 64) : 1;
+            var block = new byte[chunk.Count * times];
             for (var i = 0; i < times; i++)
             {
-                data.InsertRange(random.Next(data.Count + 1), chunk);
+                chunk.CopyTo(block, i * chunk.Count);
             }
+
+            data.InsertRange(random.Next(data.Count + 1), block);
         }
     }
 

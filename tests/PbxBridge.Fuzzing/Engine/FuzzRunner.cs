@@ -23,7 +23,7 @@ public static class FuzzRunner
     public static FuzzReport Run(FuzzTarget target, ulong seed, long firstIndex, long count)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var engine = new MutationEngine(target.Seeds, target.IsText, target.Tokens, target.LengthFields);
+        var engine = new MutationEngine(target.Seeds, target.IsText, target.Tokens, target.LengthFields, target.MaxInputLength);
         var failures = new List<FuzzFailure>();
         long accepted = 0, rejected = 0, exceptions = 0;
         var warmup = Math.Min(count / 10, 1000);

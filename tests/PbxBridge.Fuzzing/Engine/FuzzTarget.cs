@@ -9,7 +9,16 @@ namespace PbxBridge.Fuzzing.Engine;
 /// </summary>
 public abstract class FuzzTarget : IDisposable
 {
+    /// <summary>Text protocols carried in SIP or on a TCP stream: a little past SIP's 64 KiB message limit, so the limit is hit too.</summary>
+    public const int DefaultMaxInputLength = 70_000;
+
+    /// <summary>What one UDP receive can hand a parser: the receive loops' buffers are 2,048 (browser) and 1,500 (PBX) bytes.</summary>
+    public const int DatagramMaxLength = 2048;
+
     public abstract string Name { get; }
+
+    /// <summary>The largest input the network can deliver to this entry point; mutations are cut there.</summary>
+    public virtual int MaxInputLength => DefaultMaxInputLength;
 
     /// <summary>One line for the report: the entry point(s) exercised.</summary>
     public abstract string Description { get; }

@@ -15,9 +15,15 @@ public sealed class MutationEngine
     private readonly LengthFieldLocator? _lengthFields;
     private readonly List<byte> _data = new(4096);
     private readonly List<LengthField> _fields = [];
+    private readonly int _maxLength;
 
-    public MutationEngine(IReadOnlyList<byte[]> seeds, bool text, IReadOnlyList<byte[]>? tokens = null, LengthFieldLocator? lengthFields = null)
+    /// <param name="maxLength">The largest input the target can receive (a UDP receive buffer, the SIP message limit);
+    /// every mutation's result is cut there, so stacked growth (a stretched line duplicated a thousand times) stays
+    /// as large as the network could deliver and no larger.</param>
+    public MutationEngine(IReadOnlyList<byte[]> seeds, bool text, IReadOnlyList<byte[]>? tokens = null, LengthFieldLocator? lengthFields = null, int maxLength = FuzzTarget.DefaultMaxInputLength)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
+        _maxLength = maxLength;
         ArgumentNullException.ThrowIfNull(seeds);
         if (seeds.Count == 0)
         {
@@ -35,7 +41,7 @@ public sealed class MutationEngine
         var random = new FuzzRandom(runSeed, index);
         var seed = random.Pick(_seeds);
         _data.Clear();
-        _data.AddRange(seed);
+        _data.AddRange(seed.AsSpan(0, Math.Min(seed.Length, _maxLength)));
 
         // One input in 64 is a seed as it is, so the accepting path stays exercised whatever the mutators do.
         if (random.Chance(64))
@@ -58,6 +64,11 @@ public sealed class MutationEngine
             else
             {
                 MutateBytes(ref random);
+            }
+
+            if (_data.Count > _maxLength)
+            {
+                _data.RemoveRange(_maxLength, _data.Count - _maxLength);
             }
         }
 

@@ -18,10 +18,13 @@ internal static class TextMutations
         {
             var line = data.GetRange(start, length);
             var times = random.Chance(16) ? random.Next(100, 2000) : 1;
+            var block = new byte[line.Count * times];
             for (var i = 0; i < times; i++)
             {
-                data.InsertRange(start, line);
+                line.CopyTo(block, i * line.Count);
             }
+
+            data.InsertRange(start, block);
         }
     }
 

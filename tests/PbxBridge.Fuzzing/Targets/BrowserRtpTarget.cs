@@ -25,6 +25,8 @@ public sealed class BrowserRtpTarget : FuzzTarget
 
     public override string Description => "RtpPacket.TryParse + BrowserToPbxPipeline.Push/Pull (jitter buffer, DTMF, libopus decode)";
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds => MediaSeeds.BrowserRtp;
 
     public override LengthFieldLocator? LengthFields => MediaSeeds.RtpLengthFields;

@@ -30,6 +30,8 @@ public sealed class DtlsTarget : FuzzTarget
 
     public override string Description => "DtlsRecordLayer.IsWellFormed + DtlsDatagramTransport.Deliver into a live BouncyCastle server";
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds { get; }
 
     public override LengthFieldLocator? LengthFields => RecordLengths;

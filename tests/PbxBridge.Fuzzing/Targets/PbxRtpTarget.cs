@@ -20,6 +20,8 @@ public sealed class PbxRtpTarget : FuzzTarget
 
     public override string Description => "PbxToBrowserPipeline.Process (RTP parse, G.711 decode, Opus encode)";
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds => MediaSeeds.PbxRtp;
 
     public override LengthFieldLocator? LengthFields => MediaSeeds.RtpLengthFields;

@@ -15,6 +15,8 @@ public sealed class RtcpTarget : FuzzTarget
 
     public override string Description => "RtcpCompoundReader + RtcpSenderReport/ReceiverReport/SourceDescription/Goodbye";
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds => MediaSeeds.Rtcp;
 
     public override LengthFieldLocator? LengthFields => MediaSeeds.RtcpLengthFields;

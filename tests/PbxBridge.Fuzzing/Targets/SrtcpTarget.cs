@@ -31,6 +31,8 @@ public sealed class SrtcpTarget : FuzzTarget
 
     public override string Description { get; }
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds { get; }
 
     public override LengthFieldLocator? LengthFields => MediaSeeds.RtcpLengthFields;

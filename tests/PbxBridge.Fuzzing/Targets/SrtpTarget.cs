@@ -32,6 +32,8 @@ public sealed class SrtpTarget : FuzzTarget
 
     public override string Description { get; }
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds { get; }
 
     public override LengthFieldLocator? LengthFields => MediaSeeds.RtpLengthFields;

@@ -29,6 +29,8 @@ public sealed class StunTarget : FuzzTarget
 
     public override string Description => "IceLiteAgent.HandleRequest (STUN parse, integrity and fingerprint verify, answer)";
 
+    public override int MaxInputLength => DatagramMaxLength;
+
     public override IReadOnlyList<byte[]> Seeds => StunSeeds.All;
 
     public override LengthFieldLocator? LengthFields => StunSeeds.LengthFields;
