@@ -35,6 +35,11 @@ foreach (var name in targets)
     var report = only is { } index ? FuzzRunner.Run(target, seed, index, 1) : FuzzRunner.Run(target, inputs, seed);
     using var process = Process.GetCurrentProcess();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report}  peak working set {process.PeakWorkingSet64 / (1024 * 1024)} MiB  ({report.Elapsed.TotalSeconds:F1} s, seed {seed})"));
+    if (target.Depth is { } depth)
+    {
+        Console.WriteLine($"{name,-10} {depth}");
+    }
+
     foreach (var failure in report.Failures)
     {
         Console.WriteLine(failure);

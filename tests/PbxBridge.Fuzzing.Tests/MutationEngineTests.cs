@@ -34,6 +34,16 @@ public sealed class MutationEngineTests
     }
 
     [Fact]
+    public void No_input_is_longer_than_what_the_network_can_deliver_to_the_target()
+    {
+        var engine = new MutationEngine(Seeds, text: true, maxLength: 300);
+        var lengths = Enumerable.Range(0, 3000).Select(i => engine.Next(9, i).Length).ToList();
+
+        Assert.All(lengths, length => Assert.InRange(length, 0, 300));
+        Assert.Contains(300, lengths);
+    }
+
+    [Fact]
     public void Length_fields_are_set_to_lies()
     {
         // The only field is the 16-bit length at offset 2; with nothing else to mutate it must change often.

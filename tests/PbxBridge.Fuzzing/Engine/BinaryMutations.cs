@@ -65,7 +65,7 @@ internal static class BinaryMutations
         }
     }
 
-    public static void DuplicateChunk(List<byte> data, ref FuzzRandom random)
+    public static void DuplicateChunk(List<byte> data, int maxLength, ref FuzzRandom random)
     {
         if (data.Count > 0)
         {
@@ -73,6 +73,7 @@ internal static class BinaryMutations
             var length = Math.Min(random.Next(1, 129), data.Count - from);
             var chunk = data.GetRange(from, length);
             var times = random.Chance(8) ? random.Next(2, 64) : 1;
+            times = Math.Clamp((maxLength - data.Count) / length, 1, times);
             var block = new byte[chunk.Count * times];
             for (var i = 0; i < times; i++)
             {

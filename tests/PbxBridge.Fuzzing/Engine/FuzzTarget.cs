@@ -34,6 +34,9 @@ public abstract class FuzzTarget : IDisposable
     /// <summary>The component's own rejection counter (what /metrics exports), or null where the caller counts.</summary>
     public virtual long? CountedRejections => null;
 
+    /// <summary>A figure that shows how deep the inputs went (frames decoded, sessions started), for the report.</summary>
+    public virtual string? Depth => null;
+
     public abstract FuzzVerdict Run(byte[] input);
 
     public void Dispose()

@@ -98,7 +98,7 @@ public sealed class MutationEngine
                 BinaryMutations.Truncate(_data, ref random);
                 break;
             case 6:
-                BinaryMutations.DuplicateChunk(_data, ref random);
+                BinaryMutations.DuplicateChunk(_data, _maxLength, ref random);
                 break;
             case 7:
                 BinaryMutations.Splice(_data, random.Pick(_seeds), ref random);
@@ -125,7 +125,7 @@ public sealed class MutationEngine
         switch (random.Next(12))
         {
             case 0:
-                TextMutations.DuplicateLine(_data, ref random);
+                TextMutations.DuplicateLine(_data, _maxLength, ref random);
                 break;
             case 1:
                 TextMutations.DropLine(_data, ref random);
@@ -158,7 +158,7 @@ public sealed class MutationEngine
             default:
                 if (random.Chance(4))
                 {
-                    TextMutations.StretchToken(_data, ref random);
+                    TextMutations.StretchToken(_data, _maxLength, ref random);
                 }
                 else
                 {

@@ -12,12 +12,13 @@ internal static class TextMutations
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
 
-    public static void DuplicateLine(List<byte> data, ref FuzzRandom random)
+    public static void DuplicateLine(List<byte> data, int maxLength, ref FuzzRandom random)
     {
         if (TryPickLine(data, ref random, out var start, out var length))
         {
             var line = data.GetRange(start, length);
             var times = random.Chance(16) ? random.Next(100, 2000) : 1;
+            times = Math.Clamp((maxLength - data.Count) / length, 1, times);
             var block = new byte[line.Count * times];
             for (var i = 0; i < times; i++)
             {
@@ -202,7 +203,7 @@ internal static class TextMutations
     }
 
     /// <summary>One byte repeated into a kilobytes-long token: bounds on header, line and attribute sizes.</summary>
-    public static void StretchToken(List<byte> data, ref FuzzRandom random)
+    public static void StretchToken(List<byte> data, int maxLength, ref FuzzRandom random)
     {
         if (data.Count == 0)
         {
@@ -211,7 +212,7 @@ internal static class TextMutations
 
         var at = random.Next(data.Count);
         var fill = data[at] is (byte)'\r' or (byte)'\n' ? (byte)'a' : data[at];
-        var count = random.Next(256, 70_000);
+        var count = Math.Min(random.Next(256, 70_000), Math.Max(1, maxLength - data.Count));
         data.InsertRange(at, Enumerable.Repeat(fill, count));
     }
 

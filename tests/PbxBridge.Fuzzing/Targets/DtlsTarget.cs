@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using PbxBridge.Fuzzing.Engine;
 using PbxBridge.Fuzzing.Seeds;
 using PbxBridge.WebRtc;
@@ -10,15 +11,19 @@ namespace PbxBridge.Fuzzing.Targets;
 /// <summary>
 /// What WebRtcEndpoint does with a datagram whose first byte is 20..63 from a verified address: the record
 /// framing check (DtlsRecordLayer.IsWellFormed; a refusal is the leg's DtlsMalformed figure), then delivery to a
-/// live DTLS server session (BouncyCastle on its own thread, as in a call). A session that fails on what it was fed
-/// is closed and replaced, as a new call would; BouncyCastle's own exceptions end at that thread's top, and the
+/// live DTLS server session (BouncyCastle on its own thread, as in a call). A ClientHello starts a new session, and
+/// a session that fails on what it was fed is closed and replaced, as a new call would; BouncyCastle's own
+/// exceptions end at that thread's top, and the
 /// rule checked here is that nothing escapes the receive side and the process survives it all.
 /// </summary>
 public sealed class DtlsTarget : FuzzTarget
 {
     private static readonly DtlsCertificate Certificate = DtlsCertificate.Generate();
     private static readonly IReadOnlyList<SrtpProtectionProfile> Profiles = [SrtpProtectionProfile.AesCm128HmacSha1_80, SrtpProtectionProfile.AeadAes128Gcm];
+    private const byte HandshakeContentType = 22;
+    private const byte ClientHelloType = 1;
     private DtlsSrtpSession _server;
+    private long _serverStarted = Environment.TickCount64;
 
     public DtlsTarget()
     {
@@ -36,8 +41,10 @@ public sealed class DtlsTarget : FuzzTarget
 
     public override LengthFieldLocator? LengthFields => RecordLengths;
 
-    /// <summary>DTLS server sessions started so far (one more each time BouncyCastle gave up on its input).</summary>
+    /// <summary>DTLS server sessions started so far.</summary>
     public int Sessions { get; private set; } = 1;
+
+    public override string Depth => string.Create(CultureInfo.InvariantCulture, $"DTLS server sessions {Sessions:N0}");
 
     public override FuzzVerdict Run(byte[] input)
     {
@@ -46,10 +53,18 @@ public sealed class DtlsTarget : FuzzTarget
             return FuzzVerdict.Rejected;
         }
 
-        if (_server.State is DtlsState.Failed or DtlsState.Closed)
+        // A ClientHello opens a new association, as a new call's first datagram would, so a mutated one meets a
+        // server that has not seen another; everything else goes to the association in progress. Like the real
+        // receive loop, this never waits for BouncyCastle (its queue drops what the thread cannot take), and it
+        // starts at most one session per 20 ms: each costs a thread and a seeded SecureRandom.
+        var clientHello = input[0] == HandshakeContentType && input.Length > DtlsRecordLayer.HeaderLength &&
+            input[DtlsRecordLayer.HeaderLength] == ClientHelloType;
+        var now = Environment.TickCount64;
+        if (now - _serverStarted >= 20 && (clientHello || _server.State is DtlsState.Failed or DtlsState.Closed))
         {
             _server.Close();
             _server = NewServer();
+            _serverStarted = now;
             Sessions++;
         }
 
