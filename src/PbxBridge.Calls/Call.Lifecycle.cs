@@ -277,7 +277,7 @@ public sealed partial class Call
             Media.PbxLocalEndPoint?.ToString(),
             Media.PbxRemoteEndPoint?.ToString(),
             Media.PbxCodec?.ToString(),
-            CallMediaCountersReader.Read(up, down, Media.PbxPacketsIgnored),
+            CallMediaCountersReader.Read(up, down, Media.PbxPacketsIgnored, Media.Browser?.Statistics),
             EndReason);
     }
 }

@@ -28,4 +28,5 @@ public sealed record CallMediaCounters(
     long Late,
     long Concealed,
     double JitterMs,
-    long PbxPacketsIgnored);
+    long PbxPacketsIgnored,
+    CallMediaRejections? Rejections = null);

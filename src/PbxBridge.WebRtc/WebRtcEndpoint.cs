@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using PbxBridge.Media.Rtcp;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;
@@ -63,7 +64,8 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
     private long _unknownDatagrams;
     private long _sendsDroppedNotConnected;
     private long _sendsDroppedByDirection;
-    private long _srtcpAuthFailures;
+    private long _dtlsMalformed;
+    private long _rtcpMalformed;
 
     /// <summary>Rents a socket from <paramref name="ports"/>; throws when the browser port range is exhausted.</summary>
     public WebRtcEndpoint(WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, IWebRtcEndpointObserver observer, ILogger logger)
@@ -104,8 +106,13 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         SrtpAuthenticationFailures = _srtpIn?.AuthenticationFailures ?? 0,
         SrtpReplaysDropped = _srtpIn?.ReplayedPackets ?? 0,
         SrtpMalformed = _srtpIn?.MalformedPackets ?? 0,
-        SrtcpAuthenticationFailures = Volatile.Read(ref _srtcpAuthFailures),
+        SrtcpAuthenticationFailures = _srtcpIn?.AuthenticationFailures ?? 0,
+        SrtcpReplaysDropped = _srtcpIn?.ReplayedPackets ?? 0,
+        SrtcpMalformed = _srtcpIn?.MalformedPackets ?? 0,
+        RtcpMalformed = Volatile.Read(ref _rtcpMalformed),
         StunBadIntegrity = _agent?.BadIntegrityCount ?? 0,
+        StunIgnored = _agent?.IgnoredCount ?? 0,
+        DtlsMalformed = Volatile.Read(ref _dtlsMalformed),
         StunErrorResponses = _agent?.ErrorResponseCount ?? 0,
         StunValidChecks = _agent?.ValidCheckCount ?? 0,
         DroppedBeforeConnected = Volatile.Read(ref _droppedBeforeConnected),
@@ -344,6 +351,12 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
     void IDatagramSink.OnDtls(Span<byte> datagram, SocketAddress source)
     {
+        if (!DtlsRecordLayer.IsWellFormed(datagram))
+        {
+            Interlocked.Increment(ref _dtlsMalformed);
+            return;
+        }
+
         // Chromium sends its ClientHello before nominating: accept DTLS from any address that passed a check.
         if (!_agent!.IsVerified(source))
         {
@@ -401,14 +414,20 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             return;
         }
 
-        // Receiver and sender reports are authenticated and counted; the Media room owns any use of them.
-        if (context.Unprotect(datagram, out _) == SrtpStatus.Ok)
+        // Receiver and sender reports are authenticated (failures counted by the context) and checked for RFC 3550
+        // §6.1 framing; the Media room owns any use of them. Reduced-size RTCP (RFC 5506) is well formed too.
+        if (context.Unprotect(datagram, out var rtcpLength) != SrtpStatus.Ok)
+        {
+            return;
+        }
+
+        if (RtcpCompoundReader.IsWellFormed(datagram[..rtcpLength]))
         {
             Interlocked.Increment(ref _rtcpReceived);
         }
         else
         {
-            Interlocked.Increment(ref _srtcpAuthFailures);
+            Interlocked.Increment(ref _rtcpMalformed);
         }
     }
 

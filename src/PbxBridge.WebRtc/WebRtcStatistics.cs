@@ -13,7 +13,18 @@ public sealed record WebRtcStatistics
     public long SrtpReplaysDropped { get; init; }
     public long SrtpMalformed { get; init; }
     public long SrtcpAuthenticationFailures { get; init; }
+    public long SrtcpReplaysDropped { get; init; }
+    public long SrtcpMalformed { get; init; }
+
+    /// <summary>SRTCP that authenticated but is not a well-formed sequence of RTCP packets (RFC 3550 §6.1).</summary>
+    public long RtcpMalformed { get; init; }
     public long StunBadIntegrity { get; init; }
+
+    /// <summary>STUN-range datagrams that are not a well-formed Binding request (malformed, responses, indications).</summary>
+    public long StunIgnored { get; init; }
+
+    /// <summary>DTLS-range datagrams whose record framing is broken (RFC 6347 §4.1): never handed to BouncyCastle.</summary>
+    public long DtlsMalformed { get; init; }
     public long StunErrorResponses { get; init; }
     public long StunValidChecks { get; init; }
     public long DroppedBeforeConnected { get; init; }

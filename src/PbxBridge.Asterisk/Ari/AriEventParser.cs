@@ -12,6 +12,19 @@ public static class AriEventParser
     /// <summary>The typed event, or null for event types PbxBridge does not use. Throws <see cref="JsonException"/> on bad JSON.</summary>
     public static AriEvent? Parse(ReadOnlySpan<byte> utf8Json)
     {
+        try
+        {
+            return ParseDocument(utf8Json);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The reader accepts invalid UTF-8 inside a string token; turning it into .NET text throws this instead.
+            throw new JsonException("ARI event with a string that is not UTF-8", e);
+        }
+    }
+
+    private static AriEvent? ParseDocument(ReadOnlySpan<byte> utf8Json)
+    {
         var reader = new Utf8JsonReader(utf8Json);
         using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;

@@ -79,7 +79,11 @@ public sealed class EslEvent
             if (string.Equals(name, "Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 // The nested body follows the blank line after this header block.
-                var length = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+                {
+                    throw new EslProtocolException($"plain event Content-Length '{(value.Length <= 20 ? value : value[..20] + "...")}' is not a length");
+                }
+
                 var blank = body.IndexOf((byte)'\n');
                 var rest = blank < 0 ? [] : body[(blank + 1)..];
                 if (length > rest.Length)
@@ -126,6 +130,11 @@ public sealed class EslEvent
         catch (JsonException e)
         {
             throw new EslProtocolException("malformed JSON event", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument accepts invalid UTF-8 inside strings; reading such a string as .NET text throws this.
+            throw new EslProtocolException("JSON event with a string that is not UTF-8", e);
         }
     }
 

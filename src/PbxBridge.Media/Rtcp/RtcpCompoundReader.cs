@@ -64,6 +64,22 @@ public ref struct RtcpCompoundReader
     }
 
     /// <summary>
+    /// At least one RTCP packet, and every length and padding field consistent with the datagram: the framing check
+    /// that holds for full compound packets and for RFC 5506 reduced-size ones (a lone feedback packet) alike.
+    /// </summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> datagram)
+    {
+        var reader = new RtcpCompoundReader(datagram);
+        var packets = 0;
+        while (reader.TryReadNext(out _))
+        {
+            packets++;
+        }
+
+        return packets > 0 && !reader.IsMalformed;
+    }
+
+    /// <summary>
     /// A compound packet as RFC 3550 §6.1 requires it from a conforming sender: well formed, and starting with
     /// SR or RR. (RFC 5506 reduced-size RTCP relaxes the second rule; callers that negotiated it skip this.)
     /// </summary>

@@ -21,6 +21,7 @@ public sealed class IceLiteAgent
     private SocketAddress? _nominated;
     private long _lastValidCheckTicks;
     private long _badIntegrity;
+    private long _ignored;
     private long _errorResponses;
     private long _validChecks;
 
@@ -43,6 +44,9 @@ public sealed class IceLiteAgent
     public long BadIntegrityCount => Volatile.Read(ref _badIntegrity);
 
     public long ErrorResponseCount => Volatile.Read(ref _errorResponses);
+
+    /// <summary>Datagrams that are not a well-formed STUN Binding request: dropped without an answer.</summary>
+    public long IgnoredCount => Volatile.Read(ref _ignored);
 
     public long ValidCheckCount => Volatile.Read(ref _validChecks);
 
@@ -82,6 +86,7 @@ public sealed class IceLiteAgent
         if (!StunMessage.TryParse(datagram, out var request) ||
             request.Method != StunMethod.Binding || request.Class != StunClass.Request)
         {
+            Interlocked.Increment(ref _ignored);
             return IceCheckOutcome.Ignored;
         }
 

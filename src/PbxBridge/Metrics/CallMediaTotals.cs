@@ -6,6 +6,7 @@ namespace PbxBridge.Metrics;
 public sealed class CallMediaTotals
 {
     private readonly Lock gate = new();
+    private readonly long[] rejected = new long[CallMediaRejections.None.ByReason().Count];
 
     public long PacketsFromBrowser { get; private set; }
     public long PacketsToPbx { get; private set; }
@@ -28,6 +29,24 @@ public sealed class CallMediaTotals
             Late += c.Late;
             Concealed += c.Concealed;
             PbxPacketsIgnored += c.PbxPacketsIgnored;
+            var reasons = (c.Rejections ?? CallMediaRejections.None).ByReason();
+            for (var i = 0; i < reasons.Count; i++)
+            {
+                rejected[i] += reasons[i].Count;
+            }
+        }
+    }
+
+    /// <summary>Inbound media refused, summed per reason (pbxbridge_media_packets_rejected_total).</summary>
+    public IReadOnlyList<(string Reason, long Count)> Rejected
+    {
+        get
+        {
+            var reasons = CallMediaRejections.None.ByReason();
+            lock (gate)
+            {
+                return [.. reasons.Select((r, i) => (r.Reason, rejected[i]))];
+            }
         }
     }
 
@@ -37,6 +56,7 @@ public sealed class CallMediaTotals
         lock (gate)
         {
             copy.Add(new CallMediaCounters(PacketsFromBrowser, PacketsToPbx, PacketsFromPbx, PacketsToBrowser, Lost, Late, Concealed, 0, PbxPacketsIgnored));
+            Array.Copy(rejected, copy.rejected, rejected.Length);
         }
 
         return copy;

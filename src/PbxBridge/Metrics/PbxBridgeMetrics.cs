@@ -81,6 +81,13 @@ public sealed class PbxBridgeMetrics : ICallObserver
         Counter(text, "pbxbridge_rtp_packets_late_total", "Browser packets that arrived after their playout time.", totals.Late);
         Counter(text, "pbxbridge_rtp_frames_concealed_total", "Frames concealed by Opus PLC/FEC toward the PBX.", totals.Concealed);
         Counter(text, "pbxbridge_rtp_pbx_packets_ignored_total", "PBX-side packets from an address other than the PBX's announced one.", totals.PbxPacketsIgnored);
+        text.Append("# HELP pbxbridge_media_packets_rejected_total Inbound media packets refused, by reason (STUN, DTLS, SRTP, SRTCP, RTCP, source, RTP).\n")
+            .Append("# TYPE pbxbridge_media_packets_rejected_total counter\n");
+        foreach (var (reason, count) in totals.Rejected)
+        {
+            text.Append("pbxbridge_media_packets_rejected_total{reason=\"").Append(reason).Append("\"} ").Append(count).Append('\n');
+        }
+
         foreach (var (name, help, value) in Gauges())
         {
             Gauge(text, name, help, value);

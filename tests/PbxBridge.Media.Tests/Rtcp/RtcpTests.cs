@@ -92,6 +92,18 @@ public sealed class RtcpTests
 
         Assert.True(reader.IsMalformed);
         Assert.False(RtcpCompoundReader.IsValidCompound(data));
+        Assert.False(RtcpCompoundReader.IsWellFormed(data));
+    }
+
+    [Fact]
+    public void Reduced_size_feedback_alone_is_well_formed_though_not_a_valid_compound()
+    {
+        // RFC 5506: a lone transport-layer feedback packet (PT 205, FMT 15, as Chromium sends transport-cc).
+        var data = Convert.FromHexString("8FCD0003" + "00000001" + "12345678" + "00010002");
+
+        Assert.True(RtcpCompoundReader.IsWellFormed(data));
+        Assert.False(RtcpCompoundReader.IsValidCompound(data));
+        Assert.False(RtcpCompoundReader.IsWellFormed([]));
     }
 
     [Fact]

@@ -30,6 +30,7 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
     private DtlsSrtpSession? _dtls;
     private SrtpContext? _srtpIn;
     private SrtpContext? _srtpOut;
+    private SrtcpContext? _srtcpOut;
     private IPEndPoint? _remote;
     private IceCredentials? _remoteIce;
     private DtlsFingerprint? _remoteFingerprint;
@@ -155,6 +156,18 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
         _socket.SendTo(rtpWithRoom.AsSpan(0, length), SocketFlags.None, _remote!);
     }
 
+    /// <summary>SRTCP-protects whatever is in <c>rtcpWithRoom[..rtcpLength]</c> (well formed or not) and sends it.</summary>
+    public void SendRtcp(byte[] rtcpWithRoom, int rtcpLength, bool corruptTag = false)
+    {
+        var length = _srtcpOut!.Protect(rtcpWithRoom, rtcpLength);
+        if (corruptTag)
+        {
+            rtcpWithRoom[length - 1] ^= 0xFF;
+        }
+
+        _socket.SendTo(rtcpWithRoom.AsSpan(0, length), SocketFlags.None, _remote!);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -168,6 +181,7 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
         _receiver?.Join(2000);
         _srtpIn?.Dispose();
         _srtpOut?.Dispose();
+        _srtcpOut?.Dispose();
         _stop.Dispose();
     }
 
@@ -256,6 +270,7 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
             {
                 _srtpIn = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
                 _srtpOut = new SrtpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
+                _srtcpOut = new SrtcpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
             });
         _dtls.Start(() => DtlsConnected.TrySetResult(), reason => DtlsClosed.TrySetResult(reason));
     }

@@ -362,6 +362,86 @@ public sealed class WebRtcEndpointTests
         Assert.Equal(5, endpoint.Statistics.RtpPacketsDelivered);
     }
 
+    [Fact]
+    public async Task DTLS_range_datagram_with_broken_record_framing_is_dropped_and_counted()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+
+        // A handshake record claiming more bytes than the datagram holds, one with an unknown version, a DTLS 1.3
+        // unified header (first byte 0x2F), and a valid record followed by three stray bytes.
+        browser.SendRaw([22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 9, 0x01, 0x00, 1, 2, 3]);
+        browser.SendRaw([23, 0x03, 0x03, 0, 1, 0, 0, 0, 0, 0, 1, 0, 2, 0xAA, 0xBB]);
+        browser.SendRaw([0x2F, 0x12, 0x34, 0xAA, 0xBB, 0xCC, 0xDD]);
+        browser.SendRaw([21, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 7, 0, 2, 1, 0, 0xFF, 0xFF, 0xFF]);
+        await WaitUntilAsync(() => endpoint.Statistics.DtlsMalformed == 4);
+
+        Assert.Equal("connected", endpoint.Statistics.DtlsState);
+        Assert.Equal(0, endpoint.Statistics.ReceiveErrors);
+        await ExchangeMediaAsync(endpoint, observer, browser);
+    }
+
+    [Fact]
+    public async Task STUN_range_datagram_that_is_not_a_Binding_request_is_ignored_and_counted()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer { SendConsentChecks = false };
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+
+        // No magic cookie; a header whose length runs past the datagram; a Binding success response.
+        browser.SendRaw([0x00, 0x01, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+        browser.SendRaw([0x00, 0x01, 0x00, 0x40, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        browser.SendRaw([0x01, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        await WaitUntilAsync(() => endpoint.Statistics.StunIgnored == 3);
+
+        Assert.Equal(0, Volatile.Read(ref browser.StunResponses));
+        Assert.Equal(0, endpoint.Statistics.StunErrorResponses);
+    }
+
+    [Fact]
+    public async Task SRTCP_that_authenticates_but_is_not_RTCP_is_counted_malformed_and_a_bad_tag_as_an_auth_failure()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+
+        // An empty receiver report (RFC 3550 §6.4.2), then the same with a length field claiming 16 more words.
+        var report = new byte[64];
+        report[0] = 0x80;
+        report[1] = 201;
+        report[3] = 1;
+        report[4] = 0x12;
+        browser.SendRtcp(report, 8);
+        await WaitUntilAsync(() => endpoint.Statistics.RtcpPacketsReceived == 1);
+
+        var lying = new byte[64];
+        report.AsSpan(0, 8).CopyTo(lying);
+        lying[3] = 17;
+        browser.SendRtcp(lying, 8);
+        await WaitUntilAsync(() => endpoint.Statistics.RtcpMalformed == 1);
+
+        var forged = new byte[64];
+        report.AsSpan(0, 8).CopyTo(forged);
+        browser.SendRtcp(forged, 8, corruptTag: true);
+        await WaitUntilAsync(() => endpoint.Statistics.SrtcpAuthenticationFailures == 1);
+
+        Assert.Equal(1, endpoint.Statistics.RtcpPacketsReceived);
+        Assert.Equal(0, endpoint.Statistics.SrtcpMalformed);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Patience;
