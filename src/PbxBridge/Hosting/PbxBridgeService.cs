@@ -32,6 +32,7 @@ public sealed class PbxBridgeService(
         metrics.LiveCalls = () => calls.Calls;
         metrics.RegisteredAgents = () => sip.Registrations.Count;
         metrics.PbxControlUp = () => pbx.IsControlConnected;
+        metrics.PbxReconnects = () => calls.ControlReconnects;
         metrics.Gauges = () =>
         [
             ("pbxbridge_sip_connections", "SIP WebSocket connections open.", sip.Counters.Connections),
