@@ -5,6 +5,32 @@ namespace PbxBridge.LoadGen;
 /// <summary>Command line of the load generator: <c>--name value</c> pairs, every one optional.</summary>
 internal sealed class LoadGenOptions
 {
+    /// <summary>"load" (the CPU/latency steps and the comparison, the default) or "soak" (resource leaks, issue 11).</summary>
+    public string Mode { get; private set; } = "load";
+
+    /// <summary>Soak: calls placed one after another, each held <see cref="SoakSequentialHold"/> after media flows both ways.</summary>
+    public int SoakSequential { get; private set; } = 1000;
+
+    /// <summary>Soak: calls up at once after the sequential ones, held <see cref="Hold"/>.</summary>
+    public int SoakConcurrent { get; private set; } = 100;
+
+    public TimeSpan SoakSequentialHold { get; private set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Soak: growth allowed over the warm, idle baseline (0.10 = 10 %).</summary>
+    public double SoakTolerance { get; private set; } = 0.10;
+
+    /// <summary>Soak: threads allowed over the baseline where 10 % is fewer (see <see cref="Soak.SoakBudget"/>).</summary>
+    public int SoakThreadSlack { get; private set; } = Soak.SoakBudget.DefaultThreadSlack;
+
+    /// <summary>Soak: sequential calls before the baseline (then as many concurrent as the judged run), so one-time growth is not judged.</summary>
+    public int SoakWarmupCalls { get; private set; } = 10;
+
+    /// <summary>Soak: wait after PbxBridge reports idle before sampling (timers, finalizers, thread-pool retirement).</summary>
+    public TimeSpan SoakSettle { get; private set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Soak: how long PbxBridge's gauges may take to return to 0; a gauge still up then is reported as a leak.</summary>
+    public TimeSpan SoakIdleTimeout { get; private set; } = TimeSpan.FromSeconds(90);
+
     public string PbxBridgeDll { get; private set; } = "src/PbxBridge/bin/Release/net10.0/pbxbridge.dll";
 
     public IReadOnlyList<int> Calls { get; private set; } = [10, 50, 100];
@@ -42,6 +68,15 @@ internal sealed class LoadGenOptions
             switch (name)
             {
                 case "--pbxbridge-dll": options.PbxBridgeDll = value; break;
+                case "--mode": options.Mode = value is "load" or "soak" ? value : throw new ArgumentException($"--mode is load or soak, not {value}"); break;
+                case "--sequential": options.SoakSequential = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--concurrent": options.SoakConcurrent = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--call-hold-ms": options.SoakSequentialHold = TimeSpan.FromMilliseconds(int.Parse(value, CultureInfo.InvariantCulture)); break;
+                case "--tolerance": options.SoakTolerance = double.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--thread-slack": options.SoakThreadSlack = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--warmup": options.SoakWarmupCalls = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--idle-timeout": options.SoakIdleTimeout = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
+                case "--settle": options.SoakSettle = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--calls": options.Calls = [.. value.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture))]; break;
                 case "--hold": options.Hold = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)); break;
                 case "--port": options.Port = int.Parse(value, CultureInfo.InvariantCulture); break;

@@ -4,6 +4,7 @@ using PbxBridge.LoadGen.Baselines;
 using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Reporting;
 using PbxBridge.LoadGen.Rtpengine;
+using PbxBridge.LoadGen.Soak;
 using PbxBridge.LoadGen.WebRtc;
 
 // pbxbridge-loadgen: N concurrent browser legs against a PbxBridge it starts, the same transcode through rtpengine,
@@ -30,6 +31,18 @@ void Progress(string message) => Console.Error.WriteLine(string.Create(CultureIn
 
 var source = OpusFrameSource.Create(options.Wav, seconds: 10);
 var certificate = ClientCertificate.Generate();
+if (options.Mode == "soak")
+{
+    using var soakPacer = new MediaPacer();
+    using var soakBridge = await PbxBridgeProcess.StartAsync(
+        Path.GetFullPath(options.PbxBridgeDll), options.Port, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
+    Progress($"PbxBridge pid {soakBridge.Pid} on port {soakBridge.Port} (log {soakBridge.LogPath})");
+    var soak = await new SoakRun(soakBridge, certificate, source, soakPacer, options, Progress).RunAsync(cancel.Token);
+    Console.Write(soak.Table());
+    Console.WriteLine(soak.Json());
+    return soak.Passed ? 0 : 1;
+}
+
 Progress($"audio: {source.Count} Opus frames ({(options.Wav ?? "generated signal")}); measuring the libopus-only baseline");
 var libopus = LibopusBaseline.CpuMsPerCallSecond(source, options.OpusComplexity, callSeconds: 120);
 Progress(string.Create(CultureInfo.InvariantCulture, $"libopus only: {libopus:F2} ms CPU per call-second"));

@@ -16,10 +16,15 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     private readonly ILogger<CallManager> logger;
     private CallServices? services;
     private volatile bool draining;
+    private bool everConnected;
+    private long controlReconnects;
 
     public CallManager(ILogger<CallManager> logger) => this.logger = logger;
 
     public bool IsControlConnected { get; private set; }
+
+    /// <summary>Times the PBX control connection (ARI events / ESL) came back after being up and lost.</summary>
+    public long ControlReconnects => Interlocked.Read(ref controlReconnects);
 
     public int ActiveCalls => calls.Count;
 
@@ -74,6 +79,13 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 
     void IPbxInboundHandler.OnControlConnectionChanged(bool connected)
     {
+        // The adapters report every (re)connect as "up": only a down-to-up change after the first connect is a reconnect.
+        if (connected && !IsControlConnected && everConnected)
+        {
+            Interlocked.Increment(ref controlReconnects);
+        }
+
+        everConnected |= connected;
         IsControlConnected = connected;
         logger.Log(connected ? LogLevel.Information : LogLevel.Warning, "PBX control connection {State}", connected ? "up" : "down");
     }

@@ -108,7 +108,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
         var sim = new AriSimulator(options ?? new AriSimulatorOptions());
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, sim._options.Port));
         var app = builder.Build();
         app.UseWebSockets();
         app.Run(sim.HandleAsync);

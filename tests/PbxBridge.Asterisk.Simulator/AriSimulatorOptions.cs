@@ -9,6 +9,12 @@ public sealed class AriSimulatorOptions
 
     public string Version { get; set; } = "22.10.1";
 
+    /// <summary>
+    /// HTTP port on 127.0.0.1 (ARI REST and events WebSocket share it, as on Asterisk's http.conf bindport); 0 picks a
+    /// free one. A fixed port lets a test stop this "Asterisk" and start a fresh one where PbxBridge expects it.
+    /// </summary>
+    public int Port { get; set; }
+
     /// <summary>Extensions reachable with Local/{exten}@{any context}; anything else does not exist (cause 0).</summary>
     public Dictionary<string, FarBehaviour> Extensions { get; } = new(StringComparer.Ordinal)
     {

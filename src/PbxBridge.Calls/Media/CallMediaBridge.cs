@@ -272,7 +272,10 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
             return;
         }
 
-        pacer.Remove(this);
+        // The pipelines' native Opus state is freed below: no pacer tick may still be decoding into it. A pass that had
+        // already read the old member array used to tick this call after Remove returned (a soak run died with glibc's
+        // "stack smashing detected" after about 400 calls; opus_decode on a freed decoder is the path to it we found).
+        await pacer.RemoveAsync(this).ConfigureAwait(false);
         await stopping.CancelAsync();
         if (pbxReceiveLoop is not null)
         {

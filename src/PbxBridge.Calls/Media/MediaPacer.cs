@@ -47,12 +47,21 @@ public sealed class MediaPacer : IDisposable
 
     public void Add(IPacedStream stream) => shards[(int)((uint)Interlocked.Increment(ref next) % (uint)shards.Length)].Add(stream);
 
-    public void Remove(IPacedStream stream)
+    /// <summary>
+    /// Takes <paramref name="stream"/> off its pacer and completes once no tick of it can still be running: a tick
+    /// that began before the removal may be halfway through the stream's codecs, which the caller is about to free.
+    /// </summary>
+    public Task RemoveAsync(IPacedStream stream)
     {
         foreach (var s in shards)
         {
-            s.Remove(stream);
+            if (s.Remove(stream))
+            {
+                return s.PassFinishedAsync();
+            }
         }
+
+        return Task.CompletedTask;
     }
 
     public void Dispose()
@@ -68,8 +77,11 @@ public sealed class MediaPacer : IDisposable
         private readonly ILogger logger;
         private readonly Thread thread;
         private readonly Lock membership = new();
+        private readonly List<TaskCompletionSource> passWaiters = [];
         private volatile IPacedStream[] streams = [];
         private volatile bool stopping;
+        private volatile bool stopped;
+        private volatile int waiting;
 
         public Shard(int index, ILogger logger)
         {
@@ -88,19 +100,43 @@ public sealed class MediaPacer : IDisposable
             }
         }
 
-        public void Remove(IPacedStream stream)
+        public bool Remove(IPacedStream stream)
         {
             lock (membership)
             {
                 var index = Array.IndexOf(streams, stream);
-                if (index >= 0)
+                if (index < 0)
                 {
-                    var copy = new IPacedStream[streams.Length - 1];
-                    Array.Copy(streams, 0, copy, 0, index);
-                    Array.Copy(streams, index + 1, copy, index, streams.Length - index - 1);
-                    streams = copy;
+                    return false;
                 }
+
+                var copy = new IPacedStream[streams.Length - 1];
+                Array.Copy(streams, 0, copy, 0, index);
+                Array.Copy(streams, index + 1, copy, index, streams.Length - index - 1);
+                streams = copy;
+                return true;
             }
+        }
+
+        /// <summary>
+        /// Completes at the end of the pass running now (it may hold the array from before a removal), or of the next
+        /// one if none is running: the passes after it read the array without the removed stream.
+        /// </summary>
+        public Task PassFinishedAsync()
+        {
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (membership)
+            {
+                if (stopped)
+                {
+                    return Task.CompletedTask;
+                }
+
+                passWaiters.Add(finished);
+                waiting = passWaiters.Count;
+            }
+
+            return finished.Task;
         }
 
         public void Dispose()
@@ -109,7 +145,36 @@ public sealed class MediaPacer : IDisposable
             thread.Join(TimeSpan.FromSeconds(1));
         }
 
+        private void ReleaseWaiters(bool final)
+        {
+            TaskCompletionSource[] released;
+            lock (membership)
+            {
+                stopped |= final;
+                released = [.. passWaiters];
+                passWaiters.Clear();
+                waiting = 0;
+            }
+
+            foreach (var waiter in released)
+            {
+                waiter.TrySetResult();
+            }
+        }
+
         private void Run()
+        {
+            try
+            {
+                RunPasses();
+            }
+            finally
+            {
+                ReleaseWaiters(final: true);
+            }
+        }
+
+        private void RunPasses()
         {
             var period = Stopwatch.Frequency / 50;
             var due = Stopwatch.GetTimestamp() + period;
@@ -138,6 +203,12 @@ public sealed class MediaPacer : IDisposable
                         // One call's bug must not stop every other call's audio.
                         logger.LogError(e, "media tick failed for {Stream}", stream);
                     }
+                }
+
+                // Between passes this thread holds no array at all: whoever removed a stream before now is safe.
+                if (waiting != 0)
+                {
+                    ReleaseWaiters(final: false);
                 }
 
                 due += period;

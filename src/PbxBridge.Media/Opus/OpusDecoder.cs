@@ -76,10 +76,24 @@ public sealed unsafe class OpusDecoder : IDisposable
             return OpusErrors.BufferTooSmall;
         }
 
-        fixed (byte* data = packet)
-        fixed (short* output = pcm)
+        // Held for the native call: a Dispose from another thread then frees the decoder after opus_decode returns,
+        // never under it (libopus on freed state corrupts memory and took the process down).
+        var held = false;
+        try
         {
-            return OpusNative.Decode(_handle.DangerousGetHandle(), data, packet.Length, output, frameSize, decodeFec ? 1 : 0);
+            _handle.DangerousAddRef(ref held);
+            fixed (byte* data = packet)
+            fixed (short* output = pcm)
+            {
+                return OpusNative.Decode(_handle.DangerousGetHandle(), data, packet.Length, output, frameSize, decodeFec ? 1 : 0);
+            }
+        }
+        finally
+        {
+            if (held)
+            {
+                _handle.DangerousRelease();
+            }
         }
     }
 }

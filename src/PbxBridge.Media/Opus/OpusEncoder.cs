@@ -56,10 +56,24 @@ public sealed unsafe class OpusEncoder : IDisposable
     public int Encode(ReadOnlySpan<short> pcm, Span<byte> packet)
     {
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        fixed (short* input = pcm)
-        fixed (byte* output = packet)
+
+        // Held for the native call, so a concurrent Dispose frees the encoder only after opus_encode returns.
+        var held = false;
+        try
         {
-            return OpusNative.Encode(_handle.DangerousGetHandle(), input, pcm.Length, output, Math.Min(packet.Length, MaxPacketBytes));
+            _handle.DangerousAddRef(ref held);
+            fixed (short* input = pcm)
+            fixed (byte* output = packet)
+            {
+                return OpusNative.Encode(_handle.DangerousGetHandle(), input, pcm.Length, output, Math.Min(packet.Length, MaxPacketBytes));
+            }
+        }
+        finally
+        {
+            if (held)
+            {
+                _handle.DangerousRelease();
+            }
         }
     }
 

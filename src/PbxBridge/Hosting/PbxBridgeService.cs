@@ -17,7 +17,8 @@ public sealed class PbxBridgeService(
     PbxBridgeMetrics metrics,
     ConnectionsPerAddressLimiter connectionLimiter,
     DemoCredentials demo,
-    ILogger<PbxBridgeService> logger) : IHostedService
+    SipConnectionLifetime connections,
+    ILogger<PbxBridgeService> logger) : IHostedLifecycleService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +33,7 @@ public sealed class PbxBridgeService(
         metrics.LiveCalls = () => calls.Calls;
         metrics.RegisteredAgents = () => sip.Registrations.Count;
         metrics.PbxControlUp = () => pbx.IsControlConnected;
+        metrics.PbxReconnects = () => calls.ControlReconnects;
         metrics.Gauges = () =>
         [
             ("pbxbridge_sip_connections", "SIP WebSocket connections open.", sip.Counters.Connections),
@@ -64,11 +66,29 @@ public sealed class PbxBridgeService(
         }
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// SIGTERM: drain before any hosted service stops, the web server included. Its StopAsync closes the listener and
+    /// waits for open connections, so a drain there (after it, in the host's order) found every WebSocket gone.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         await calls.DrainAsync(TimeSpan.FromSeconds(settings.Shutdown.DrainSeconds), cancellationToken);
+
+        // Only now: the drain's BYEs travelled over these connections, and the web server finds none left to wait for.
+        connections.CloseAll();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
         // The container disposes the PBX adapter (closing ARI / ESL) after every hosted service stopped.
         callServices.Pacer.Dispose();
         logger.LogInformation("PbxBridge stopped");
+        return Task.CompletedTask;
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -67,6 +67,7 @@ public static class ServiceRegistration
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
         });
+        services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
     }
 }

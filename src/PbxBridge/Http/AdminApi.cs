@@ -8,8 +8,8 @@ using PbxBridge.Sip;
 namespace PbxBridge.Http;
 
 /// <summary>
-/// The admin API behind `pbxbridge calls|hangup|agents` (loopback, or a bearer token), /metrics, and in demo mode the
-/// trigger that makes the demo PBX call an agent.
+/// The admin API behind `pbxbridge calls|hangup|agents` (loopback, or a bearer token), /metrics, the managed-heap
+/// reading for soak runs (loopback only), and in demo mode the trigger that makes the demo PBX call an agent.
 /// </summary>
 public static class AdminApi
 {
@@ -34,6 +34,10 @@ public static class AdminApi
         });
         api.MapGet("/agents", (SipStack sip) =>
             Results.Json(sip.Registrations.Select(AgentRegistration.From).ToList(), AdminJsonContext.Default.ListAgentRegistration));
+
+        // Forcing collections from afar would let a token holder stall the media threads: loopback only.
+        api.MapPost("/diagnostics/heap", () => Results.Json(ManagedHeapReport.CollectAndMeasure(), AdminJsonContext.Default.ManagedHeapReport))
+            .AddEndpointFilter(new AdminAccess(token: ""));
 
         app.MapGet("/metrics", (PbxBridgeMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
             .AddEndpointFilter(access);
@@ -65,4 +69,5 @@ public sealed record AgentRegistration(string Agent, string Contact, string Flow
 [JsonSerializable(typeof(CallInfo))]
 [JsonSerializable(typeof(List<AgentRegistration>))]
 [JsonSerializable(typeof(DemoCallCreated))]
+[JsonSerializable(typeof(ManagedHeapReport))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

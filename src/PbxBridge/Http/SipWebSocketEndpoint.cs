@@ -1,4 +1,5 @@
 using System.Net;
+using PbxBridge.Hosting;
 using PbxBridge.Sip;
 
 namespace PbxBridge.Http;
@@ -13,7 +14,7 @@ public static class SipWebSocketEndpoint
 
     public static void Map(WebApplication app)
     {
-        app.Map("/sip", async (HttpContext context, SipStack sip, ConnectionsPerAddressLimiter limiter, ILoggerFactory loggers, IHostApplicationLifetime lifetime) =>
+        app.Map("/sip", async (HttpContext context, SipStack sip, ConnectionsPerAddressLimiter limiter, ILoggerFactory loggers, SipConnectionLifetime lifetime) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -50,7 +51,8 @@ public static class SipWebSocketEndpoint
             }
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = SubProtocol });
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            // Not ApplicationStopping: during the SIGTERM drain live calls still need their connection (SipConnectionLifetime).
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.Closing);
             await sip.RunWebSocketAsync(socket, remote, linked.Token);
         });
     }

@@ -18,7 +18,6 @@ public sealed class PbxBridgeMetrics : ICallObserver
     private readonly Histogram setupSeconds = new("pbxbridge_call_setup_seconds", "From INVITE (or PBX offer) to answer.", SetupBounds);
     private readonly CallMediaTotals endedTotals = new();
     private long callsStarted;
-    private long pbxReconnects;
 
     public Func<int> ActiveCalls { get; set; } = () => 0;
 
@@ -27,6 +26,8 @@ public sealed class PbxBridgeMetrics : ICallObserver
     public Func<int> RegisteredAgents { get; set; } = () => 0;
 
     public Func<bool> PbxControlUp { get; set; } = () => false;
+
+    public Func<long> PbxReconnects { get; set; } = () => 0;
 
     /// <summary>Live gauges owned by other rooms (SIP dialogs, transactions, UDP ports in use): name, help, value.</summary>
     public Func<IEnumerable<(string Name, string Help, long Value)>> Gauges { get; set; } = () => [];
@@ -50,8 +51,6 @@ public sealed class PbxBridgeMetrics : ICallObserver
 
     public void OnMediaFailure(string kind, string reason) => mediaFailures.Increment(kind);
 
-    public void OnPbxReconnect() => Interlocked.Increment(ref pbxReconnects);
-
     public long CallsByOutcome(string outcome) => callsByOutcome.Get(outcome);
 
     public string Render()
@@ -61,7 +60,7 @@ public sealed class PbxBridgeMetrics : ICallObserver
         Gauge(text, "pbxbridge_agents_registered", "Agent registrations (contacts) in the registrar.", RegisteredAgents());
         Gauge(text, "pbxbridge_pbx_control_up", "1 while the PBX control connection (ARI events / ESL) is up.", PbxControlUp() ? 1 : 0);
         Counter(text, "pbxbridge_calls_started_total", "Calls started, both directions.", CallsStarted);
-        Counter(text, "pbxbridge_pbx_reconnects_total", "Reconnections of the PBX control connection.", Interlocked.Read(ref pbxReconnects));
+        Counter(text, "pbxbridge_pbx_reconnects_total", "Reconnections of the PBX control connection.", PbxReconnects());
         callsByOutcome.WriteTo(text);
         callsByCause.WriteTo(text);
         mediaFailures.WriteTo(text);

@@ -139,6 +139,20 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// Sends SIGTERM, as systemd stops the service, and waits for the process to exit; returns its exit code.
+    /// </summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     /// <summary>POST /api/demo/calls: the demo PBX calls <paramref name="agent"/> (the caller plays the 1004 Hz tone).</summary>
     public async Task<string> StartDemoCallAsync(string agent = "1001", string from = "601")
     {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using PbxBridge.Asterisk.Simulator;
 using PbxBridge.Browser.Tests.Harness;
 using PbxBridge.FreeSwitch.Simulator;
-using PbxBridge.Sip.Auth;
 
 namespace PbxBridge.Browser.Tests.Pbx;
 
@@ -13,7 +12,7 @@ namespace PbxBridge.Browser.Tests.Pbx;
 [Collection(BrowserCollection.Name)]
 public sealed class PbxAdapterInteropTests : IDisposable
 {
-    private const string Password = "agent-secret";
+    private const string Password = SimulatedPbxHost.AgentPassword;
     private static readonly TimeSpan ScenarioTimeout = TimeSpan.FromSeconds(120);
     private readonly string microphoneWav = Path.Combine(Path.GetTempPath(), $"pbx-mic-{Guid.NewGuid():N}.wav");
 
@@ -25,7 +24,7 @@ public sealed class PbxAdapterInteropTests : IDisposable
     public async Task Asterisk_outbound_call_hears_the_channel_tone_and_the_pbx_hangup_reaches_the_browser()
     {
         await using var sim = await AriSimulator.StartAsync();
-        await using var host = await StartHost(AsteriskArgs(sim));
+        await using var host = await SimulatedPbxHost.StartAsync(SimulatedPbxHost.AsteriskArgs(sim));
         var run = Run(host, "call", "601", waitRemoteEnd: true);
 
         Assert.True(await sim.WaitUntilAsync(s => FarChannel(s) is not null && s.BridgeCount > 0, TimeSpan.FromSeconds(60)), "no answered far channel in a bridge");
@@ -42,7 +41,7 @@ public sealed class PbxAdapterInteropTests : IDisposable
     public async Task Asterisk_inbound_stasis_call_rings_the_agent_who_answers_and_hears_the_tone()
     {
         await using var sim = await AriSimulator.StartAsync();
-        await using var host = await StartHost(AsteriskArgs(sim));
+        await using var host = await SimulatedPbxHost.StartAsync(SimulatedPbxHost.AsteriskArgs(sim));
         var run = Run(host, "wait-incoming", "");
         await WaitRegistered(host);
         var channel = sim.InjectInboundCall("1001", "5551234", "Customer");
@@ -60,9 +59,9 @@ public sealed class PbxAdapterInteropTests : IDisposable
     [Fact]
     public async Task FreeSwitch_outbound_call_hears_the_tone_and_the_pbx_hangup_reaches_the_browser()
     {
-        var sipPort = FreeUdpPort();
+        var sipPort = SimulatedPbxHost.FreeUdpPort();
         await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(System.Net.IPAddress.Loopback, sipPort) });
-        await using var host = await StartHost(FreeSwitchArgs(sim, sipPort));
+        await using var host = await SimulatedPbxHost.StartAsync(SimulatedPbxHost.FreeSwitchArgs(sim, sipPort));
         var run = Run(host, "call", "601", waitRemoteEnd: true);
         var channel = await sim.WaitForCallToAsync("601", TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(8));
@@ -77,9 +76,9 @@ public sealed class PbxAdapterInteropTests : IDisposable
     [Fact]
     public async Task FreeSwitch_call_to_an_agent_rings_is_answered_hears_the_tone_and_ends_from_the_pbx()
     {
-        var sipPort = FreeUdpPort();
+        var sipPort = SimulatedPbxHost.FreeUdpPort();
         await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(System.Net.IPAddress.Loopback, sipPort) });
-        await using var host = await StartHost(FreeSwitchArgs(sim, sipPort));
+        await using var host = await SimulatedPbxHost.StartAsync(SimulatedPbxHost.FreeSwitchArgs(sim, sipPort));
         var run = Run(host, "wait-incoming", "");
         await WaitRegistered(host);
         var call = await sim.CallAgentAsync("1001");
@@ -98,9 +97,9 @@ public sealed class PbxAdapterInteropTests : IDisposable
     [InlineData("jssip")] // SIP INFO application/dtmf-relay over the WebSocket
     public async Task FreeSwitch_browser_dtmf_reaches_freeswitch_as_rfc2833_in_the_rtp_not_through_esl(string library)
     {
-        var sipPort = FreeUdpPort();
+        var sipPort = SimulatedPbxHost.FreeUdpPort();
         await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(System.Net.IPAddress.Loopback, sipPort) });
-        await using var host = await StartHost(FreeSwitchArgs(sim, sipPort));
+        await using var host = await SimulatedPbxHost.StartAsync(SimulatedPbxHost.FreeSwitchArgs(sim, sipPort));
         var run = Run(host, "call", "601", library: library, dtmf: "159#");
         var channel = await sim.WaitForCallToAsync("601", TimeSpan.FromSeconds(60));
         var result = await run;
@@ -132,31 +131,6 @@ public sealed class PbxAdapterInteropTests : IDisposable
     private static string? FarChannel(AriSimulator sim) =>
         sim.ChannelIds.FirstOrDefault(id => id.EndsWith("-far", StringComparison.Ordinal) && sim.StateOf(id) == "Up");
 
-    private static string[] AsteriskArgs(AriSimulator sim) =>
-    [
-        "--Pbx:Kind=Asterisk",
-        $"--Pbx:Asterisk:Url={sim.Url.ToString().TrimEnd('/')}",
-        $"--Pbx:Asterisk:User={sim.User}",
-        $"--Pbx:Asterisk:Password={sim.Password}",
-    ];
-
-    private static string[] FreeSwitchArgs(FreeSwitchSimulator sim, int sipPort) =>
-    [
-        "--Pbx:Kind=FreeSwitch",
-        $"--Pbx:FreeSwitch:EslPort={sim.EslEndPoint.Port}",
-        $"--Pbx:FreeSwitch:EslPassword={sim.Options.EslPassword}",
-        $"--Pbx:FreeSwitch:SipAddress={sim.SipEndPoint}",
-        $"--Pbx:FreeSwitch:LocalSipPort={sipPort}",
-    ];
-
-    private static Task<PbxBridgeProcess> StartHost(string[] pbxArgs) => PbxBridgeProcess.StartAsync(Password, [
-        .. pbxArgs,
-        "--Agents:0:Id=1001",
-        "--Agents:0:DisplayName=Agent 1001",
-        $"--Agents:0:Ha1Md5={SipDigestHa1.ComputeMd5("1001", "pbxbridge", Password)}",
-        $"--Agents:0:Ha1Sha256={SipDigestHa1.ComputeSha256("1001", "pbxbridge", Password)}",
-    ]);
-
     private Task<JsonElement> Run(PbxBridgeProcess host, string action, string dial, bool waitRemoteEnd = false, string library = "sipjs", string dtmf = "") =>
         NodeScenario.RunAsync(
             RepoPaths.BrowserScript("sip", "sip-client.mjs"),
@@ -187,12 +161,5 @@ public sealed class PbxAdapterInteropTests : IDisposable
         var tone = result.GetProperty("tone");
         Assert.True(tone.GetProperty("loudWindows").GetInt32() >= 5, $"no audible tone: {tone}");
         Assert.InRange(tone.GetProperty("frequencyHz").GetDouble(), expectedHz - 20, expectedHz + 20);
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
-        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -1,7 +1,7 @@
 // The one way every browser test starts Chromium: Debian's /usr/bin/chromium, headless, through
 // playwright-core (no browser download), with a fake microphone that plays a known WAV file.
 // Why each flag is needed is written down in shared/reference/browser/NOTES.md.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -28,7 +28,26 @@ export function chromiumArgs(fakeAudioWav) {
   return args;
 }
 
-// Returns { context, page, close }. close() also removes the temporary profile.
+// Playwright starts Chromium detached (its own process group, node being the parent): that group is every Chromium
+// process (browser, renderers, network service) and nothing else. Linux only: read from /proc.
+async function chromiumProcessGroup() {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its closing parenthesis.
+    const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(ppid) === process.pid && Number(pgrp) === Number(entry)) return Number(entry);
+  }
+  throw new Error(`no Chromium process group found among the children of node ${process.pid}`);
+}
+
+// Returns { context, page, close, signal }. close() also removes the temporary profile. signal('SIGSTOP'|'SIGKILL'|...)
+// sends a signal to every Chromium process at once, without Playwright knowing: a browser that freezes or crashes.
 // Options: fakeAudioWav (absolute path), viewport ({width,height}), permissions (default ['microphone']),
 // extraArgs (more Chromium switches).
 export async function launchChromium(options = {}) {
@@ -58,6 +77,11 @@ export async function launchChromium(options = {}) {
     context,
     page,
     consoleLines,
+    async signal(name) {
+      const group = await chromiumProcessGroup();
+      process.kill(-group, name);
+      return group;
+    },
     async close() {
       await context.close().catch(() => {});
       await rm(profile, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 // One SIP-over-WebSocket softphone scenario in headless Chromium with a real SIP library (JsSIP or SIP.js).
 //   node sip/sip-client.mjs --library=jssip|sipjs --url=https://127.0.0.1:8443 --agent=1001 --password=... \
-//        --action=call|busy|cancel|wrong-password|incoming --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
+//        --action=call|busy|cancel|wrong-password|incoming|call-until-end --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
+// call-until-end: the call is up, carries sound, and then only the other side may end it (no measuring that a
+// sudden end could interrupt); it reports how it ended.
 // Prints one JSON line (see lib/scenario.mjs). The browser plays the WAV as its microphone; what comes back is
 // measured with an AnalyserNode on the remote track.
 import { launchChromium } from '../lib/chromium.mjs';
@@ -75,6 +77,11 @@ await runScenario(async () => {
 
     log(`${args.library}: calling ${args.dial} (${args.action})`);
     const call = await page.evaluate((o) => window.phone.call(o), { dial: args.dial, host, action: args.action });
+    if (args.action === 'call-until-end') {
+      if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
+      const soundAfterMs = await waitForSound(page);
+      return { call, soundAfterMs, end: await page.evaluate(() => window.phone.waitForEnd(60000)) };
+    }
     if (args.action !== 'call') {
       return { call };
     }

@@ -60,6 +60,7 @@ function install() {
   function call({ dial, host, action }) {
     return new Promise((resolve) => {
       const inviter = new SIP.Inviter(ua, SIP.UserAgent.makeURI(`sip:${dial}@${host}`), { sessionDescriptionHandlerOptions: media });
+      inviter.delegate = { onBye: () => { inviter.pbxByeFromRemote = true; } };
       watch(inviter);
       const progress = [];
       inviter.stateChange.addListener((state) => {
