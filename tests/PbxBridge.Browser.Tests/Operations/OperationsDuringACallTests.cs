@@ -50,6 +50,11 @@ public sealed class OperationsDuringACallTests : IDisposable
         Assert.True(Metric(during, "pbxbridge_rtp_packets_from_browser_total") > 20);
         Assert.True(Metric(during, "pbxbridge_rtp_packets_to_browser_total") > 20);
 
+        // The live call's refusals are exported per reason; Chromium's own SRTP always authenticates and its checks verify.
+        Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"srtp_auth\"} 0\n", during, StringComparison.Ordinal);
+        Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"stun_bad_integrity\"} 0\n", during, StringComparison.Ordinal);
+        Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"dtls_malformed\"} 0\n", during, StringComparison.Ordinal);
+
         var (exit, output) = await Cli(host, "hangup", call.GetProperty("id").GetString()!);
         Assert.True(exit == 0, output);
         var result = await run;
