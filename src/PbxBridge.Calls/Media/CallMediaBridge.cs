@@ -39,6 +39,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     private PbxToBrowserPipeline? toBrowser;
     private Task? pbxReceiveLoop;
     private long pbxPacketsIgnored;
+    private long pbxForwardErrors;
     private int disposed;
 
     public CallMediaBridge(CallMediaSettings settings, UdpPortPool pbxPorts, MediaPacer pacer, ICallMediaEvents events, ILogger logger)
@@ -232,7 +233,20 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
                 continue;
             }
 
-            ForwardToBrowser(received);
+            try
+            {
+                ForwardToBrowser(received);
+            }
+#pragma warning disable CA1031 // The PBX receive loop must outlive anything one datagram can trigger: the call keeps its audio.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                // Logged once per call, not per packet: a PBX stream that trips this does so 50 times a second.
+                if (Interlocked.Increment(ref pbxForwardErrors) == 1)
+                {
+                    logger.LogError(e, "forwarding PBX audio to the browser failed; the packet is dropped and the call goes on");
+                }
+            }
         }
     }
 
