@@ -26,7 +26,7 @@ internal sealed record SoakResult(
             text.AppendLine(sample.ToString());
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"{SequentialCalls} sequential calls took {SequentialSeconds:F0} s; {CallFailures.Count} calls failed");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{SequentialCalls} sequential calls took {SequentialSeconds:F0} s; {CallFailures.Count} calls failed, warm-up included");
         foreach (var failure in CallFailures.Take(10))
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  failed: {failure}");

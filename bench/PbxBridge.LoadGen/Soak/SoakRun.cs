@@ -54,36 +54,32 @@ internal sealed class SoakRun
         // pool, dictionary buckets, buffer pools) is then in the baseline, and only what the later calls add is judged.
         var warmup = Math.Min(_options.SoakWarmupCalls, Math.Max(1, _options.SoakSequential));
         _progress($"soak warm-up: {warmup} sequential calls and {_options.SoakConcurrent} concurrent (JIT, pools, thread pool), not judged");
-        failures.AddRange(await SequentialAsync(warmup, cancellationToken));
-        failures.AddRange(await ConcurrentAsync(_options.SoakConcurrent, cancellationToken));
-        var idle = await WaitForIdleAsync(cancellationToken);
+        failures.AddRange(Phase("warm-up", await SequentialAsync(warmup, cancellationToken)));
+        failures.AddRange(Phase("warm-up", await ConcurrentAsync(_options.SoakConcurrent, cancellationToken)));
+        var stuck = new List<string>(await WaitForIdleAsync("after the warm-up", cancellationToken));
         var baseline = await SampleAsync("baseline (warm, idle)", cancellationToken);
         samples.Add(baseline);
 
         var clock = Stopwatch.StartNew();
         _progress($"soak: {_options.SoakSequential} sequential calls");
-        failures.AddRange(await SequentialAsync(_options.SoakSequential, cancellationToken));
+        failures.AddRange(Phase("judged", await SequentialAsync(_options.SoakSequential, cancellationToken)));
         var sequentialSeconds = clock.Elapsed.TotalSeconds;
-        idle = await WaitForIdleAsync(cancellationToken);
+        stuck.AddRange(await WaitForIdleAsync("after the sequential calls", cancellationToken));
         samples.Add(await SampleAsync($"after {_options.SoakSequential} sequential", cancellationToken));
 
         _progress($"soak: {_options.SoakConcurrent} concurrent calls held {_options.Hold.TotalSeconds:F0} s");
-        failures.AddRange(await ConcurrentAsync(_options.SoakConcurrent, cancellationToken));
-        idle = await WaitForIdleAsync(cancellationToken);
+        failures.AddRange(Phase("judged", await ConcurrentAsync(_options.SoakConcurrent, cancellationToken)));
+        stuck.AddRange(await WaitForIdleAsync("after the concurrent calls", cancellationToken));
         var final = await SampleAsync($"after {_options.SoakConcurrent} concurrent", cancellationToken);
         samples.Add(final);
 
         var violations = new List<string>(new SoakBudget(_options.SoakTolerance, _options.SoakThreadSlack).Violations(baseline, final));
-        foreach (var (gauge, value) in idle)
-        {
-            if (value != 0)
-            {
-                violations.Add(string.Create(CultureInfo.InvariantCulture, $"{gauge} is {value} with no call in progress"));
-            }
-        }
+        violations.AddRange(stuck);
 
         return new SoakResult(samples, baseline, final, violations, failures, _options.SoakSequential, _options.SoakConcurrent, sequentialSeconds);
     }
+
+    private static IEnumerable<string> Phase(string phase, IEnumerable<string> failures) => failures.Select(f => $"{phase}: {f}");
 
     private async Task<List<string>> SequentialAsync(int calls, CancellationToken cancellationToken)
     {
@@ -132,16 +128,19 @@ internal sealed class SoakRun
         return result.Failures;
     }
 
-    /// <summary>Polls /metrics until every idle gauge reads 0 (or the timeout passes), then lets the process settle.</summary>
-    private async Task<IReadOnlyList<(string Gauge, long Value)>> WaitForIdleAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Polls /metrics until every idle gauge reads 0 (or the idle timeout passes), then lets the process settle.
+    /// Returns one line per gauge still above 0: something no call owns any more.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> WaitForIdleAsync(string when, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
-        List<(string, long)> gauges;
+        List<(string Gauge, long Value)> gauges;
         while (true)
         {
             var text = await _http.GetStringAsync(new Uri("metrics", UriKind.Relative), cancellationToken);
             gauges = [.. IdleGauges.Select(name => (name, ReadGauge(text, name)))];
-            if (gauges.TrueForAll(g => g.Item2 == 0) || deadline.Elapsed > _options.SoakIdleTimeout)
+            if (gauges.TrueForAll(g => g.Value == 0) || deadline.Elapsed > _options.SoakIdleTimeout)
             {
                 break;
             }
@@ -150,7 +149,7 @@ internal sealed class SoakRun
         }
 
         await Task.Delay(_options.SoakSettle, cancellationToken);
-        return gauges;
+        return [.. gauges.Where(g => g.Value != 0).Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Gauge} is {g.Value} {when}, with no call in progress"))];
     }
 
     private async Task<ResourceSample> SampleAsync(string label, CancellationToken cancellationToken)
