@@ -6,7 +6,7 @@
 # Then 1,000 sequential calls and 100 concurrent ones (real WebRTC legs: SIP/WSS, ICE, DTLS-SRTP, Opus, to the
 # echo extension 600), idle again, sample again. It fails (exit 1) when a call failed, when an idle gauge (calls,
 # WebSockets, dialogs, transactions, registrations, rented ports) does not return to 0, or when a figure grew by
-# more than 10 % (threads may grow by 2 and the ~2 MiB heap by 512 KiB: see SoakBudget.cs).
+# more than 10 % (threads may grow by 2 and the 2-4 MiB heap by 512 KiB: see SoakBudget.cs).
 # Extra arguments go to the load generator, e.g.
 #   bench/soak.sh --sequential 1000 --concurrent 100 --hold 10 --tolerance 0.10 [--port 18443]
 set -euo pipefail

@@ -16,7 +16,7 @@ internal sealed class SoakBudget
     public const int DefaultThreadSlack = 2;
 
     /// <summary>
-    /// An idle PbxBridge holds about 2 MiB of managed heap, and pools (ArrayPool buckets, registrar nonces, caches)
+    /// An idle PbxBridge holds 2 to 4 MiB of managed heap, and pools (ArrayPool buckets, registrar nonces, caches)
     /// move it by a few hundred KiB between samples. 512 KiB over 1,100 calls still catches any leak of about
     /// half a KiB per call.
     /// </summary>
