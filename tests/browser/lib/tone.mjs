@@ -72,6 +72,19 @@ export function summariseReadings(readings, minLevelDb = -50) {
   return { frequencyHz, levelDb, windows: readings.length, loudWindows: loud.length };
 }
 
+// Media starts after ICE and DTLS, which on a loaded machine can take seconds after signalling says "connected":
+// wait (bounded) for sound before measuring it, so a slow handshake is not mistaken for silence. Returns the wait in
+// ms, or null when nothing was heard in time.
+export async function waitForSound(page, timeoutMs = 15000) {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const reading = await page.evaluate(() => window.pbxToneProbe.read());
+    if (reading && reading.levelDb > -50) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return null;
+}
+
 export async function measureTone(page, { durationMs = 2000, minLevelDb = -50 } = {}) {
   const readings = await page.evaluate((ms) => window.pbxToneProbe.measure(ms), durationMs);
   return summariseReadings(readings, minLevelDb);

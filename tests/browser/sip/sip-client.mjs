@@ -7,7 +7,7 @@
 // measured with an AnalyserNode on the remote track.
 import { launchChromium } from '../lib/chromium.mjs';
 import { scenarioArgs, log, runScenario } from '../lib/scenario.mjs';
-import { toneProbeScript, measureTone } from '../lib/tone.mjs';
+import { toneProbeScript, measureTone, waitForSound } from '../lib/tone.mjs';
 import { bundleLibrary } from './bundle.mjs';
 import { jssipPage } from './jssip-page.mjs';
 import { sipjsPage } from './sipjs-page.mjs';
@@ -15,18 +15,6 @@ import { sipjsPage } from './sipjs-page.mjs';
 const args = scenarioArgs({
   library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false', dtmf: '',
 });
-
-// Media starts after ICE and DTLS, which on a loaded machine can take seconds after the SIP answer:
-// wait (bounded) for sound before measuring it, so a slow handshake is not mistaken for silence.
-async function waitForSound(page, timeoutMs = 15000) {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const reading = await page.evaluate(() => window.pbxToneProbe.read());
-    if (reading && reading.levelDb > -50) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return null;
-}
 
 await runScenario(async () => {
   const browser = await launchChromium({ fakeAudioWav: args.wav || undefined });

@@ -11,7 +11,7 @@
 import { request } from 'playwright-core';
 import { launchChromium } from '../lib/chromium.mjs';
 import { scenarioArgs, log, runScenario } from '../lib/scenario.mjs';
-import { toneProbeScript } from '../lib/tone.mjs';
+import { toneProbeScript, waitForSound } from '../lib/tone.mjs';
 import { bundleLibrary } from './bundle.mjs';
 import { jssipPage } from './jssip-page.mjs';
 import { sipjsPage } from './sipjs-page.mjs';
@@ -20,16 +20,6 @@ const args = scenarioArgs({
   library: 'sipjs', url: undefined, agent: '1001', password: undefined, dial: '601', wav: '', signal: 'SIGSTOP', releaseAfterMs: '40000',
 });
 if (args.signal !== 'SIGSTOP' && args.signal !== 'SIGKILL') throw new Error(`--signal must be SIGSTOP or SIGKILL, got ${args.signal}`);
-
-async function waitForSound(page, timeoutMs = 15000) {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const reading = await page.evaluate(() => window.pbxToneProbe.read());
-    if (reading && reading.levelDb > -50) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return null;
-}
 
 // The admin API answers loopback; this client runs in node, so it works while Chromium is frozen.
 async function waitUntilNoCall(admin, timeoutMs) {

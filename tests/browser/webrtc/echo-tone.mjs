@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { launchChromium } from '../lib/chromium.mjs';
 import { log, runScenario, scenarioArgs } from '../lib/scenario.mjs';
-import { measureTone, toneProbeScript } from '../lib/tone.mjs';
+import { measureTone, toneProbeScript, waitForSound } from '../lib/tone.mjs';
 
 const args = scenarioArgs({ url: undefined, wav: undefined, settleMs: '1500', sampleMs: '2000', restartIce: 'false' });
 
@@ -18,6 +18,9 @@ await runScenario(async () => {
     await page.goto(args.url);
     const started = await page.evaluate(() => window.startEcho());
     log('connected; answer had', started.answer.split('\n').length, 'lines');
+    // Chromium reports "connected" when ITS side of DTLS is done; ours may still be finishing on a loaded box.
+    const soundAfterMs = await waitForSound(page);
+    log('echo heard after', soundAfterMs, 'ms');
     await page.waitForTimeout(Number(args.settleMs));
     const tone = await measureTone(page, { durationMs: Number(args.sampleMs) });
     log('tone', JSON.stringify(tone));
