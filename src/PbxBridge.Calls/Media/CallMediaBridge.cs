@@ -124,13 +124,12 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     /// </summary>
     public bool TrySendDtmfToPbx(char digit, TimeSpan duration)
     {
-        if (toPbx is not { CanSendDtmf: true } || Volatile.Read(ref disposed) != 0 || !DtmfEventCodes.TryGetEventCode(digit, out _))
+        if (toPbx is not { CanSendDtmf: true } || Volatile.Read(ref disposed) != 0 || !TryKeyPress(digit, duration, out var press))
         {
             return false;
         }
 
-        // SIP INFO without a Duration arrives as zero: play it as the common 100 ms key press.
-        dtmfToPbx.Enqueue(new DtmfDigitEvent(digit, duration > TimeSpan.Zero ? duration : TimeSpan.FromMilliseconds(100)));
+        dtmfToPbx.Enqueue(press);
         return true;
     }
 
@@ -140,12 +139,18 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     /// </summary>
     public void SendDtmfToBrowser(char digit, TimeSpan duration)
     {
-        if (Browser?.Audio.TelephoneEventPayloadType is null || !DtmfEventCodes.TryGetEventCode(digit, out _))
+        if (Browser?.Audio.TelephoneEventPayloadType is not null && TryKeyPress(digit, duration, out var press))
         {
-            return;
+            dtmfToBrowser.Enqueue(press);
         }
+    }
 
-        dtmfToBrowser.Enqueue(new DtmfDigitEvent(digit, duration > TimeSpan.Zero ? duration : TimeSpan.FromMilliseconds(100)));
+    // A digit RFC 4733 can carry, as a key press to play. A digit without a duration (SIP INFO without Duration,
+    // a PBX event without one) arrives as zero: it is played as the common 100 ms press.
+    private static bool TryKeyPress(char digit, TimeSpan duration, out DtmfDigitEvent press)
+    {
+        press = new DtmfDigitEvent(digit, duration > TimeSpan.Zero ? duration : TimeSpan.FromMilliseconds(100));
+        return DtmfEventCodes.TryGetEventCode(digit, out _);
     }
 
     void IWebRtcEndpointObserver.OnConnected() => events.OnBrowserMediaConnected();
