@@ -16,7 +16,7 @@ namespace PbxBridge.WebRtc;
 /// Typical use: <see cref="AcceptOffer"/> (or <see cref="CreateOffer"/> then <see cref="AcceptAnswer"/>), then
 /// <see cref="Start"/>; <see cref="IWebRtcEndpointObserver.OnConnected"/> says when <see cref="SendRtp"/> will
 /// deliver. Nothing is sent toward the browser before DTLS completed and SRTP keys exist.
-/// <see cref="SendRtp"/> is meant for one sending thread at a time (the call's PBX-side loop).
+/// <see cref="SendRtp"/> is meant for one sending thread at a time: the media loop the endpoint was given.
 /// </summary>
 public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 {
@@ -30,7 +30,8 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
     private readonly ILogger _logger;
     private readonly Socket _socket;
     private readonly int _localPort;
-    private readonly UdpReceiveLoop _receiveLoop;
+    private readonly MediaEventLoop _loop;
+    private readonly DatagramDemultiplexer _demux;
     private readonly byte[] _stunResponse = new byte[StunResponseSize];
     private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(SendBufferSize, pinned: true);
     private readonly uint _ssrc = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
@@ -51,6 +52,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
     private SrtpContext? _srtpOut;
     private SrtcpContext? _srtcpIn;
     private Timer? _consentTimer;
+    private DatagramWatch? _watch;
     private volatile bool _connected;
     private int _closed;
     private int _started;
@@ -67,12 +69,17 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
     private long _dtlsMalformed;
     private long _rtcpMalformed;
 
-    /// <summary>Rents a socket from <paramref name="ports"/>; throws when the browser port range is exhausted.</summary>
-    public WebRtcEndpoint(WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, IWebRtcEndpointObserver observer, ILogger logger)
+    /// <summary>
+    /// Rents a socket from <paramref name="ports"/>; throws when the browser port range is exhausted. Its datagrams
+    /// are read and handled on <paramref name="loop"/>'s thread, which should be the one that ticks the call.
+    /// </summary>
+    public WebRtcEndpoint(
+        WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, MediaEventLoop loop, IWebRtcEndpointObserver observer, ILogger logger)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _ports = ports ?? throw new ArgumentNullException(nameof(ports));
         _certificate = certificate ?? throw new ArgumentNullException(nameof(certificate));
+        _loop = loop ?? throw new ArgumentNullException(nameof(loop));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         if (!ports.TryRent(out _socket))
@@ -81,7 +88,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         }
 
         _localPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
-        _receiveLoop = new UdpReceiveLoop(_socket, this);
+        _demux = new DatagramDemultiplexer(_socket, this);
     }
 
     /// <summary>The negotiated audio; valid after a successful AcceptOffer or AcceptAnswer.</summary>
@@ -99,7 +106,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
     public WebRtcStatistics Statistics => new()
     {
-        PacketsReceived = _receiveLoop.Datagrams,
+        PacketsReceived = _demux.Datagrams,
         RtpPacketsDelivered = Volatile.Read(ref _rtpDelivered),
         RtcpPacketsReceived = Volatile.Read(ref _rtcpReceived),
         RtpPacketsSent = Volatile.Read(ref _rtpSent),
@@ -120,7 +127,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         UnknownDatagrams = Volatile.Read(ref _unknownDatagrams),
         SendsDroppedNotConnected = Volatile.Read(ref _sendsDroppedNotConnected),
         SendsDroppedByDirection = Volatile.Read(ref _sendsDroppedByDirection),
-        ReceiveErrors = _receiveLoop.Errors,
+        ReceiveErrors = _demux.Errors,
         SelectedRemote = SelectedRemote,
         DtlsState = (_dtls?.State ?? DtlsState.New).ToString().ToLowerInvariant(),
         DtlsRole = _isDtlsServer switch { true => "server", false => "client", null => null },
@@ -241,7 +248,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         return SdpNegotiationResult.Answer(answer.ToString());
     }
 
-    /// <summary>Starts the receive loop and the consent timer; call after AcceptOffer or AcceptAnswer succeeded.</summary>
+    /// <summary>Puts the socket on the media loop and starts the consent timer; call after AcceptOffer or AcceptAnswer succeeded.</summary>
     public void Start()
     {
         if (_agent is null)
@@ -254,7 +261,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             return;
         }
 
-        _receiveLoop.Start();
+        _watch = _loop.Watch(_socket, _demux);
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.ConsentTimeout.TotalMilliseconds / 10, 50, 1000));
         _consentTimer = new Timer(_ => CheckConsent(), null, period, period);
     }
@@ -320,7 +327,12 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         }
 
         _dtls?.Close();
-        await _receiveLoop.StopAsync();
+        if (_watch is { } watch)
+        {
+            // Off the loop before the socket closes: no read of this socket can still be running after this.
+            await _loop.UnwatchAsync(watch);
+        }
+
         _ports.Return(_socket);
         _srtpIn?.Dispose();
         _srtcpIn?.Dispose();
@@ -490,9 +502,9 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             Close($"ICE consent expired: no valid connectivity check for {silence.TotalSeconds:F0} s");
         }
 
-        if (_receiveLoop.Errors > 0 && _receiveLoop.LastError is { } error)
+        if (_demux.Errors > 0 && _demux.LastError is { } error)
         {
-            WebRtcLog.ReceiveErrors(_logger, _receiveLoop.Errors, error.Message);
+            WebRtcLog.ReceiveErrors(_logger, _demux.Errors, error.Message);
         }
     }
 

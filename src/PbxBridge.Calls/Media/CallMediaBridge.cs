@@ -8,21 +8,23 @@ using PbxBridge.Media;
 using PbxBridge.Media.Dtmf;
 using PbxBridge.Media.Statistics;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Calls.Media;
 
 /// <summary>
 /// The media of one call: browser SRTP/opus on one side (<see cref="WebRtcEndpoint"/>), plain RTP to the PBX on the
 /// other (one UDP socket from the PBX-side range, used both to send and to receive, because Asterisk's strictrtp
-/// locks onto the source address it sees). Threads: the browser endpoint's receive thread only copies packets into
-/// a ring; the pacer drains the ring through the jitter buffer and sends one packet every 20 ms to the PBX; the PBX
-/// socket's receive loop transcodes and sends toward the browser. No locks shared with other calls.
+/// locks onto the source address it sees). One thread, the call's <see cref="MediaEventLoop"/>, does all of it: a
+/// browser datagram is decrypted and queued for the jitter buffer, every 20 ms the tick pulls one packet out and sends
+/// it to the PBX, a PBX datagram is transcoded and sent toward the browser as it arrives (no jitter buffer on that
+/// side: the browser has its own). No locks shared with other calls; digits from the signalling threads arrive
+/// through queues.
 /// </summary>
-public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAsyncDisposable
+public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDatagramReadable, IAsyncDisposable
 {
     private readonly CallMediaSettings settings;
     private readonly UdpPortPool pbxPorts;
-    private readonly MediaPacer pacer;
     private readonly ICallMediaEvents events;
     private readonly ILogger logger;
     private readonly RtpPacketRing fromBrowser = new();
@@ -31,13 +33,14 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     private readonly byte[] pbxSendBuffer = new byte[1500];
     private readonly byte[] pbxReceiveBuffer = new byte[1500];
     private readonly byte[] browserSendBuffer = new byte[1500];
-    private readonly CancellationTokenSource stopping = new();
     private readonly uint pbxSsrc = (uint)Random.Shared.NextInt64(1, uint.MaxValue);
     private Socket? pbxSocket;
+    private int pbxDescriptor;
+    private DatagramWatch? pbxWatch;
     private SocketAddress? pbxRemote;
+    private SocketAddress pbxSource = null!;
     private BrowserToPbxPipeline? toPbx;
     private PbxToBrowserPipeline? toBrowser;
-    private Task? pbxReceiveLoop;
     private long pbxPacketsIgnored;
     private long pbxForwardErrors;
     private int disposed;
@@ -46,10 +49,14 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
     {
         this.settings = settings;
         this.pbxPorts = pbxPorts;
-        this.pacer = pacer;
+        ArgumentNullException.ThrowIfNull(pacer);
+        Loop = pacer.NextLoop();
         this.events = events;
         this.logger = logger;
     }
+
+    /// <summary>The thread this call's media runs on; the browser leg is created on it too.</summary>
+    public MediaEventLoop Loop { get; }
 
     /// <summary>The browser leg; set once by the call right after construction.</summary>
     public WebRtcEndpoint? Browser { get; set; }
@@ -78,6 +85,8 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         }
 
         pbxSocket = socket;
+        pbxDescriptor = UdpDatagram.DescriptorOf(socket);
+        pbxSource = new SocketAddress(socket.AddressFamily);
         PbxLocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         offer = new PbxMediaOffer(PbxLocalEndPoint, settings.PbxCodec);
         return true;
@@ -112,15 +121,15 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         PbxCodec = codec;
         PbxRemoteEndPoint = remote;
         pbxRemote = remote.Serialize();
-        pbxReceiveLoop = Task.Run(ReceiveFromPbxAsync);
-        pacer.Add(this);
+        pbxWatch = Loop.Watch(pbxSocket, this);
+        Loop.AddStream(this);
         logger.LogInformation("PBX media {Local} <-> {Remote} as {Codec}", PbxLocalEndPoint, remote, codec);
     }
 
     /// <summary>
     /// Queues a digit for the PBX as RFC 4733 events on our RTP when its leg negotiated telephone-event; false when it
     /// did not (or media is not up yet), and the caller sends the digit through the PBX's control API. Any thread: the
-    /// pacer thread, which owns the pipeline, starts it on its next tick.
+    /// media loop, which owns the pipeline, starts it on its next tick.
     /// </summary>
     public bool TrySendDtmfToPbx(char digit, TimeSpan duration)
     {
@@ -135,7 +144,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
 
     /// <summary>
     /// A digit the PBX reported (ARI/ESL event, any thread): RFC 4733 events toward the browser, started and paced by
-    /// the PBX receive loop, which owns the pipeline, on the PBX's own 20 ms packets.
+    /// the media loop, which owns the pipeline, on the PBX's own 20 ms packets.
     /// </summary>
     public void SendDtmfToBrowser(char digit, TimeSpan duration)
     {
@@ -159,7 +168,8 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
 
     void IWebRtcEndpointObserver.OnRtp(ReadOnlySpan<byte> rtpPacket)
     {
-        // Browser receive thread: copy and return; the pacer thread does the work.
+        // On the media loop, like the tick that drains it: the ring keeps the arrival order and time for the jitter
+        // buffer, which takes packets on the tick.
         if (toPbx is not null)
         {
             fromBrowser.TryWrite(rtpPacket, Stopwatch.GetTimestamp());
@@ -206,51 +216,35 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         }
     }
 
-    private async Task ReceiveFromPbxAsync()
+    /// <summary>A datagram from the PBX is queued (media loop thread): transcode it toward the browser now.</summary>
+    void IDatagramReadable.OnReadable()
     {
-        var socket = pbxSocket!;
-        var from = new SocketAddress(socket.AddressFamily);
-        var token = stopping.Token;
-        while (!token.IsCancellationRequested)
+        var received = UdpDatagram.TryReceiveFrom(pbxDescriptor, pbxReceiveBuffer, pbxSource);
+        if (received < 0)
         {
-            int received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(pbxReceiveBuffer, SocketFlags.None, from, token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
-            {
-                continue;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
+            // Nothing queued, or an ICMP unreachable from a PBX that is restarting: the call goes on.
+            return;
+        }
 
-            if (!from.Equals(pbxRemote))
-            {
-                // Strict like Asterisk's strictrtp: only the address the PBX announced may feed this call.
-                Interlocked.Increment(ref pbxPacketsIgnored);
-                continue;
-            }
+        if (!pbxSource.Equals(pbxRemote))
+        {
+            // Strict like Asterisk's strictrtp: only the address the PBX announced may feed this call.
+            Interlocked.Increment(ref pbxPacketsIgnored);
+            return;
+        }
 
-            try
-            {
-                ForwardToBrowser(received);
-            }
-#pragma warning disable CA1031 // The PBX receive loop must outlive anything one datagram can trigger: the call keeps its audio.
-            catch (Exception e)
+        try
+        {
+            ForwardToBrowser(received);
+        }
+#pragma warning disable CA1031 // A bad PBX datagram must not cost the call its audio (the loop would log every one).
+        catch (Exception e)
 #pragma warning restore CA1031
+        {
+            // Logged once per call, not per packet: a PBX stream that trips this does so 50 times a second.
+            if (Interlocked.Increment(ref pbxForwardErrors) == 1)
             {
-                // Logged once per call, not per packet: a PBX stream that trips this does so 50 times a second.
-                if (Interlocked.Increment(ref pbxForwardErrors) == 1)
-                {
-                    logger.LogError(e, "forwarding PBX audio to the browser failed; the packet is dropped and the call goes on");
-                }
+                logger.LogError(e, "forwarding PBX audio to the browser failed; the packet is dropped and the call goes on");
             }
         }
     }
@@ -294,11 +288,10 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
         // The pipelines' native Opus state is freed below: no pacer tick may still be decoding into it. A pass that had
         // already read the old member array used to tick this call after Remove returned (a soak run died with glibc's
         // "stack smashing detected" after about 400 calls; opus_decode on a freed decoder is the path to it we found).
-        await pacer.RemoveAsync(this).ConfigureAwait(false);
-        await stopping.CancelAsync();
-        if (pbxReceiveLoop is not null)
+        await Loop.RemoveStreamAsync(this).ConfigureAwait(false);
+        if (pbxWatch is { } watch)
         {
-            await pbxReceiveLoop.ConfigureAwait(false);
+            await Loop.UnwatchAsync(watch).ConfigureAwait(false);
         }
 
         if (pbxSocket is not null)
@@ -313,6 +306,5 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IAs
 
         toPbx?.Dispose();
         toBrowser?.Dispose();
-        stopping.Dispose();
     }
 }

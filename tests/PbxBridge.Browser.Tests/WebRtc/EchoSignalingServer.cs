@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Browser.Tests.Harness;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Browser.Tests.WebRtc;
 
@@ -21,6 +22,7 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
     private readonly UdpPortPool _ports;
     private readonly DtlsCertificate _certificate = DtlsCertificate.Generate();
     private readonly WebRtcOptions _options;
+    private readonly MediaEventLoop _loop = new("echo-media-loop", NullLogger.Instance);
 
     private EchoSignalingServer(WebApplication app, WebRtcOptions options, UdpPortPool ports, int port)
     {
@@ -59,6 +61,7 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
 
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _loop.Dispose();
     }
 
     private async Task<IResult> AnswerReofferAsync(HttpRequest request)
@@ -79,7 +82,7 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
         using var reader = new StreamReader(request.Body);
         var offer = await reader.ReadToEndAsync();
         var observer = new EchoObserver();
-        var endpoint = new WebRtcEndpoint(_options, _ports, _certificate, observer, NullLogger.Instance);
+        var endpoint = new WebRtcEndpoint(_options, _ports, _certificate, _loop, observer, NullLogger.Instance);
         observer.Endpoint = endpoint;
         var result = endpoint.AcceptOffer(offer);
         if (!result.Succeeded)

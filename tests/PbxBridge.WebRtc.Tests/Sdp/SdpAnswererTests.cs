@@ -19,7 +19,7 @@ public sealed class SdpAnswererTests : IAsyncLifetime
     {
         var port = 46000 + (Interlocked.Increment(ref _nextPort) * 2);
         _pool = new UdpPortPool(IPAddress.Loopback, port, port + 1);
-        _endpoint = new WebRtcEndpoint(WebRtcOptions.Default(IPAddress.Parse("192.0.2.10")), _pool, Certificate, new RecordingObserver(), NullLogger.Instance);
+        _endpoint = new WebRtcEndpoint(WebRtcOptions.Default(IPAddress.Parse("192.0.2.10")), _pool, Certificate, TestMediaLoop.Shared, new RecordingObserver(), NullLogger.Instance);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -56,7 +56,7 @@ public sealed class SdpAnswererTests : IAsyncLifetime
     {
         var options = WebRtcOptions.Default(IPAddress.Parse("192.0.2.10")) with { AdditionalHostAddresses = [IPAddress.Parse("10.0.0.5")] };
         var pool = new UdpPortPool(IPAddress.Loopback, 45990, 45991);
-        await using var endpoint = new WebRtcEndpoint(options, pool, Certificate, new RecordingObserver(), NullLogger.Instance);
+        await using var endpoint = new WebRtcEndpoint(options, pool, Certificate, TestMediaLoop.Shared, new RecordingObserver(), NullLogger.Instance);
 
         var result = endpoint.AcceptOffer(ChromiumOffer);
 

@@ -24,7 +24,7 @@ public sealed class WebRtcEndpointTests
     }
 
     private static WebRtcEndpoint NewEndpoint(UdpPortPool pool, RecordingObserver observer, WebRtcOptions? options = null) =>
-        new(options ?? WebRtcOptions.Default(IPAddress.Loopback), pool, ServerCertificate, observer, NullLogger.Instance);
+        new(options ?? WebRtcOptions.Default(IPAddress.Loopback), pool, ServerCertificate, TestMediaLoop.Shared, observer, NullLogger.Instance);
 
     [Fact]
     public async Task Browser_offer_leads_to_DTLS_server_role_and_SRTP_flowing_both_ways()
