@@ -52,6 +52,13 @@ internal sealed class LoadGenOptions
     /// <summary>Extra environment for the PbxBridge process only (NAME=VALUE), e.g. runtime knobs under study.</summary>
     public IReadOnlyList<string> PbxBridgeEnvironment { get; private set; } = [];
 
+    /// <summary>
+    /// The PBX behind PbxBridge in load mode: "asterisk" (the default: PbxBridge configured for Asterisk, the ARI
+    /// simulator hosted in the load generator, its RTP echo and the one-way latency taps here) or "demo" (the demo PBX
+    /// inside PbxBridge, whose echo sockets' CPU is then billed to PbxBridge). Soak mode always uses the demo PBX.
+    /// </summary>
+    public string Pbx { get; private set; } = "asterisk";
+
     /// <summary>Which targets to load: pbxbridge, rtpengine, or both (the default).</summary>
     public IReadOnlyList<string> Targets { get; private set; } = ["pbxbridge", "rtpengine"];
 
@@ -88,6 +95,7 @@ internal sealed class LoadGenOptions
                 case "--rtpengine": options.Rtpengine = value; break;
                 case "--pbxbridge-env": options.PbxBridgeEnvironment = [.. options.PbxBridgeEnvironment, value]; break;
                 case "--targets": options.Targets = value.Split(','); break;
+                case "--pbx": options.Pbx = value is "asterisk" or "demo" ? value : throw new ArgumentException($"--pbx is asterisk or demo, not {value}"); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PbxBridge.LoadGen.Measurement;
 using PbxBridge.LoadGen.Media;
+using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
 using PbxBridge.LoadGen.WebRtc;
 
@@ -8,7 +9,8 @@ namespace PbxBridge.LoadGen;
 
 /// <summary>
 /// One load step against PbxBridge: ramp N browser legs (a few set up at a time, as agents log in over minutes in
-/// real life), let them settle, hold them while sampling PbxBridge's CPU and RSS from /proc, then hang up all.
+/// real life), let them settle, hold them while sampling PbxBridge's CPU and RSS from /proc, then hang up all. With
+/// the simulated Asterisk as PBX, each leg's PBX socket is tapped for the one-way latencies.
 /// </summary>
 internal sealed class PbxBridgeLoadStep
 {
@@ -20,14 +22,17 @@ internal sealed class PbxBridgeLoadStep
     private readonly OpusFrameSource _source;
     private readonly MediaPacer _pacer;
     private readonly LoadGenOptions _options;
+    private readonly SimulatedAsterisk? _asterisk;
 
-    public PbxBridgeLoadStep(PbxBridgeProcess bridge, ClientCertificate certificate, OpusFrameSource source, MediaPacer pacer, LoadGenOptions options)
+    public PbxBridgeLoadStep(
+        PbxBridgeProcess bridge, ClientCertificate certificate, OpusFrameSource source, MediaPacer pacer, LoadGenOptions options, SimulatedAsterisk? asterisk)
     {
         _bridge = bridge;
         _certificate = certificate;
         _source = source;
         _pacer = pacer;
         _options = options;
+        _asterisk = asterisk;
     }
 
     public async Task<StepResult> RunAsync(int calls, TimeSpan hold, CancellationToken cancellationToken)
@@ -48,6 +53,20 @@ internal sealed class PbxBridgeLoadStep
 
         await Task.WhenAll(setups);
         var established = legs.FindAll(leg => leg.IsSending);
+        if (_asterisk is not null)
+        {
+            foreach (var leg in established)
+            {
+                if (!_asterisk.TryTap(PbxBridgeProcess.AgentId(leg.Index), leg.Latency))
+                {
+                    lock (failures)
+                    {
+                        failures.Add($"{leg}: no bridged externalMedia channel to time (one-way latency not measured)");
+                    }
+                }
+            }
+        }
+
         await Task.Delay(Settle, cancellationToken);
 
         foreach (var leg in established)
@@ -71,10 +90,15 @@ internal sealed class PbxBridgeLoadStep
         var callSeconds = Math.Max(1, established.Count) * heldSeconds;
         var roundTrips = new List<double>();
         var setupTimes = new List<double>();
+        var (toPbx, held, excludingJitter, toBrowser) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         foreach (var leg in established)
         {
             roundTrips.AddRange(leg.RoundTripsMs);
             setupTimes.Add(leg.SetupMs);
+            toPbx.AddRange(leg.Latency.BrowserToPbxMs);
+            held.AddRange(leg.Latency.BrowserToPbxHeldMs);
+            excludingJitter.AddRange(leg.Latency.BrowserToPbxExcludingJitterMs);
+            toBrowser.AddRange(leg.Latency.PbxToBrowserMs);
         }
 
         foreach (var leg in legs)
@@ -99,6 +123,10 @@ internal sealed class PbxBridgeLoadStep
             RoundTripP50Ms = Percentile.Of(roundTrips, 50),
             RoundTripP99Ms = Percentile.Of(roundTrips, 99),
             RoundTripSamples = roundTrips.Count,
+            BrowserToPbx = LatencySummary.Of(toPbx),
+            BrowserToPbxHeld = LatencySummary.Of(held),
+            BrowserToPbxExcludingJitter = LatencySummary.Of(excludingJitter),
+            PbxToBrowser = LatencySummary.Of(toBrowser),
             SetupP50Ms = Percentile.Of(setupTimes, 50),
             SetupP99Ms = Percentile.Of(setupTimes, 99),
             LoadGenCpuMsPerCallSecond = (selfAfter - selfBefore).TotalMilliseconds / callSeconds,

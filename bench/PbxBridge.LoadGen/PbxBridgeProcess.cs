@@ -5,9 +5,10 @@ using PbxBridge.LoadGen.Sip;
 namespace PbxBridge.LoadGen;
 
 /// <summary>
-/// The PbxBridge under test, started by the load generator so its pid (for /proc) and its agents are known: demo
-/// PBX, one configured agent per concurrent call (the Calls room allows 4 calls per agent), loopback only. Its
-/// console output goes to a log file so the terminal cost is not part of the measurement.
+/// The PbxBridge under test, started by the load generator so its pid (for /proc) and its agents are known: the
+/// built-in demo PBX unless <c>pbxArguments</c> name another (<see cref="Pbx.SimulatedAsterisk"/>), one configured
+/// agent per concurrent call (the Calls room allows 4 calls per agent), loopback only. Its console output goes to a
+/// log file so the terminal cost is not part of the measurement.
 /// </summary>
 internal sealed class PbxBridgeProcess : IDisposable
 {
@@ -34,7 +35,8 @@ internal sealed class PbxBridgeProcess : IDisposable
     public static string AgentId(int index) => (20000 + index).ToString(CultureInfo.InvariantCulture);
 
     public static async Task<PbxBridgeProcess> StartAsync(
-        string dll, int port, int agents, int opusComplexity, string stateDirectory, IReadOnlyList<string> environment)
+        string dll, int port, int agents, int opusComplexity, string stateDirectory, IReadOnlyList<string> environment,
+        IReadOnlyList<string>? pbxArguments = null)
     {
         Directory.CreateDirectory(stateDirectory);
         var logPath = Path.Combine(stateDirectory, "pbxbridge.log");
@@ -54,6 +56,11 @@ internal sealed class PbxBridgeProcess : IDisposable
             // Every leg connects from 127.0.0.1: the per-address connection limit is for the internet, not for this.
             "--Limits:MaxConnectionsPerAddress=0",
         })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in pbxArguments ?? [])
         {
             info.ArgumentList.Add(argument);
         }

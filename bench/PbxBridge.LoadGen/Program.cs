@@ -2,6 +2,7 @@ using System.Globalization;
 using PbxBridge.LoadGen;
 using PbxBridge.LoadGen.Baselines;
 using PbxBridge.LoadGen.Media;
+using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
 using PbxBridge.LoadGen.Rtpengine;
 using PbxBridge.LoadGen.Soak;
@@ -53,11 +54,15 @@ using (var pacer = new MediaPacer())
 {
     if (options.Targets.Contains("pbxbridge"))
     {
+        await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
         using (var bridge = await PbxBridgeProcess.StartAsync(
-            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment))
+            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
+            asterisk?.PbxBridgeArguments))
         {
-            Progress($"PbxBridge pid {bridge.Pid} on port {bridge.Port} (log {bridge.LogPath})");
-            var step = new PbxBridgeLoadStep(bridge, certificate, source, pacer, options);
+            Progress(asterisk is null
+                ? $"PbxBridge pid {bridge.Pid} on port {bridge.Port}, demo PBX inside it (log {bridge.LogPath})"
+                : $"PbxBridge pid {bridge.Pid} on port {bridge.Port}, Asterisk (ARI simulator, RTP echo) in the load generator (log {bridge.LogPath})");
+            var step = new PbxBridgeLoadStep(bridge, certificate, source, pacer, options, asterisk);
             idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
             Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle, before any call: {idleCpu:F1} ms CPU per second"));
             Progress("warm-up: 4 calls for 3 s (JIT, DTLS warm-up, pools), not reported");
@@ -73,7 +78,7 @@ using (var pacer = new MediaPacer())
                 }
 
                 Progress(string.Create(CultureInfo.InvariantCulture,
-                    $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms"));
+                    $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms, one-way p99 browser->pbx {result.BrowserToPbx.P99Ms:F2} (excl. jitter buffer {result.BrowserToPbxExcludingJitter.P99Ms:F2}) pbx->browser {result.PbxToBrowser.P99Ms:F2} ms"));
                 await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token);
             }
         }
@@ -108,5 +113,5 @@ using (var pacer = new MediaPacer())
 }
 
 Console.Write(LoadReport.Table(steps, libopus, options.OpusComplexity));
-Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu));
+Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu, options.Pbx));
 return steps.Exists(s => s.Failed > 0) ? 1 : 0;

@@ -339,7 +339,7 @@ public sealed partial class AriSimulator
             }
 
             var channel = new SimChannel { Id = id, Name = $"UnicastRTP/{host}-0x{Random.Shared.NextInt64(0x7f0000000000, 0x7fffffffffff):x}" };
-            var rtp = new SimRtpEndpoint(new IPEndPoint(ip, port), format, _options.ToneHz, _options.StrictRtpLearnTimeout, () => BridgedPeerBehaviour(id));
+            var rtp = new SimRtpEndpoint(new IPEndPoint(ip, port), format, _options.ToneHz, _options.StrictRtpLearnTimeout, () => BridgedPeerBehaviour(id), _toneClock);
             channel.Rtp = rtp;
             channel.Variables["STASISSTATUS"] = "";
             channel.Variables["UNICASTRTP_LOCAL_PORT"] = rtp.LocalEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);

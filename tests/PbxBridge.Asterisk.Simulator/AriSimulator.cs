@@ -31,6 +31,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly long _epoch = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     private readonly List<Task> _background = [];
+    private readonly SimToneClock _toneClock = new();
     private WebApplication? _app;
     private int _nextUniqueId;
     private int _nextLocal;
@@ -136,6 +137,8 @@ public sealed partial class AriSimulator : IAsyncDisposable
         {
             await endpoint.DisposeAsync().ConfigureAwait(false);
         }
+
+        await _toneClock.DisposeAsync().ConfigureAwait(false);
 
         if (_app is not null)
         {
@@ -261,6 +264,35 @@ public sealed partial class AriSimulator : IAsyncDisposable
         lock (_gate)
         {
             return _channels.TryGetValue(channelId, out var c) ? c.Rtp : null;
+        }
+    }
+
+    /// <summary>
+    /// The RTP endpoint of the externalMedia channel sharing a bridge with the channel whose caller number is
+    /// <paramref name="callerNumber"/> (PbxBridge originates an agent's call with the agent id as caller number), or
+    /// null while there is none.
+    /// </summary>
+    public SimRtpEndpoint? ExternalMediaBridgedWithCaller(string callerNumber)
+    {
+        lock (_gate)
+        {
+            foreach (var channel in _channels.Values)
+            {
+                if (channel.CallerNumber != callerNumber || channel.Rtp is not null || channel.Bridge is not { } bridge)
+                {
+                    continue;
+                }
+
+                foreach (var id in bridge.ChannelIds)
+                {
+                    if (_channels.TryGetValue(id, out var peer) && peer.Rtp is { } rtp)
+                    {
+                        return rtp;
+                    }
+                }
+            }
+
+            return null;
         }
     }
 

@@ -18,22 +18,26 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
 
     private readonly Socket _socket;
     private readonly IPEndPoint _target;
+    private readonly SocketAddress _targetAddress;
     private readonly string _format;
     private readonly double _toneHz;
     private readonly TimeSpan _learnTimeout;
     private readonly Func<FarBehaviour?> _bridgedPeer;
+    private readonly SimToneClock _toneClock;
     private readonly Stopwatch _age = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiveLoop;
-    private readonly Task _toneLoop;
     private readonly uint _ssrc = (uint)Random.Shared.Next();
     private readonly object _sendGate = new();
+    private readonly byte[] _sendBuffer = new byte[12 + 2048];
+    private readonly short[] _toneSamples;
+    private readonly byte[] _tonePayload;
     private ushort _sequence = (ushort)Random.Shared.Next(ushort.MaxValue);
     private uint _toneTimestamp = 160;
     private double _tonePhase;
     private bool _markerPending = true;
-    private IPEndPoint? _lockedSource;
-    private IPEndPoint? _candidate;
+    private SocketAddress? _lockedSource;
+    private SocketAddress? _candidate;
     private int _candidateCount;
     private ushort _candidateLastSeq;
     private long _received;
@@ -41,18 +45,23 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
     private long _dropped;
     private long _sent;
 
-    internal SimRtpEndpoint(IPEndPoint target, string format, double toneHz, TimeSpan learnTimeout, Func<FarBehaviour?> bridgedPeer)
+    internal SimRtpEndpoint(IPEndPoint target, string format, double toneHz, TimeSpan learnTimeout, Func<FarBehaviour?> bridgedPeer, SimToneClock toneClock)
     {
         _target = target;
+        // Serialised once: SendTo with an IPEndPoint would serialise it again for every packet.
+        _targetAddress = target.Serialize();
         _format = format;
         _toneHz = toneHz;
         _learnTimeout = learnTimeout;
         _bridgedPeer = bridgedPeer;
+        _toneClock = toneClock;
+        _toneSamples = new short[SamplesPerFrame];
+        _tonePayload = new byte[_format == "slin16" ? 640 : 160];
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _receiveLoop = Task.Run(ReceiveLoopAsync);
-        _toneLoop = Task.Run(ToneLoopAsync);
+        toneClock.Add(this);
     }
 
     /// <summary>UNICASTRTP_LOCAL_ADDRESS / UNICASTRTP_LOCAL_PORT.</summary>
@@ -70,6 +79,9 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
 
     public long PacketsSent => Interlocked.Read(ref _sent);
 
+    /// <summary>Optional observer of every packet received and sent, with its timestamp (see <see cref="IRtpPacketTap"/>).</summary>
+    public IRtpPacketTap? Tap { get; set; }
+
     private int SamplesPerFrame => _format == "slin16" ? 320 : 160;
 
     private int PayloadType => _format switch
@@ -82,22 +94,24 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _toneClock.Remove(this);
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
-        await Task.WhenAll(_receiveLoop, _toneLoop).ConfigureAwait(false);
+        await _receiveLoop.ConfigureAwait(false);
         _stop.Dispose();
     }
 
     private async Task ReceiveLoopAsync()
     {
+        // The SocketAddress overload fills one buffer in place: no endpoint object per packet.
         var buffer = new byte[2048];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
+        var source = new SocketAddress(AddressFamily.InterNetwork);
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            int length;
             try
             {
-                result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token).ConfigureAwait(false);
+                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -110,8 +124,7 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _received);
-            var source = (IPEndPoint)result.RemoteEndPoint;
-            var length = result.ReceivedBytes;
+            Tap?.OnReceived(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
             if (length < 12 || (buffer[0] >> 6) != 2)
             {
                 Interlocked.Increment(ref _dropped);
@@ -139,12 +152,12 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
         }
     }
 
-    private bool StrictRtpAccepts(IPEndPoint source, ushort sequence)
+    private bool StrictRtpAccepts(SocketAddress source, ushort sequence)
     {
-        if (source.Equals(_target))
+        if (source.Equals(_targetAddress))
         {
             // The target address is accepted from the first packet (symmetric RTP).
-            _lockedSource = source;
+            _lockedSource = _targetAddress;
             return true;
         }
 
@@ -168,7 +181,8 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
 
         if (_candidate is null || !_candidate.Equals(source) || (ushort)(_candidateLastSeq + 1) != sequence)
         {
-            _candidate = source;
+            // A copy: the receive loop reuses its address buffer for the next packet.
+            _candidate = Copy(source);
             _candidateCount = 1;
             _candidateLastSeq = sequence;
             return false;
@@ -180,60 +194,66 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
             return false;
         }
 
-        _lockedSource = source;
+        _lockedSource = _candidate;
         return true;
     }
 
-    private async Task ToneLoopAsync()
+    private static SocketAddress Copy(SocketAddress address)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        var samples = new short[SamplesPerFrame];
-        var payload = new byte[_format == "slin16" ? 640 : 160];
-        try
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span[..address.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    /// <summary>Every 20 ms from the simulator's <see cref="SimToneClock"/>: one frame of the tone while the bridged peer plays it.</summary>
+    internal void OnToneTick()
+    {
+        if (_stop.IsCancellationRequested)
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            return;
+        }
+
+        if (_bridgedPeer() != FarBehaviour.Tone)
+        {
+            lock (_sendGate)
             {
-                if (_bridgedPeer() != FarBehaviour.Tone)
-                {
-                    _markerPending = true;
-                    continue;
-                }
+                _markerPending = true;
+            }
 
-                var rate = _format == "slin16" ? 16000.0 : 8000.0;
-                for (var i = 0; i < samples.Length; i++)
-                {
-                    samples[i] = (short)(8000 * Math.Sin(_tonePhase));
-                    _tonePhase += 2 * Math.PI * _toneHz / rate;
-                }
+            return;
+        }
 
-                _tonePhase %= 2 * Math.PI;
-                if (_format == "slin16")
-                {
-                    for (var i = 0; i < samples.Length; i++)
-                    {
-                        BinaryPrimitives.WriteInt16BigEndian(payload.AsSpan(2 * i), samples[i]);
-                    }
-                }
-                else
-                {
-                    MuLaw.Encode(samples, payload);
-                }
+        var samples = _toneSamples;
+        var payload = _tonePayload;
+        var rate = _format == "slin16" ? 16000.0 : 8000.0;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            samples[i] = (short)(8000 * Math.Sin(_tonePhase));
+            _tonePhase += 2 * Math.PI * _toneHz / rate;
+        }
 
-                Send(payload, _toneTimestamp);
-                _toneTimestamp += (uint)samples.Length;
+        _tonePhase %= 2 * Math.PI;
+        if (_format == "slin16")
+        {
+            for (var i = 0; i < samples.Length; i++)
+            {
+                BinaryPrimitives.WriteInt16BigEndian(payload.AsSpan(2 * i), samples[i]);
             }
         }
-        catch (OperationCanceledException)
+        else
         {
-            // Channel hung up.
+            MuLaw.Encode(samples, payload);
         }
+
+        Send(payload, _toneTimestamp);
+        _toneTimestamp += (uint)samples.Length;
     }
 
     private void Send(ReadOnlySpan<byte> payload, uint timestamp)
     {
-        Span<byte> packet = stackalloc byte[12 + payload.Length];
         lock (_sendGate)
         {
+            var packet = _sendBuffer.AsSpan(0, 12 + payload.Length);
             packet[0] = 0x80;
             packet[1] = (byte)(PayloadType | (_markerPending ? 0x80 : 0));
             _markerPending = false;
@@ -243,8 +263,11 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
             payload.CopyTo(packet[12..]);
             try
             {
-                _socket.SendTo(packet, SocketFlags.None, _target);
+                // Stamped before the call: on loopback the packet is in the receiver's queue when sendto returns.
+                var sentAt = Stopwatch.GetTimestamp();
+                _socket.SendTo(packet, SocketFlags.None, _targetAddress);
                 Interlocked.Increment(ref _sent);
+                Tap?.OnSent(packet, sentAt);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {

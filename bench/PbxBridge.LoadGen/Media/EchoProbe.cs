@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using PbxBridge.LoadGen.Measurement;
 using PbxBridge.Media.Opus;
 
 namespace PbxBridge.LoadGen.Media;
@@ -7,16 +8,22 @@ namespace PbxBridge.LoadGen.Media;
 /// <summary>
 /// Finds the marker burst (<see cref="OpusFrameSource"/>) in the Opus audio that comes back from an echo and
 /// records the round trip from the marker's send time to the arrival of the first packet carrying it. Decodes at
-/// 8 kHz (cheap; the burst is 1 kHz), on a few probe legs only, so the load generator stays light.
+/// 8 kHz (cheap; the burst is 1 kHz), on a few probe legs only, so the load generator stays light. Where the PBX
+/// socket is the load generator's own, it also tells <see cref="OneWayLatency"/> which packet carried the burst's
+/// onset, for the PBX -> browser time.
 /// </summary>
 internal sealed class EchoProbe : IDisposable
 {
-    private const int Threshold = OpusFrameSource.MarkerAmplitude / 2;
-
     private readonly OpusDecoder _decoder = new(8000);
     private readonly short[] _pcm = new short[8000 * 120 / 1000];
     private readonly List<double> _roundTripsMs = [];
+    private readonly OneWayLatency? _oneWay;
     private long _markerSentTicks;
+    private bool _previousLoud;
+    private int _previousSequence = -1;
+    private long _previousArrivalTicks;
+
+    public EchoProbe(OneWayLatency? oneWay = null) => _oneWay = oneWay;
 
     public volatile bool Recording;
 
@@ -57,14 +64,25 @@ internal sealed class EchoProbe : IDisposable
             return;
         }
 
-        var peak = 0;
-        for (var i = 0; i < samples; i++)
+        var loud = MarkerOnset.FirstLoudSample(_pcm.AsSpan(0, samples));
+        var sequence = BinaryPrimitives.ReadUInt16BigEndian(rtp[2..]);
+        if (loud >= 0 && !_previousLoud && _oneWay is not null)
         {
-            peak = Math.Max(peak, Math.Abs((int)_pcm[i]));
+            if (MarkerOnset.IsOnset(loud))
+            {
+                _oneWay.MarkerEchoArrived(arrivalTicks);
+            }
+            else if (_previousSequence == (ushort)(sequence - 1))
+            {
+                _oneWay.MarkerEchoArrived(_previousArrivalTicks);
+            }
         }
 
+        _previousLoud = loud >= 0;
+        _previousSequence = sequence;
+        _previousArrivalTicks = arrivalTicks;
         var sent = Volatile.Read(ref _markerSentTicks);
-        if (peak < Threshold || sent == 0)
+        if (loud < 0 || sent == 0)
         {
             return;
         }

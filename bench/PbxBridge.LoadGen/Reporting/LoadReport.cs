@@ -12,11 +12,11 @@ internal static class LoadReport
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"target",-10} {"calls",5} {"ok",4} {"fail",4} {"cpu ms/call-s",13} {"calls/core",10} {"xlibopus",8} {"RSS KB/call",11} {"lost",6} {"late",6} {"rtt p50",8} {"rtt p99",8} {"setup p50",9} {"setup p99",9}");
+            $"{"target",-10} {"calls",5} {"ok",4} {"fail",4} {"cpu ms/call-s",13} {"calls/core",10} {"xlibopus",8} {"RSS KB/call",11} {"lost",6} {"late",6} {"rtt p50",8} {"rtt p99",8} {"b>p p50",8} {"b>p p99",8} {"held p50",8} {"excl p50",8} {"excl p99",8} {"p>b p50",8} {"p>b p99",8} {"setup p50",9} {"setup p99",9}");
         foreach (var step in steps)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{step.Target,-10} {step.Calls,5} {step.Established,4} {step.Failed,4} {step.CpuMsPerCallSecond,13:F2} {step.CallsPerCore,10:F0} {step.CpuMsPerCallSecond / libopusMsPerCallSecond,8:F2} {step.RssKbPerCall,11:F0} {step.PacketsLost,6} {step.PacketsLate,6} {step.RoundTripP50Ms,8:F1} {step.RoundTripP99Ms,8:F1} {step.SetupP50Ms,9:F0} {step.SetupP99Ms,9:F0}");
+                $"{step.Target,-10} {step.Calls,5} {step.Established,4} {step.Failed,4} {step.CpuMsPerCallSecond,13:F2} {step.CallsPerCore,10:F0} {step.CpuMsPerCallSecond / libopusMsPerCallSecond,8:F2} {step.RssKbPerCall,11:F0} {step.PacketsLost,6} {step.PacketsLate,6} {step.RoundTripP50Ms,8:F1} {step.RoundTripP99Ms,8:F1} {step.BrowserToPbx.P50Ms,8:F2} {step.BrowserToPbx.P99Ms,8:F2} {step.BrowserToPbxHeld.P50Ms,8:F2} {step.BrowserToPbxExcludingJitter.P50Ms,8:F2} {step.BrowserToPbxExcludingJitter.P99Ms,8:F2} {step.PbxToBrowser.P50Ms,8:F2} {step.PbxToBrowser.P99Ms,8:F2} {step.SetupP50Ms,9:F0} {step.SetupP99Ms,9:F0}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,
@@ -24,7 +24,7 @@ internal static class LoadReport
         return text.ToString();
     }
 
-    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity, double? pbxBridgeIdleCpuMsPerSecond)
+    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity, double? pbxBridgeIdleCpuMsPerSecond, string pbx)
     {
         var bridge = steps.Where(s => s.Target == "pbxbridge").ToList();
         var rtpengine = steps.Where(s => s.Target == "rtpengine").ToList();
@@ -33,6 +33,7 @@ internal static class LoadReport
         var json = new JsonObject
         {
             ["calls"] = largest?.Calls,
+            ["pbx"] = pbx,
             ["opus_complexity"] = complexity,
             ["pbxbridge_cpu_ms_per_call_s"] = Round(largest?.CpuMsPerCallSecond),
             ["rtpengine_cpu_ms_per_call_s"] = Round(rtpLargest?.CpuMsPerCallSecond),
@@ -46,6 +47,12 @@ internal static class LoadReport
             ["pbxbridge_vs_rtpengine_calls_per_core"] = Round(largest?.CallsPerCore / rtpLargest?.CallsPerCore),
             ["echo_rtt_p50_ms"] = Round(largest?.RoundTripP50Ms),
             ["echo_rtt_p99_ms"] = Round(largest?.RoundTripP99Ms),
+            ["oneway_pbx_to_browser_p50_ms"] = Round(largest?.PbxToBrowser.P50Ms),
+            ["oneway_pbx_to_browser_p99_ms"] = Round(largest?.PbxToBrowser.P99Ms),
+            ["oneway_browser_to_pbx_p50_ms"] = Round(largest?.BrowserToPbx.P50Ms),
+            ["oneway_browser_to_pbx_p99_ms"] = Round(largest?.BrowserToPbx.P99Ms),
+            ["oneway_browser_to_pbx_excl_jitter_p50_ms"] = Round(largest?.BrowserToPbxExcludingJitter.P50Ms),
+            ["oneway_browser_to_pbx_excl_jitter_p99_ms"] = Round(largest?.BrowserToPbxExcludingJitter.P99Ms),
             ["setup_p99_ms"] = Round(bridge.Count > 0 ? bridge.Max(s => s.SetupP99Ms) : null),
             ["rss_kb_per_call"] = Round(largest?.RssKbPerCall),
             ["lost"] = bridge.Sum(s => s.PacketsLost),
@@ -74,6 +81,16 @@ internal static class LoadReport
         ["echo_rtt_p50_ms"] = Round(step.RoundTripP50Ms),
         ["echo_rtt_p99_ms"] = Round(step.RoundTripP99Ms),
         ["echo_rtt_samples"] = step.RoundTripSamples,
+        ["oneway_pbx_to_browser_p50_ms"] = Round(step.PbxToBrowser.P50Ms),
+        ["oneway_pbx_to_browser_p99_ms"] = Round(step.PbxToBrowser.P99Ms),
+        ["oneway_pbx_to_browser_samples"] = step.PbxToBrowser.Samples,
+        ["oneway_browser_to_pbx_p50_ms"] = Round(step.BrowserToPbx.P50Ms),
+        ["oneway_browser_to_pbx_p99_ms"] = Round(step.BrowserToPbx.P99Ms),
+        ["oneway_browser_to_pbx_held_p50_ms"] = Round(step.BrowserToPbxHeld.P50Ms),
+        ["oneway_browser_to_pbx_held_p99_ms"] = Round(step.BrowserToPbxHeld.P99Ms),
+        ["oneway_browser_to_pbx_excl_jitter_p50_ms"] = Round(step.BrowserToPbxExcludingJitter.P50Ms),
+        ["oneway_browser_to_pbx_excl_jitter_p99_ms"] = Round(step.BrowserToPbxExcludingJitter.P99Ms),
+        ["oneway_browser_to_pbx_samples"] = step.BrowserToPbx.Samples,
         ["setup_p50_ms"] = Round(step.SetupP50Ms),
         ["setup_p99_ms"] = Round(step.SetupP99Ms),
         ["loadgen_cpu_ms_per_call_s"] = Round(step.LoadGenCpuMsPerCallSecond),

@@ -35,6 +35,18 @@ internal sealed record StepResult
 
     public int RoundTripSamples { get; init; }
 
+    /// <summary>browser -> PBX, the leg's send to the PBX socket (<see cref="Measurement.OneWayLatency"/>).</summary>
+    public LatencySummary BrowserToPbx { get; init; } = LatencySummary.None;
+
+    /// <summary>The part of <see cref="BrowserToPbx"/> spent waiting for the pacer tick (jitter buffer depth + pacer wait).</summary>
+    public LatencySummary BrowserToPbxHeld { get; init; } = LatencySummary.None;
+
+    /// <summary><see cref="BrowserToPbx"/> minus <see cref="BrowserToPbxHeld"/>, sample by sample.</summary>
+    public LatencySummary BrowserToPbxExcludingJitter { get; init; } = LatencySummary.None;
+
+    /// <summary>PBX -> browser, the PBX socket's send to the leg's decryption (probe legs).</summary>
+    public LatencySummary PbxToBrowser { get; init; } = LatencySummary.None;
+
     public double SetupP50Ms { get; init; } = double.NaN;
 
     public double SetupP99Ms { get; init; } = double.NaN;

@@ -123,7 +123,7 @@ internal sealed class SoakRun
             return [];
         }
 
-        var step = new PbxBridgeLoadStep(_bridge, _certificate, _source, _pacer, _options);
+        var step = new PbxBridgeLoadStep(_bridge, _certificate, _source, _pacer, _options, asterisk: null);
         var result = await step.RunAsync(calls, _options.Hold, cancellationToken);
         return result.Failures;
     }

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using PbxBridge.LoadGen.Measurement;
 using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Sip;
 using PbxBridge.Media.Opus;
@@ -62,10 +63,13 @@ internal sealed class BrowserLeg : IAsyncDisposable
         _source = source;
         _sip = new SipWebSocketUserAgent(user, password, domain);
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _probe = probe ? new EchoProbe() : null;
+        _probe = probe ? new EchoProbe(Latency) : null;
     }
 
     public int Index { get; }
+
+    /// <summary>One-way times through PbxBridge; fed by the PBX socket where the load generator hosts the PBX.</summary>
+    public OneWayLatency Latency { get; } = new();
 
     public bool IsSending => _sending;
 
@@ -90,6 +94,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
     {
         set
         {
+            Latency.Recording = value;
             if (_probe is not null)
             {
                 _probe.Recording = value;
@@ -176,7 +181,9 @@ internal sealed class BrowserLeg : IAsyncDisposable
         var length = _srtpOut!.Protect(buffer, 12 + payload.Length);
         if (OpusFrameSource.IsMarker(frame))
         {
-            _probe?.MarkerSent(Stopwatch.GetTimestamp());
+            var now = Stopwatch.GetTimestamp();
+            _probe?.MarkerSent(now);
+            Latency.MarkerSent(now);
         }
 
         TrySend(buffer[..length]);

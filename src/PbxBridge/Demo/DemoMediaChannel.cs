@@ -8,18 +8,23 @@ namespace PbxBridge.Demo;
 /// <summary>
 /// The demo PBX's end of the plain RTP: a real UDP socket on loopback, as an Asterisk externalMedia channel would
 /// have. Echo reflects each packet (own SSRC, own sequence); tone sends 20 ms of the 1004 Hz tone every 20 ms.
-/// Like Asterisk, it sends to the address it was given and accepts media only from there.
+/// Like Asterisk, it sends to the address it was given and accepts media only from there. The tone's 20 ms timer
+/// runs only while the behaviour is Tone: an echoing channel is driven by the packets it receives and would
+/// otherwise wake a thread 50 times a second per call for nothing.
 /// </summary>
 public sealed class DemoMediaChannel : IAsyncDisposable
 {
     private readonly Socket socket;
     private readonly PbxCodec codec;
-    private readonly IPEndPoint peer;
+    private readonly SocketAddress peer;
     private readonly CancellationTokenSource stop = new();
     private readonly RtpOutboundStream stream = new((uint)Random.Shared.NextInt64(1, uint.MaxValue));
     private readonly byte payloadType;
     private readonly int samplesPerFrame;
-    private Task? loop;
+    private Task? receiveLoop;
+    private volatile Task toneLoop = Task.CompletedTask;
+    private int toneRunning;
+    private volatile bool started;
     private volatile DemoBehaviour behaviour;
 
     public DemoMediaChannel(IPAddress bindAddress, IPEndPoint peer, PbxCodec codec, DemoBehaviour behaviour)
@@ -27,7 +32,8 @@ public sealed class DemoMediaChannel : IAsyncDisposable
         socket = new Socket(bindAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(bindAddress, 0));
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        this.peer = peer;
+        // Serialised once: a send with an IPEndPoint serialises it again for every packet.
+        this.peer = peer.Serialize();
         this.codec = codec;
         this.behaviour = behaviour;
         payloadType = codec switch
@@ -49,12 +55,27 @@ public sealed class DemoMediaChannel : IAsyncDisposable
     public DemoBehaviour Behaviour
     {
         get => behaviour;
-        set => behaviour = value;
+        set
+        {
+            behaviour = value;
+            StartToneIfNeeded();
+        }
     }
 
     public void Start()
     {
-        loop = Task.WhenAll(Task.Run(ReceiveAsync), Task.Run(ToneAsync));
+        receiveLoop = Task.Run(ReceiveAsync);
+        started = true;
+        StartToneIfNeeded();
+    }
+
+    // At most one tone loop at a time; it ends by itself at the first tick after the behaviour changes.
+    private void StartToneIfNeeded()
+    {
+        if (started && behaviour == DemoBehaviour.Tone && Interlocked.CompareExchange(ref toneRunning, 1, 0) == 0)
+        {
+            toneLoop = Task.Run(ToneAsync);
+        }
     }
 
     private async Task ToneAsync()
@@ -69,6 +90,14 @@ public sealed class DemoMediaChannel : IAsyncDisposable
             {
                 if (behaviour != DemoBehaviour.Tone)
                 {
+                    Volatile.Write(ref toneRunning, 0);
+
+                    // Set back to Tone between the check and the reset: its setter saw the loop still running.
+                    if (behaviour != DemoBehaviour.Tone || Interlocked.CompareExchange(ref toneRunning, 1, 0) != 0)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
@@ -76,11 +105,15 @@ public sealed class DemoMediaChannel : IAsyncDisposable
                 var length = RtpPacketWriter.Write(packet, header, tone.Payload.AsSpan(offset, tone.BytesPerFrame));
                 stream.AdvanceTimestamp(samplesPerFrame);
                 offset = (offset + tone.BytesPerFrame) % tone.Payload.Length;
-                await SendAsync(packet.AsMemory(0, length));
+                Send(packet.AsSpan(0, length));
             }
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (ObjectDisposedException)
+        {
+            // A transfer to the tone raced the hangup: the channel is already gone.
         }
     }
 
@@ -89,7 +122,6 @@ public sealed class DemoMediaChannel : IAsyncDisposable
         var buffer = new byte[1500];
         var reply = new byte[1500];
         var from = new SocketAddress(socket.AddressFamily);
-        var expected = peer.Serialize();
         while (!stop.IsCancellationRequested)
         {
             int received;
@@ -106,7 +138,7 @@ public sealed class DemoMediaChannel : IAsyncDisposable
                 continue;
             }
 
-            if (!from.Equals(expected))
+            if (!from.Equals(peer))
             {
                 continue;
             }
@@ -114,7 +146,7 @@ public sealed class DemoMediaChannel : IAsyncDisposable
             var length = Reflect(buffer.AsSpan(0, received), reply);
             if (length > 0)
             {
-                await SendAsync(reply.AsMemory(0, length));
+                Send(reply.AsSpan(0, length));
             }
         }
     }
@@ -139,11 +171,12 @@ public sealed class DemoMediaChannel : IAsyncDisposable
         return length;
     }
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> packet)
+    // Synchronous: a UDP send to loopback does not block, and an async one costs a state machine per packet.
+    private void Send(ReadOnlySpan<byte> packet)
     {
         try
         {
-            await socket.SendToAsync(packet, SocketFlags.None, peer, stop.Token);
+            socket.SendTo(packet, SocketFlags.None, peer);
             PacketsSent++;
         }
         catch (SocketException)
@@ -154,16 +187,19 @@ public sealed class DemoMediaChannel : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        started = false;
         await stop.CancelAsync();
-        if (loop is not null)
+        try
         {
-            try
+            if (receiveLoop is not null)
             {
-                await loop;
+                await receiveLoop;
             }
-            catch (OperationCanceledException)
-            {
-            }
+
+            await toneLoop;
+        }
+        catch (OperationCanceledException)
+        {
         }
 
         socket.Dispose();
