@@ -395,7 +395,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         _dtls!.Transport.Deliver(datagram);
     }
 
-    void IDatagramSink.OnRtp(Span<byte> datagram, SocketAddress source)
+    void IDatagramSink.OnRtp(Span<byte> datagram, SocketAddress source, long arrival)
     {
         var context = Volatile.Read(ref _srtpIn);
         if (context is null)
@@ -413,7 +413,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         if (context.Unprotect(datagram, out var rtpLength) == SrtpStatus.Ok)
         {
             Interlocked.Increment(ref _rtpDelivered);
-            _observer.OnRtp(datagram[..rtpLength]);
+            _observer.OnRtp(datagram[..rtpLength], arrival);
         }
     }
 

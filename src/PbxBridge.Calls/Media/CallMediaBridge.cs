@@ -166,13 +166,13 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
 
     void IWebRtcEndpointObserver.OnClosed(string reason) => events.OnBrowserMediaClosed(reason);
 
-    void IWebRtcEndpointObserver.OnRtp(ReadOnlySpan<byte> rtpPacket)
+    void IWebRtcEndpointObserver.OnRtp(ReadOnlySpan<byte> rtpPacket, long arrivalTimestamp)
     {
         // On the media loop, like the tick that drains it: the ring keeps the arrival order and time for the jitter
         // buffer, which takes packets on the tick.
         if (toPbx is not null)
         {
-            fromBrowser.TryWrite(rtpPacket, Stopwatch.GetTimestamp());
+            fromBrowser.TryWrite(rtpPacket, arrivalTimestamp);
         }
     }
 

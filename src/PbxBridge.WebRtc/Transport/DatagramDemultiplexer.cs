@@ -22,6 +22,7 @@ internal sealed class DatagramDemultiplexer : IDatagramReadable
     public DatagramDemultiplexer(Socket socket, IDatagramSink sink)
     {
         _descriptor = UdpDatagram.DescriptorOf(socket);
+        UdpDatagram.EnableArrivalTimestamps(socket);
         _source = new SocketAddress(socket.AddressFamily);
         _sink = sink;
     }
@@ -35,7 +36,7 @@ internal sealed class DatagramDemultiplexer : IDatagramReadable
 
     public void OnReadable()
     {
-        var length = UdpDatagram.TryReceiveFrom(_descriptor, _buffer, _source);
+        var length = UdpDatagram.TryReceiveFrom(_descriptor, _buffer, _source, out var arrival);
         if (length < 0)
         {
             if (length == UdpDatagram.Error)
@@ -60,7 +61,7 @@ internal sealed class DatagramDemultiplexer : IDatagramReadable
                     _sink.OnDtls(datagram, _source);
                     break;
                 case DatagramKind.Rtp:
-                    _sink.OnRtp(datagram, _source);
+                    _sink.OnRtp(datagram, _source, arrival);
                     break;
                 case DatagramKind.Rtcp:
                     _sink.OnRtcp(datagram, _source);

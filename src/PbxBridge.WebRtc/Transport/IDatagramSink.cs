@@ -9,7 +9,8 @@ internal interface IDatagramSink
 
     void OnDtls(Span<byte> datagram, SocketAddress source);
 
-    void OnRtp(Span<byte> datagram, SocketAddress source);
+    /// <summary>An RTP datagram; <paramref name="arrival"/> is when the host received it (Stopwatch clock).</summary>
+    void OnRtp(Span<byte> datagram, SocketAddress source, long arrival);
 
     void OnRtcp(Span<byte> datagram, SocketAddress source);
 

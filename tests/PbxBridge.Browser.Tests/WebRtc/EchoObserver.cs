@@ -19,7 +19,7 @@ internal sealed class EchoObserver : IWebRtcEndpointObserver
 
     public void OnConnected() => Connected.TrySetResult();
 
-    public void OnRtp(ReadOnlySpan<byte> rtpPacket)
+    public void OnRtp(ReadOnlySpan<byte> rtpPacket, long arrivalTimestamp)
     {
         if (Endpoint is not { } endpoint || rtpPacket.Length > _echo.Length)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -140,6 +141,27 @@ public sealed class MediaEventLoopTests
         // Truncated to the buffer, as recvfrom does; the source is the sender's, byte for byte.
         Assert.Equal(2, length);
         Assert.Equal(sender.LocalEndPoint, new IPEndPoint(IPAddress.IPv6Any, 0).Create(source));
+    }
+
+    [Fact]
+    public void Arrival_is_when_the_kernel_received_the_datagram_not_when_it_was_read()
+    {
+        using var socket = BoundSocket();
+        using var sender = BoundSocket();
+        UdpDatagram.EnableArrivalTimestamps(socket);
+        var sent = Stopwatch.GetTimestamp();
+        sender.SendTo(new byte[] { 0x80, 0 }, socket.LocalEndPoint!);
+
+        // The loop was busy for 150 ms: the packet's arrival must still say when it came, for the jitter buffer.
+        Thread.Sleep(150);
+        var source = new SocketAddress(AddressFamily.InterNetwork);
+        var length = UdpDatagram.TryReceiveFrom(UdpDatagram.DescriptorOf(socket), new byte[100], source, out var arrival);
+        var read = Stopwatch.GetTimestamp();
+
+        Assert.Equal(2, length);
+        Assert.InRange(Stopwatch.GetElapsedTime(sent, arrival).TotalMilliseconds, -5, 50);
+        Assert.True(Stopwatch.GetElapsedTime(arrival, read).TotalMilliseconds >= 140, "arrival was stamped when read");
+        Assert.Equal(sender.LocalEndPoint, new IPEndPoint(IPAddress.Any, 0).Create(source));
     }
 
     private static Socket BoundSocket()

@@ -19,7 +19,7 @@ internal class RecordingObserver : IWebRtcEndpointObserver, IRecordingObserver
 
     public virtual void OnConnected() => Connected.TrySetResult();
 
-    public void OnRtp(ReadOnlySpan<byte> rtpPacket) => Rtp.Enqueue(rtpPacket.ToArray());
+    public void OnRtp(ReadOnlySpan<byte> rtpPacket, long arrivalTimestamp) => Rtp.Enqueue(rtpPacket.ToArray());
 
     public void OnClosed(string reason) => Closed.TrySetResult(reason);
 }
