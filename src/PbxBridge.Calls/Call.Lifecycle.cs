@@ -168,7 +168,9 @@ public sealed partial class Call
             return;
         }
 
-        _ = SendDtmfQuietlyAsync(leg, digit, duration);
+        // RFC 4733 digits arrive on the call's media loop: the API request starts on the thread pool, never on the
+        // loop that carries every call's audio on this core.
+        _ = Task.Run(() => SendDtmfQuietlyAsync(leg, digit, duration));
     }
 
     private async Task SendDtmfQuietlyAsync(IPbxLeg leg, char digit, TimeSpan duration)
