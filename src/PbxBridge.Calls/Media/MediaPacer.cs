@@ -46,19 +46,23 @@ public sealed class MediaPacer : IDisposable
         }
     }
 
-    /// <summary>Epoll wake-ups and datagram events over all loops (how well wake-ups batch, for the metrics).</summary>
-    public (long WakeUps, long DatagramEvents) Activity
+    /// <summary>Over all loops, for the metrics: wake-ups and datagram events (how well wake-ups batch), and ticks.</summary>
+    public MediaLoopActivity Activity
     {
         get
         {
-            long wakeUps = 0, events = 0;
+            var total = new MediaLoopActivity(0, 0, 0, 0, 0);
             foreach (var loop in loops)
             {
-                wakeUps += loop.WakeUps;
-                events += loop.DatagramEvents;
+                total = new MediaLoopActivity(
+                    total.WakeUps + loop.WakeUps,
+                    total.DatagramEvents + loop.DatagramEvents,
+                    total.Ticks + loop.Ticks,
+                    total.LateTicks + loop.LateTicks,
+                    total.SkippedTicks + loop.SkippedTicks);
             }
 
-            return (wakeUps, events);
+            return total;
         }
     }
 

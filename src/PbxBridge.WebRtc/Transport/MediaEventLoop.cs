@@ -32,6 +32,9 @@ public sealed class MediaEventLoop : IDisposable
     private volatile int _waiting;
     private long _wakeUps;
     private long _datagramEvents;
+    private long _ticks;
+    private long _lateTicks;
+    private long _skippedTicks;
 
     public MediaEventLoop(string name, ILogger logger, TimeSpan? period = null)
     {
@@ -53,6 +56,15 @@ public sealed class MediaEventLoop : IDisposable
     public long WakeUps => Interlocked.Read(ref _wakeUps);
 
     public long DatagramEvents => Interlocked.Read(ref _datagramEvents);
+
+    /// <summary>Ticks run.</summary>
+    public long Ticks => Interlocked.Read(ref _ticks);
+
+    /// <summary>Ticks that started more than 5 ms after their time (the loop was busy or not scheduled).</summary>
+    public long LateTicks => Interlocked.Read(ref _lateTicks);
+
+    /// <summary>Ticks given up after the loop fell more than 100 ms behind: each is 20 ms of audio not sent to the PBX.</summary>
+    public long SkippedTicks => Interlocked.Read(ref _skippedTicks);
 
     /// <summary>Watches <paramref name="socket"/>: <paramref name="owner"/> is called on this loop's thread while it has datagrams.</summary>
     public DatagramWatch Watch(Socket socket, IDatagramReadable owner)
@@ -199,6 +211,7 @@ public sealed class MediaEventLoop : IDisposable
     {
         var events = GC.AllocateArray<byte>(MaxEventsPerWait * LinuxEpoll.EventSize, pinned: true);
         var due = Stopwatch.GetTimestamp() + _period;
+        var lateThreshold = Stopwatch.Frequency / 200;
         while (!_stopping)
         {
             var wait = due - Stopwatch.GetTimestamp();
@@ -225,11 +238,19 @@ public sealed class MediaEventLoop : IDisposable
             var now = Stopwatch.GetTimestamp();
             if (now >= due)
             {
+                if (now - due > lateThreshold)
+                {
+                    _lateTicks++;
+                }
+
                 Tick(now);
+                _ticks++;
                 due += _period;
-                if (Stopwatch.GetTimestamp() - due > _period * 5)
+                var behind = Stopwatch.GetTimestamp() - due;
+                if (behind > _period * 5)
                 {
                     // We fell far behind (machine stalled): skip ahead rather than burst.
+                    _skippedTicks += behind / _period;
                     due = Stopwatch.GetTimestamp() + _period;
                 }
             }

@@ -1,4 +1,5 @@
 using PbxBridge.Calls;
+using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
@@ -52,6 +53,7 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_connections_flood_closed_total", "SIP WebSocket connections closed (1008) for flooding past Limits:FloodGraceSeconds.", sip.Counters.ConnectionsClosedForFlooding),
             ("pbxbridge_sip_connections_refused_total", "SIP WebSocket upgrades refused (HTTP 503) over Limits:MaxConnectionsPerAddress.", connectionLimiter.Refused),
             ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused (503) over Limits:MaxRegistrationsPerAgent.", sip.Counters.RegistrationsRefused),
+            .. MediaLoopCounters(callServices.Pacer.Activity),
         ];
         await pbx.StartAsync(calls, cancellationToken);
 
@@ -77,6 +79,15 @@ public sealed class PbxBridgeService(
         // Only now: the drain's BYEs travelled over these connections, and the web server finds none left to wait for.
         connections.CloseAll();
     }
+
+    private static (string Name, string Help, long Value)[] MediaLoopCounters(MediaLoopActivity activity) =>
+    [
+        ("pbxbridge_media_loop_wakeups_total", "Times a media loop woke (a tick or datagrams); datagram events per wake-up say how well they batch.", activity.WakeUps),
+        ("pbxbridge_media_loop_datagram_events_total", "Datagrams the media loops were woken for.", activity.DatagramEvents),
+        ("pbxbridge_media_loop_ticks_total", "20 ms ticks run by the media loops.", activity.Ticks),
+        ("pbxbridge_media_loop_ticks_late_total", "Ticks that started more than 5 ms late (the machine is short of CPU).", activity.LateTicks),
+        ("pbxbridge_media_loop_ticks_skipped_total", "Ticks given up after a loop fell 100 ms behind: 20 ms of audio to the PBX each.", activity.SkippedTicks),
+    ];
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
