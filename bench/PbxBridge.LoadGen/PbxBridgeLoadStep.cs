@@ -71,11 +71,15 @@ internal sealed class PbxBridgeLoadStep
         var callSeconds = Math.Max(1, established.Count) * heldSeconds;
         var roundTrips = new List<double>();
         var setupTimes = new List<double>();
+        var phases = new List<SetupPhases>();
         foreach (var leg in established)
         {
             roundTrips.AddRange(leg.RoundTripsMs);
             setupTimes.Add(leg.SetupMs);
+            phases.Add(leg.Phases);
         }
+
+        Console.Error.WriteLine($"  {SetupPhases.Summary(phases)}");
 
         foreach (var leg in legs)
         {
