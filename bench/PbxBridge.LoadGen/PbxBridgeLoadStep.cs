@@ -91,6 +91,7 @@ internal sealed class PbxBridgeLoadStep
         var roundTrips = new List<double>();
         var setupTimes = new List<double>();
         var (toPbx, held, excludingJitter, toBrowser) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        var phases = new List<SetupPhases>();
         foreach (var leg in established)
         {
             roundTrips.AddRange(leg.RoundTripsMs);
@@ -99,7 +100,10 @@ internal sealed class PbxBridgeLoadStep
             held.AddRange(leg.Latency.BrowserToPbxHeldMs);
             excludingJitter.AddRange(leg.Latency.BrowserToPbxExcludingJitterMs);
             toBrowser.AddRange(leg.Latency.PbxToBrowserMs);
+            phases.Add(leg.Phases);
         }
+
+        Console.Error.WriteLine($"  {SetupPhases.Summary(phases)}");
 
         foreach (var leg in legs)
         {

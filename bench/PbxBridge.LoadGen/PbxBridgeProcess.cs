@@ -84,6 +84,9 @@ internal sealed class PbxBridgeProcess : IDisposable
             shell.ArgumentList.Add(argument);
         }
 
+        // The demo PBX answers at once: its default 150 ms of pretend ringing is not PbxBridge's setup time (a real
+        // PBX's echo answers in a few ms). --pbxbridge-env PBXBRIDGE_Demo__AnswerDelayMs=150 puts the ring back.
+        shell.Environment["PBXBRIDGE_Demo__AnswerDelayMs"] = "0";
         foreach (var variable in environment)
         {
             var equals = variable.IndexOf('=', StringComparison.Ordinal);

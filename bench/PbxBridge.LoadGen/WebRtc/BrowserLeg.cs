@@ -50,6 +50,11 @@ internal sealed class BrowserLeg : IAsyncDisposable
     private ushort _sequence = (ushort)Random.Shared.Next();
     private uint _timestamp = (uint)Random.Shared.Next();
     private long _inviteTicks;
+    private long _answeredTicks;
+    private long _iceTicks;
+    private long _dtlsTicks;
+    private long _firstSentTicks;
+    private double _dtlsClientCpuMs;
     private long _firstMediaTicks;
     private int _firstSequence = -1;
     private uint _firstMediaTimestamp;
@@ -85,6 +90,14 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
     /// <summary>INVITE sent to first decrypted media packet back, in milliseconds.</summary>
     public double SetupMs => Stopwatch.GetElapsedTime(_inviteTicks, _firstMediaTicks).TotalMilliseconds;
+
+    public SetupPhases Phases => new(
+        Stopwatch.GetElapsedTime(_inviteTicks, _answeredTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_answeredTicks, _iceTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_iceTicks, _dtlsTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_dtlsTicks, _firstSentTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_firstSentTicks, _firstMediaTicks).TotalMilliseconds,
+        _dtlsClientCpuMs);
 
     /// <summary>Marker round trips seen while recording (probe legs only).</summary>
     public IReadOnlyList<double> RoundTripsMs => _probe?.RoundTripsMs ?? [];
@@ -124,6 +137,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
         _inviteTicks = Stopwatch.GetTimestamp();
         var answerSdp = await _sip.InviteAsync(extension, offer.ToString(), cancellationToken);
+        _answeredTicks = Stopwatch.GetTimestamp();
         if (!RemoteAudioDescription.TryRead(answerSdp, out var answer, out var reason))
         {
             throw new SipFailureException($"unusable SDP answer: {reason}");
@@ -140,6 +154,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
 
         await ConnectIceAsync(cancellationToken);
+        _iceTicks = Stopwatch.GetTimestamp();
         var keys = await Task.Factory.StartNew(
             () => Handshake(answer),
             cancellationToken,
@@ -147,6 +162,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
             TaskScheduler.Default);
         _srtpOut = new SrtpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
         _srtpIn = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
+        _dtlsTicks = Stopwatch.GetTimestamp();
         _sending = true;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
@@ -169,6 +185,11 @@ internal sealed class BrowserLeg : IAsyncDisposable
         }
 
         var frame = _frameNumber++;
+        if (frame == 0)
+        {
+            _firstSentTicks = Stopwatch.GetTimestamp();
+        }
+
         var payload = _source.Frames[(int)(frame % _source.Count)];
         var buffer = _txBuffer.AsSpan();
         buffer[0] = 0x80;
@@ -257,6 +278,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
     private PbxBridge.WebRtc.Dtls.DtlsSrtpKeyingMaterial Handshake(RemoteAudioDescription answer)
     {
+        var cpuStart = ThreadCpuClock.NowMs();
         var client = new LoadDtlsClient(new BcTlsCrypto(new SecureRandom()), _certificate, answer.Fingerprint);
         try
         {
@@ -265,6 +287,10 @@ internal sealed class BrowserLeg : IAsyncDisposable
         catch (Exception ex) when (ex is TlsException or IOException)
         {
             throw new SipFailureException($"DTLS handshake failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            _dtlsClientCpuMs = ThreadCpuClock.NowMs() - cpuStart;
         }
 
         return client.Keys ?? throw new SipFailureException("DTLS completed without SRTP keying material");

@@ -18,6 +18,11 @@ public sealed partial class SipWebSocketConnection : ISipFlow
     /// <summary>Lines about one connection's excess messages: one per window, however hard it floods.</summary>
     private static readonly TimeSpan RateLogWindow = TimeSpan.FromMinutes(1);
 
+    private const int InitialReceiveBuffer = 8 * 1024;
+
+    // One byte over the limit, so a message of exactly MaxMessageSize is told apart from a longer one.
+    private const int MaxReceiveBuffer = SipParser.MaxMessageSize + 1;
+
     private static long s_nextId;
     private readonly WebSocket _socket;
     private readonly ISipMessageSink _sink;
@@ -90,7 +95,9 @@ public sealed partial class SipWebSocketConnection : ISipFlow
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
-        var buffer = new byte[SipParser.MaxMessageSize + 1];
+        // A browser's INVITE with its SDP is 2-5 KB: the buffer starts small and doubles up to the hard limit only on
+        // a connection that sends something larger, so each registered agent holds 8 KB here, not 64 KB.
+        var buffer = new byte[InitialReceiveBuffer];
         var guard = _rateLimit.IsEnabled ? new SipMessageRateGuard(_rateLimit, _time.GetUtcNow(), RateLogWindow) : null;
         while (_socket.State == WebSocketState.Open)
         {
@@ -98,6 +105,11 @@ public sealed partial class SipWebSocketConnection : ISipFlow
             ValueWebSocketReceiveResult result;
             do
             {
+                if (length == buffer.Length && buffer.Length < MaxReceiveBuffer)
+                {
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxReceiveBuffer));
+                }
+
                 if (length >= buffer.Length)
                 {
                     // Over the hard limit: RFC 6455 1009 (message too big), and the connection ends. CloseOutputAsync

@@ -20,6 +20,7 @@ internal sealed class DtlsDatagramTransport : DatagramTransport
     private readonly BlockingCollection<byte[]> _inbound = new(boundedCapacity: 64);
     private readonly DatagramSender _send;
     private volatile bool _closed;
+    private volatile Action? _onDelivered;
 
     public DtlsDatagramTransport(DatagramSender send)
     {
@@ -27,6 +28,15 @@ internal sealed class DtlsDatagramTransport : DatagramTransport
     }
 
     public bool IsClosed => _closed;
+
+    /// <summary>Datagrams waiting for BouncyCastle to read them.</summary>
+    public bool HasPending => _inbound.Count > 0;
+
+    /// <summary>Called after each queued datagram once set: how an association with no reading thread learns of one.</summary>
+    public Action? OnDelivered
+    {
+        set => _onDelivered = value;
+    }
 
     /// <summary>Called by the receive loop; drops the datagram when the handshake thread is not keeping up.</summary>
     public void Deliver(ReadOnlySpan<byte> datagram)
@@ -38,12 +48,18 @@ internal sealed class DtlsDatagramTransport : DatagramTransport
 
         try
         {
-            _inbound.TryAdd(datagram.ToArray());
+            if (!_inbound.TryAdd(datagram.ToArray()))
+            {
+                return;
+            }
         }
         catch (InvalidOperationException)
         {
             // Completed concurrently by Close: the association is over.
+            return;
         }
+
+        _onDelivered?.Invoke();
     }
 
     public int GetReceiveLimit() => MaxDatagram;

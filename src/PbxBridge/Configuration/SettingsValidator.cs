@@ -16,6 +16,11 @@ public static partial class SettingsValidator
         ValidateMedia(s.Media, errors);
         ValidateAgents(s.Agents, errors);
         ValidateLimits(s.Limits, errors);
+        if (s.Demo.AnswerDelayMs is < 0 or > 30_000)
+        {
+            errors.Add($"Demo:AnswerDelayMs = {s.Demo.AnswerDelayMs} is out of range: use 0-30000 milliseconds.");
+        }
+
         if (s.Shutdown.DrainSeconds is < 0 or > 3600)
         {
             errors.Add($"Shutdown:DrainSeconds = {s.Shutdown.DrainSeconds} is out of range: use 0-3600 seconds.");

@@ -13,7 +13,8 @@ namespace PbxBridge.Demo;
 public sealed class DemoPbx : IPbx
 {
     public static readonly TimeSpan RingNoAnswerTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan AnswerDelay = TimeSpan.FromMilliseconds(150);
+    public static readonly TimeSpan DefaultAnswerDelay = TimeSpan.FromMilliseconds(150);
+    private readonly TimeSpan answerDelay;
     private readonly IPAddress bindAddress;
     private readonly ILogger<DemoPbx> logger;
     private readonly ConcurrentDictionary<string, DemoChannel> channels = new(StringComparer.Ordinal);
@@ -21,10 +22,12 @@ public sealed class DemoPbx : IPbx
     private IPbxInboundHandler? inbound;
     private long nextId;
 
-    public DemoPbx(IPAddress bindAddress, ILogger<DemoPbx> logger)
+    /// <param name="answerDelay">How long 600, 601 and 603 ring before answering or refusing (Demo:AnswerDelayMs).</param>
+    public DemoPbx(IPAddress bindAddress, ILogger<DemoPbx> logger, TimeSpan? answerDelay = null)
     {
         this.bindAddress = bindAddress;
         this.logger = logger;
+        this.answerDelay = answerDelay ?? DefaultAnswerDelay;
     }
 
     public string Kind => "Demo";
@@ -97,7 +100,7 @@ public sealed class DemoPbx : IPbx
             switch (channel.Behaviour)
             {
                 case DemoBehaviour.Busy:
-                    await Task.Delay(AnswerDelay, stopping.Token);
+                    await Task.Delay(answerDelay, stopping.Token);
                     await channel.EndFromPbxAsync(PbxCause.UserBusy);
                     return;
                 case DemoBehaviour.RingNoAnswer:
@@ -109,7 +112,7 @@ public sealed class DemoPbx : IPbx
 
                     return;
                 default:
-                    await Task.Delay(AnswerDelay, stopping.Token);
+                    await Task.Delay(answerDelay, stopping.Token);
                     if (!channel.IsUp)
                     {
                         return;

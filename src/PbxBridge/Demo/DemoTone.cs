@@ -6,7 +6,8 @@ namespace PbxBridge.Demo;
 /// <summary>
 /// One second of the 1004 Hz test tone (the telephony milliwatt frequency, chosen because 1004 Hz is not a
 /// sub-multiple of 8000 Hz and so exercises every code word), encoded once in the PBX codec. 1004 whole cycles
-/// fit one second exactly, so the buffer loops without a click.
+/// fit one second exactly, so the buffer loops without a click. One instance per codec is shared by every demo
+/// channel and never written to: a copy per channel was 8-32 KB of every load-test call's memory.
 /// </summary>
 public sealed class DemoTone
 {
@@ -22,7 +23,16 @@ public sealed class DemoTone
 
     public int BytesPerFrame { get; }
 
+    private static readonly DemoTone?[] s_tones = new DemoTone?[Enum.GetValues<PbxCodec>().Length];
+
     public static DemoTone For(PbxCodec codec)
+    {
+        // A race only builds the same table twice; either copy is right.
+        ref var tone = ref s_tones[(int)codec];
+        return Volatile.Read(ref tone) ?? (tone = Create(codec));
+    }
+
+    private static DemoTone Create(PbxCodec codec)
     {
         var rate = codec == PbxCodec.L16Wideband ? 16000 : 8000;
         var samples = new short[rate];

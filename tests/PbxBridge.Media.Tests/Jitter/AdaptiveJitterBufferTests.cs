@@ -134,6 +134,35 @@ public sealed class AdaptiveJitterBufferTests
     }
 
     [Fact]
+    public void A_voice_call_buffer_holds_small_slots_rather_than_64_full_size_ones()
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        _ = new AdaptiveJitterBuffer(48000, Opus, new MediaDirectionStatistics());
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // 64 slots of 1500 bytes were 96 KB per call; voice frames need a fraction of that.
+        Assert.InRange(allocated, 1, 32 * 1024);
+    }
+
+    [Fact]
+    public void A_payload_larger_than_the_first_slots_grows_them_and_keeps_the_packets_already_held()
+    {
+        var held = new byte[] { 1, 2, 3 };
+        var large = new byte[1275];
+        Random.Shared.NextBytes(large);
+        Assert.Equal(JitterBufferInsertResult.Accepted, _buffer.Insert(1, 10, 0, Opus, held, 0));
+        Assert.Equal(JitterBufferInsertResult.Accepted, _buffer.Insert(1, 11, 960, Opus, large, s_msTicks * 20));
+        Assert.Equal(JitterBufferInsertResult.Accepted, _buffer.Insert(1, 12, 1920, Opus, held, s_msTicks * 40));
+
+        Assert.Equal(JitterBufferOutcome.Packet, _buffer.Dequeue(out var first));
+        Assert.Equal(held, first.Payload.ToArray());
+        Assert.Equal(JitterBufferOutcome.Packet, _buffer.Dequeue(out var second));
+        Assert.Equal(large, second.Payload.ToArray());
+        Assert.Equal(JitterBufferOutcome.Packet, _buffer.Dequeue(out var third));
+        Assert.Equal(held, third.Payload.ToArray());
+    }
+
+    [Fact]
     public void Depth_grows_with_network_jitter_and_shrinks_when_it_calms_down()
     {
         var random = new Random(3);

@@ -77,6 +77,20 @@ public sealed class SipWebSocketConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_larger_than_the_first_receive_buffer_arrives_whole()
+    {
+        using var ws = await ConnectAsync();
+        var body = new string('x', 40_000);
+        var large = Options.Replace("Content-Length: 0\r\n\r\n", $"Content-Type: text/plain\r\nContent-Length: {body.Length}\r\n\r\n{body}", StringComparison.Ordinal);
+
+        await SendAsync(ws, large);
+        await SendAsync(ws, Options);
+
+        Assert.StartsWith("SIP/2.0 200 OK", await ReceiveAsync(ws), StringComparison.Ordinal);
+        Assert.StartsWith("SIP/2.0 200 OK", await ReceiveAsync(ws), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Oversized_frame_closes_the_connection_with_1009()
     {
         using var ws = await ConnectAsync();

@@ -46,6 +46,14 @@ public sealed class SettingsValidatorTests
     }
 
     [Fact]
+    public void Demo_answer_delay_is_bound_and_a_negative_one_is_refused()
+    {
+        Assert.Equal(0, PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Demo:AnswerDelayMs=0"])).Demo.AnswerDelayMs);
+        var error = Assert.Single(Validate("--Demo:AnswerDelayMs=-5"));
+        Assert.StartsWith("Demo:AnswerDelayMs = -5 is out of range", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_pbx_codec_lists_the_supported_ones()
     {
         var error = Assert.Single(Validate("--Media:PbxCodec=g729"));

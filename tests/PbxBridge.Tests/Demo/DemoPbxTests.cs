@@ -82,6 +82,33 @@ public sealed class DemoPbxTests
     }
 
     [Fact]
+    public async Task The_answer_delay_is_how_long_600_rings_before_it_answers()
+    {
+        using var rtp = LocalRtp();
+        await using var slow = new DemoPbx(IPAddress.Loopback, NullLogger<DemoPbx>.Instance, TimeSpan.FromMinutes(10));
+        await slow.StartAsync(new RecordingInbound(), CancellationToken.None);
+        var ringing = new RecordingObserver();
+        var leg = await slow.PlaceCallAsync(Request("600", rtp, ringing), CancellationToken.None);
+        await ringing.Ringing.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.Delay(300);
+        Assert.False(ringing.Answered.Task.IsCompleted);
+        await leg.HangupAsync(PbxCause.OriginatorCancel, CancellationToken.None);
+
+        await using var prompt = new DemoPbx(IPAddress.Loopback, NullLogger<DemoPbx>.Instance, TimeSpan.Zero);
+        await prompt.StartAsync(new RecordingInbound(), CancellationToken.None);
+        var answered = new RecordingObserver();
+        await prompt.PlaceCallAsync(Request("600", rtp, answered), CancellationToken.None);
+        await answered.Answered.Task.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Every_channel_shares_one_tone_table_per_codec()
+    {
+        Assert.Same(DemoTone.For(PbxCodec.Pcmu), DemoTone.For(PbxCodec.Pcmu));
+        Assert.NotSame(DemoTone.For(PbxCodec.Pcmu), DemoTone.For(PbxCodec.Pcma));
+    }
+
+    [Fact]
     public async Task Unknown_extension_fails_as_unallocated()
     {
         await using var pbx = await StartedPbx();
