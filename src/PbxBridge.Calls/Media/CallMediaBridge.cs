@@ -16,7 +16,7 @@ namespace PbxBridge.Calls.Media;
 /// The media of one call: browser SRTP/opus on one side (<see cref="WebRtcEndpoint"/>), plain RTP to the PBX on the
 /// other (one UDP socket from the PBX-side range, used both to send and to receive, because Asterisk's strictrtp
 /// locks onto the source address it sees). One thread, the call's <see cref="MediaEventLoop"/>, does all of it: a
-/// browser datagram is decrypted and queued for the jitter buffer, every 20 ms the tick pulls one packet out and sends
+/// browser datagram is decrypted and put in the jitter buffer, every 20 ms the tick pulls one packet out and sends
 /// it to the PBX, a PBX datagram is transcoded and sent toward the browser as it arrives (no jitter buffer on that
 /// side: the browser has its own). No locks shared with other calls; digits from the signalling threads arrive
 /// through queues.
@@ -27,7 +27,6 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
     private readonly UdpPortPool pbxPorts;
     private readonly ICallMediaEvents events;
     private readonly ILogger logger;
-    private readonly RtpPacketRing fromBrowser = new();
     private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToPbx = new();
     private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToBrowser = new();
     private readonly byte[] pbxSendBuffer = new byte[1500];
@@ -168,12 +167,8 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
 
     void IWebRtcEndpointObserver.OnRtp(ReadOnlySpan<byte> rtpPacket, long arrivalTimestamp)
     {
-        // On the media loop, like the tick that drains it: the ring keeps the arrival order and time for the jitter
-        // buffer, which takes packets on the tick.
-        if (toPbx is not null)
-        {
-            fromBrowser.TryWrite(rtpPacket, arrivalTimestamp);
-        }
+        // On the media loop, the thread that also ticks this pipeline: straight into the jitter buffer, no hand-off.
+        Volatile.Read(ref toPbx)?.Push(rtpPacket, arrivalTimestamp);
     }
 
     void IPacedStream.OnTick(long now)
@@ -183,12 +178,6 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
         if (pipeline is null || socket is null || pbxRemote is null)
         {
             return;
-        }
-
-        while (fromBrowser.TryPeek(out var packet, out var arrival))
-        {
-            pipeline.Push(packet, arrival);
-            fromBrowser.Advance();
         }
 
         // One digit at a time, each played out in full (a key press is at least 40 ms, RFC 4733 §2.5.1.2 ends).
