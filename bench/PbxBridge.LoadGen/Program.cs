@@ -90,9 +90,13 @@ using (var pacer = new MediaPacer())
     }
     else if (options.Rtpengine.Length > 0 && File.Exists(options.Rtpengine))
     {
-        await using var rtpengine = await RtpengineProcess.StartAsync(options.Rtpengine, options.StateDirectory);
-        Progress($"rtpengine pid {rtpengine.Pid} (plain RTP opus <-> PCMU transcoding through ng offer/answer)");
-        var step = new RtpengineLoadStep(rtpengine, source, pacer);
+        await using var rtpengine = await RtpengineProcess.StartAsync(
+            options.Rtpengine, options.StateDirectory, options.RtpengineNgPort, options.RtpenginePorts, options.RtpengineLogLevel);
+        var opusSide = options.RtpengineOpusSide == "rtp" ? RtpengineOpusSide.Rtp : RtpengineOpusSide.WebRtc;
+        Progress(opusSide == RtpengineOpusSide.WebRtc
+            ? $"rtpengine pid {rtpengine.Pid}: opus over ICE/DTLS-SRTP <-> PCMU over plain RTP, through ng offer/answer (log {rtpengine.LogPath})"
+            : $"rtpengine pid {rtpengine.Pid}: opus <-> PCMU, plain RTP on both sides, through ng offer/answer (log {rtpengine.LogPath})");
+        var step = new RtpengineLoadStep(rtpengine, opusSide, certificate, source, pacer);
         foreach (var calls in options.Calls)
         {
             Progress($"rtpengine: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
@@ -113,5 +117,5 @@ using (var pacer = new MediaPacer())
 }
 
 Console.Write(LoadReport.Table(steps, libopus, options.OpusComplexity));
-Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu, options.Pbx));
+Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu, options.Pbx, options.RtpengineOpusSide));
 return steps.Exists(s => s.Failed > 0) ? 1 : 0;
