@@ -37,6 +37,7 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
     private long _frameNumber;
     private ushort _sequence;
     private uint _timestamp;
+    private long _offerTicks;
     private long _plainSent;
     private long _plainReceived;
 
@@ -61,6 +62,12 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
     public int Index { get; }
 
     public bool IsSending => _browser?.IsSending ?? _sending;
+
+    /// <summary>rtpengine holds the call from the offer on: it needs a delete even when the media never came up.</summary>
+    public bool IsSignalled { get; private set; }
+
+    /// <summary>WebRTC side only: ng offer sent to the first decrypted media packet back, in milliseconds.</summary>
+    public double SetupMs => _browser is null ? double.NaN : Stopwatch.GetElapsedTime(_offerTicks, _browser.FirstMediaTicks).TotalMilliseconds;
 
     public long PacketsSent => _browser?.PacketsSent ?? _plainSent;
 
@@ -114,7 +121,10 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
             offer["sdp"] = PlainSdp(((IPEndPoint)_opusSide!.LocalEndPoint!).Port, "111", "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
         }
 
-        var towardPbx = (string)(await ng.CallAsync(offer, cancellationToken))["sdp"];
+        _offerTicks = Stopwatch.GetTimestamp();
+        var offered = await ng.CallAsync(offer, cancellationToken);
+        IsSignalled = true;
+        var towardPbx = (string)offered["sdp"];
         var answer = new Dictionary<string, object>
         {
             ["command"] = "answer",

@@ -60,6 +60,7 @@ internal sealed class RtpengineLoadStep
         var heldSeconds = Stopwatch.GetElapsedTime(before.TakenTicks, after.TakenTicks).TotalSeconds;
         var callSeconds = Math.Max(1, established.Count) * heldSeconds;
         var roundTrips = established.SelectMany(leg => leg.RoundTripsMs).ToList();
+        var setupTimes = established.Select(leg => leg.SetupMs).Where(ms => !double.IsNaN(ms)).ToList();
         var sent = established.Sum(leg => leg.PacketsSent);
         var received = established.Sum(leg => leg.PacketsReceived);
         var result = new StepResult
@@ -78,6 +79,8 @@ internal sealed class RtpengineLoadStep
             RoundTripP50Ms = Percentile.Of(roundTrips, 50),
             RoundTripP99Ms = Percentile.Of(roundTrips, 99),
             RoundTripSamples = roundTrips.Count,
+            SetupP50Ms = Percentile.Of(setupTimes, 50),
+            SetupP99Ms = Percentile.Of(setupTimes, 99),
             Failures = failures,
         };
 
@@ -85,7 +88,7 @@ internal sealed class RtpengineLoadStep
         {
             try
             {
-                if (leg.IsSending)
+                if (leg.IsSignalled)
                 {
                     await leg.DeleteAsync(ng, cancellationToken);
                 }
