@@ -39,6 +39,9 @@ internal sealed class LoadGenOptions
 
     public int Port { get; private set; } = 18443;
 
+    /// <summary>PbxBridge's media ports, browser legs from the lower half and PBX legs from the upper: move them off another run's.</summary>
+    public (int Min, int Max) PbxBridgeMediaPorts { get; private set; } = (42000, 45999);
+
     public int OpusComplexity { get; private set; } = 5;
 
     public string? Wav { get; private set; }
@@ -110,7 +113,8 @@ internal sealed class LoadGenOptions
                 case "--rtpengine": options.Rtpengine = value; break;
                 case "--rtpengine-opus-side": options.RtpengineOpusSide = value is "webrtc" or "rtp" ? value : throw new ArgumentException($"--rtpengine-opus-side is webrtc or rtp, not {value}"); break;
                 case "--rtpengine-ng-port": options.RtpengineNgPort = int.Parse(value, CultureInfo.InvariantCulture); break;
-                case "--rtpengine-ports": options.RtpenginePorts = PortRange(value); break;
+                case "--rtpengine-ports": options.RtpenginePorts = PortRange(name, value); break;
+                case "--pbxbridge-media-ports": options.PbxBridgeMediaPorts = PortRange(name, value); break;
                 case "--rtpengine-log-level": options.RtpengineLogLevel = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--pbxbridge-env": options.PbxBridgeEnvironment = [.. options.PbxBridgeEnvironment, value]; break;
                 case "--targets": options.Targets = value.Split(','); break;
@@ -122,17 +126,17 @@ internal sealed class LoadGenOptions
         return options;
     }
 
-    private static (int Min, int Max) PortRange(string value)
+    private static (int Min, int Max) PortRange(string name, string value)
     {
         var parts = value.Split('-');
         if (parts.Length != 2)
         {
-            throw new ArgumentException($"--rtpengine-ports is MIN-MAX, not {value}");
+            throw new ArgumentException($"{name} is MIN-MAX, not {value}");
         }
 
         var range = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
         return range.Item1 is > 1023 and <= 65535 && range.Item2 <= 65535 && range.Item2 - range.Item1 >= 3
             ? range
-            : throw new ArgumentException($"--rtpengine-ports {value}: need 1024-65535 and room for a call (4 ports)");
+            : throw new ArgumentException($"{name} {value}: need 1024-65535 and room for a call (4 ports)");
     }
 }

@@ -36,7 +36,7 @@ if (options.Mode == "soak")
 {
     using var soakPacer = new MediaPacer();
     using var soakBridge = await PbxBridgeProcess.StartAsync(
-        Path.GetFullPath(options.PbxBridgeDll), options.Port, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
+        Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
     Progress($"PbxBridge pid {soakBridge.Pid} on port {soakBridge.Port} (log {soakBridge.LogPath})");
     var soak = await new SoakRun(soakBridge, certificate, source, soakPacer, options, Progress).RunAsync(cancel.Token);
     Console.Write(soak.Table());
@@ -56,7 +56,7 @@ using (var pacer = new MediaPacer())
     {
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
         using (var bridge = await PbxBridgeProcess.StartAsync(
-            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
+            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
             asterisk?.PbxBridgeArguments))
         {
             Progress(asterisk is null
