@@ -4,7 +4,8 @@
 #   2. starts PbxBridge (configured for Asterisk, the ARI simulator playing Asterisk and its echo extension 600
 #      inside the load generator; --pbx demo for the demo PBX inside PbxBridge) and holds 10, 50, 100 concurrent
 #      browser legs (SIP/WSS, ICE, DTLS, SRTP, Opus at 50 packets/s) against it, timing one-way latency both ways,
-#   3. starts rtpengine (Debian rtpengine-daemon, userspace) and holds the same numbers of opus <-> PCMU calls,
+#   3. starts rtpengine (Debian rtpengine-daemon, userspace) and holds the same numbers of opus <-> PCMU calls
+#      (Opus side over ICE/DTLS-SRTP like the browser legs; --rtpengine-opus-side rtp for plain RTP),
 # and prints a table and a final JSON line. Extra arguments go to the load generator, e.g.
 #   bench/loadgen.sh --calls 10,50,100 --hold 25 --complexity 5 [--wav /abs/speech48k.wav] [--rtpengine ""]
 # It is not part of ./test.sh: it takes minutes and its figures depend on the machine.

@@ -39,6 +39,9 @@ internal sealed class LoadGenOptions
 
     public int Port { get; private set; } = 18443;
 
+    /// <summary>PbxBridge's media ports, browser legs from the lower half and PBX legs from the upper: move them off another run's.</summary>
+    public (int Min, int Max) PbxBridgeMediaPorts { get; private set; } = (42000, 45999);
+
     public int OpusComplexity { get; private set; } = 5;
 
     public string? Wav { get; private set; }
@@ -64,6 +67,21 @@ internal sealed class LoadGenOptions
 
     /// <summary>rtpengine binary; empty skips the rtpengine comparison.</summary>
     public string Rtpengine { get; private set; } = "/usr/bin/rtpengine";
+
+    /// <summary>
+    /// rtpengine's Opus side: "webrtc" (the default: ICE, DTLS-SRTP, rtcp-mux, the work PbxBridge does) or "rtp"
+    /// (plain RTP, the transcode alone, as in the runs before this option existed).
+    /// </summary>
+    public string RtpengineOpusSide { get; private set; } = "webrtc";
+
+    /// <summary>rtpengine's ng control port on 127.0.0.1.</summary>
+    public int RtpengineNgPort { get; private set; } = 22222;
+
+    /// <summary>rtpengine's media ports (--port-min/--port-max): move them off another run's range.</summary>
+    public (int Min, int Max) RtpenginePorts { get; private set; } = (30000, 31999);
+
+    /// <summary>rtpengine's --log-level: 7 logs ICE, DTLS and codec set-up per call, too much while measuring.</summary>
+    public int RtpengineLogLevel { get; private set; } = 4;
 
     public static LoadGenOptions Parse(string[] args)
     {
@@ -93,6 +111,11 @@ internal sealed class LoadGenOptions
                 case "--extension": options.Extension = value; break;
                 case "--state-dir": options.StateDirectory = value; break;
                 case "--rtpengine": options.Rtpengine = value; break;
+                case "--rtpengine-opus-side": options.RtpengineOpusSide = value is "webrtc" or "rtp" ? value : throw new ArgumentException($"--rtpengine-opus-side is webrtc or rtp, not {value}"); break;
+                case "--rtpengine-ng-port": options.RtpengineNgPort = int.Parse(value, CultureInfo.InvariantCulture); break;
+                case "--rtpengine-ports": options.RtpenginePorts = PortRange(name, value); break;
+                case "--pbxbridge-media-ports": options.PbxBridgeMediaPorts = PortRange(name, value); break;
+                case "--rtpengine-log-level": options.RtpengineLogLevel = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--pbxbridge-env": options.PbxBridgeEnvironment = [.. options.PbxBridgeEnvironment, value]; break;
                 case "--targets": options.Targets = value.Split(','); break;
                 case "--pbx": options.Pbx = value is "asterisk" or "demo" ? value : throw new ArgumentException($"--pbx is asterisk or demo, not {value}"); break;
@@ -101,5 +124,19 @@ internal sealed class LoadGenOptions
         }
 
         return options;
+    }
+
+    private static (int Min, int Max) PortRange(string name, string value)
+    {
+        var parts = value.Split('-');
+        if (parts.Length != 2)
+        {
+            throw new ArgumentException($"{name} is MIN-MAX, not {value}");
+        }
+
+        var range = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        return range.Item1 is > 1023 and <= 65535 && range.Item2 <= 65535 && range.Item2 - range.Item1 >= 3
+            ? range
+            : throw new ArgumentException($"{name} {value}: need 1024-65535 and room for a call (4 ports)");
     }
 }

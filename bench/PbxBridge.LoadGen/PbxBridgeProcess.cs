@@ -35,9 +35,11 @@ internal sealed class PbxBridgeProcess : IDisposable
     public static string AgentId(int index) => (20000 + index).ToString(CultureInfo.InvariantCulture);
 
     public static async Task<PbxBridgeProcess> StartAsync(
-        string dll, int port, int agents, int opusComplexity, string stateDirectory, IReadOnlyList<string> environment,
+        string dll, int port, (int Min, int Max) mediaPorts, int agents, int opusComplexity, string stateDirectory, IReadOnlyList<string> environment,
         IReadOnlyList<string>? pbxArguments = null)
     {
+        // Browser legs from the lower half of the range, PBX legs from the upper half.
+        var split = mediaPorts.Min + ((mediaPorts.Max - mediaPorts.Min + 1) / 2);
         Directory.CreateDirectory(stateDirectory);
         var logPath = Path.Combine(stateDirectory, "pbxbridge.log");
         var info = new ProcessStartInfo("dotnet")
@@ -49,8 +51,8 @@ internal sealed class PbxBridgeProcess : IDisposable
         foreach (var argument in new[]
         {
             dll, "run", $"--Http:Port={port}", $"--State:Directory={stateDirectory}", $"--Demo:AgentPassword={Password}",
-            "--Media:BrowserPortStart=42000", "--Media:BrowserPortEnd=43999",
-            "--Media:PbxPortStart=44000", "--Media:PbxPortEnd=45999",
+            Invariant($"--Media:BrowserPortStart={mediaPorts.Min}"), Invariant($"--Media:BrowserPortEnd={split - 1}"),
+            Invariant($"--Media:PbxPortStart={split}"), Invariant($"--Media:PbxPortEnd={mediaPorts.Max}"),
             $"--Media:OpusComplexity={opusComplexity}", "--Serilog:MinimumLevel:Default=Warning",
 
             // Every leg connects from 127.0.0.1: the per-address connection limit is for the internet, not for this.
@@ -148,4 +150,6 @@ internal sealed class PbxBridgeProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }

@@ -36,7 +36,7 @@ if (options.Mode == "soak")
 {
     using var soakPacer = new MediaPacer();
     using var soakBridge = await PbxBridgeProcess.StartAsync(
-        Path.GetFullPath(options.PbxBridgeDll), options.Port, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
+        Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
     Progress($"PbxBridge pid {soakBridge.Pid} on port {soakBridge.Port} (log {soakBridge.LogPath})");
     var soak = await new SoakRun(soakBridge, certificate, source, soakPacer, options, Progress).RunAsync(cancel.Token);
     Console.Write(soak.Table());
@@ -56,7 +56,7 @@ using (var pacer = new MediaPacer())
     {
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
         using (var bridge = await PbxBridgeProcess.StartAsync(
-            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
+            Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
             asterisk?.PbxBridgeArguments))
         {
             Progress(asterisk is null
@@ -94,9 +94,13 @@ using (var pacer = new MediaPacer())
     }
     else if (options.Rtpengine.Length > 0 && File.Exists(options.Rtpengine))
     {
-        await using var rtpengine = await RtpengineProcess.StartAsync(options.Rtpengine, options.StateDirectory);
-        Progress($"rtpengine pid {rtpengine.Pid} (plain RTP opus <-> PCMU transcoding through ng offer/answer)");
-        var step = new RtpengineLoadStep(rtpengine, source, pacer);
+        await using var rtpengine = await RtpengineProcess.StartAsync(
+            options.Rtpengine, options.StateDirectory, options.RtpengineNgPort, options.RtpenginePorts, options.RtpengineLogLevel);
+        var opusSide = options.RtpengineOpusSide == "rtp" ? RtpengineOpusSide.Rtp : RtpengineOpusSide.WebRtc;
+        Progress(opusSide == RtpengineOpusSide.WebRtc
+            ? $"rtpengine pid {rtpengine.Pid}: opus over ICE/DTLS-SRTP <-> PCMU over plain RTP, through ng offer/answer (log {rtpengine.LogPath})"
+            : $"rtpengine pid {rtpengine.Pid}: opus <-> PCMU, plain RTP on both sides, through ng offer/answer (log {rtpengine.LogPath})");
+        var step = new RtpengineLoadStep(rtpengine, opusSide, certificate, source, pacer);
         foreach (var calls in options.Calls)
         {
             Progress($"rtpengine: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
@@ -117,5 +121,5 @@ using (var pacer = new MediaPacer())
 }
 
 Console.Write(LoadReport.Table(steps, libopus, options.OpusComplexity));
-Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu, options.Pbx));
+Console.WriteLine(LoadReport.FinalJson(steps, libopus, options.OpusComplexity, idleCpu, options.Pbx, options.RtpengineOpusSide));
 return steps.Exists(s => s.Failed > 0) ? 1 : 0;

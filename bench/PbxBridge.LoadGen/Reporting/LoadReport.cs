@@ -24,7 +24,7 @@ internal static class LoadReport
         return text.ToString();
     }
 
-    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity, double? pbxBridgeIdleCpuMsPerSecond, string pbx)
+    public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity, double? pbxBridgeIdleCpuMsPerSecond, string pbx, string rtpengineOpusSide)
     {
         var bridge = steps.Where(s => s.Target == "pbxbridge").ToList();
         var rtpengine = steps.Where(s => s.Target == "rtpengine").ToList();
@@ -37,6 +37,7 @@ internal static class LoadReport
             ["opus_complexity"] = complexity,
             ["pbxbridge_cpu_ms_per_call_s"] = Round(largest?.CpuMsPerCallSecond),
             ["rtpengine_cpu_ms_per_call_s"] = Round(rtpLargest?.CpuMsPerCallSecond),
+            ["rtpengine_opus_side"] = rtpengine.Count > 0 ? rtpengineOpusSide : null,
             ["libopus_only_cpu_ms_per_call_s"] = Round(libopusMsPerCallSecond),
             ["pbxbridge_marginal_cpu_ms_per_call_s"] = Round(Marginal(bridge)),
             ["rtpengine_marginal_cpu_ms_per_call_s"] = Round(Marginal(rtpengine)),

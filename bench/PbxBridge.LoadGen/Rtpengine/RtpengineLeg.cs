@@ -5,20 +5,25 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using PbxBridge.LoadGen.Media;
+using PbxBridge.LoadGen.WebRtc;
+using PbxBridge.WebRtc.Sdp;
 
 namespace PbxBridge.LoadGen.Rtpengine;
 
 /// <summary>
-/// One call through rtpengine, the same shape as a PbxBridge call with the demo echo: an Opus side (what the browser
-/// sends, plain RTP here) and a PCMU side that echoes every packet back, so rtpengine decodes Opus, encodes PCMU,
-/// decodes PCMU and encodes Opus for every 20 ms in each direction. Signalled with ng offer/answer, the offer's Opus
-/// masked toward the PCMU side and PCMU added by transcoding.
+/// One call through rtpengine, the same shape as a PbxBridge call with the PBX echo: an Opus side and a PCMU side
+/// that echoes every packet back, so rtpengine decodes Opus, encodes PCMU, decodes PCMU and encodes Opus for every
+/// 20 ms in each direction. Signalled with ng offer/answer, the offer's Opus masked toward the PCMU side and PCMU
+/// added by transcoding. The Opus side is either what a browser brings (<see cref="RtpengineOpusSide.WebRtc"/>: the
+/// same <see cref="BrowserMedia"/> as toward PbxBridge, so rtpengine answers ICE checks and does DTLS and SRTP too)
+/// or plain RTP (<see cref="RtpengineOpusSide.Rtp"/>: the transcode alone).
 /// </summary>
 internal sealed partial class RtpengineLeg : IAsyncDisposable
 {
-    private const int OpusPayloadType = 111;
+    private const int OpusPayloadType = BrowserMedia.OpusPayloadType;
 
-    private readonly Socket _opusSide = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly Socket? _opusSide;
+    private readonly BrowserMedia? _browser;
     private readonly Socket _pcmuSide = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly CancellationTokenSource _stop = new();
     private readonly OpusFrameSource _source;
@@ -32,33 +37,55 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
     private long _frameNumber;
     private ushort _sequence;
     private uint _timestamp;
+    private long _offerTicks;
+    private long _plainSent;
+    private long _plainReceived;
 
-    public RtpengineLeg(int index, OpusFrameSource source, bool probe)
+    public RtpengineLeg(int index, RtpengineOpusSide opusSide, ClientCertificate certificate, OpusFrameSource source, bool probe)
     {
         Index = index;
         _source = source;
-        _probe = probe ? new EchoProbe() : null;
-        _opusSide.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        if (opusSide == RtpengineOpusSide.WebRtc)
+        {
+            _browser = new BrowserMedia(certificate, source, probe);
+        }
+        else
+        {
+            _probe = probe ? new EchoProbe() : null;
+            _opusSide = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            _opusSide.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        }
+
         _pcmuSide.Bind(new IPEndPoint(IPAddress.Loopback, 0));
     }
 
     public int Index { get; }
 
-    public bool IsSending => _sending;
+    public bool IsSending => _browser?.IsSending ?? _sending;
 
-    public long PacketsSent { get; private set; }
+    /// <summary>rtpengine holds the call from the offer on: it needs a delete even when the media never came up.</summary>
+    public bool IsSignalled { get; private set; }
 
-    public long PacketsReceived { get; private set; }
+    /// <summary>WebRTC side only: ng offer sent to the first decrypted media packet back, in milliseconds.</summary>
+    public double SetupMs => _browser is null ? double.NaN : Stopwatch.GetElapsedTime(_offerTicks, _browser.FirstMediaTicks).TotalMilliseconds;
+
+    public long PacketsSent => _browser?.PacketsSent ?? _plainSent;
+
+    public long PacketsReceived => _browser?.PacketsReceived ?? _plainReceived;
 
     public long PacketsEchoed { get; private set; }
 
-    public IReadOnlyList<double> RoundTripsMs => _probe?.RoundTripsMs ?? [];
+    public IReadOnlyList<double> RoundTripsMs => _browser?.RoundTripsMs ?? _probe?.RoundTripsMs ?? [];
 
     public bool Recording
     {
         set
         {
-            if (_probe is not null)
+            if (_browser is not null)
+            {
+                _browser.Recording = value;
+            }
+            else if (_probe is not null)
             {
                 _probe.Recording = value;
             }
@@ -67,46 +94,98 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
 
     public async Task SetupAsync(NgClient ng, CancellationToken cancellationToken)
     {
-        var opusPort = ((IPEndPoint)_opusSide.LocalEndPoint!).Port;
         var pcmuPort = ((IPEndPoint)_pcmuSide.LocalEndPoint!).Port;
-        var offer = await ng.CallAsync(new Dictionary<string, object>
+        var offer = new Dictionary<string, object>
         {
             ["command"] = "offer",
             ["call-id"] = _callId,
             ["from-tag"] = "opus-side",
-            ["sdp"] = Sdp(opusPort, "111", "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"),
             ["codec"] = new Dictionary<string, object> { ["mask"] = new List<object> { "opus" }, ["transcode"] = new List<object> { "PCMU" } },
-        }, cancellationToken);
-        var towardPbx = (string)offer["sdp"];
-        var answer = await ng.CallAsync(new Dictionary<string, object>
+        };
+        if (_browser is not null)
+        {
+            // What a WebRTC-to-SIP proxy asks of rtpengine for a browser's offer: toward the PBX, plain RTP/AVP
+            // without ICE, SRTP or rtcp-mux; toward the browser, ICE-lite like PbxBridge (the browser is the
+            // controlling agent and nominates with USE-CANDIDATE), and DTLS as server, never a premature client.
+            // No telephone-event: rtpengine would detect in-band DTMF for a PBX that has no telephone-event.
+            offer["sdp"] = _browser.CreateOffer([]).ToString();
+            offer["transport-protocol"] = "RTP/AVP";
+            offer["ICE"] = "remove";
+            offer["ICE-lite"] = "backward";
+            offer["DTLS-reverse"] = "passive";
+            offer["SDES"] = new List<object> { "off" };
+            offer["rtcp-mux"] = new List<object> { "demux" };
+        }
+        else
+        {
+            offer["sdp"] = PlainSdp(((IPEndPoint)_opusSide!.LocalEndPoint!).Port, "111", "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n");
+        }
+
+        _offerTicks = Stopwatch.GetTimestamp();
+        var offered = await ng.CallAsync(offer, cancellationToken);
+        IsSignalled = true;
+        var towardPbx = (string)offered["sdp"];
+        var answer = new Dictionary<string, object>
         {
             ["command"] = "answer",
             ["call-id"] = _callId,
             ["from-tag"] = "opus-side",
             ["to-tag"] = "pcmu-side",
-            ["sdp"] = Sdp(pcmuPort, "0", "a=rtpmap:0 PCMU/8000\r\n"),
-        }, cancellationToken);
-        var towardBrowser = (string)answer["sdp"];
+            ["sdp"] = PlainSdp(pcmuPort, "0", "a=rtpmap:0 PCMU/8000\r\n"),
+        };
+        if (_browser is not null)
+        {
+            // Toward the browser: DTLS-SRTP over ICE, rtpengine as the only candidate, DTLS passive (the browser
+            // offered actpass and is the client, as toward PbxBridge), RTP and RTCP on one port, no SDES keys.
+            answer["transport-protocol"] = "UDP/TLS/RTP/SAVPF";
+            answer["ICE"] = "force";
+            answer["DTLS"] = "passive";
+            answer["SDES"] = new List<object> { "off" };
+            answer["rtcp-mux"] = new List<object> { "require" };
+        }
+
+        var towardBrowser = (string)(await ng.CallAsync(answer, cancellationToken))["sdp"];
         if (!towardBrowser.Contains("opus", StringComparison.OrdinalIgnoreCase) || !towardPbx.Contains("PCMU", StringComparison.Ordinal))
         {
             throw new InvalidOperationException("rtpengine did not set up opus <-> PCMU transcoding");
         }
 
-        _opusSide.Connect(MediaEndPoint(towardBrowser));
         _pcmuSide.Connect(MediaEndPoint(towardPbx));
-        _loops = [Task.Run(OpusSideLoopAsync, CancellationToken.None), Task.Run(EchoLoopAsync, CancellationToken.None)];
-        _sending = true;
+        var echo = Task.Run(EchoLoopAsync, CancellationToken.None);
+        if (_browser is not null)
+        {
+            _loops = [echo];
+            if (!RemoteAudioDescription.TryRead(towardBrowser, out var webRtcAnswer, out var reason))
+            {
+                throw new InvalidOperationException($"rtpengine's answer toward the browser is not WebRTC: {reason}");
+            }
+
+            await _browser.ConnectAsync(webRtcAnswer, cancellationToken);
+        }
+        else
+        {
+            _opusSide!.Connect(MediaEndPoint(towardBrowser));
+            _loops = [Task.Run(OpusSideLoopAsync, CancellationToken.None), echo];
+            _sending = true;
+        }
     }
 
     public async Task DeleteAsync(NgClient ng, CancellationToken cancellationToken)
     {
         _sending = false;
+        _browser?.StopSending();
         await ng.CallAsync(new Dictionary<string, object> { ["command"] = "delete", ["call-id"] = _callId }, cancellationToken);
     }
 
-    /// <summary>Pacer thread only: one Opus frame in plain RTP.</summary>
+    /// <summary>Pacer thread only: one Opus frame, SRTP over the ICE pair or plain RTP.</summary>
     public void SendFrame()
     {
+        if (_browser is not null)
+        {
+            _browser.SendFrame();
+            return;
+        }
+
         if (!_sending)
         {
             return;
@@ -129,8 +208,8 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
 
         try
         {
-            _opusSide.Send(buffer[..(12 + payload.Length)]);
-            PacketsSent++;
+            _opusSide!.Send(buffer[..(12 + payload.Length)]);
+            _plainSent++;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -142,14 +221,19 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
     {
         _sending = false;
         await _stop.CancelAsync();
-        _opusSide.Dispose();
+        _opusSide?.Dispose();
         _pcmuSide.Dispose();
         await Task.WhenAll(_loops);
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
         _probe?.Dispose();
         _stop.Dispose();
     }
 
-    private static string Sdp(int port, string formats, string attributes) => string.Create(CultureInfo.InvariantCulture,
+    private static string PlainSdp(int port, string formats, string attributes) => string.Create(CultureInfo.InvariantCulture,
         $"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=loadgen\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP {formats}\r\n{attributes}a=ptime:20\r\na=sendrecv\r\n");
 
     private static IPEndPoint MediaEndPoint(string sdp)
@@ -167,11 +251,11 @@ internal sealed partial class RtpengineLeg : IAsyncDisposable
     private async Task OpusSideLoopAsync()
     {
         var buffer = new byte[1500];
-        while (await ReceiveAsync(_opusSide, buffer) is var length && length >= 0)
+        while (await ReceiveAsync(_opusSide!, buffer) is var length && length >= 0)
         {
             if (length > 12 && (buffer[1] & 0x7F) == OpusPayloadType)
             {
-                PacketsReceived++;
+                _plainReceived++;
                 _probe?.OnPacket(buffer.AsSpan(0, length), Stopwatch.GetTimestamp());
             }
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PbxBridge.LoadGen.Measurement;
 using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Reporting;
+using PbxBridge.LoadGen.WebRtc;
 
 namespace PbxBridge.LoadGen.Rtpengine;
 
@@ -11,32 +12,37 @@ internal sealed class RtpengineLoadStep
     private const int ProbeLegs = 10;
 
     private readonly RtpengineProcess _engine;
+    private readonly RtpengineOpusSide _opusSide;
+    private readonly ClientCertificate _certificate;
     private readonly OpusFrameSource _source;
     private readonly MediaPacer _pacer;
 
-    public RtpengineLoadStep(RtpengineProcess engine, OpusFrameSource source, MediaPacer pacer)
+    public RtpengineLoadStep(RtpengineProcess engine, RtpengineOpusSide opusSide, ClientCertificate certificate, OpusFrameSource source, MediaPacer pacer)
     {
         _engine = engine;
+        _opusSide = opusSide;
+        _certificate = certificate;
         _source = source;
         _pacer = pacer;
     }
 
     public async Task<StepResult> RunAsync(int calls, TimeSpan hold, CancellationToken cancellationToken)
     {
-        using var ng = new NgClient(RtpengineProcess.Control);
+        using var ng = new NgClient(_engine.Control);
         var idle = ProcessSample.Take(_engine.Pid);
         var legs = new List<RtpengineLeg>();
         var failures = new List<string>();
         for (var i = 0; i < calls; i++)
         {
-            var leg = new RtpengineLeg(i, _source, probe: i < ProbeLegs);
+            var leg = new RtpengineLeg(i, _opusSide, _certificate, _source, probe: i < ProbeLegs);
             legs.Add(leg);
             try
             {
-                await leg.SetupAsync(ng, cancellationToken);
+                // On the pacer before set-up: a WebRTC leg starts sending once DTLS is up and waits for media back.
                 _pacer.Add(leg.SendFrame);
+                await leg.SetupAsync(ng, cancellationToken);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException or MediaSetupException)
             {
                 failures.Add($"{leg}: {ex.Message}");
             }
@@ -54,6 +60,7 @@ internal sealed class RtpengineLoadStep
         var heldSeconds = Stopwatch.GetElapsedTime(before.TakenTicks, after.TakenTicks).TotalSeconds;
         var callSeconds = Math.Max(1, established.Count) * heldSeconds;
         var roundTrips = established.SelectMany(leg => leg.RoundTripsMs).ToList();
+        var setupTimes = established.Select(leg => leg.SetupMs).Where(ms => !double.IsNaN(ms)).ToList();
         var sent = established.Sum(leg => leg.PacketsSent);
         var received = established.Sum(leg => leg.PacketsReceived);
         var result = new StepResult
@@ -72,6 +79,8 @@ internal sealed class RtpengineLoadStep
             RoundTripP50Ms = Percentile.Of(roundTrips, 50),
             RoundTripP99Ms = Percentile.Of(roundTrips, 99),
             RoundTripSamples = roundTrips.Count,
+            SetupP50Ms = Percentile.Of(setupTimes, 50),
+            SetupP99Ms = Percentile.Of(setupTimes, 99),
             Failures = failures,
         };
 
@@ -79,7 +88,7 @@ internal sealed class RtpengineLoadStep
         {
             try
             {
-                if (leg.IsSending)
+                if (leg.IsSignalled)
                 {
                     await leg.DeleteAsync(ng, cancellationToken);
                 }

@@ -1,118 +1,65 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PbxBridge.LoadGen.Measurement;
 using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Sip;
-using PbxBridge.Media.Opus;
-using PbxBridge.WebRtc;
-using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;
-using PbxBridge.WebRtc.Srtp;
 
 namespace PbxBridge.LoadGen.WebRtc;
 
 /// <summary>
-/// One browser leg as Chromium would run it against PbxBridge: SIP over WSS, an SDP offer (actpass, full ICE),
-/// connectivity checks as the controlling agent, DTLS client, then SRTP/Opus both ways. The shared
-/// <see cref="MediaPacer"/> calls <see cref="SendFrame"/> every 20 ms; the leg's own receive loop counts what
-/// comes back and, on probe legs, decodes it to find the marker bursts (round-trip time).
+/// One browser leg as Chromium would run it against PbxBridge: SIP over WSS (REGISTER, INVITE with the offer of
+/// <see cref="BrowserMedia"/>, BYE), then the media of <see cref="BrowserMedia"/>: ICE as the controlling agent, DTLS
+/// client, SRTP/Opus both ways.
 /// </summary>
 internal sealed class BrowserLeg : IAsyncDisposable
 {
-    private const int OpusPayloadType = SdpOfferer.OpusPayloadType;
-    private const int ConsentFrames = 125;
-
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-    private readonly ClientCertificate _certificate;
-    private readonly OpusFrameSource _source;
-    private readonly IceCredentials _localIce = IceCredentials.Generate();
     private readonly SipWebSocketUserAgent _sip;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly TaskCompletionSource _iceConnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _firstMedia = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly byte[] _txBuffer = new byte[1500];
-    private readonly byte[] _checkTransaction = new byte[12];
-    private readonly uint _ssrc = (uint)Random.Shared.Next();
-    private readonly EchoProbe? _probe;
-    private IceControllingCheck? _check;
-    private QueuedDatagramTransport? _dtlsTransport;
-    private SrtpContext? _srtpOut;
-    private SrtpContext? _srtpIn;
-    private Task? _receiveLoop;
-    private volatile bool _sending;
-    private long _frameNumber;
-    private ushort _sequence = (ushort)Random.Shared.Next();
-    private uint _timestamp = (uint)Random.Shared.Next();
+    private readonly BrowserMedia _media;
     private long _inviteTicks;
     private long _answeredTicks;
-    private long _iceTicks;
-    private long _dtlsTicks;
-    private long _firstSentTicks;
-    private double _dtlsClientCpuMs;
-    private long _firstMediaTicks;
-    private int _firstSequence = -1;
-    private uint _firstMediaTimestamp;
-    private long _highestExtendedSequence;
-    private double _minTransitMs = double.MaxValue;
 
     public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe)
     {
         Index = index;
-        _certificate = certificate;
-        _source = source;
         _sip = new SipWebSocketUserAgent(user, password, domain);
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _probe = probe ? new EchoProbe(Latency) : null;
+        _media = new BrowserMedia(certificate, source, probe);
     }
 
     public int Index { get; }
 
     /// <summary>One-way times through PbxBridge; fed by the PBX socket where the load generator hosts the PBX.</summary>
-    public OneWayLatency Latency { get; } = new();
+    public OneWayLatency Latency => _media.Latency;
 
-    public bool IsSending => _sending;
+    public bool IsSending => _media.IsSending;
 
-    public long PacketsSent { get; private set; }
+    public long PacketsSent => _media.PacketsSent;
 
-    public long PacketsReceived { get; private set; }
+    public long PacketsReceived => _media.PacketsReceived;
 
-    public long PacketsLate { get; private set; }
+    public long PacketsLate => _media.PacketsLate;
 
-    public long SrtpFailures { get; private set; }
-
-    public long PacketsLost => _firstSequence < 0 ? 0 : Math.Max(0, _highestExtendedSequence - _firstSequence + 1 - PacketsReceived);
+    public long PacketsLost => _media.PacketsLost;
 
     /// <summary>INVITE sent to first decrypted media packet back, in milliseconds.</summary>
-    public double SetupMs => Stopwatch.GetElapsedTime(_inviteTicks, _firstMediaTicks).TotalMilliseconds;
+    public double SetupMs => Stopwatch.GetElapsedTime(_inviteTicks, _media.FirstMediaTicks).TotalMilliseconds;
 
+    /// <summary>Where this leg's setup time went (SIP answer, ICE, DTLS, first frame out, media back).</summary>
     public SetupPhases Phases => new(
         Stopwatch.GetElapsedTime(_inviteTicks, _answeredTicks).TotalMilliseconds,
-        Stopwatch.GetElapsedTime(_answeredTicks, _iceTicks).TotalMilliseconds,
-        Stopwatch.GetElapsedTime(_iceTicks, _dtlsTicks).TotalMilliseconds,
-        Stopwatch.GetElapsedTime(_dtlsTicks, _firstSentTicks).TotalMilliseconds,
-        Stopwatch.GetElapsedTime(_firstSentTicks, _firstMediaTicks).TotalMilliseconds,
-        _dtlsClientCpuMs);
+        Stopwatch.GetElapsedTime(_answeredTicks, _media.IceConnectedTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_media.IceConnectedTicks, _media.DtlsConnectedTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_media.DtlsConnectedTicks, _media.FirstSentTicks).TotalMilliseconds,
+        Stopwatch.GetElapsedTime(_media.FirstSentTicks, _media.FirstMediaTicks).TotalMilliseconds,
+        _media.DtlsClientCpuMs);
 
     /// <summary>Marker round trips seen while recording (probe legs only).</summary>
-    public IReadOnlyList<double> RoundTripsMs => _probe?.RoundTripsMs ?? [];
+    public IReadOnlyList<double> RoundTripsMs => _media.RoundTripsMs;
 
     /// <summary>Only the hold period's round trips count: setup and teardown transients are not steady state.</summary>
     public bool Recording
     {
-        set
-        {
-            Latency.Recording = value;
-            if (_probe is not null)
-            {
-                _probe.Recording = value;
-            }
-        }
+        set => _media.Recording = value;
     }
 
     public async Task SetupAsync(Uri wss, string extension, CancellationToken cancellationToken)
@@ -120,21 +67,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
         await _sip.ConnectAsync(wss, cancellationToken);
         await _sip.RegisterAsync(cancellationToken);
 
-        var port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
-        var local = new LocalAudioDescription(
-            IPAddress.Loopback, port, _localIce, _certificate.Fingerprint, DtlsSetup.ActPass, OpusPayloadType,
-            SdpOfferer.OfferedTelephoneEvents, MediaDirection.SendRecv, SdpOfferer.Mid, _ssrc, "loadgen",
-            (ulong)Random.Shared.NextInt64(1, long.MaxValue), 1);
-        var offer = SdpOfferer.CreateOffer(local);
-        // We are a full ICE agent (controlling), not lite: drop the attribute PbxBridge's own offers carry.
-        for (var i = offer.Attributes.Count - 1; i >= 0; i--)
-        {
-            if (offer.Attributes[i].Name == "ice-lite")
-            {
-                offer.Attributes.RemoveAt(i);
-            }
-        }
-
+        var offer = _media.CreateOffer(SdpOfferer.OfferedTelephoneEvents);
         _inviteTicks = Stopwatch.GetTimestamp();
         var answerSdp = await _sip.InviteAsync(extension, offer.ToString(), cancellationToken);
         _answeredTicks = Stopwatch.GetTimestamp();
@@ -143,278 +76,22 @@ internal sealed class BrowserLeg : IAsyncDisposable
             throw new SipFailureException($"unusable SDP answer: {reason}");
         }
 
-        if (answer.Setup != DtlsSetup.Passive)
-        {
-            throw new SipFailureException($"expected a=setup:passive in the answer to actpass, got {answer.Setup}");
-        }
-
-        _socket.Connect(RemoteEndPoint(answer));
-        _check = new IceControllingCheck(_localIce, answer.Ice);
-        _dtlsTransport = new QueuedDatagramTransport(_socket);
-        _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
-
-        await ConnectIceAsync(cancellationToken);
-        _iceTicks = Stopwatch.GetTimestamp();
-        var keys = await Task.Factory.StartNew(
-            () => Handshake(answer),
-            cancellationToken,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        _srtpOut = new SrtpContext(keys.Profile, keys.LocalMasterKey, keys.LocalMasterSalt);
-        _srtpIn = new SrtpContext(keys.Profile, keys.RemoteMasterKey, keys.RemoteMasterSalt);
-        _dtlsTicks = Stopwatch.GetTimestamp();
-        _sending = true;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _firstMedia.Task.WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new SipFailureException("no media came back within 10 s of DTLS completion");
-        }
+        await _media.ConnectAsync(answer, cancellationToken);
     }
 
     /// <summary>Called by the pacer thread only: one 20 ms Opus frame, SRTP-protected, to PbxBridge.</summary>
-    public void SendFrame()
-    {
-        if (!_sending)
-        {
-            return;
-        }
-
-        var frame = _frameNumber++;
-        if (frame == 0)
-        {
-            _firstSentTicks = Stopwatch.GetTimestamp();
-        }
-
-        var payload = _source.Frames[(int)(frame % _source.Count)];
-        var buffer = _txBuffer.AsSpan();
-        buffer[0] = 0x80;
-        buffer[1] = (byte)(OpusPayloadType | (frame == 0 ? 0x80 : 0));
-        BinaryPrimitives.WriteUInt16BigEndian(buffer[2..], _sequence++);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer[4..], _timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer[8..], _ssrc);
-        _timestamp += OpusFrameSource.SamplesPerFrame;
-        payload.CopyTo(buffer[12..]);
-        var length = _srtpOut!.Protect(buffer, 12 + payload.Length);
-        if (OpusFrameSource.IsMarker(frame))
-        {
-            var now = Stopwatch.GetTimestamp();
-            _probe?.MarkerSent(now);
-            Latency.MarkerSent(now);
-        }
-
-        TrySend(buffer[..length]);
-        PacketsSent++;
-        if (frame % ConsentFrames == ConsentFrames - 1)
-        {
-            // RFC 7675 consent freshness: PbxBridge drops a leg whose checks stop.
-            Span<byte> check = stackalloc byte[256];
-            Span<byte> transaction = stackalloc byte[12];
-            TrySend(check[.._check!.Write(check, transaction)]);
-        }
-    }
+    public void SendFrame() => _media.SendFrame();
 
     public async Task HangUpAsync(CancellationToken cancellationToken)
     {
-        _sending = false;
+        _media.StopSending();
         await _sip.ByeAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _sending = false;
-        await _stop.CancelAsync();
-        _dtlsTransport?.Close();
-        _socket.Dispose();
-        if (_receiveLoop is not null)
-        {
-            await _receiveLoop;
-        }
-
+        await _media.DisposeAsync();
         await _sip.DisposeAsync();
-        _srtpIn?.Dispose();
-        _srtpOut?.Dispose();
-        _probe?.Dispose();
-        _stop.Dispose();
-    }
-
-    private static IPEndPoint RemoteEndPoint(RemoteAudioDescription answer)
-    {
-        var connection = answer.Audio.Connection ?? answer.Session.Connection
-            ?? throw new SipFailureException("the SDP answer has no c= line");
-        var address = connection.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
-        return new IPEndPoint(IPAddress.Parse(address), answer.Audio.Port);
-    }
-
-    private async Task ConnectIceAsync(CancellationToken cancellationToken)
-    {
-        var buffer = new byte[256];
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            int length;
-            lock (_checkTransaction)
-            {
-                length = _check!.Write(buffer, _checkTransaction);
-            }
-
-            TrySend(buffer.AsSpan(0, length));
-            try
-            {
-                await _iceConnected.Task.WaitAsync(TimeSpan.FromMilliseconds(100), cancellationToken);
-                return;
-            }
-            catch (TimeoutException)
-            {
-                // RFC 8445 §14.3: retransmit the check.
-            }
-        }
-
-        throw new SipFailureException("ICE: no success response to 50 connectivity checks");
-    }
-
-    private PbxBridge.WebRtc.Dtls.DtlsSrtpKeyingMaterial Handshake(RemoteAudioDescription answer)
-    {
-        var cpuStart = ThreadCpuClock.NowMs();
-        var client = new LoadDtlsClient(new BcTlsCrypto(new SecureRandom()), _certificate, answer.Fingerprint);
-        try
-        {
-            new DtlsClientProtocol().Connect(client, _dtlsTransport!);
-        }
-        catch (Exception ex) when (ex is TlsException or IOException)
-        {
-            throw new SipFailureException($"DTLS handshake failed: {ex.Message}", ex);
-        }
-        finally
-        {
-            _dtlsClientCpuMs = ThreadCpuClock.NowMs() - cpuStart;
-        }
-
-        return client.Keys ?? throw new SipFailureException("DTLS completed without SRTP keying material");
-    }
-
-    private void TrySend(ReadOnlySpan<byte> datagram)
-    {
-        try
-        {
-            _socket.Send(datagram);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Loopback send only fails once the leg is being torn down or the server port is gone.
-        }
-    }
-
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = new byte[1500];
-        while (!_stop.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
-            {
-                continue;
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                return;
-            }
-
-            if (length == 0)
-            {
-                continue;
-            }
-
-            var arrival = Stopwatch.GetTimestamp();
-            var first = buffer[0];
-            if (first < 4)
-            {
-                OnStun(buffer.AsSpan(0, length));
-            }
-            else if (first is >= 20 and <= 63)
-            {
-                _dtlsTransport!.Deliver(buffer.AsSpan(0, length));
-            }
-            else if (first is >= 128 and <= 191 && length > 12 && buffer[1] is < 192 or > 223)
-            {
-                OnSrtp(buffer.AsSpan(0, length), arrival);
-            }
-        }
-    }
-
-    private void OnStun(ReadOnlySpan<byte> datagram)
-    {
-        bool matched;
-        lock (_checkTransaction)
-        {
-            matched = _check!.IsSuccessFor(datagram, _checkTransaction);
-        }
-
-        if (matched)
-        {
-            _iceConnected.TrySetResult();
-        }
-    }
-
-    private void OnSrtp(Span<byte> packet, long arrival)
-    {
-        var srtp = _srtpIn;
-        if (srtp is null)
-        {
-            return;
-        }
-
-        if (srtp.Unprotect(packet, out var rtpLength) != SrtpStatus.Ok)
-        {
-            SrtpFailures++;
-            return;
-        }
-
-        var rtp = packet[..rtpLength];
-        if ((rtp[1] & 0x7F) != OpusPayloadType)
-        {
-            return;
-        }
-
-        PacketsReceived++;
-        var sequence = BinaryPrimitives.ReadUInt16BigEndian(rtp[2..]);
-        var timestamp = BinaryPrimitives.ReadUInt32BigEndian(rtp[4..]);
-        if (_firstSequence < 0)
-        {
-            _firstSequence = sequence;
-            _highestExtendedSequence = sequence;
-            _firstMediaTicks = arrival;
-            _firstMediaTimestamp = timestamp;
-            _firstMedia.TrySetResult();
-        }
-        else
-        {
-            var delta = (short)(sequence - (ushort)_highestExtendedSequence);
-            if (delta > 0)
-            {
-                _highestExtendedSequence += delta;
-            }
-        }
-
-        // Relative transit (RFC 3550 §6.4.1 without the clock offset): more than 20 ms behind the best packet is late.
-        var transitMs = Stopwatch.GetElapsedTime(_firstMediaTicks, arrival).TotalMilliseconds - ((uint)(timestamp - _firstMediaTimestamp) / 48.0);
-        if (transitMs < _minTransitMs)
-        {
-            _minTransitMs = transitMs;
-        }
-        else if (transitMs - _minTransitMs > 20)
-        {
-            PacketsLate++;
-        }
-
-        _probe?.OnPacket(rtp, arrival);
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"leg {Index}");

@@ -33,7 +33,7 @@ public sealed class ShortSoakTests(ITestOutputHelper output)
             ]);
             using var pacer = new MediaPacer();
             using var bridge = await PbxBridgeProcess.StartAsync(
-                PbxBridgeCli.Dll, options.Port, options.SoakConcurrent, options.OpusComplexity, state, []);
+                PbxBridgeCli.Dll, options.Port, options.PbxBridgeMediaPorts, options.SoakConcurrent, options.OpusComplexity, state, []);
             var soak = new SoakRun(bridge, ClientCertificate.Generate(), OpusFrameSource.Create(null, seconds: 2), pacer, options, output.WriteLine);
 
             var result = await soak.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));
