@@ -35,29 +35,10 @@ public static partial class UdpDatagram
 
     /// <summary>
     /// The datagram's length, or <see cref="NothingQueued"/> or <see cref="Error"/>.
-    /// A datagram longer than the buffer is truncated, as recvfrom does.
+    /// A datagram longer than the buffer is truncated, as recvmsg does.
     /// </summary>
-    public static unsafe int TryReceiveFrom(int descriptor, Span<byte> buffer, SocketAddress source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        var addressSpan = source.Buffer.Span;
-        var addressLength = (uint)addressSpan.Length;
-        nint received;
-        fixed (byte* data = buffer)
-        fixed (byte* address = addressSpan)
-        {
-            received = recvfrom(descriptor, data, (nuint)buffer.Length, MsgDontwait, address, &addressLength);
-        }
-
-        if (received >= 0)
-        {
-            source.Size = (int)Math.Min(addressLength, (uint)addressSpan.Length);
-            return (int)received;
-        }
-
-        var errno = Marshal.GetLastPInvokeError();
-        return errno is Eagain or Eintr ? NothingQueued : Error;
-    }
+    public static int TryReceiveFrom(int descriptor, Span<byte> buffer, SocketAddress source) =>
+        TryReceiveFrom(descriptor, buffer, source, out _);
 
     /// <summary>
     /// Asks the kernel to stamp each datagram's arrival (SO_TIMESTAMPNS), read back by the <c>arrival</c> overload of
@@ -75,8 +56,9 @@ public static partial class UdpDatagram
     }
 
     /// <summary>
-    /// As <see cref="TryReceiveFrom(int, Span{byte}, SocketAddress)"/>, and <paramref name="arrival"/> is when the
-    /// kernel received the datagram, on the <see cref="Stopwatch"/> clock (now, when the socket has no timestamps on).
+    /// The datagram's length (truncated to the buffer, as recvmsg does), or <see cref="NothingQueued"/> or
+    /// <see cref="Error"/>; <paramref name="arrival"/> is when the kernel received the datagram, on the
+    /// <see cref="Stopwatch"/> clock (now, when the socket has no timestamps on). One recvmsg serves both overloads.
     /// </summary>
     public static unsafe int TryReceiveFrom(int descriptor, Span<byte> buffer, SocketAddress source, out long arrival)
     {
@@ -182,6 +164,4 @@ public static partial class UdpDatagram
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial int setsockopt(int sockfd, int level, int optname, void* optval, uint optlen);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint recvfrom(int sockfd, byte* buf, nuint len, int flags, byte* srcAddr, uint* addrlen);
 }
