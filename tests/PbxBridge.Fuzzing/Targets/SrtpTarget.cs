@@ -5,18 +5,15 @@ using PbxBridge.WebRtc.Srtp;
 namespace PbxBridge.Fuzzing.Targets;
 
 /// <summary>
-/// SrtpContext.Unprotect, what the receive loop runs on every datagram classified as RTP once DTLS is up. Half of
-/// the inputs (by a hash of their bytes) go in as they are: tag, replay and framing checks. The other half are taken
-/// as plain RTP with a mutated header, protected by a sender with the same keys and unprotected again, so odd
-/// headers (CSRCs, extensions, padding) reach the decryption itself. Rules: a packet we protected and then
-/// accepted decrypts to the bytes we protected; every refusal moves one of the context's counters
-/// (auth failures, replays, malformed: the SRTP figures of the browser leg).
+/// SrtpContext.Unprotect, what the receive path runs on every datagram classified as RTP once DTLS is up, raw and
+/// re-protected (<see cref="ProtectedPacketTarget"/>), so odd headers (CSRCs, extensions, padding) reach the
+/// decryption itself. Every refusal moves one of the context's counters (auth failures, replays, malformed: the
+/// SRTP figures of the browser leg).
 /// </summary>
-public sealed class SrtpTarget : FuzzTarget
+public sealed class SrtpTarget : ProtectedPacketTarget
 {
     private readonly SrtpContext _receiver;
     private readonly SrtpContext _sender;
-    private byte[] _buffer = new byte[2048];
 
     public SrtpTarget(SrtpProtectionProfile profile, string name)
     {
@@ -32,40 +29,19 @@ public sealed class SrtpTarget : FuzzTarget
 
     public override string Description { get; }
 
-    public override int MaxInputLength => DatagramMaxLength;
-
     public override IReadOnlyList<byte[]> Seeds { get; }
 
     public override LengthFieldLocator? LengthFields => MediaSeeds.RtpLengthFields;
 
     public override long? CountedRejections => _receiver.AuthenticationFailures + _receiver.ReplayedPackets + _receiver.MalformedPackets;
 
-    public override FuzzVerdict Run(byte[] input)
-    {
-        if (FuzzHash.Of(input) % 2 == 0)
-        {
-            var plainLength = Math.Max(0, input.Length - _sender.Overhead);
-            if (_buffer.Length < input.Length + 64)
-            {
-                _buffer = new byte[input.Length + 64];
-            }
+    protected override int Overhead => _sender.Overhead;
 
-            input.AsSpan(0, plainLength).CopyTo(_buffer);
-            var protectedLength = _sender.Protect(_buffer, plainLength);
-            if (protectedLength > 0)
-            {
-                var status = _receiver.Unprotect(_buffer.AsSpan(0, protectedLength), out var rtpLength);
-                if (status == SrtpStatus.Ok && !_buffer.AsSpan(0, rtpLength).SequenceEqual(input.AsSpan(0, plainLength)))
-                {
-                    throw new FuzzInvariantException("a packet we protected decrypted to other bytes");
-                }
+    protected override string PacketNoun => "a packet";
 
-                return status == SrtpStatus.Ok ? FuzzVerdict.Accepted : FuzzVerdict.Rejected;
-            }
-        }
+    protected override int Protect(Span<byte> buffer, int plainLength) => _sender.Protect(buffer, plainLength);
 
-        return _receiver.Unprotect(input, out _) == SrtpStatus.Ok ? FuzzVerdict.Accepted : FuzzVerdict.Rejected;
-    }
+    protected override SrtpStatus Unprotect(Span<byte> packet, out int plainLength) => _receiver.Unprotect(packet, out plainLength);
 
     protected override void Dispose(bool disposing)
     {
