@@ -20,9 +20,9 @@ ensure_apt() {
   echo "==> installing Debian packages: $missing"
   local attempt
   for attempt in 1 2 3; do
-    if [ "$attempt" -gt 1 ] || ! $sudo apt-get install -y -q --no-install-recommends $missing >/tmp/pbxbridge-apt.log 2>&1; then
-      $sudo apt-get update -q >>/tmp/pbxbridge-apt.log 2>&1 || true
-      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing >>/tmp/pbxbridge-apt.log 2>&1 && return 0
+    if [ "$attempt" -gt 1 ] || ! $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >/tmp/pbxbridge-apt.log 2>&1; then
+      $sudo apt-get -o DPkg::Lock::Timeout=300 update -q >>/tmp/pbxbridge-apt.log 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends $missing >>/tmp/pbxbridge-apt.log 2>&1 && return 0
     else
       return 0
     fi
