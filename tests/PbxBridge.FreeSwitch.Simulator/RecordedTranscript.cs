@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace PbxBridge.FreeSwitch.Simulator;
 
 /// <summary>
-/// A transcript recorded from a real FreeSWITCH 1.10.12 (shared/reference/freeswitch/transcripts), split into its
+/// A transcript recorded from a real FreeSWITCH 1.10.12 (Transcripts/README.md), split into its
 /// byte-exact blocks. Each block header names direction and length: "===== S-&gt;C t=+0.002s 28 bytes [auth/request] =====".
 /// </summary>
 public sealed partial class RecordedTranscript

@@ -5,13 +5,14 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PbxBridge.Asterisk.Ari;
 using PbxBridge.Asterisk.Ari.Events;
+using PbxBridge.Asterisk.Simulator;
 
 namespace PbxBridge.Asterisk.Tests.Ari;
 
 /// <summary>The transcripts recorded from Asterisk 22.10.1 are the contract: our parser and the simulator must match them.</summary>
 public sealed partial class TranscriptReplayTests
 {
-    public static TheoryData<string> Transcripts => [.. Directory.GetFiles(TranscriptFolder(), "*.jsonl").Select(p => Path.GetFileName(p))];
+    public static TheoryData<string> Transcripts => [.. RecordedAriTranscript.Available];
 
     [Theory]
     [MemberData(nameof(Transcripts))]
@@ -145,20 +146,5 @@ public sealed partial class TranscriptReplayTests
     [GeneratedRegex(@"/\d+\.\d+|[0-9a-f]{8}-[0-9a-f]{4}-")]
     private static partial Regex RecordedId();
 
-    private static List<JsonObject> Lines(string transcript) =>
-        [.. File.ReadAllLines(Path.Combine(TranscriptFolder(), transcript)).Where(l => l.Length > 0).Select(l => JsonNode.Parse(l)!.AsObject())];
-
-    private static string TranscriptFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "reference", "asterisk", "transcripts");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/reference/asterisk/transcripts not found above " + AppContext.BaseDirectory);
-    }
+    private static List<JsonObject> Lines(string transcript) => [.. RecordedAriTranscript.Lines(transcript)];
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using PbxBridge.Asterisk.Simulator;
 using PbxBridge.FreeSwitch.Simulator;
 
 namespace PbxBridge.Fuzzing.Seeds;
@@ -7,7 +8,7 @@ namespace PbxBridge.Fuzzing.Seeds;
 /// <summary>
 /// Seeds for the PBX control channels, from recordings of real PBXs: ESL frames a FreeSWITCH 1.10.12 sent
 /// (embedded in the FreeSWITCH simulator), and ARI events an Asterisk sent on its events WebSocket
-/// (shared/reference/asterisk/transcripts, one event of each type per transcript).
+/// (embedded in the Asterisk simulator, one event of each type per transcript).
 /// </summary>
 public static class PbxControlSeeds
 {
@@ -50,15 +51,15 @@ public static class PbxControlSeeds
     {
         var seeds = new List<byte[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(AsteriskTranscripts(), "*.jsonl").Order(StringComparer.Ordinal))
+        foreach (var file in RecordedAriTranscript.Available)
         {
-            foreach (var line in File.ReadLines(file))
+            foreach (var line in RecordedAriTranscript.RawLines(file))
             {
                 using var document = JsonDocument.Parse(line);
                 var root = document.RootElement;
                 if (root.TryGetProperty("kind", out var kind) && kind.GetString() == "ws_event" &&
                     root.TryGetProperty("event", out var ev) && ev.TryGetProperty("type", out var type) &&
-                    seen.Add(Path.GetFileName(file) + type.GetString()))
+                    seen.Add(file + type.GetString()))
                 {
                     seeds.Add(Encoding.UTF8.GetBytes(ev.GetRawText()));
                 }
@@ -66,19 +67,5 @@ public static class PbxControlSeeds
         }
 
         return seeds;
-    }
-
-    private static string AsteriskTranscripts()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "reference", "asterisk", "transcripts");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/reference/asterisk/transcripts not found above " + AppContext.BaseDirectory);
     }
 }
