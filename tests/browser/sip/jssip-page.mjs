@@ -100,7 +100,7 @@ function install() {
     };
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf };
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, current: () => session };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -114,7 +114,7 @@ function install() {
     return window.pbxCollectStats(session.sessionDescriptionHandler.peerConnection);
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf };
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, current: () => session };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PbxBridge.Browser.Tests.Harness;
+
+namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+
+/// <summary>
+/// One agent's softphone (JsSIP or SIP.js in headless Chromium, tests/browser/agent/agent.mjs) driven step by step:
+/// a real-PBX scenario interleaves what the agent does (call, answer, hold, keys) with what the PBX does, so the
+/// browser cannot run a fixed script. Each step is one JSON command on the script's stdin and one answer line back.
+/// </summary>
+public sealed class AgentBrowser : IAsyncDisposable
+{
+    private static readonly TimeSpan DefaultStepTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly Dictionary<int, TaskCompletionSource<JsonElement>> _pending = [];
+    private readonly string _wav;
+    private int _nextId;
+
+    private AgentBrowser(Process process, string library, string wav)
+    {
+        _process = process;
+        _wav = wav;
+        Library = library;
+    }
+
+    public string Library { get; }
+
+    /// <summary>Launches Chromium with <paramref name="library"/> ("jssip" or "sipjs") and a microphone playing a
+    /// <paramref name="microphoneHz"/> tone.</summary>
+    public static async Task<AgentBrowser> LaunchAsync(string library, double microphoneHz)
+    {
+        var wav = Path.Combine(Path.GetTempPath(), $"agent-mic-{Guid.NewGuid():N}.wav");
+        ToneWav.Write(wav, microphoneHz, 120);
+        var startInfo = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = RepoPaths.BrowserTests,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(RepoPaths.BrowserScript("agent", "agent.mjs"));
+        startInfo.ArgumentList.Add($"--library={library}");
+        startInfo.ArgumentList.Add($"--wav={wav}");
+        var agent = new AgentBrowser(new Process { StartInfo = startInfo }, library, wav);
+        agent.Start();
+        await agent.WaitAsync(0, TimeSpan.FromSeconds(60));
+        return agent;
+    }
+
+    public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password) =>
+        SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password });
+
+    /// <summary>Dials and returns when the call is confirmed or failed ({state, status, progress}).</summary>
+    public Task<JsonElement> CallAsync(string dial) => SendAsync("call", new JsonObject { ["dial"] = dial });
+
+    public Task<JsonElement> WaitIncomingAsync(TimeSpan timeout) =>
+        SendAsync("waitIncoming", new JsonObject { ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10));
+
+    public Task<JsonElement> AnswerAsync() => SendAsync("answer");
+
+    /// <summary>Waits for audible sound on the remote track; false when nothing was heard in time.</summary>
+    public async Task<bool> WaitSoundAsync(TimeSpan timeout) =>
+        (await SendAsync("waitSound", new JsonObject { ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10))).ValueKind == JsonValueKind.Number;
+
+    /// <summary>The remote track's dominant frequency over <paramref name="duration"/> ({frequencyHz, loudWindows, ...}).</summary>
+    public Task<JsonElement> ToneAsync(TimeSpan duration) =>
+        SendAsync("tone", new JsonObject { ["ms"] = (int)duration.TotalMilliseconds });
+
+    public Task<JsonElement> DtmfAsync(string tones) => SendAsync("dtmf", new JsonObject { ["tones"] = tones });
+
+    public Task<JsonElement> HoldAsync() => SendAsync("hold");
+
+    public Task<JsonElement> UnholdAsync() => SendAsync("unhold");
+
+    public Task<JsonElement> HangupAsync() => SendAsync("hangup");
+
+    /// <summary>How the call ended ({originator, cause} / {state, byeFromRemote}), or {timeout: true}.</summary>
+    public Task<JsonElement> WaitEndAsync(TimeSpan timeout) =>
+        SendAsync("waitEnd", new JsonObject { ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10));
+
+    /// <summary>Checks that the remote audio is a tone of <paramref name="hz"/> (within 20 Hz) for most of two seconds.</summary>
+    public async Task AssertHearsAsync(double hz, string what)
+    {
+        Assert.True(await WaitSoundAsync(TimeSpan.FromSeconds(15)), $"{Library}: nothing audible ({what})\n{Log}");
+        var tone = await ToneAsync(TimeSpan.FromSeconds(2));
+        Assert.True(tone.GetProperty("loudWindows").GetInt32() >= 5, $"{Library}: no steady sound ({what}): {tone}\n{Log}");
+        var measured = tone.GetProperty("frequencyHz").GetDouble();
+        Assert.True(Math.Abs(measured - hz) <= 20, $"{Library}: heard {measured:0} Hz, expected {hz:0} Hz ({what}): {tone}");
+    }
+
+    /// <summary>Everything the script wrote to stderr (its step log and the browser's errors).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.Length > 6000 ? "…" + _stderr.ToString(_stderr.Length - 6000, 6000) : _stderr.ToString();
+            }
+        }
+    }
+
+    public async Task<JsonElement> SendAsync(string op, JsonObject? arguments = null, TimeSpan? timeout = null)
+    {
+        var command = arguments ?? [];
+        var id = Interlocked.Increment(ref _nextId);
+        command["id"] = id;
+        command["op"] = op;
+        var waiter = Register(id);
+        await _process.StandardInput.WriteLineAsync(command.ToJsonString());
+        await _process.StandardInput.FlushAsync();
+        var answer = await WaitAsync(id, timeout ?? DefaultStepTimeout, waiter);
+        if (!answer.GetProperty("ok").GetBoolean())
+        {
+            throw new InvalidOperationException($"{Library} {op} failed: {answer}\n--- agent log ---\n{Log}");
+        }
+
+        return answer.TryGetProperty("result", out var result) ? result : default;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.StandardInput.Close();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _process.WaitForExitAsync(cts.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+        File.Delete(_wav);
+    }
+
+    private void Start()
+    {
+        _process.OutputDataReceived += (_, e) => OnAnswer(e.Data);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    private TaskCompletionSource<JsonElement> Register(int id)
+    {
+        lock (_pending)
+        {
+            if (!_pending.TryGetValue(id, out var waiter))
+            {
+                waiter = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _pending[id] = waiter;
+            }
+
+            return waiter;
+        }
+    }
+
+    private async Task<JsonElement> WaitAsync(int id, TimeSpan timeout, TaskCompletionSource<JsonElement>? waiter = null)
+    {
+        waiter ??= Register(id);
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{Library}: step {id} got no answer in {timeout.TotalSeconds:0} s\n--- agent log ---\n{Log}");
+        }
+    }
+
+    private void OnAnswer(string? line)
+    {
+        if (line is null || !line.StartsWith('{'))
+        {
+            return;
+        }
+
+        JsonElement answer;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            answer = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (answer.TryGetProperty("id", out var idElement) && idElement.TryGetInt32(out var id))
+        {
+            Register(id).TrySetResult(answer);
+        }
+    }
+}

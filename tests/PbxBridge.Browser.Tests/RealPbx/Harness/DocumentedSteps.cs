@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Text;
+using PbxBridge.Browser.Tests.Harness;
+
+namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+
+/// <summary>
+/// Runs the install steps a README gives an admin, as written: the first <c>```sh</c> block after the marker
+/// <c>&lt;!-- install-steps --&gt;</c>. The block names its folders through variables with the admin's defaults
+/// (<c>${ASTERISK_ETC:-/etc/asterisk}</c>); the test sets them to the private run folder and puts wrappers for the
+/// PBX's CLI first on PATH. A step the docs do not give cannot be run here, so the docs cannot drift.
+/// </summary>
+public static class DocumentedSteps
+{
+    public const string Marker = "<!-- install-steps -->";
+
+    /// <summary>The shell block under the marker in <paramref name="readme"/> (relative to the repository root).</summary>
+    public static string Extract(string readme)
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Root, readme));
+        var marker = text.IndexOf(Marker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            throw new InvalidOperationException($"{readme} has no {Marker} before its install steps");
+        }
+
+        var start = text.IndexOf("```sh\n", marker, StringComparison.Ordinal);
+        var end = start < 0 ? -1 : text.IndexOf("\n```", start + 6, StringComparison.Ordinal);
+        if (start < 0 || end < 0)
+        {
+            throw new InvalidOperationException($"{readme}: no ```sh block after {Marker}");
+        }
+
+        return text[(start + 6)..end];
+    }
+
+    /// <summary>Runs <paramref name="script"/> with bash -eu, <paramref name="environment"/> set; throws with the output on failure.</summary>
+    public static async Task<string> RunAsync(string script, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var startInfo = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add("-euo");
+        startInfo.ArgumentList.Add("pipefail");
+        startInfo.ArgumentList.Add("-xc");
+        startInfo.ArgumentList.Add(script);
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var output = new StringBuilder();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the documented steps did not finish in {timeout.TotalSeconds:0} s:\n{script}");
+        }
+
+        output.Append(await stdout).Append(await stderr);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the documented steps failed (exit {process.ExitCode}):\n{output}");
+        }
+
+        return output.ToString();
+    }
+}

@@ -1,0 +1,359 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using PbxBridge.Browser.Tests.Harness;
+
+namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+
+/// <summary>
+/// A real Asterisk in a private run folder, set up as a site would have it before PbxBridge arrives (the lab's stock
+/// files: directories, autoload, logger, a MOH class; and the site's own dialplan), then wired for PbxBridge only by
+/// <c>pbxbridge config render</c> and the install steps of pbx-config/asterisk/README.md, run as written while
+/// Asterisk is up. It runs in the test's network namespace; ARI on 127.0.0.1:8088 as the shipped http.conf says.
+/// </summary>
+public sealed class RealAsterisk : IAsyncDisposable
+{
+    /// <summary>The site's music on hold: a 440 Hz tone, so the held party's ear can be checked by frequency.</summary>
+    public const double MusicOnHoldHz = 440;
+
+    /// <summary>Milliwatt's tone.</summary>
+    public const double MilliwattHz = 1004;
+
+    public const string AriUser = "pbxbridge";
+
+    private readonly string _prefix;
+    private readonly StringBuilder _console = new();
+    private Process? _process;
+
+    private RealAsterisk(string prefix, string run)
+    {
+        _prefix = prefix;
+        RunDirectory = run;
+    }
+
+    public string RunDirectory { get; }
+
+    public string AriPassword { get; } = "ari-" + Guid.NewGuid().ToString("N")[..16];
+
+    public string AriUrl => "http://127.0.0.1:8088";
+
+    /// <summary>PbxBridge's settings for this Asterisk (as an admin writes them into pbxbridge.json).</summary>
+    public IReadOnlyList<string> PbxBridgeSettings =>
+    [
+        "--Pbx:Kind=Asterisk",
+        $"--Pbx:Asterisk:Url={AriUrl}",
+        $"--Pbx:Asterisk:User={AriUser}",
+        $"--Pbx:Asterisk:Password={AriPassword}",
+    ];
+
+    public string ConsoleOutput
+    {
+        get
+        {
+            lock (_console)
+            {
+                return _console.Length > 8000 ? "…" + _console.ToString(_console.Length - 8000, 8000) : _console.ToString();
+            }
+        }
+    }
+
+    /// <summary>Boots Asterisk with the site's stock configuration (no PbxBridge files yet).</summary>
+    public static async Task<RealAsterisk> StartAsync()
+    {
+        var prefix = RealPbxInstall.Asterisk ?? throw new InvalidOperationException(RealPbxInstall.AsteriskMissing);
+        var run = Directory.CreateTempSubdirectory("real-asterisk-").FullName;
+        var asterisk = new RealAsterisk(prefix, run);
+        asterisk.WriteSiteConfiguration();
+        await asterisk.BootAsync();
+        return asterisk;
+    }
+
+    /// <summary>
+    /// What the admin does: render the snippets with PbxBridge's own settings, then run the README's install steps
+    /// with <c>asterisk</c> meaning this instance's CLI.
+    /// </summary>
+    public async Task<string> InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
+    {
+        var rendered = Path.Combine(RunDirectory, "rendered");
+        await PbxBridgeCommand.RunAsync(["config", "render", "--pbx", "asterisk", "--out", rendered, .. pbxBridgeSettings]);
+        var bin = Path.Combine(RunDirectory, "bin");
+        Directory.CreateDirectory(bin);
+        var wrapper = Path.Combine(bin, "asterisk");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec {AsteriskBinary} -C {ConfigFile} \"$@\"\n");
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var output = await DocumentedSteps.RunAsync(
+            DocumentedSteps.Extract("pbx-config/asterisk/README.md"),
+            new Dictionary<string, string>
+            {
+                ["RENDERED"] = rendered,
+                ["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc"),
+                ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
+            },
+            TimeSpan.FromSeconds(60));
+        await WaitForAriAsync();
+        return output;
+    }
+
+    /// <summary><c>asterisk -rx COMMAND</c> against this instance.</summary>
+    public async Task<string> RxAsync(string command)
+    {
+        var startInfo = new ProcessStartInfo(AsteriskBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-C", ConfigFile, "-rx", command })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return stdout;
+    }
+
+    /// <summary>Active channels, from <c>core show channels count</c>.</summary>
+    public async Task<int> ChannelCountAsync()
+    {
+        var output = await RxAsync("core show channels count");
+        var line = output.Split('\n').FirstOrDefault(l => l.Contains("active channel", StringComparison.Ordinal));
+        return line is null ? -1 : int.Parse(line.Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Bridges, from <c>bridge show all</c> (its first line is "Bridge-ID Chans Type Technology ...", then one a bridge).</summary>
+    public async Task<int> BridgeCountAsync()
+    {
+        var output = await RxAsync("bridge show all");
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.Length > 9 && l[8] == '-' && l[..8].All(char.IsAsciiHexDigitLower));
+    }
+
+    /// <summary>Waits until Asterisk has no channel and no bridge left; false with what is left otherwise.</summary>
+    public async Task<(bool Clean, string Left)> WaitCleanAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await ChannelCountAsync() == 0 && await BridgeCountAsync() == 0)
+            {
+                return (true, string.Empty);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return (false, await RxAsync("core show channels") + await RxAsync("bridge show all"));
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Stops Asterisk: <c>core stop now</c>, or SIGKILL with <paramref name="kill"/>.</summary>
+    public async Task StopAsync(bool kill = false)
+    {
+        if (_process is null || _process.HasExited)
+        {
+            return;
+        }
+
+        if (kill)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        else
+        {
+            await RxAsync("core stop now");
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the same installation again (after <see cref="StopAsync"/>), configuration as it was left.</summary>
+    public async Task BootAsync()
+    {
+        var startInfo = new ProcessStartInfo(AsteriskBinary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-f", "-C", ConfigFile })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        _process = new Process { StartInfo = startInfo };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(await RxAsync("core waitfullybooted")).Contains("fully booted", StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Asterisk did not boot:\n{ConsoleOutput}");
+            }
+
+            await Task.Delay(250);
+        }
+
+        if (File.Exists(Path.Combine(RunDirectory, "etc", "ari.conf")))
+        {
+            await WaitForAriAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(kill: true);
+        try
+        {
+            Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a dying process: the temporary folder is reclaimed later.
+        }
+    }
+
+    private string AsteriskBinary => Path.Combine(_prefix, "sbin", "asterisk");
+
+    private string ConfigFile => Path.Combine(RunDirectory, "etc", "asterisk.conf");
+
+    private async Task WaitForAriAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(AriUrl + "/ari/asterisk/info"));
+                if ((int)response.StatusCode is 200 or 401)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Listening but slow.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"ARI never answered on {AriUrl}:\n{ConsoleOutput}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_console)
+        {
+            _console.AppendLine(line);
+        }
+    }
+
+    /// <summary>
+    /// The files a site has before PbxBridge: the lab layout (one private folder for everything), autoload, a MOH class
+    /// playing a known tone, and a dialplan of its own: echo, Milliwatt, a digit reader, a digit sender, a queue.
+    /// </summary>
+    private void WriteSiteConfiguration()
+    {
+        var etc = Path.Combine(RunDirectory, "etc");
+        foreach (var dir in new[] { "etc", "varlib", "run", "log", "spool", "agi", "moh" })
+        {
+            Directory.CreateDirectory(Path.Combine(RunDirectory, dir));
+        }
+
+        File.WriteAllText(Path.Combine(etc, "asterisk.conf"), $"""
+            [directories]
+            astetcdir => {etc}
+            astmoddir => {_prefix}/lib/asterisk/modules
+            astvarlibdir => {RunDirectory}/varlib
+            astdbdir => {RunDirectory}/varlib
+            astkeydir => {RunDirectory}/varlib
+            astdatadir => {_prefix}/var/lib/asterisk
+            astagidir => {RunDirectory}/agi
+            astspooldir => {RunDirectory}/spool
+            astrundir => {RunDirectory}/run
+            astlogdir => {RunDirectory}/log
+            astsbindir => {_prefix}/sbin
+
+            [options]
+            verbose = 3
+            documentation_language = en_US
+            entityid = 02:00:00:00:0a:57
+
+            """);
+        File.WriteAllText(Path.Combine(etc, "modules.conf"), "[modules]\nautoload = yes\nnoload => res_stasis_test.so\n");
+        File.WriteAllText(Path.Combine(etc, "logger.conf"), "[general]\ndateformat = %F %T.%3q\n[logfiles]\nconsole => notice,warning,error\nfull => notice,warning,error,verbose,debug,dtmf\n");
+        File.WriteAllText(Path.Combine(etc, "musiconhold.conf"), $"[default]\nmode = files\ndirectory = {RunDirectory}/moh\n");
+        Sox.Tone(Path.Combine(RunDirectory, "moh", "tone440.wav"), MusicOnHoldHz, 10);
+        File.WriteAllText(Path.Combine(etc, "queues.conf"), """
+            [general]
+            [support]
+            strategy = ringall
+            timeout = 20
+            member => Local/1001@pbxbridge-agents/n
+
+            """);
+        File.WriteAllText(Path.Combine(etc, "extensions.conf"), """
+            [general]
+            [globals]
+            ; The site's own dialplan: what desk phones dial (pbxbridge-outbound sends agents' calls here).
+            [default]
+            exten => 600,1,Answer()
+             same => n,Echo()
+            exten => 601,1,Answer()
+             same => n,Milliwatt()
+            ; 603 sends four keys toward the caller, 604 reads four and keeps them in a global (`dialplan show globals`).
+            exten => 603,1,Answer()
+             same => n,Wait(2)
+             same => n,SendDTMF(1234,250,200)
+             same => n,Echo()
+            exten => 604,1,Answer()
+             same => n,Read(DIGITS,,4,,1,15)
+             same => n,Set(GLOBAL(LAB_DIGITS)=${DIGITS})
+             same => n,Milliwatt()
+
+            ; What trunks and desk phones use to reach agents in these tests: a caller id, or none (withheld).
+            [lab-caller]
+            exten => _X.,1,Set(CALLERID(all)="Customer" <5551234>)
+             same => n,Goto(pbxbridge-agents,${EXTEN},1)
+            [lab-withheld]
+            exten => _X.,1,Set(CALLERID(num)=)
+             same => n,Set(CALLERID(name)=)
+             same => n,Goto(pbxbridge-agents,${EXTEN},1)
+            [lab-queue]
+            exten => 500,1,Answer()
+             same => n,Queue(support,t)
+
+            """);
+    }
+}

@@ -1,0 +1,96 @@
+// One agent's softphone in headless Chromium, driven command by command from a test (C# AgentBrowser) instead of
+// running a fixed scenario: a real PBX scenario interleaves what the browser does with what the PBX does.
+//   node agent/agent.mjs --library=jssip|sipjs --wav=/abs/mic.wav
+// Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
+// Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
+// Ops: register, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
+// hold, unhold, hangup, waitEnd {timeoutMs}, close. Progress goes to stderr.
+import { createInterface } from 'node:readline';
+import { launchChromium } from '../lib/chromium.mjs';
+import { scenarioArgs, log } from '../lib/scenario.mjs';
+import { toneProbeScript, measureTone, waitForSound } from '../lib/tone.mjs';
+import { bundleLibrary } from '../sip/bundle.mjs';
+import { jssipPage } from '../sip/jssip-page.mjs';
+import { sipjsPage } from '../sip/sipjs-page.mjs';
+
+const args = scenarioArgs({ library: undefined, wav: '' });
+const browser = await launchChromium({ fakeAudioWav: args.wav || undefined });
+const { page } = browser;
+await page.addInitScript(toneProbeScript);
+let host = '127.0.0.1';
+
+// Hold and resume as phones built on each library do it: JsSIP's session.hold() (re-INVITE a=sendonly), SIP.js's
+// re-INVITE with the Web handler's hold option (SimpleUser.hold does the same).
+const holdScript = `window.phoneHold = async (on) => {
+  const s = window.phone.current();
+  if (window.JsSIP) {
+    const done = new Promise((resolve) => s.once(on ? 'hold' : 'unhold', () => resolve()));
+    if (!(on ? s.hold() : s.unhold())) throw new Error('JsSIP refused to ' + (on ? 'hold' : 'unhold'));
+    await done;
+    return { held: s.isOnHold().local };
+  }
+  s.sessionDescriptionHandlerOptionsReInvite = { hold: on };
+  await new Promise((resolve, reject) => s.invite({
+    requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error('re-INVITE refused: ' + r.message.statusCode)) },
+  }).catch(reject));
+  return { held: on };
+};`;
+
+const ops = {
+  async register({ url, agent, password }) {
+    host = new URL(url).hostname;
+    await page.goto(`${url}/healthz`);
+    await page.addScriptTag({ content: await bundleLibrary(args.library) });
+    await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
+    await page.addScriptTag({ content: holdScript });
+    const wss = url.replace('https://', 'wss://') + '/sip';
+    const registration = await page.evaluate((o) => window.phone.register(o), { wss, host, agent, password });
+    if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
+    return registration;
+  },
+  call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
+  waitIncoming: ({ timeoutMs = 30000 }) => page.evaluate((t) => window.phone.waitForIncoming(t), timeoutMs),
+  answer: () => page.evaluate(() => window.phone.answer()),
+  waitSound: ({ timeoutMs = 15000 }) => waitForSound(page, timeoutMs),
+  tone: ({ ms = 2500 }) => measureTone(page, { durationMs: ms }),
+  stats: () => page.evaluate(() => window.phone.stats()),
+  dtmf: ({ tones }) => page.evaluate((t) => window.phone.sendDtmf(t), tones),
+  hold: () => page.evaluate(() => window.phoneHold(true)),
+  unhold: () => page.evaluate(() => window.phoneHold(false)),
+  hangup: () => page.evaluate(() => window.phone.hangup()),
+  waitEnd: ({ timeoutMs = 20000 }) => page.evaluate((t) => window.phone.waitForEnd(t), timeoutMs),
+  async close() {
+    await browser.close();
+    return {};
+  },
+};
+
+function reply(line) {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+reply({ id: 0, ok: true, result: { ready: true } });
+const input = createInterface({ input: process.stdin });
+for await (const line of input) {
+  if (!line.trim()) continue;
+  let command;
+  try {
+    command = JSON.parse(line);
+  } catch (error) {
+    reply({ id: -1, ok: false, error: `not JSON: ${error.message}` });
+    continue;
+  }
+  const { id, op, ...rest } = command;
+  log(`${args.library}: ${op} ${JSON.stringify(rest)}`);
+  try {
+    if (!(op in ops)) throw new Error(`unknown op ${op}`);
+    const result = await ops[op](rest);
+    reply({ id, ok: true, result: result ?? null });
+    if (op === 'close') break;
+  } catch (error) {
+    log(error?.stack ?? String(error));
+    reply({ id, ok: false, error: String(error?.message ?? error), console: browser.consoleLines.slice(-20) });
+  }
+}
+await browser.close();
+process.exit(0);
