@@ -27,6 +27,9 @@ internal sealed partial class AsteriskCall
     private bool _onHold;
     private TaskCompletionSource? _cleanup;
 
+    // Completed by the externalMedia channel's StasisStart (or by the end of the call, which the waiter then checks).
+    private readonly TaskCompletionSource _externalMediaInStasis = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public AsteriskCall(AsteriskPbx pbx, string key, string farChannelId, bool inbound, IPbxLegObserver? observer)
     {
         _pbx = pbx;
@@ -118,6 +121,9 @@ internal sealed partial class AsteriskCall
     {
         switch (ariEvent)
         {
+            case StasisStart start when start.Channel.Id == ExternalMediaChannelId:
+                _externalMediaInStasis.TrySetResult();
+                break;
             case StasisStart start when start.Channel.Id == FarChannelId && !IsInbound:
                 // The originated channel enters Stasis when the far end answers.
                 _ = _pbx.RunAsync(() => OnFarAnsweredAsync(), "bridge the answered far leg");
@@ -241,6 +247,29 @@ internal sealed partial class AsteriskCall
         await _pbx.Client.AddChannelAsync(BridgeId, [FarChannelId], CancellationToken.None).ConfigureAwait(false);
         RaiseRinging();
         RaiseAnswered();
+    }
+
+    /// <summary>
+    /// Completes once the externalMedia channel is in our Stasis app, so that it may be added to a bridge. Asterisk
+    /// answers POST /channels/externalMedia when the channel exists, but the channel enters Stasis on its own thread
+    /// afterwards; addChannel before its StasisStart is refused with 422 "Channel not in Stasis application". Also
+    /// completes when the call ends meanwhile (the caller checks). If no StasisStart came within
+    /// <paramref name="timeout"/> (it can be lost with an events WebSocket reconnect), the app's channel list decides.
+    /// </summary>
+    public async Task WaitForExternalMediaInStasisAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _externalMediaInStasis.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var app = await _pbx.Client.GetApplicationAsync(_pbx.Options.App, cancellationToken).ConfigureAwait(false);
+            if (!app.ChannelIds.Contains(ExternalMediaChannelId))
+            {
+                throw new AriException($"externalMedia channel {ExternalMediaChannelId} did not enter Stasis app '{_pbx.Options.App}' within {timeout.TotalSeconds:0} s");
+            }
+        }
     }
 
     public void RaiseMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
@@ -404,6 +433,7 @@ internal sealed partial class AsteriskCall
             _cleanup = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        _externalMediaInStasis.TrySetResult();
         LogEnded(_pbx.Logger, Key, FarChannelId, cause.ToString(), why);
         Notify(o => o.OnHangup(cause));
         var done = _cleanup!;

@@ -137,9 +137,14 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         ThrowIfEnded(call);
         call.BridgeCreated = true;
         await Client.CreateBridgeAsync("mixing", call.BridgeId, call.BridgeId, cancellationToken).ConfigureAwait(false);
+        await call.WaitForExternalMediaInStasisAsync(ExternalMediaStasisTimeout, cancellationToken).ConfigureAwait(false);
+        ThrowIfEnded(call);
         await Client.AddChannelAsync(call.BridgeId, [call.ExternalMediaChannelId], cancellationToken).ConfigureAwait(false);
         return remote;
     }
+
+    /// <summary>How long an externalMedia channel may take to enter Stasis (milliseconds on a healthy Asterisk).</summary>
+    private static readonly TimeSpan ExternalMediaStasisTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Numbers and simple names only: the value goes into a dial string and a dialplan extension.</summary>
     public static bool IsDialableNumber(string destination)

@@ -353,16 +353,37 @@ public sealed partial class AriSimulator
                 return WriteJsonAsync(context, 200, response);
             }
 
-            // Recorded order, often before the HTTP response: Dial, Up, Dial ANSWER, STASISSTATUS, StasisStart.
+            // Recorded order: Dial, Up, Dial ANSWER, STASISSTATUS, StasisStart. The response only waits for the
+            // channel to be up: entering Stasis happens afterwards on the channel's own thread (res_stasis), so the
+            // StasisStart is sent after the response here, as a loaded Asterisk does.
             var dialstring = $"{host}/c({format})";
             EvDial(channel, "", dialstring);
             EvState(channel, "Up");
             EvDial(channel, "ANSWER", dialstring);
-            channel.AppName = "Stasis";
-            channel.AppData = app;
-            EvVarset(channel, "STASISSTATUS", "");
-            EvStasisStart(channel, HasQ(r, "data") ? [Q(r, "data")] : []);
+            string[] stasisArgs = HasQ(r, "data") ? [Q(r, "data")] : [];
+            context.Response.OnCompleted(() =>
+            {
+                RunLater(_options.ExternalMediaStasisStartDelay, () => EnterStasis(channel, app, stasisArgs));
+                return Task.CompletedTask;
+            });
             return WriteJsonAsync(context, 200, response);
+        }
+    }
+
+    /// <summary>The channel runs Stasis(app,args): from now on the app may bridge and control it.</summary>
+    private void EnterStasis(SimChannel channel, string app, string[] args)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(channel.Id, out var current) || current != channel)
+            {
+                return;
+            }
+
+            channel.AppName = "Stasis";
+            channel.AppData = string.Join(',', new[] { app }.Concat(args));
+            EvVarset(channel, "STASISSTATUS", "");
+            EvStasisStart(channel, args);
         }
     }
 

@@ -337,6 +337,15 @@ public sealed partial class AriSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>The channel is in a Stasis app (StasisStart sent, no StasisEnd yet).</summary>
+    public bool IsInStasis(string channelId)
+    {
+        lock (_gate)
+        {
+            return _channels.TryGetValue(channelId, out var c) && c.InStasis;
+        }
+    }
+
     public string? BridgeOf(string channelId)
     {
         lock (_gate)

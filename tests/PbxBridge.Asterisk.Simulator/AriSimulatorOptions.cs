@@ -27,6 +27,14 @@ public sealed class AriSimulatorOptions
     /// <summary>Frequency of the tone source (Milliwatt is 1004 Hz).</summary>
     public double ToneHz { get; set; } = 1004;
 
+    /// <summary>
+    /// How long after the POST /channels/externalMedia response the channel enters Stasis (STASISSTATUS, StasisStart).
+    /// Asterisk answers once the UnicastRTP channel is up; the channel then runs Stasis on its own thread, so on a
+    /// busy machine its StasisStart can come after the response, and addChannel before it answers 422
+    /// "Channel not in Stasis application". Zero: right after the response is sent.
+    /// </summary>
+    public TimeSpan ExternalMediaStasisStartDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>strictrtp learning window (STRICT_RTP_LEARN_TIMEOUT, 5 s in Asterisk).</summary>
     public TimeSpan StrictRtpLearnTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

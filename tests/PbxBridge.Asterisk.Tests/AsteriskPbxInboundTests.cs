@@ -41,6 +41,24 @@ public sealed class AsteriskPbxInboundTests
     }
 
     [Fact]
+    public async Task Answer_waits_for_the_externalmedia_channels_StasisStart_before_bridging_it()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.ExternalMediaStasisStartDelay = TimeSpan.FromMilliseconds(700));
+        var channelId = bed.Sim.InjectInboundCall("1001");
+        var call = await bed.Inbound.Calls.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var observer = new RecordingObserver();
+        call.Attach(observer);
+
+        await call.AnswerAsync(bed.Media(), CancellationToken.None);
+
+        await observer.Answered.Task.WaitAsync(Wait);
+        Assert.Equal(bed.Sim.BridgeOf(channelId), bed.Sim.BridgeOf(call.Details["externalMediaChannel"]));
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(25, Wait));
+        await call.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
     public async Task Agent_without_registration_is_rejected_at_once_with_cause_20()
     {
         await using var bed = await AsteriskTestBed.StartAsync();

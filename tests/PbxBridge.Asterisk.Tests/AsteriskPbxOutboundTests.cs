@@ -33,6 +33,23 @@ public sealed class AsteriskPbxOutboundTests
     }
 
     [Fact]
+    public async Task ExternalMedia_channel_is_bridged_after_its_StasisStart_even_when_that_comes_well_after_the_create_response()
+    {
+        // Real Asterisk answers 422 "Channel not in Stasis application" to an addChannel before the StasisStart.
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.ExternalMediaStasisStartDelay = TimeSpan.FromMilliseconds(700));
+        var observer = new RecordingObserver();
+
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+
+        await observer.Answered.Task.WaitAsync(Wait);
+        var externalMedia = leg.Details["externalMediaChannel"];
+        Assert.Equal(leg.Details["bridge"], bed.Sim.BridgeOf(externalMedia));
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(25, Wait));
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
     public async Task Echo_extension_returns_our_pcmu_byte_for_byte_because_the_far_leg_is_originated_with_our_format()
     {
         await using var bed = await AsteriskTestBed.StartAsync();

@@ -45,6 +45,7 @@ public sealed class AsteriskPbxRecoveryTests
             events.ConnectAsync(new Uri($"ws://{sim.Url.Authority}/ari/events?app=pbxbridge&subscribeAll=false"), CancellationToken.None).GetAwaiter().GetResult();
             client.CreateExternalMediaAsync(new ExternalMediaRequest("pbxbridge", "127.0.0.1:40999", "ulaw", "pbxbridge-dead-em")).GetAwaiter().GetResult();
             client.CreateBridgeAsync("mixing", "pbxbridge-dead").GetAwaiter().GetResult();
+            Assert.True(sim.WaitUntilAsync(s => s.IsInStasis("pbxbridge-dead-em"), Wait).GetAwaiter().GetResult());
             client.AddChannelAsync("pbxbridge-dead", ["pbxbridge-dead-em"]).GetAwaiter().GetResult();
             events.Abort();
         });

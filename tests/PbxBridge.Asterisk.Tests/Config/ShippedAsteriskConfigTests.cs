@@ -128,6 +128,17 @@ public sealed class ShippedAsteriskConfigTests
         Assert.Equal("from-env-42", ari.Single(s => s.Name == "pbxbridge").Get("password"));
     }
 
+    [Fact]
+    public void Render_values_carry_the_configured_password_so_ari_conf_matches_what_pbxbridge_logs_in_with()
+    {
+        var options = new AsteriskOptions { Password = "configured-7" };
+
+        Assert.Equal("configured-7", AsteriskRenderValues.From(options, null, passwordOverride: null).AriPassword);
+        Assert.Equal("from-env-42", AsteriskRenderValues.From(options, null, passwordOverride: "from-env-42").AriPassword);
+        Assert.Equal("key-pass", AsteriskRenderValues.From(new AsteriskOptions { ApiKey = "bridge7:key-pass" }, null, null).AriPassword);
+        Assert.Null(AsteriskRenderValues.From(new AsteriskOptions(), null, null).AriPassword);
+    }
+
     private static AsteriskConfigSection Section(string file, string name) =>
         Assert.Single(AsteriskConfigReader.ReadFile(Path.Combine(Folder, file)), s => s.Name == name);
 

@@ -32,9 +32,11 @@ internal sealed class AsteriskTestBed : IAsyncDisposable
         Password = sim.Password,
     };
 
-    public static async Task<AsteriskTestBed> StartAsync(Action<AsteriskOptions>? configure = null, Action<AriSimulator>? beforePbx = null)
+    public static async Task<AsteriskTestBed> StartAsync(Action<AsteriskOptions>? configure = null, Action<AriSimulator>? beforePbx = null, Action<AriSimulatorOptions>? simulator = null)
     {
-        var sim = await AriSimulator.StartAsync(new AriSimulatorOptions());
+        var simOptions = new AriSimulatorOptions();
+        simulator?.Invoke(simOptions);
+        var sim = await AriSimulator.StartAsync(simOptions);
         beforePbx?.Invoke(sim);
         var options = OptionsFor(sim);
         configure?.Invoke(options);
