@@ -89,7 +89,7 @@ for await (const line of input) {
     if (op === 'close') break;
   } catch (error) {
     log(error?.stack ?? String(error));
-    reply({ id, ok: false, error: String(error?.message ?? error), console: browser.consoleLines.slice(-20) });
+    reply({ id, ok: false, error: String(error?.message ?? error), console: browser.consoleLines.slice(-6).map((l) => l.slice(0, 400)) });
   }
 }
 await browser.close();
