@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.FreeSwitch.Config;
 using PbxBridge.FreeSwitch.Esl;
 
 namespace PbxBridge.FreeSwitch;
@@ -58,7 +60,7 @@ public sealed class FreeSwitchDoctor : IPbxDoctor
             checks.Add(reachable);
             var detail = e.Rejection switch
             {
-                EslRejection.AccessDenied => $"ACL rejection: FreeSWITCH answered \"Access Denied, go away.\"; add PbxBridge's address to the acl.conf.xml list named by apply-inbound-acl in event_socket.conf.xml",
+                EslRejection.AccessDenied => AccessDenied(),
                 EslRejection.BadPassword => "bad password: FreeSWITCH answered \"-ERR invalid\"; Pbx:FreeSwitch:EslPassword must equal event_socket.conf.xml's password",
                 _ => e.Message,
             };
@@ -113,6 +115,58 @@ public sealed class FreeSwitchDoctor : IPbxDoctor
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// What to do about "Access Denied, go away.". When the address we connect from is one `config render` puts in the
+    /// pbxbridge list, adding it again is no advice: FreeSWITCH has not loaded the list (acl.conf.xml is read only at
+    /// start-up and by `reloadacl`, and an apply-inbound-acl naming an unknown list refuses everyone).
+    /// </summary>
+    private string AccessDenied()
+    {
+        const string Prefix = "ACL rejection: FreeSWITCH answered \"Access Denied, go away.\"";
+        var source = SourceAddressToward(_options.EslHost, _options.EslPort);
+        if (source is null)
+        {
+            return $"{Prefix}; add PbxBridge's address to the acl.conf.xml list named by apply-inbound-acl in event_socket.conf.xml";
+        }
+
+        var rendered = FreeSwitchRenderValues.From(_options).PbxBridgeCidrs;
+        foreach (var cidr in rendered)
+        {
+            if (IPNetwork.TryParse(cidr, out var network) && network.Contains(source))
+            {
+                return $"{Prefix} to {source}, which the rendered list pbxbridge ({cidr}) allows: FreeSWITCH has not loaded that list. "
+                    + "ACL lists are read only at start-up and by `reloadacl`; run `reloadacl` at the FreeSWITCH console "
+                    + "(fs_cli is refused too while apply-inbound-acl names an unloaded list) or restart FreeSWITCH, and check with "
+                    + "`fs_cli -p PASSWORD -x 'acl " + source + " pbxbridge'` (true)";
+            }
+        }
+
+        var node = source.AddressFamily == AddressFamily.InterNetworkV6 ? source + "/128" : source + "/32";
+        return $"{Prefix} to {source}: add <node type=\"allow\" cidr=\"{node}\"/> to the list pbxbridge (pbxbridge_acl.xml), "
+            + "then `fs_cli -p PASSWORD -x reloadacl`";
+    }
+
+    /// <summary>The local address the kernel picks toward the event socket (a UDP connect sends nothing); null if unknown.</summary>
+    private static IPAddress? SourceAddressToward(string host, int port)
+    {
+        try
+        {
+            var target = IPAddress.TryParse(host, out var literal) ? literal : Dns.GetHostAddresses(host).FirstOrDefault();
+            if (target is null)
+            {
+                return null;
+            }
+
+            using var probe = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            probe.Connect(target, port);
+            return (probe.LocalEndPoint as IPEndPoint)?.Address;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A "Name\tvalue" line of `sofia status profile`, empty when absent.</summary>

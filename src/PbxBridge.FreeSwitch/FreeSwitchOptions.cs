@@ -11,6 +11,13 @@ public sealed class FreeSwitchOptions
     /// <summary>The placeholder shipped in event_socket.conf.xml; refused outside tests so nobody runs with it.</summary>
     public const string PlaceholderPassword = "PbxBridge-Secret-ChangeMe";
 
+    /// <summary>
+    /// The pbxbridge profile's default sip-port: used by none of vanilla's profiles (internal 5060, 5061 TLS, 5066 WS,
+    /// 7443 WSS; external 5080, 5081 TLS) nor by PbxBridge's own user agent (5090), so the profile starts on a stock
+    /// install even when its sip-ip is the address vanilla binds ($${local_ip_v4}).
+    /// </summary>
+    public const int DefaultProfilePort = 5070;
+
     /// <summary>event_socket.conf.xml listen-ip.</summary>
     public string EslHost { get; set; } = "127.0.0.1";
 
@@ -20,13 +27,13 @@ public sealed class FreeSwitchOptions
     /// <summary>event_socket.conf.xml password.</summary>
     public string EslPassword { get; set; } = string.Empty;
 
-    /// <summary>FreeSWITCH's `pbxbridge` sofia profile, "ip:port" (sip-ip and sip-port in sip_profiles/pbxbridge.xml).</summary>
-    public string SipAddress { get; set; } = "127.0.0.1:5080";
+    /// <summary>FreeSWITCH's `pbxbridge` sofia profile, "ip:port" (pbxbridge_profile_ip and pbxbridge_profile_port in pbxbridge_vars.xml).</summary>
+    public string SipAddress { get; set; } = "127.0.0.1:" + DefaultProfilePort.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The address PbxBridge's SIP user agent binds and puts in Via/Contact (the ip of vars.xml pbxbridge_sip).</summary>
+    /// <summary>The address PbxBridge's SIP user agent binds and puts in Via/Contact (the ip of pbxbridge_vars.xml pbxbridge_sip).</summary>
     public string LocalSipAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The UDP port of PbxBridge's SIP user agent (the port of vars.xml pbxbridge_sip); 0 picks a free one (tests).</summary>
+    /// <summary>The UDP port of PbxBridge's SIP user agent (the port of pbxbridge_vars.xml pbxbridge_sip); 0 picks a free one (tests).</summary>
     public int LocalSipPort { get; set; } = 5090;
 
     /// <summary>The dialplan context agents' calls enter and blind transfers use (the profile's context).</summary>
@@ -63,7 +70,7 @@ public sealed class FreeSwitchOptions
 
         if (!TryParseEndPoint(SipAddress, out _))
         {
-            errors.Add($"{SectionName}:SipAddress '{SipAddress}' is not ip:port (the pbxbridge profile's sip-ip and sip-port, default 127.0.0.1:5080)");
+            errors.Add($"{SectionName}:SipAddress '{SipAddress}' is not ip:port (the pbxbridge profile's sip-ip and sip-port, default 127.0.0.1:{DefaultProfilePort})");
         }
 
         if (!IPAddress.TryParse(LocalSipAddress, out _))

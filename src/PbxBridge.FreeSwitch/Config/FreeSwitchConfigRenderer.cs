@@ -6,7 +6,7 @@ namespace PbxBridge.FreeSwitch.Config;
 
 /// <summary>
 /// Renders pbx-config/freeswitch (embedded in this assembly) with a site's values. Edits are made on the XML tree,
-/// element by element (a param by its name, a vars.xml line by its variable), so the admin comments stay as shipped.
+/// element by element (a param by its name, a pbxbridge_vars.xml line by its variable), so the admin comments stay as shipped.
 /// </summary>
 public static class FreeSwitchConfigRenderer
 {
@@ -39,12 +39,14 @@ public static class FreeSwitchConfigRenderer
         var root = document.Root!;
         switch (file.RelativePath)
         {
-            case "vars.xml":
-                SetVariable(root, "external_rtp_ip", v.FreeSwitchExternalIp);
-                SetVariable(root, "external_sip_ip", v.FreeSwitchExternalIp);
+            case "pbxbridge_vars.xml":
+                // Only pbxbridge_* variables: the site's own (codecs, external addresses) are never touched.
+                SetVariable(root, "pbxbridge_profile_ip", v.FreeSwitchSipIp);
+                SetVariable(root, "pbxbridge_profile_port", v.FreeSwitchSipPort.ToString(CultureInfo.InvariantCulture));
+                SetVariable(root, "pbxbridge_profile_ext_ip", v.FreeSwitchExternalIp);
                 SetVariable(root, "pbxbridge_sip", v.PbxBridgeSipAddress);
                 break;
-            case "autoload_configs/acl.conf.xml":
+            case "pbxbridge_acl.xml":
                 SetAclNodes(root, v.PbxBridgeCidrs);
                 break;
             case "autoload_configs/event_socket.conf.xml":
@@ -53,9 +55,6 @@ public static class FreeSwitchConfigRenderer
                 SetParam(root, "password", v.EslPassword);
                 break;
             case "sip_profiles/pbxbridge.xml":
-                SetParam(root.Element("settings")!, "sip-ip", v.FreeSwitchSipIp);
-                SetParam(root.Element("settings")!, "rtp-ip", v.FreeSwitchSipIp);
-                SetParam(root.Element("settings")!, "sip-port", v.FreeSwitchSipPort.ToString(CultureInfo.InvariantCulture));
                 SetParam(root.Element("settings")!, "context", v.Context);
                 break;
             case "dialplan/pbxbridge.xml":

@@ -11,18 +11,19 @@ public sealed record FreeSwitchRenderValues
     /// <summary>Left as the placeholder when not given, so a rendered file never carries a guessed password.</summary>
     public string EslPassword { get; init; } = FreeSwitchOptions.PlaceholderPassword;
 
-    /// <summary>PbxBridge node addresses allowed on ESL and the pbxbridge profile (acl.conf.xml list "pbxbridge").</summary>
+    /// <summary>PbxBridge node addresses allowed on ESL and the pbxbridge profile (pbxbridge_acl.xml, the acl.conf.xml list "pbxbridge").</summary>
     public IReadOnlyList<string> PbxBridgeCidrs { get; init; } = ["127.0.0.1/32"];
 
-    /// <summary>The pbxbridge profile's sip-ip and rtp-ip.</summary>
+    /// <summary>pbxbridge_profile_ip: the pbxbridge profile's sip-ip and rtp-ip.</summary>
     public string FreeSwitchSipIp { get; init; } = "127.0.0.1";
 
-    public int FreeSwitchSipPort { get; init; } = 5080;
+    /// <summary>pbxbridge_profile_port: the pbxbridge profile's sip-port.</summary>
+    public int FreeSwitchSipPort { get; init; } = FreeSwitchOptions.DefaultProfilePort;
 
-    /// <summary>external_rtp_ip / external_sip_ip: what FreeSWITCH advertises toward PbxBridge.</summary>
+    /// <summary>pbxbridge_profile_ext_ip: what the pbxbridge profile advertises toward PbxBridge (its ext-sip-ip and ext-rtp-ip).</summary>
     public string FreeSwitchExternalIp { get; init; } = "127.0.0.1";
 
-    /// <summary>vars.xml pbxbridge_sip: where PbxBridge's SIP user agent listens, "ip:port".</summary>
+    /// <summary>pbxbridge_vars.xml pbxbridge_sip: where PbxBridge's SIP user agent listens, "ip:port".</summary>
     public string PbxBridgeSipAddress { get; init; } = "127.0.0.1:5090";
 
     /// <summary>The profile's context, which agents' outbound calls enter.</summary>
@@ -42,7 +43,7 @@ public sealed record FreeSwitchRenderValues
             EslPort = options.EslPort,
             EslPassword = string.IsNullOrEmpty(options.EslPassword) ? FreeSwitchOptions.PlaceholderPassword : options.EslPassword,
             FreeSwitchSipIp = sip?.Address.ToString() ?? "127.0.0.1",
-            FreeSwitchSipPort = sip?.Port ?? 5080,
+            FreeSwitchSipPort = sip?.Port ?? FreeSwitchOptions.DefaultProfilePort,
             FreeSwitchExternalIp = sip?.Address.ToString() ?? "127.0.0.1",
             PbxBridgeSipAddress = $"{options.LocalSipAddress}:{options.LocalSipPort}",
             PbxBridgeCidrs = [options.LocalSipAddress + (options.LocalSipAddress.Contains(':', StringComparison.Ordinal) ? "/128" : "/32")],

@@ -9,7 +9,7 @@ public sealed class FreeSwitchOptionsTests
 
         Assert.Empty(options.Validate());
         Assert.Equal(8021, options.EslPort);
-        Assert.Equal("127.0.0.1:5080", options.SipAddress);
+        Assert.Equal("127.0.0.1:5070", options.SipAddress);
         Assert.Equal(5090, options.LocalSipPort);
         Assert.Equal("from-pbxbridge", options.Context);
     }

@@ -35,8 +35,10 @@ public sealed class DoctorTests
     }
 
     [Fact]
-    public async Task Acl_rejection_is_named_as_such()
+    public async Task Acl_rejection_of_an_address_the_rendered_list_allows_says_the_list_is_not_loaded()
     {
+        // FreeSWITCH refuses 127.0.0.1 although the rendered list pbxbridge (LocalSipAddress 127.0.0.1/32) allows it:
+        // what a real FreeSWITCH does when event_socket was reloaded before `reloadacl` (issue 16).
         await using var simulator = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { AllowedEslClients = [IPAddress.Parse("127.0.0.2")] });
 
         var checks = await Doctor(FreeSwitchFixture.OptionsFor(simulator)).CheckAsync(TestContext.Timeout);
@@ -44,6 +46,24 @@ public sealed class DoctorTests
         var auth = checks.Single(c => c.Name == "ESL authenticated");
         Assert.Equal(DoctorOutcome.Failed, auth.Outcome);
         Assert.StartsWith("ACL rejection", auth.Detail, StringComparison.Ordinal);
+        Assert.Contains("has not loaded that list", auth.Detail, StringComparison.Ordinal);
+        Assert.Contains("reloadacl", auth.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("add <node", auth.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acl_rejection_of_an_address_outside_the_rendered_list_names_the_node_to_add()
+    {
+        await using var simulator = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { AllowedEslClients = [IPAddress.Parse("127.0.0.2")] });
+        var options = FreeSwitchFixture.OptionsFor(simulator);
+        options.LocalSipAddress = "10.255.0.7";
+
+        var checks = await Doctor(options).CheckAsync(TestContext.Timeout);
+
+        var auth = checks.Single(c => c.Name == "ESL authenticated");
+        Assert.StartsWith("ACL rejection", auth.Detail, StringComparison.Ordinal);
+        Assert.Contains("add <node type=\"allow\" cidr=\"127.0.0.1/32\"/>", auth.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("has not loaded", auth.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
