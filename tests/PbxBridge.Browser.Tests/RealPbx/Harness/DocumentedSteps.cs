@@ -5,14 +5,17 @@ using PbxBridge.Browser.Tests.Harness;
 namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 
 /// <summary>
-/// Runs the install steps a README gives an admin, as written: the first <c>```sh</c> block after the marker
-/// <c>&lt;!-- install-steps --&gt;</c>. The block names its folders through variables with the admin's defaults
-/// (<c>${ASTERISK_ETC:-/etc/asterisk}</c>); the test sets them to the private run folder and puts wrappers for the
-/// PBX's CLI first on PATH. A step the docs do not give cannot be run here, so the docs cannot drift.
+/// Runs the install steps a README gives an admin, as written: every <c>```sh</c> block between the markers
+/// <c>&lt;!-- install-steps --&gt;</c> and <c>&lt;!-- /install-steps --&gt;</c>, in order, as one script. The blocks name
+/// their folders through variables with the admin's defaults (<c>${ASTERISK_ETC:-/etc/asterisk}</c>); the test sets
+/// them to the private run folder and puts wrappers for the PBX's CLI and for <c>pbxbridge</c> first on PATH. A step
+/// the docs do not give cannot be run here, so the docs cannot drift.
 /// </summary>
 public static class DocumentedSteps
 {
     public const string Marker = "<!-- install-steps -->";
+
+    public const string EndMarker = "<!-- /install-steps -->";
 
     /// <summary>The shell block under the marker in <paramref name="readme"/> (relative to the repository root).</summary>
     public static string Extract(string readme)
@@ -24,14 +27,33 @@ public static class DocumentedSteps
             throw new InvalidOperationException($"{readme} has no {Marker} before its install steps");
         }
 
-        var start = text.IndexOf("```sh\n", marker, StringComparison.Ordinal);
-        var end = start < 0 ? -1 : text.IndexOf("\n```", start + 6, StringComparison.Ordinal);
-        if (start < 0 || end < 0)
+        var end = text.IndexOf(EndMarker, marker, StringComparison.Ordinal);
+        if (end < 0)
         {
-            throw new InvalidOperationException($"{readme}: no ```sh block after {Marker}");
+            throw new InvalidOperationException($"{readme} has no {EndMarker} after its install steps");
         }
 
-        return text[(start + 6)..end];
+        var script = new System.Text.StringBuilder();
+        var inBlock = false;
+        foreach (var raw in text[marker..end].Split('\n'))
+        {
+            // Blocks may be indented under a numbered step: take their lines as the shell sees them.
+            var line = raw.Trim();
+            if (!inBlock && line == "```sh")
+            {
+                inBlock = true;
+            }
+            else if (inBlock && line == "```")
+            {
+                inBlock = false;
+            }
+            else if (inBlock)
+            {
+                script.AppendLine(line);
+            }
+        }
+
+        return script.Length > 0 ? script.ToString() : throw new InvalidOperationException($"{readme}: no ```sh block between the install-steps markers");
     }
 
     /// <summary>Runs <paramref name="script"/> with bash -eu, <paramref name="environment"/> set; throws with the output on failure.</summary>

@@ -74,25 +74,13 @@ public sealed class RealAsterisk : IAsyncDisposable
     /// </summary>
     public async Task<string> InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
     {
-        var rendered = Path.Combine(RunDirectory, "rendered");
-        await PbxBridgeCommand.RunAsync(["config", "render", "--pbx", "asterisk", "--out", rendered, .. pbxBridgeSettings]);
-        var bin = Path.Combine(RunDirectory, "bin");
-        Directory.CreateDirectory(bin);
-        var wrapper = Path.Combine(bin, "asterisk");
-        File.WriteAllText(wrapper, $"#!/bin/sh\nexec {AsteriskBinary} -C {ConfigFile} \"$@\"\n");
-        if (OperatingSystem.IsLinux())
-        {
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        var output = await DocumentedSteps.RunAsync(
-            DocumentedSteps.Extract("pbx-config/asterisk/README.md"),
-            new Dictionary<string, string>
-            {
-                ["RENDERED"] = rendered,
-                ["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc"),
-                ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH"),
-            },
-            TimeSpan.FromSeconds(60));
+        var environment = AdminShell.Environment(
+            Path.Combine(RunDirectory, "bin"),
+            new Dictionary<string, string> { ["asterisk"] = $"{AsteriskBinary} -C {ConfigFile}" },
+            pbxBridgeSettings);
+        environment["RENDERED"] = Path.Combine(RunDirectory, "rendered");
+        environment["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc");
+        var output = await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md"), environment, TimeSpan.FromSeconds(90));
         await WaitForAriAsync();
         return output;
     }

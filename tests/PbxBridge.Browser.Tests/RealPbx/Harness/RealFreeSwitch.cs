@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+
+/// <summary>
+/// A real FreeSWITCH in a private run folder: vanilla's configuration plus only what an offline lab needs (an address
+/// for external_rtp_ip/external_sip_ip, a default_password that is not 1234, mod_callcenter, a hold music that is a
+/// known tone) and the site's own test extensions; then wired for PbxBridge only by <c>pbxbridge config render</c> and
+/// the install steps of pbx-config/freeswitch/README.md, run as written on the running switch.
+/// </summary>
+public sealed partial class RealFreeSwitch : IAsyncDisposable
+{
+    public const double HoldMusicHz = 440;
+    public const double ToneHz = 1004;
+
+    private readonly string _prefix;
+    private readonly StringBuilder _console = new();
+    private Process? _process;
+
+    private RealFreeSwitch(string prefix, string run)
+    {
+        _prefix = prefix;
+        RunDirectory = run;
+    }
+
+    public string RunDirectory { get; }
+
+    /// <summary>The event socket's password once PbxBridge's files are in (before: vanilla's ClueCon).</summary>
+    public string EslPassword { get; } = "esl-" + Guid.NewGuid().ToString("N")[..16];
+
+    public IReadOnlyList<string> PbxBridgeSettings =>
+    [
+        "--Pbx:Kind=FreeSwitch",
+        "--Pbx:FreeSwitch:EslHost=127.0.0.1",
+        "--Pbx:FreeSwitch:EslPort=8021",
+        $"--Pbx:FreeSwitch:EslPassword={EslPassword}",
+    ];
+
+    public string ConsoleOutput
+    {
+        get
+        {
+            lock (_console)
+            {
+                return _console.Length > 8000 ? "…" + _console.ToString(_console.Length - 8000, 8000) : _console.ToString();
+            }
+        }
+    }
+
+    public static async Task<RealFreeSwitch> StartAsync()
+    {
+        var prefix = RealPbxInstall.FreeSwitch ?? throw new InvalidOperationException(RealPbxInstall.FreeSwitchMissing);
+        var run = Directory.CreateTempSubdirectory("real-freeswitch-").FullName;
+        var freeSwitch = new RealFreeSwitch(prefix, run);
+        freeSwitch.WriteSiteConfiguration();
+        await freeSwitch.BootAsync("ClueCon");
+        return freeSwitch;
+    }
+
+    /// <summary>Render and install PbxBridge's files by the README's steps, on the running switch.</summary>
+    public async Task<string> InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
+    {
+        var environment = AdminShell.Environment(
+            Path.Combine(RunDirectory, "bin"),
+            new Dictionary<string, string> { ["fs_cli"] = $"{FsCli} -H 127.0.0.1 -P 8021" },
+            pbxBridgeSettings);
+        environment["FS_CONF"] = Conf;
+        environment["DIR"] = Path.Combine(RunDirectory, "rendered");
+        var output = await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/freeswitch/README.md"), environment, TimeSpan.FromSeconds(90));
+        return output;
+    }
+
+    /// <summary><c>fs_cli -x COMMAND</c> with PbxBridge's event socket password.</summary>
+    public Task<string> ApiAsync(string command) => FsCliAsync(EslPassword, command);
+
+    public async Task<int> ChannelCountAsync()
+    {
+        var output = await ApiAsync("show channels count");
+        var match = TotalPattern().Match(output);
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+    }
+
+    public async Task<(bool Clean, string Left)> WaitCleanAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (await ChannelCountAsync() != 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return (false, await ApiAsync("show channels"));
+            }
+
+            await Task.Delay(200);
+        }
+
+        return (true, string.Empty);
+    }
+
+    public async Task StopAsync(bool kill = false)
+    {
+        if (_process is null || _process.HasExited)
+        {
+            return;
+        }
+
+        if (kill)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        else
+        {
+            await ApiAsync("fsctl shutdown");
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the installation as it was left; ready when the event socket answers <c>status</c>.</summary>
+    public async Task BootAsync(string? password = null)
+    {
+        var startInfo = new ProcessStartInfo(Path.Combine(_prefix, "bin", "freeswitch"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-nf", "-nc", "-nonat", "-conf", Conf, "-log", Dir("log"), "-db", Dir("db"), "-run", Dir("run"), "-temp", Dir("tmp") })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        _process = new Process { StartInfo = startInfo };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!(await FsCliAsync(password ?? EslPassword, "status")).Contains("UP", StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"FreeSWITCH did not start:\n{ConsoleOutput}");
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(kill: true);
+        try
+        {
+            Directory.Delete(RunDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a dying process: the temporary folder is reclaimed later.
+        }
+    }
+
+    private string Conf => Path.Combine(RunDirectory, "conf");
+
+    private string FsCli => Path.Combine(_prefix, "bin", "fs_cli");
+
+    private string Dir(string name) => Directory.CreateDirectory(Path.Combine(RunDirectory, name)).FullName;
+
+    private async Task<string> FsCliAsync(string password, string command)
+    {
+        var startInfo = new ProcessStartInfo(FsCli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-H", "127.0.0.1", "-P", "8021", "-p", password, "-T", "3000", "-t", "5000", "-x", command })
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return stdout;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_console)
+        {
+            _console.AppendLine(line);
+        }
+    }
+
+    private void WriteSiteConfiguration()
+    {
+        CopyDirectory(Path.Combine(_prefix, "conf"), Conf);
+        var vars = Path.Combine(Conf, "vars.xml");
+        var text = File.ReadAllText(vars);
+        // Offline, the stun: lookups of vanilla's external_*_ip cannot resolve and mod_sofia refuses to load.
+        text = text.Replace("data=\"external_rtp_ip=stun:stun.freeswitch.org\"", "data=\"external_rtp_ip=127.0.0.1\"", StringComparison.Ordinal)
+            .Replace("data=\"external_sip_ip=stun:stun.freeswitch.org\"", "data=\"external_sip_ip=127.0.0.1\"", StringComparison.Ordinal)
+            // Vanilla's 1234 makes every call into `default` sleep 10 s first.
+            .Replace("data=\"default_password=1234\"", "data=\"default_password=lab-not-1234\"", StringComparison.Ordinal)
+            // No sound files ship: the site's hold music is a known tone.
+            .Replace("data=\"hold_music=local_stream://moh\"", $"data=\"hold_music=tone_stream://%(10000,0,{HoldMusicHz});loops=-1\"", StringComparison.Ordinal);
+        File.WriteAllText(vars, text);
+        var modules = Path.Combine(Conf, "autoload_configs", "modules.conf.xml");
+        File.WriteAllText(modules, File.ReadAllText(modules).Replace("<!--<load module=\"mod_callcenter\"/>-->", "<load module=\"mod_callcenter\"/>", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(Conf, "dialplan", "default", "01_lab.xml"), $$"""
+            <include>
+              <extension name="lab-echo"><condition field="destination_number" expression="^600$">
+                <action application="answer"/><action application="echo"/></condition></extension>
+              <extension name="lab-tone"><condition field="destination_number" expression="^601$">
+                <action application="answer"/><action application="playback" data="tone_stream://%(10000,0,{{ToneHz}});loops=-1"/></condition></extension>
+              <extension name="lab-send-digits"><condition field="destination_number" expression="^603$">
+                <action application="answer"/><action application="sleep" data="2000"/><action application="send_dtmf" data="1234@250"/><action application="echo"/></condition></extension>
+              <extension name="lab-read-digits"><condition field="destination_number" expression="^604$">
+                <action application="answer"/>
+                <action application="read" data="4 4 silence_stream://250 lab_digits 15000 #"/>
+                <action application="hash" data="insert/lab/digits/${lab_digits}"/>
+                <action application="playback" data="tone_stream://%(10000,0,{{ToneHz}});loops=-1"/></condition></extension>
+              <extension name="lab-queue"><condition field="destination_number" expression="^500$">
+                <action application="answer"/><action application="callcenter" data="support@default"/></condition></extension>
+            </include>
+            """);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+        }
+    }
+
+    [GeneratedRegex(@"(\d+) total")]
+    private static partial Regex TotalPattern();
+}
