@@ -18,6 +18,18 @@ echo "==> npm packages for the browser tests"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || exit 1
 build_phone_page || exit 1
 
+# Real PBXs for the interop scenarios (tests/PbxBridge.Browser.Tests/RealPbx): the ones the user names with
+# PBXBRIDGE_TEST_ASTERISK / PBXBRIDGE_TEST_FREESWITCH (installation prefixes), else the builds in ../shared/pbx beside
+# the clone when it is there (CI has it). Without either, those scenarios are reported as skipped, with the reason.
+if [ -z "${PBXBRIDGE_TEST_ASTERISK:-}${PBXBRIDGE_TEST_FREESWITCH:-}" ] && [ -x ../shared/pbx/install.sh ]; then
+  echo "==> real Asterisk and FreeSWITCH from ../shared/pbx"
+  if prefixes=$(../shared/pbx/install.sh asterisk freeswitch); then
+    export PBXBRIDGE_TEST_ASTERISK=$(echo "$prefixes" | sed -n 1p) PBXBRIDGE_TEST_FREESWITCH=$(echo "$prefixes" | sed -n 2p)
+  else
+    echo "warning: ../shared/pbx/install.sh failed: the real-PBX scenarios will be skipped"
+  fi
+fi
+
 results=artifacts/test-results
 rm -rf "$results"; mkdir -p "$results"
 echo "==> building"
@@ -39,6 +51,7 @@ ns="pbxb-test-$$"
 if ip netns add "$ns" 2>/dev/null; then
   ip netns exec "$ns" ip link set lo up
   ip netns exec "$ns" env HOME="$HOME" PATH="$PATH" DOTNET_CLI_HOME="${DOTNET_CLI_HOME:-$HOME}" \
+    PBXBRIDGE_TEST_ASTERISK="${PBXBRIDGE_TEST_ASTERISK:-}" PBXBRIDGE_TEST_FREESWITCH="${PBXBRIDGE_TEST_FREESWITCH:-}" \
     dotnet test tests/PbxBridge.Browser.Tests --no-build -nologo -v quiet "${filter[@]}" \
     --logger "trx;LogFileName=PbxBridge.Browser.Tests.trx" --results-directory "$results" || status=1
   ip netns del "$ns"
@@ -80,6 +93,24 @@ if [ "$failed" -gt 0 ]; then
   done
   grep '^FAIL ' "$results/ansible.log" 2>/dev/null || true
 fi
+# Which real-PBX scenarios ran, and why any test was skipped: a clone without a PBX must say so, not stay silent.
+skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  n=$(grep -o 'outcome="NotExecuted"' "$trx" | wc -l)
+  skipped=$((skipped + n))
+done
 echo
-echo "$passed passed, $failed failed"
+echo "==> real-PBX interop scenarios"
+for pbx in Asterisk FreeSwitch; do
+  ran=$(cat "$results"/*.trx 2>/dev/null | grep -o "testName=\"PbxBridge.Browser.Tests.RealPbx.Real${pbx}Tests[^\"]*\"[^>]*outcome=\"\(Passed\|Failed\)\"" \
+    | sed 's/testName="PbxBridge.Browser.Tests.RealPbx.//; s/".*outcome="/ /; s/"$//' | sed 's/&quot;/"/g')
+  if [ -n "$ran" ]; then echo "$ran" | sed 's/^/  ran: /'; fi
+done
+if [ "$skipped" -gt 0 ]; then
+  echo "$skipped skipped:"
+  cat "$results"/*.trx 2>/dev/null | grep -o '<Message>[^<]*skipped[^<]*\|<Message>real-PBX interop:[^<]*' | sed 's/<Message>//' | sort | uniq -c | sed 's/^ */  /'
+fi
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
