@@ -37,7 +37,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         Options = options;
         Logger = (ILogger?)logger ?? NullLogger.Instance;
         Client = new AriClient(options, httpHandler);
-        _events = new AriEventStream(options, this, Logger, backoff);
+        _events = new AriEventStream(options, this, Logger, backoff, Client);
         _doctor = new AsteriskDoctor(options, Client);
         Codec = ExternalMediaFormat.CodecFor(options.Format);
     }

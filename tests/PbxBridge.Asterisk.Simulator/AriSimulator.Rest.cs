@@ -124,9 +124,9 @@ public sealed partial class AriSimulator
         {
             if (_connections.TryGetValue(app, out var previous))
             {
-                // Asterisk allows one WebSocket per app: the newer wins, the older is told so.
+                // Asterisk allows one WebSocket per app: the newer wins, the older is told so. Recorded with 22.10.1:
+                // the older socket is not closed, it just gets no further events.
                 previous.Enqueue(AriShapes.Event("ApplicationReplaced", app).ToJsonString(AriShapes.Json));
-                previous.Complete();
             }
 
             _connections[app] = connection;
@@ -141,7 +141,20 @@ public sealed partial class AriSimulator
             if (_connections.TryGetValue(app, out var current) && current == connection)
             {
                 _connections.Remove(app);
+                UnregisterIfIdleLocked(app);
             }
+        }
+    }
+
+    /// <summary>
+    /// Asterisk drops an app (GET /applications/{app} then answers 404, `ari show apps` no longer lists it) once it has
+    /// no WebSocket and no channel in it; a channel still in Stasis keeps it registered.
+    /// </summary>
+    private void UnregisterIfIdleLocked(string app)
+    {
+        if (!_connections.ContainsKey(app) && !_channels.Values.Any(c => c.InStasis))
+        {
+            _registeredApps.Remove(app);
         }
     }
 
@@ -209,6 +222,11 @@ public sealed partial class AriSimulator
 
         lock (_gate)
         {
+            foreach (var app in _registeredApps.ToList())
+            {
+                UnregisterIfIdleLocked(app);
+            }
+
             if (name is null)
             {
                 var list = new JsonArray();
