@@ -18,7 +18,7 @@ namespace PbxBridge.Asterisk;
 /// </summary>
 public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
 {
-    private readonly ConcurrentDictionary<string, AsteriskCall> _byChannel = new(StringComparer.Ordinal);
+    private readonly ChannelOwners _byChannel = new();
     private readonly ConcurrentDictionary<string, AsteriskCall> _calls = new(StringComparer.Ordinal);
     private readonly AriEventStream _events;
     private readonly AsteriskDoctor _doctor;
@@ -37,7 +37,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         Options = options;
         Logger = (ILogger?)logger ?? NullLogger.Instance;
         Client = new AriClient(options, httpHandler);
-        _events = new AriEventStream(options, this, Logger, backoff);
+        _events = new AriEventStream(options, this, Logger, backoff, Client);
         _doctor = new AsteriskDoctor(options, Client);
         Codec = ExternalMediaFormat.CodecFor(options.Format);
     }
@@ -211,18 +211,29 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         switch (ariEvent)
         {
             case ChannelEvent channelEvent:
-                if (_byChannel.TryGetValue(channelEvent.Channel.Id, out var call))
+                var owners = _byChannel.Of(channelEvent.Channel.Id);
+                foreach (var call in owners)
                 {
                     call.OnEvent(ariEvent);
                 }
-                else if (ariEvent is StasisStart start)
+
+                if (ariEvent is StasisStart start)
                 {
-                    OnUnknownStasisStart(start);
+                    // Routed by its args first: the dialplan's Stasis(app,agent=ID) is a call to that agent even on a
+                    // channel we created ourselves, the ;2 half of an agent's own Local channel dialing another agent.
+                    if (InboundArgs.AgentId(start.Args) is { } agentId)
+                    {
+                        OnInboundStasisStart(start, agentId);
+                    }
+                    else if (owners.Count == 0)
+                    {
+                        OnUnknownStasisStart(start);
+                    }
                 }
 
                 break;
             case Dial dial:
-                if (_byChannel.TryGetValue(dial.Peer.Id, out var dialed))
+                foreach (var dialed in _byChannel.Of(dial.Peer.Id))
                 {
                     dialed.OnEvent(dial);
                 }
@@ -240,6 +251,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         }
     }
 
+    /// <summary>A channel without agent=ID args that no call owns entered the app.</summary>
     private void OnUnknownStasisStart(StasisStart start)
     {
         var channel = start.Channel;
@@ -250,14 +262,14 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             return;
         }
 
-        var agentId = InboundArgs.AgentId(start.Args);
-        if (agentId is null)
-        {
-            LogNoAgent(Logger, channel.Id, string.Join(',', start.Args));
-            _ = RunAsync(() => Client.ContinueInDialplanAsync(channel.Id, null, null, null, CancellationToken.None), "return " + channel.Id + " to the dialplan");
-            return;
-        }
+        LogNoAgent(Logger, channel.Id, string.Join(',', start.Args));
+        _ = RunAsync(() => Client.ContinueInDialplanAsync(channel.Id, null, null, null, CancellationToken.None), "return " + channel.Id + " to the dialplan");
+    }
 
+    /// <summary>Stasis(app,agent=ID): a new call to that browser agent.</summary>
+    private void OnInboundStasisStart(StasisStart start, string agentId)
+    {
+        var channel = start.Channel;
         var call = new AsteriskCall(this, NewKey(), channel.Id, inbound: true, observer: null) { FarCreated = true, FarConfirmedAt = Stopwatch.GetTimestamp() };
         Register(call, call.FarChannelId, call.ExternalMediaChannelId);
         var inboundCall = new AsteriskInboundCall(call, this, agentId, channel.Caller.Number, channel.Caller.Name);
@@ -318,7 +330,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         {
             present.Add(channel.Id);
             var ours = channel.Id.StartsWith(Prefix, StringComparison.Ordinal) || (app?.ChannelIds.Contains(channel.Id) ?? false);
-            if (ours && !_byChannel.ContainsKey(channel.Id))
+            if (ours && !_byChannel.Contains(channel.Id))
             {
                 untracked.Add(channel.Id);
             }
@@ -331,7 +343,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             await Task.Delay(ReconcileGrace, cancellationToken).ConfigureAwait(false);
             foreach (var channelId in untracked)
             {
-                if (!_byChannel.ContainsKey(channelId))
+                if (!_byChannel.Contains(channelId))
                 {
                     await DeleteLeftoverChannelAsync(channelId).ConfigureAwait(false);
                 }
@@ -398,7 +410,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         _calls[call.Key] = call;
         foreach (var id in channelIds)
         {
-            _byChannel[id] = call;
+            _byChannel.Add(id, call);
         }
     }
 
@@ -409,7 +421,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         {
             if (id is not null)
             {
-                _byChannel.TryRemove(new KeyValuePair<string, AsteriskCall>(id, call));
+                _byChannel.Remove(id, call);
             }
         }
     }

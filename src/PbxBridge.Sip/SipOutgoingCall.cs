@@ -49,14 +49,27 @@ public sealed class SipOutgoingCall : SipCall
         }
     }
 
+    /// <summary>
+    /// The From of an INVITE to an agent. A caller without a number (withheld, or a PBX-originated call) is
+    /// "Anonymous" &lt;sip:anonymous@anonymous.invalid&gt; (RFC 3261 8.1.1.3, RFC 3323 4.1.1.3): "sip:@realm" has an
+    /// empty user part, which the grammar does not allow and JsSIP's and SIP.js's parsers reject, so the browser
+    /// could not even ring.
+    /// </summary>
+    internal static NameAddr CallerFrom(string number, string displayName, string realm)
+    {
+        var name = string.IsNullOrWhiteSpace(displayName) ? null : displayName;
+        return string.IsNullOrWhiteSpace(number)
+            ? new NameAddr(new SipUri("sip", "anonymous", "anonymous.invalid"), name ?? "Anonymous")
+            : new NameAddr(new SipUri("sip", number, realm), name);
+    }
+
     private SipRequest BuildInvite(SipRegistrationBinding binding, ISipFlow flow)
     {
         // The Request-URI is the registered Contact (its ".invalid" host is never resolved); the flow carries it.
         var invite = new SipRequest(SipMethod.Invite, binding.ContactUri);
         invite.Headers.Add(SipHeaderNames.Via, Stack.ViaFor(flow, SipStack.NewBranch()));
         invite.Headers.Add(SipHeaderNames.MaxForwards, "70");
-        var from = new NameAddr(new SipUri("sip", _fromNumber, Stack.Realm), string.IsNullOrEmpty(_fromDisplayName) ? null : _fromDisplayName);
-        invite.Headers.Add(SipHeaderNames.From, from.WithTag(_fromTag).ToString());
+        invite.Headers.Add(SipHeaderNames.From, CallerFrom(_fromNumber, _fromDisplayName, Stack.Realm).WithTag(_fromTag).ToString());
         invite.Headers.Add(SipHeaderNames.To, new NameAddr(new SipUri("sip", AgentId, Stack.Realm)).ToString());
         invite.Headers.Add(SipHeaderNames.CallId, CallId);
         invite.Headers.Add(SipHeaderNames.CSeq, new CSeq(1, SipMethod.Invite).ToString());

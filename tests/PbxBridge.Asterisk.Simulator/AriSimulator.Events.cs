@@ -112,6 +112,40 @@ public sealed partial class AriSimulator
     }
 
     /// <summary>
+    /// Where RTP arriving on an externalMedia channel goes when its bridge peer is an answered half of a Local channel
+    /// whose other half is bridged with another externalMedia channel (agent to agent): out of that one.
+    /// </summary>
+    private SimRtpEndpoint? RelayTarget(string externalMediaId)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(externalMediaId, out var em) || em.Bridge is not { } bridge)
+            {
+                return null;
+            }
+
+            foreach (var id in bridge.ChannelIds)
+            {
+                if (id == externalMediaId || !_channels.TryGetValue(id, out var local) || local.State != "Up" || local.MusicOnHold
+                    || (local.OtherHalf ?? local.LocalOne) is not { State: "Up", MusicOnHold: false, Bridge: { } farBridge })
+                {
+                    continue;
+                }
+
+                foreach (var farId in farBridge.ChannelIds)
+                {
+                    if (_channels.TryGetValue(farId, out var farEm) && farEm.Rtp is { } rtp)
+                    {
+                        return rtp;
+                    }
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
     /// Teardown as recorded: [soft hangup request], leave the bridge, StasisEnd, STASISSTATUS, the Local ;2 half, and
     /// ChannelDestroyed (not for channels that entered Stasis from the dialplan: their subscription ends at StasisEnd).
     /// </summary>
@@ -142,9 +176,20 @@ public sealed partial class AriSimulator
 
         if (c.OtherHalf is { } half)
         {
+            // Hanging up one half of a Local channel hangs up the other with the same cause; a ;2 half in our app
+            // leaves its bridge and Stasis first (recorded: request, StasisEnd, STASISSTATUS, ChannelDestroyed).
+            c.OtherHalf = null;
+            half.LocalOne = null;
             EvHangupRequest(half, cause, soft: false);
-            EvDestroyed(half, cause);
-            Remove(half);
+            DestroyLocked(half, cause, softCause: null);
+        }
+
+        if (c.LocalOne is { } one)
+        {
+            c.LocalOne = null;
+            one.OtherHalf = null;
+            EvHangupRequest(one, cause, soft: false);
+            DestroyLocked(one, cause, softCause: null);
         }
 
         EvDestroyed(c, cause);

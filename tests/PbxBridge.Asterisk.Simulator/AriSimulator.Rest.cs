@@ -72,7 +72,11 @@ public sealed partial class AriSimulator
             (["channels", var id], "GET") => WithChannel(context, id, c => WriteJsonAsync(context, 200, AriShapes.Channel(c))),
             (["channels", var id], "DELETE") => HangupChannel(context, id),
             (["channels", var id, "answer"], "POST") => Answer(context, id),
-            (["channels", var id, "ring"], "POST") => InStasis(context, id, c => c.RingingIndicated = true),
+            (["channels", var id, "ring"], "POST") => InStasis(context, id, c =>
+            {
+                c.RingingIndicated = true;
+                RingLocalOne(c);
+            }),
             (["channels", var id, "ring"], "DELETE") => InStasis(context, id, c => c.RingingIndicated = false),
             (["channels", var id, "hold"], "POST") => InStasis(context, id, c => c.OnHold = true),
             (["channels", var id, "hold"], "DELETE") => InStasis(context, id, c => c.OnHold = false),
@@ -120,9 +124,9 @@ public sealed partial class AriSimulator
         {
             if (_connections.TryGetValue(app, out var previous))
             {
-                // Asterisk allows one WebSocket per app: the newer wins, the older is told so.
+                // Asterisk allows one WebSocket per app: the newer wins, the older is told so. Recorded with 22.10.1:
+                // the older socket is not closed, it just gets no further events.
                 previous.Enqueue(AriShapes.Event("ApplicationReplaced", app).ToJsonString(AriShapes.Json));
-                previous.Complete();
             }
 
             _connections[app] = connection;
@@ -137,7 +141,20 @@ public sealed partial class AriSimulator
             if (_connections.TryGetValue(app, out var current) && current == connection)
             {
                 _connections.Remove(app);
+                UnregisterIfIdleLocked(app);
             }
+        }
+    }
+
+    /// <summary>
+    /// Asterisk drops an app (GET /applications/{app} then answers 404, `ari show apps` no longer lists it) once it has
+    /// no WebSocket and no channel in it; a channel still in Stasis keeps it registered.
+    /// </summary>
+    private void UnregisterIfIdleLocked(string app)
+    {
+        if (!_connections.ContainsKey(app) && !_channels.Values.Any(c => c.InStasis))
+        {
+            _registeredApps.Remove(app);
         }
     }
 
@@ -205,6 +222,11 @@ public sealed partial class AriSimulator
 
         lock (_gate)
         {
+            foreach (var app in _registeredApps.ToList())
+            {
+                UnregisterIfIdleLocked(app);
+            }
+
             if (name is null)
             {
                 var list = new JsonArray();
@@ -339,7 +361,7 @@ public sealed partial class AriSimulator
             }
 
             var channel = new SimChannel { Id = id, Name = $"UnicastRTP/{host}-0x{Random.Shared.NextInt64(0x7f0000000000, 0x7fffffffffff):x}" };
-            var rtp = new SimRtpEndpoint(new IPEndPoint(ip, port), format, _options.ToneHz, _options.StrictRtpLearnTimeout, () => BridgedPeerBehaviour(id), _toneClock);
+            var rtp = new SimRtpEndpoint(new IPEndPoint(ip, port), format, _options.ToneHz, _options.StrictRtpLearnTimeout, () => BridgedPeerBehaviour(id), () => RelayTarget(id), _toneClock);
             channel.Rtp = rtp;
             channel.Variables["STASISSTATUS"] = "";
             channel.Variables["UNICASTRTP_LOCAL_PORT"] = rtp.LocalEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -424,8 +446,8 @@ public sealed partial class AriSimulator
             }
 
             var n = Interlocked.Increment(ref _nextLocal);
-            _options.Extensions.TryGetValue(exten, out var behaviour);
-            var exists = _options.Extensions.ContainsKey(exten);
+            var exists = _options.Extensions.TryGetValue(exten, out var behaviour) || _options.IsAgentExtension(exten);
+            behaviour = _options.Extensions.GetValueOrDefault(exten, FarBehaviour.Agent);
             var one = new SimChannel
             {
                 Id = id,
@@ -453,6 +475,7 @@ public sealed partial class AriSimulator
                 AppData = "",
             };
             one.OtherHalf = two;
+            two.LocalOne = one;
             _channels[id] = one;
             _channels[otherId] = two;
             var response = AriShapes.Channel(one);
@@ -492,6 +515,15 @@ public sealed partial class AriSimulator
                     one.AppData = string.Join(',', new[] { app }.Concat(args));
                     EvVarset(one, "STASISSTATUS", "");
                     EvStasisStart(one, args);
+                    break;
+                case FarBehaviour.Agent:
+                    // Recorded (agent to agent through the shipped dialplan): Dial on ;1, then the ;2 half runs
+                    // Stasis(app,agent=EXTEN): STASISSTATUS and StasisStart with args ["agent=EXTEN"], state Ring.
+                    one.PendingStasis = (app, args);
+                    two.AppName = "Stasis";
+                    two.AppData = $"{app},agent={one.Exten}";
+                    EvVarset(two, "STASISSTATUS", "");
+                    EvStasisStart(two, [$"agent={one.Exten}"]);
                     break;
                 case FarBehaviour.Busy:
                     EvHangupRequest(two, 17, soft: false);
@@ -581,11 +613,46 @@ public sealed partial class AriSimulator
 
             if (c.State != "Up")
             {
-                EvState(c, "Up");
+                AnswerAsLocalHalf(c);
             }
 
             return NoContent(context);
         });
+
+    /// <summary>Ringing indicated on a ;2 half reaches its ;1 half (the caller of a Local channel hears it ring).</summary>
+    private void RingLocalOne(SimChannel two)
+    {
+        if (two.LocalOne is { } one && _channels.ContainsKey(one.Id) && one.State != "Up")
+        {
+            EvState(one, "Ringing");
+            EvDial(one, "RINGING", $"{one.Exten}@{one.Context}");
+        }
+    }
+
+    /// <summary>
+    /// The channel answers; on a ;2 half the ;1 half is up too and, when originated into an app, enters Stasis there
+    /// (recorded: ;1 Up, ;2 Up, Dial ANSWER, STASISSTATUS and StasisStart on ;1).
+    /// </summary>
+    private void AnswerAsLocalHalf(SimChannel c)
+    {
+        if (c.LocalOne is not { } one || !_channels.ContainsKey(one.Id) || one.State == "Up")
+        {
+            EvState(c, "Up");
+            return;
+        }
+
+        EvState(one, "Up");
+        EvState(c, "Up");
+        EvDial(one, "ANSWER", $"{one.Exten}@{one.Context}");
+        if (one.PendingStasis is var (app, args))
+        {
+            one.PendingStasis = null;
+            one.AppName = "Stasis";
+            one.AppData = string.Join(',', new[] { app }.Concat(args));
+            EvVarset(one, "STASISSTATUS", "");
+            EvStasisStart(one, args);
+        }
+    }
 
     private Task Dtmf(HttpContext context, string id)
     {

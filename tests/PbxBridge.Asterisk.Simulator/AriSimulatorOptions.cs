@@ -24,6 +24,12 @@ public sealed class AriSimulatorOptions
         ["603"] = FarBehaviour.Busy,
     };
 
+    /// <summary>
+    /// Extensions that reach a browser agent (<see cref="FarBehaviour.Agent"/>) when not in <see cref="Extensions"/>:
+    /// the shipped extensions_pbxbridge.conf's _1XXX.
+    /// </summary>
+    public Func<string, bool> IsAgentExtension { get; set; } = exten => exten.Length == 4 && exten[0] == '1' && exten.All(char.IsAsciiDigit);
+
     /// <summary>Frequency of the tone source (Milliwatt is 1004 Hz).</summary>
     public double ToneHz { get; set; } = 1004;
 

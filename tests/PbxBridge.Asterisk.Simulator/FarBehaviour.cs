@@ -14,4 +14,11 @@ public enum FarBehaviour
 
     /// <summary>Refuse with 17 "User busy".</summary>
     Busy,
+
+    /// <summary>
+    /// A browser agent's extension in the shipped dialplan (_1XXX: Stasis(app,agent=EXTEN)): the ;2 half of the Local
+    /// channel enters our own app as a call to that agent, and the ;1 half answers when the app answers the ;2 half.
+    /// Media crosses the Local pair from one bridge to the other.
+    /// </summary>
+    Agent,
 }

@@ -40,6 +40,12 @@ internal sealed class SimChannel
     /// <summary>The ;2 half of a Local channel pair.</summary>
     public SimChannel? OtherHalf { get; set; }
 
+    /// <summary>On a ;2 half: the ;1 half (the reverse of <see cref="OtherHalf"/>).</summary>
+    public SimChannel? LocalOne { get; set; }
+
+    /// <summary>On an originated ;1 half: the app and args it enters Stasis with once the far side answers.</summary>
+    public (string App, string[] Args)? PendingStasis { get; set; }
+
     public FarBehaviour? Behaviour { get; init; }
 
     public SimBridge? Bridge { get; set; }

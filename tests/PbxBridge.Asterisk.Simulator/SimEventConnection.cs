@@ -21,9 +21,6 @@ internal sealed class SimEventConnection(string app, WebSocket socket, HttpConte
         context.Abort();
     }
 
-    /// <summary>Polite close (after ApplicationReplaced).</summary>
-    public void Complete() => _queue.Writer.TryComplete();
-
     public async Task RunAsync(CancellationToken stopping)
     {
         var reader = Task.Run(async () =>
@@ -55,7 +52,8 @@ internal sealed class SimEventConnection(string app, WebSocket socket, HttpConte
                 await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, stopping).ConfigureAwait(false);
             }
 
-            if (socket.State == WebSocketState.Open)
+            // Open: we end it; CloseReceived: the client said goodbye and waits for our close frame.
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", stopping).ConfigureAwait(false);
             }

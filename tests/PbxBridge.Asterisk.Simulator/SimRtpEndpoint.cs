@@ -23,6 +23,7 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
     private readonly double _toneHz;
     private readonly TimeSpan _learnTimeout;
     private readonly Func<FarBehaviour?> _bridgedPeer;
+    private readonly Func<SimRtpEndpoint?> _relayTarget;
     private readonly SimToneClock _toneClock;
     private readonly Stopwatch _age = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop = new();
@@ -45,7 +46,7 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
     private long _dropped;
     private long _sent;
 
-    internal SimRtpEndpoint(IPEndPoint target, string format, double toneHz, TimeSpan learnTimeout, Func<FarBehaviour?> bridgedPeer, SimToneClock toneClock)
+    internal SimRtpEndpoint(IPEndPoint target, string format, double toneHz, TimeSpan learnTimeout, Func<FarBehaviour?> bridgedPeer, Func<SimRtpEndpoint?> relayTarget, SimToneClock toneClock)
     {
         _target = target;
         // Serialised once: SendTo with an IPEndPoint would serialise it again for every packet.
@@ -54,6 +55,7 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
         _toneHz = toneHz;
         _learnTimeout = learnTimeout;
         _bridgedPeer = bridgedPeer;
+        _relayTarget = relayTarget;
         _toneClock = toneClock;
         _toneSamples = new short[SamplesPerFrame];
         _tonePayload = new byte[_format == "slin16" ? 640 : 160];
@@ -139,15 +141,22 @@ public sealed class SimRtpEndpoint : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _accepted);
+            var headerLength = 12 + (4 * (buffer[0] & 0x0f));
+            if (length <= headerLength)
+            {
+                continue;
+            }
+
+            // Pure ulaw path (originated with formats=ulaw): Asterisk keeps its SSRC and sequence and copies the timestamp.
+            var timestamp = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4));
             if (_bridgedPeer() == FarBehaviour.Echo)
             {
-                var headerLength = 12 + (4 * (buffer[0] & 0x0f));
-                if (length > headerLength)
-                {
-                    // Pure ulaw path (originated with formats=ulaw): Asterisk keeps its SSRC and sequence and copies the timestamp.
-                    var timestamp = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(4));
-                    Send(buffer.AsSpan(headerLength, length - headerLength), timestamp);
-                }
+                Send(buffer.AsSpan(headerLength, length - headerLength), timestamp);
+            }
+            else if (_relayTarget() is { } relay)
+            {
+                // Across a Local channel pair (agent to agent): out of the externalMedia channel of the other bridge.
+                relay.Send(buffer.AsSpan(headerLength, length - headerLength), timestamp);
             }
         }
     }

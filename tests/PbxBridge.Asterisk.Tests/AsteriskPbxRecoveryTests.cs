@@ -33,6 +33,33 @@ public sealed class AsteriskPbxRecoveryTests
     }
 
     [Fact]
+    public async Task ApplicationReplaced_marks_the_control_connection_down_and_the_app_is_taken_back_once_the_other_client_leaves()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        using var other = new System.Net.WebSockets.ClientWebSocket();
+        other.Options.SetRequestHeader("Authorization", "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{bed.Sim.User}:{bed.Sim.Password}")));
+
+        await other.ConnectAsync(new Uri($"ws://{bed.Sim.Url.Authority}/ari/events?app=pbxbridge&subscribeAll=false"), CancellationToken.None);
+
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => !bed.Pbx.IsControlConnected, Wait), "still 'connected' after ApplicationReplaced");
+        Assert.Contains("ApplicationReplaced", bed.Pbx.Events.LastError, StringComparison.Ordinal);
+        Assert.Contains("ApplicationReplaced", bed.Log.ToString(), StringComparison.Ordinal);
+
+        // While the other client holds the app PbxBridge leaves it alone: taking it back would start a tug of war.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, bed.Sim.EventConnectionsAccepted);
+
+        await other.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+
+        Assert.True(await bed.Sim.WaitUntilAsync(s => s.EventConnectionsAccepted == 3 && bed.Pbx.IsControlConnected, Wait), bed.Log.ToString());
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
     public async Task Leftovers_of_a_crashed_run_are_deleted_on_start()
     {
         await using var bed = await AsteriskTestBed.StartAsync(beforePbx: sim =>

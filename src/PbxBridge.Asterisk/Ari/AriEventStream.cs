@@ -12,6 +12,8 @@ namespace PbxBridge.Asterisk.Ari;
 /// The ARI events WebSocket (<c>/ari/events?app=...&amp;subscribeAll=false</c>). Keeps reconnecting with capped
 /// exponential backoff and jitter: ECONNREFUSED (Asterisk stopped), 404 (res_ari not loaded yet) and
 /// 503 "Asterisk not booted" all mean "try again". Unknown event types are ignored; a bad message is counted, never fatal.
+/// After ApplicationReplaced (another client took the app; Asterisk 22 keeps our socket open but sends it nothing more)
+/// the socket is closed and the app is registered again once Asterisk no longer has it, i.e. the other client left.
 /// </summary>
 public sealed partial class AriEventStream : IAsyncDisposable
 {
@@ -19,18 +21,25 @@ public sealed partial class AriEventStream : IAsyncDisposable
     private readonly IAriEventHandler _handler;
     private readonly ILogger _logger;
     private readonly AriReconnectBackoff _backoff;
+    private readonly AriClient? _client;
     private readonly CancellationTokenSource _stop = new();
     private ClientWebSocket? _socket;
     private Task? _loop;
     private long _malformedEvents;
     private long _connects;
+    private bool _replaced;
 
-    public AriEventStream(AsteriskOptions options, IAriEventHandler handler, ILogger logger, AriReconnectBackoff? backoff = null)
+    /// <param name="client">
+    /// REST access to ask, after ApplicationReplaced, whether the other client still holds the app; without it the
+    /// stream takes the app back after the backoff.
+    /// </param>
+    public AriEventStream(AsteriskOptions options, IAriEventHandler handler, ILogger logger, AriReconnectBackoff? backoff = null, AriClient? client = null)
     {
         _options = options;
         _handler = handler;
         _logger = logger;
         _backoff = backoff ?? new AriReconnectBackoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        _client = client;
     }
 
     public bool IsConnected { get; private set; }
@@ -93,6 +102,20 @@ public sealed partial class AriEventStream : IAsyncDisposable
         var token = _stop.Token;
         while (!token.IsCancellationRequested)
         {
+            if (_replaced)
+            {
+                try
+                {
+                    await WaitUntilApplicationReleasedAsync(token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                _replaced = false;
+            }
+
             using var socket = new ClientWebSocket();
             socket.Options.CollectHttpResponseDetails = true;
             socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
@@ -202,7 +225,14 @@ public sealed partial class AriEventStream : IAsyncDisposable
                     continue;
                 }
 
-                Dispatch(buffer.AsSpan(0, length));
+                if (Dispatch(buffer.AsSpan(0, length)) is ApplicationReplaced)
+                {
+                    // Asterisk leaves this socket open but sends it nothing more: we are not connected any longer.
+                    _replaced = true;
+                    LastError = $"ApplicationReplaced: another ARI client took app '{_options.App}'; registering it again once that client leaves";
+                    return;
+                }
+
                 length = 0;
             }
         }
@@ -212,7 +242,8 @@ public sealed partial class AriEventStream : IAsyncDisposable
         }
     }
 
-    private void Dispatch(ReadOnlySpan<byte> message)
+    /// <summary>Parses one message and hands it to the handler; returns the event (null if none).</summary>
+    private AriEvent? Dispatch(ReadOnlySpan<byte> message)
     {
         AriEvent? ariEvent;
         try
@@ -222,12 +253,12 @@ public sealed partial class AriEventStream : IAsyncDisposable
         catch (JsonException)
         {
             Interlocked.Increment(ref _malformedEvents);
-            return;
+            return null;
         }
 
         if (ariEvent is null)
         {
-            return;
+            return null;
         }
 
         if (ariEvent is ApplicationReplaced)
@@ -243,6 +274,41 @@ public sealed partial class AriEventStream : IAsyncDisposable
         {
             // Nothing escapes the receive loop: one bad handler call must not stop the events of every other call.
             LogHandlerFailed(_logger, e);
+        }
+
+        return ariEvent;
+    }
+
+    /// <summary>
+    /// After ApplicationReplaced: wait (with the backoff) until GET /applications/{app} answers 404. Asterisk drops an
+    /// app when its WebSocket is gone and no channel is in it any more; connecting earlier would take the app from
+    /// the other client, which (another PbxBridge) would take it back in turn. An unreachable Asterisk ends the wait
+    /// too: it restarted, the app is gone, and the usual connect retries take over.
+    /// </summary>
+    private async Task WaitUntilApplicationReleasedAsync(CancellationToken token)
+    {
+        if (_client is null)
+        {
+            return;
+        }
+
+        while (true)
+        {
+            try
+            {
+                await _client.GetApplicationAsync(_options.App, token).ConfigureAwait(false);
+            }
+            catch (AriException e) when (e.IsNotFound)
+            {
+                LogApplicationReleased(_logger, _options.App);
+                return;
+            }
+            catch (Exception e) when (e is AriException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
+            {
+                return;
+            }
+
+            await Task.Delay(_backoff.Next(), token).ConfigureAwait(false);
         }
     }
 
@@ -264,8 +330,11 @@ public sealed partial class AriEventStream : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "ARI events WebSocket: {Reason}")]
     private static partial void LogConnectFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "ApplicationReplaced: another client connected to ARI app {App} and now receives its events; this PbxBridge instance no longer controls its calls. Give each node its own Pbx:Asterisk:App")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "ApplicationReplaced: another client connected to ARI app {App} and now receives its events; this PbxBridge instance no longer controls its calls and takes the app back when that client leaves. Give each node its own Pbx:Asterisk:App")]
     private static partial void LogApplicationReplaced(ILogger logger, string app);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ARI app {App} is free again (the client that replaced PbxBridge left): registering it")]
+    private static partial void LogApplicationReleased(ILogger logger, string app);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "ARI event handler failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception);

@@ -48,6 +48,25 @@ public sealed class SipOutgoingCallTests
         Assert.Equal(Offer, invite.BodyText);
     }
 
+    [Theory]
+    [InlineData("", "", "\"Anonymous\" <sip:anonymous@anonymous.invalid>")]
+    [InlineData(" ", "Customer", "\"Customer\" <sip:anonymous@anonymous.invalid>")]
+    public void Caller_without_a_number_is_anonymous_in_a_from_header_that_parses(string number, string name, string expected)
+    {
+        using var h = new StackHarness();
+        var ua = new BrowserUa(h, h.Connect("f1"), "1001");
+        ua.Register();
+
+        Assert.NotNull(h.Stack.InviteAgent("1001", number, name, Offer));
+
+        var invite = Assert.Single(ua.Flow.Requests("INVITE"));
+        var from = invite.Headers.Get(SipHeaderNames.From)!;
+        Assert.StartsWith(expected + ";tag=", from, StringComparison.Ordinal);
+        Assert.True(NameAddr.TryParse(from, out var parsed, out var error), error);
+        Assert.Equal("anonymous", parsed!.Uri!.User);
+        Assert.Equal("anonymous.invalid", parsed.Uri.Host);
+    }
+
     [Fact]
     public void First_200_of_two_tabs_wins_and_the_other_tab_is_cancelled()
     {
