@@ -108,7 +108,9 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         var sip = SipUdpCall.Invite(
             agent,
             $"sip:{request.Destination}@{fs}",
-            $"\"{display}\" <sip:agent-{request.AgentId}@{local}>",
+            // The From user is what FreeSWITCH makes the caller id (CDRs, the callee's display): the agent id itself.
+            // X-PbxBridge-Agent is what tells the dialplan the caller is an agent.
+            $"\"{display}\" <sip:{request.AgentId}@{local}>",
             $"<sip:{request.Destination}@{fs}>",
             request.Media.LocalRtp,
             [new("X-PbxBridge-Agent", request.AgentId), new("X-PbxBridge-Call-Id", request.CallId)],

@@ -376,6 +376,8 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
             .Add("Call-Direction", channel.Direction)
             .Add("Answer-State", answerState)
             .Add("Caller-Context", channel.Direction == "inbound" ? "from-pbxbridge" : "default")
+            .Add("Caller-Caller-ID-Number", channel.CallerIdNumber)
+            .Add("Caller-Caller-ID-Name", channel.CallerIdName)
             .Add("variable_sip_profile_name", "pbxbridge")
             .Add("variable_sip_call_id", channel.SipCallId);
         foreach (var header in channel.XHeaders)
@@ -577,7 +579,11 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
         var destination = invite.RequestSipUri?.User ?? string.Empty;
         var from = invite.From;
         var rtp = new SimulatedRtpStream(destination == "600" ? SimulatedMedia.Echo : destination == "601" ? SimulatedMedia.Tone : SimulatedMedia.Silence);
-        var channel = new SimulatedChannel("inbound", $"sofia/pbxbridge/{from?.Uri?.User}@{remote}", invite.CallId!, rtp);
+        var channel = new SimulatedChannel("inbound", $"sofia/pbxbridge/{from?.Uri?.User}@{remote}", invite.CallId!, rtp)
+        {
+            CallerIdNumber = from?.Uri?.User ?? string.Empty,
+            CallerIdName = from?.DisplayName?.Trim('"') ?? string.Empty,
+        };
         foreach (var field in invite.Headers.Fields.Where(f => f.Name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)))
         {
             channel.XHeaders[field.Name] = field.Value;
