@@ -222,7 +222,11 @@ fi
 #    `pbxbridge config render` writes land in the PBX's folder, the matching reloads run once, and a second run
 #    changes and reloads nothing.
 pbx="$work/pbx"
-mkdir -p "$pbx/bin" "$root/etc/asterisk" "$root/etc/freeswitch"
+mkdir -p "$pbx/bin" "$root/etc/asterisk" "$root/etc/freeswitch/autoload_configs"
+# The two site files the FreeSWITCH role adds an include to (as vanilla has them, shortened).
+printf '<include>\n  <X-PRE-PROCESS cmd="set" data="domain=$${local_ip_v4}"/>\n</include>\n' > "$root/etc/freeswitch/vars.xml"
+printf '<configuration name="acl.conf" description="Network Lists">\n  <network-lists>\n  </network-lists>\n</configuration>\n' \
+    > "$root/etc/freeswitch/autoload_configs/acl.conf.xml"
 for tool in asterisk freeswitch fs_cli; do
     printf '#!/bin/sh\necho "$*" >> "%s/%s.log"\n' "$pbx" "$tool" > "$pbx/bin/$tool"
     chmod +x "$pbx/bin/$tool"
@@ -269,8 +273,11 @@ elif pbx_converge "$work/pbx1.log"; then
         && errors+=("ari.conf installed but res_ari.so not reloaded")
     [ -s "$pbx/asterisk.log" ] || errors+=("no asterisk -rx reload ran")
     grep -q -- '-p converge-esl-password -x reloadxml$' "$pbx/fs_cli.log" 2>/dev/null || errors+=("no fs_cli reloadxml")
-    if find "$root/var/lib/pbxbridge-render/freeswitch" -name acl.conf.xml | grep -q .; then
-        grep -q -- '-x reloadacl$' "$pbx/fs_cli.log" || errors+=("acl.conf.xml installed but no reloadacl")
+    if find "$root/var/lib/pbxbridge-render/freeswitch" -name pbxbridge_acl.xml | grep -q .; then
+        grep -q -- '-x reloadacl$' "$pbx/fs_cli.log" || errors+=("pbxbridge_acl.xml installed but no reloadacl")
+        grep -q 'data="../pbxbridge_acl.xml"' "$root/etc/freeswitch/autoload_configs/acl.conf.xml" \
+            || errors+=("acl.conf.xml does not include pbxbridge_acl.xml")
+        grep -q 'data="pbxbridge_vars.xml"' "$root/etc/freeswitch/vars.xml" || errors+=("vars.xml does not include pbxbridge_vars.xml")
     fi
     if [ "${#errors[@]}" -eq 0 ]; then
         pass pbx_snippets_installed_and_reloaded

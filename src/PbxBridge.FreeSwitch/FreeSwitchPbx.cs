@@ -17,11 +17,15 @@ namespace PbxBridge.FreeSwitch;
 /// </summary>
 public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
 {
-    /// <summary>The events the adapter needs (NOTES A2); no filters, so BACKGROUND_JOB cannot be filtered away.</summary>
+    /// <summary>
+    /// The events the adapter needs (NOTES A2); no filters, so BACKGROUND_JOB cannot be filtered away. No DTMF: every
+    /// digit toward the agent (the far party's, an IVR's send_dtmf, uuid_send_dtmf) comes as RFC 2833 in our leg's RTP,
+    /// which the media pipeline relays to the browser; the DTMF event as well would play each far-party digit twice.
+    /// </summary>
     public static readonly IReadOnlyList<string> SubscribedEvents =
     [
         "CHANNEL_CREATE", "CHANNEL_PROGRESS", "CHANNEL_PROGRESS_MEDIA", "CHANNEL_ANSWER", "CHANNEL_BRIDGE",
-        "CHANNEL_UNBRIDGE", "CHANNEL_HANGUP_COMPLETE", "DTMF", "BACKGROUND_JOB",
+        "CHANNEL_UNBRIDGE", "CHANNEL_HANGUP_COMPLETE", "BACKGROUND_JOB",
     ];
 
     private readonly FreeSwitchOptions _options;
@@ -108,7 +112,9 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         var sip = SipUdpCall.Invite(
             agent,
             $"sip:{request.Destination}@{fs}",
-            $"\"{display}\" <sip:agent-{request.AgentId}@{local}>",
+            // The From user is what FreeSWITCH makes the caller id (CDRs, the callee's display): the agent id itself.
+            // X-PbxBridge-Agent is what tells the dialplan the caller is an agent.
+            $"\"{display}\" <sip:{request.AgentId}@{local}>",
             $"<sip:{request.Destination}@{fs}>",
             request.Media.LocalRtp,
             [new("X-PbxBridge-Agent", request.AgentId), new("X-PbxBridge-Call-Id", request.CallId)],
@@ -323,11 +329,6 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         }
 
         var channel = Correlate(e, uuid);
-        if (channel is null && e.Name == "DTMF")
-        {
-            // The far party's digit is reported on the partner channel; it reaches the agent through our leg.
-            channel = _ends.Keys.FirstOrDefault(c => c.PartnerUniqueId == uuid);
-        }
 
         switch (e.Name)
         {
@@ -350,16 +351,6 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
                 break;
             case "CHANNEL_UNBRIDGE" when channel is not null:
                 channel.PartnerUniqueId = null;
-                break;
-            case "DTMF" when channel is not null && channel.UniqueId != uuid:
-                var digit = e.GetHeader("DTMF-Digit");
-                if (digit is { Length: 1 } && FreeSwitchChannel.IsDtmfDigit(digit[0]))
-                {
-                    // DTMF-Duration is in 8 kHz samples (800 = 100 ms, transcript 09).
-                    var samples = int.TryParse(e.GetHeader("DTMF-Duration"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 800;
-                    channel.Relay.Dtmf(digit[0], TimeSpan.FromMilliseconds(samples / 8.0));
-                }
-
                 break;
             case "CHANNEL_HANGUP_COMPLETE" when channel is not null:
                 var cause = FreeSwitchHangupCause.FromName(e.GetHeader("Hangup-Cause") ?? "NORMAL_CLEARING");
@@ -389,7 +380,10 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
             _bySipCallId.TryGetValue(sipCallId, out channel);
         }
 
-        if (channel is null && e.GetVariable("sip_h_X-PbxBridge-Call-Id") is { } bridgeCallId)
+        // Only on a channel PbxBridge placed (inbound to FreeSWITCH): mod_sofia copies a channel's sip_h_X-* headers to
+        // the legs it bridges to, so the pbxbridge-profile leg the dialplan opens toward another agent (or toward
+        // PbxBridge first, from-pbxbridge) carries the caller's X-PbxBridge-Call-Id too, and must not be taken for it.
+        if (channel is null && e.GetHeader("Call-Direction") == "inbound" && e.GetVariable("sip_h_X-PbxBridge-Call-Id") is { } bridgeCallId)
         {
             _byBridgeCallId.TryGetValue(bridgeCallId, out channel);
         }

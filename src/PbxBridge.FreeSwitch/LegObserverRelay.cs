@@ -68,12 +68,6 @@ internal sealed class LegObserverRelay
 
     public void Answered() => Raise(ref _answered, o => o.OnAnswered());
 
-    public void Dtmf(char digit, TimeSpan duration)
-    {
-        var once = false;
-        Raise(ref once, o => o.OnDtmf(digit, duration));
-    }
-
     /// <summary>True for the first call only: the caller that ends the leg.</summary>
     public bool Hangup(PbxCause cause)
     {

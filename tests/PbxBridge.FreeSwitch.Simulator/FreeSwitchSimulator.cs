@@ -86,12 +86,22 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
     /// <summary>
     /// The PBX calls browser agent <paramref name="agentId"/> as the shipped dialplan does
     /// (bridge sofia/pbxbridge/agent-&lt;id&gt;@pbxbridge_sip), the caller playing <paramref name="media"/>.
+    /// With <paramref name="bridgedFrom"/> (an agent's own call, which from-pbxbridge bridges to another agent) the new
+    /// leg inherits that channel's X- headers, as mod_sofia copies sip_h_X-* to the legs a channel bridges to (seen
+    /// on the real one: the leg toward agent 1002 carried the caller's X-PbxBridge-Call-Id); the dial string's
+    /// sip_h_X-PbxBridge-Agent replaces the caller's.
     /// </summary>
-    public async Task<SimulatedAgentCall> CallAgentAsync(string agentId, string callerNumber = "601", SimulatedMedia media = SimulatedMedia.Tone)
+    public async Task<SimulatedAgentCall> CallAgentAsync(string agentId, string callerNumber = "601", SimulatedMedia media = SimulatedMedia.Tone, SimulatedChannel? bridgedFrom = null)
     {
         var pbx = Options.PbxBridgeSip;
         var rtp = new SimulatedRtpStream(media);
         var channel = new SimulatedChannel("outbound", $"sofia/pbxbridge/agent-{agentId}@{pbx}", Guid.NewGuid().ToString(), rtp);
+        foreach (var inherited in bridgedFrom?.XHeaders ?? [])
+        {
+            channel.XHeaders[inherited.Key] = inherited.Value;
+        }
+
+        channel.XHeaders["X-PbxBridge-Agent"] = agentId;
         var call = new SimulatedSipCall(channel, pbx, freeSwitchIsUac: true)
         {
             RemoteTarget = $"sip:agent-{agentId}@{pbx}",
@@ -116,7 +126,7 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
             "Supported: path, replaces",
             "Allow-Events: talk, hold, conference, refer",
             "Content-Disposition: session",
-            $"X-PbxBridge-Agent: {agentId}",
+            .. channel.XHeaders.Select(h => $"{h.Key}: {h.Value}"),
             "X-FS-Support: update_display,send_info",
             $"Remote-Party-ID: <sip:{callerNumber}@{SipEndPoint.Address}>;party=calling;screen=yes;privacy=off",
         ], SimulatedSipCall.Sdp(rtp.LocalEndPoint));
@@ -131,6 +141,9 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
     public Task PressDigitAsync(SimulatedChannel channel, char digit, int durationSamples = 800)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        // FreeSWITCH passes the far party's digit across the bridge as RFC 2833 on our leg (and reports a DTMF event
+        // on the far party's channel, which PbxBridge does not subscribe to).
+        channel.Rtp.SendDigits(digit.ToString(), durationSamples);
         var e = new SimulatedEvent("DTMF", channel.PartnerUniqueId)
             .Add("Channel-Name", "loopback/far-party-a")
             .Add("DTMF-Digit", digit.ToString())
@@ -240,7 +253,14 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
                     return $"+OK {args[1]} sent DTMF {args[2]}.\n";
                 }
 
-                return Find(1) is null ? "-ERR no such channel\n" : $"+OK {args[1]} sent DTMF {args[2]}.\n";
+                if (Find(1) is not { } toUs)
+                {
+                    return "-ERR no such channel\n";
+                }
+
+                // On a pbxbridge channel itself: RFC 2833 in its RTP toward PbxBridge, as the real one sends.
+                toUs.Rtp.SendDigits(args[2].Split('@')[0], DtmfSamples(args[2]));
+                return $"+OK {args[1]} sent DTMF {args[2]}.\n";
             case "uuid_recv_dtmf" when args.Length == 3:
                 if (Find(1) is not { } receiving)
                 {
@@ -366,6 +386,13 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
         _ => 16,
     };
 
+    /// <summary>The duration of "digits@ms" in 8 kHz samples; FreeSWITCH's default without one is 2080 (recorded).</summary>
+    private static int DtmfSamples(string digitsAndDuration)
+    {
+        var at = digitsAndDuration.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && int.TryParse(digitsAndDuration.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms * 8 : 2080;
+    }
+
     private static SimulatedEvent ChannelEvent(string name, SimulatedChannel channel, string state, string callState, string answerState)
     {
         var e = new SimulatedEvent(name)
@@ -376,6 +403,8 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
             .Add("Call-Direction", channel.Direction)
             .Add("Answer-State", answerState)
             .Add("Caller-Context", channel.Direction == "inbound" ? "from-pbxbridge" : "default")
+            .Add("Caller-Caller-ID-Number", channel.CallerIdNumber)
+            .Add("Caller-Caller-ID-Name", channel.CallerIdName)
             .Add("variable_sip_profile_name", "pbxbridge")
             .Add("variable_sip_call_id", channel.SipCallId);
         foreach (var header in channel.XHeaders)
@@ -577,7 +606,11 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
         var destination = invite.RequestSipUri?.User ?? string.Empty;
         var from = invite.From;
         var rtp = new SimulatedRtpStream(destination == "600" ? SimulatedMedia.Echo : destination == "601" ? SimulatedMedia.Tone : SimulatedMedia.Silence);
-        var channel = new SimulatedChannel("inbound", $"sofia/pbxbridge/{from?.Uri?.User}@{remote}", invite.CallId!, rtp);
+        var channel = new SimulatedChannel("inbound", $"sofia/pbxbridge/{from?.Uri?.User}@{remote}", invite.CallId!, rtp)
+        {
+            CallerIdNumber = from?.Uri?.User ?? string.Empty,
+            CallerIdName = from?.DisplayName?.Trim('"') ?? string.Empty,
+        };
         foreach (var field in invite.Headers.Fields.Where(f => f.Name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)))
         {
             channel.XHeaders[field.Name] = field.Value;

@@ -27,6 +27,12 @@ public sealed class SimulatedChannel
 
     public string ChannelName { get; }
 
+    /// <summary>Caller-Caller-ID-Number: mod_sofia takes it from the From user of the INVITE (what CDRs and the callee show).</summary>
+    public string CallerIdNumber { get; internal set; } = string.Empty;
+
+    /// <summary>Caller-Caller-ID-Name: the From display name.</summary>
+    public string CallerIdName { get; internal set; } = string.Empty;
+
     public string SipCallId { get; }
 
     public SimulatedRtpStream Rtp { get; }

@@ -33,6 +33,7 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
     private readonly Queue<byte[]> _echo = new();
     private readonly short[] _history = new short[8000];
     private readonly List<char> _digits = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(byte Event, int Samples)> _digitsToSend = new();
     private readonly object _gate = new();
     private int _historyCount;
     private int _historyNext;
@@ -40,6 +41,7 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
     private int _disposed;
     private long _received;
     private long _sent;
+    private long _eventsSent;
     private Task _sender = Task.CompletedTask;
     private Task _receiver = Task.CompletedTask;
     private volatile IPEndPoint? _remote;
@@ -54,10 +56,38 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
+    /// <summary>Raised on the receive task with a copy of every RTP packet received.</summary>
+    public Action<byte[]>? PacketReceived { get; set; }
+
     /// <summary>Raised on the receive task for each RFC 4733 digit (FreeSWITCH then emits its DTMF event).</summary>
     public Action<char>? DigitReceived { get; set; }
 
     public long PacketsReceived => Interlocked.Read(ref _received);
+
+    /// <summary>RFC 2833 event packets sent (FreeSWITCH's PT 101).</summary>
+    public long EventPacketsSent => Interlocked.Read(ref _eventsSent);
+
+    /// <summary>
+    /// Sends digits in the RTP as FreeSWITCH 1.10 does on a pbxbridge leg (uuid_send_dtmf, send_dtmf, a bridged
+    /// party's keys), recorded from the real one: PT 101, one packet per 20 ms with the duration growing by 160, the
+    /// first with the marker bit, volume 13, the final one with the End bit three times back to back, all with the
+    /// event's start timestamp in the audio's sequence space, and no audio packets while the event lasts.
+    /// </summary>
+    public void SendDigits(string digits, int durationSamples = 800)
+    {
+        ArgumentNullException.ThrowIfNull(digits);
+        foreach (var digit in digits)
+        {
+            _digitsToSend.Enqueue((digit switch
+            {
+                >= '0' and <= '9' => (byte)(digit - '0'),
+                '*' => 10,
+                '#' => 11,
+                >= 'A' and <= 'D' => (byte)(digit - 'A' + 12),
+                _ => throw new ArgumentOutOfRangeException(nameof(digits), digit, "not a DTMF digit"),
+            }, durationSamples));
+        }
+    }
 
     public long PacketsSent => Interlocked.Read(ref _sent);
 
@@ -147,11 +177,46 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
         var packet = new byte[RtpPacket.FixedHeaderLength + SamplesPerPacket];
         var pcm = new short[SamplesPerPacket];
         long sampleIndex = 0;
+        var eventPacket = new byte[RtpPacket.FixedHeaderLength + 4];
+        (byte Event, int Samples)? digit = null;
+        var eventTimestamp = 0u;
+        var eventDuration = 0;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
+                if (digit is null && _digitsToSend.TryDequeue(out var next))
+                {
+                    digit = next;
+                    eventTimestamp = stream.Timestamp;
+                    eventDuration = 0;
+                }
+
+                if (digit is { } current && _remote is { } eventRemote)
+                {
+                    eventDuration = Math.Min(eventDuration + SamplesPerPacket, current.Samples);
+                    var end = eventDuration >= current.Samples;
+                    for (var copy = 0; copy < (end ? 3 : 1); copy++)
+                    {
+                        RtpPacketWriter.WriteHeader(eventPacket, stream.NextHeader(101, marker: eventDuration == SamplesPerPacket && copy == 0, eventTimestamp));
+                        eventPacket[12] = current.Event;
+                        eventPacket[13] = (byte)((end ? 0x80 : 0) | 13);
+                        eventPacket[14] = (byte)(eventDuration >> 8);
+                        eventPacket[15] = (byte)eventDuration;
+                        await _socket.SendToAsync(eventPacket, SocketFlags.None, eventRemote, _stop.Token).ConfigureAwait(false);
+                        Interlocked.Increment(ref _eventsSent);
+                    }
+
+                    if (end)
+                    {
+                        digit = null;
+                        stream.AdvanceTimestamp(eventDuration);
+                    }
+
+                    continue;
+                }
+
                 var payload = packet.AsSpan(RtpPacket.FixedHeaderLength);
                 switch (_media)
                 {
@@ -226,6 +291,7 @@ public sealed class SimulatedRtpStream : IAsyncDisposable
             }
 
             Interlocked.Increment(ref _received);
+            PacketReceived?.Invoke(buffer.AsSpan(0, length).ToArray());
             if (packet.PayloadType == 101 && packet.PayloadLength >= 4)
             {
                 OnTelephoneEvent(packet.Payload, packet.Timestamp);

@@ -113,7 +113,11 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
             audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format,
             // The SSRC our SDP announced (a=ssrc): Chrome renders only the stream it was told about.
             browser.LocalSsrc,
-            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx));
+            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx)
+        {
+            // Digits the PBX sends in its RTP (FreeSWITCH's RFC 2833 on the leg's SDP payload type) go on as RFC 4733.
+            PbxTelephoneEventPayloadType = media.TelephoneEventPayloadType ?? -1,
+        });
         toPbx = new BrowserToPbxPipeline(new BrowserToPbxOptions(
             audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, pbxSsrc,
             media.TelephoneEventPayloadType ?? -1));

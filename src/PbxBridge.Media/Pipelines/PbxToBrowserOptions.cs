@@ -18,4 +18,14 @@ public sealed record PbxToBrowserOptions(
     int OpusComplexity,
     int OpusBitrate,
     bool OpusInbandFec,
-    bool OpusDtx);
+    bool OpusDtx)
+{
+    /// <summary>
+    /// The telephone-event payload type of the PBX's RTP (FreeSWITCH's SDP: 101), -1 when the PBX leg has none
+    /// (Asterisk's externalMedia): its events are relayed to the browser as RFC 4733 events.
+    /// </summary>
+    public int PbxTelephoneEventPayloadType { get; init; } = -1;
+
+    /// <summary>The clock of the PBX's telephone-event (telephone-event/8000 on a G.711 leg).</summary>
+    public int PbxTelephoneEventClockRate { get; init; } = 8000;
+}

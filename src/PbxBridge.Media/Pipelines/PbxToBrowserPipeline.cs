@@ -10,7 +10,8 @@ namespace PbxBridge.Media;
 /// the PBX's own rate (no resampler) and stamped on the 48 kHz RTP clock that RFC 7587 mandates for Opus, with our
 /// SSRC and continuous sequence/timestamp. RFC 4733 digits reported by the PBX are sent on the same SSRC and
 /// sequence space; while a digit plays, audio is held back (the timestamp still advances), as RFC 4733 §2.5.1.2
-/// suggests for a sender that cannot mix both. Preallocated; Process/PullDtmfPacket allocate nothing.
+/// suggests for a sender that cannot mix both. Events the PBX sends in its own RTP (its telephone-event payload type)
+/// are relayed the same way (<see cref="TelephoneEventRelay"/>). Preallocated; Process/PullDtmfPacket allocate nothing.
 /// </summary>
 public sealed class PbxToBrowserPipeline : IDisposable
 {
@@ -21,6 +22,8 @@ public sealed class PbxToBrowserPipeline : IDisposable
     private readonly OpusEncoder _encoder;
     private readonly RtpOutboundStream _stream;
     private readonly TelephoneEventGenerator? _dtmfGenerator;
+    private readonly TelephoneEventRelay? _dtmfRelay;
+    private readonly int _pbxEventPayloadType;
     private readonly byte _expectedPayloadType;
     private readonly int _sampleRate;
     private readonly short[] _pcm;
@@ -46,6 +49,13 @@ public sealed class PbxToBrowserPipeline : IDisposable
             _dtmfGenerator = new TelephoneEventGenerator(options.TelephoneEventClockRate);
         }
 
+        _pbxEventPayloadType = options.PbxTelephoneEventPayloadType;
+        if (_pbxEventPayloadType >= 0 && options.TelephoneEventPayloadType >= 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(_pbxEventPayloadType, 127, nameof(options));
+            _dtmfRelay = new TelephoneEventRelay(options.PbxTelephoneEventClockRate, options.TelephoneEventClockRate);
+        }
+
         Statistics = new MediaDirectionStatistics();
     }
 
@@ -62,7 +72,18 @@ public sealed class PbxToBrowserPipeline : IDisposable
     public int Process(ReadOnlySpan<byte> pbxRtpPacket, Span<byte> destination, long? arrivalTimestamp)
     {
         Statistics.OnPacketReceived(pbxRtpPacket.Length);
-        if (!RtpPacket.TryParse(pbxRtpPacket, out var packet) || packet.PayloadType != _expectedPayloadType)
+        if (!RtpPacket.TryParse(pbxRtpPacket, out var packet))
+        {
+            Statistics.OnPacketDiscarded();
+            return 0;
+        }
+
+        if (packet.PayloadType == _pbxEventPayloadType)
+        {
+            return RelayEvent(packet, destination);
+        }
+
+        if (packet.PayloadType != _expectedPayloadType)
         {
             Statistics.OnPacketDiscarded();
             return 0;
@@ -83,7 +104,7 @@ public sealed class PbxToBrowserPipeline : IDisposable
 
         CountLoss(packet.SequenceNumber);
         var rtpUnits = samples * (OpusRtpClockRate / _sampleRate);
-        if (_dtmfGenerator is { IsActive: true })
+        if (IsSendingDtmf)
         {
             _stream.AdvanceTimestamp(rtpUnits);
             return 0;
@@ -115,7 +136,7 @@ public sealed class PbxToBrowserPipeline : IDisposable
     }
 
     /// <summary>True while a digit's event packets are going out instead of audio.</summary>
-    public bool IsSendingDtmf => _dtmfGenerator is { IsActive: true };
+    public bool IsSendingDtmf => _dtmfGenerator is { IsActive: true } || _dtmfRelay is { IsActive: true };
 
     /// <summary>Starts the RFC 4733 packet train for a digit the PBX reported; then call <see cref="PullDtmfPacket"/> every 20 ms.</summary>
     public void StartDtmf(char digit, TimeSpan duration)
@@ -153,6 +174,37 @@ public sealed class PbxToBrowserPipeline : IDisposable
     }
 
     public void Dispose() => _encoder.Dispose();
+
+    /// <summary>One telephone-event packet of the PBX -> the same event on our stream, or 0 when it is dropped.</summary>
+    private int RelayEvent(in RtpPacket packet, Span<byte> destination)
+    {
+        // The PBX's events share its audio's sequence space (one SSRC): a gap they leave is no loss.
+        CountLoss(packet.SequenceNumber);
+        if (_dtmfRelay is null || _dtmfGenerator is { IsActive: true } || destination.Length < RtpPacket.FixedHeaderLength + TelephoneEventPayload.Length
+            || !_dtmfRelay.TryRelay(packet.Timestamp, packet.Payload, _stream.Timestamp, destination[RtpPacket.FixedHeaderLength..], out var marker, out var timestamp, out var duration))
+        {
+            Statistics.OnPacketDiscarded();
+            return 0;
+        }
+
+        RtpPacketWriter.WriteHeader(destination, _stream.NextHeader((byte)_options.TelephoneEventPayloadType, marker, timestamp));
+        if (!_dtmfRelay.IsActive)
+        {
+            // Ended: audio resumes as a new talkspurt, not before the event's end even if the PBX sent no audio
+            // meanwhile (FreeSWITCH pauses it while it sends an event).
+            _nextIsTalkspurtStart = true;
+            var end = timestamp + (uint)(duration * (OpusRtpClockRate / _options.TelephoneEventClockRate));
+            var ahead = (int)(end - _stream.Timestamp);
+            if (ahead > 0)
+            {
+                _stream.AdvanceTimestamp(ahead);
+            }
+        }
+
+        var length = RtpPacket.FixedHeaderLength + TelephoneEventPayload.Length;
+        Statistics.OnPacketSent(length);
+        return length;
+    }
 
     private bool IsOpusFrameSize(int samples)
     {

@@ -35,6 +35,38 @@ public sealed class InboundCallTests
     }
 
     [Fact]
+    public async Task Leg_bridged_from_an_agents_call_to_another_agent_is_not_taken_for_the_callers_leg()
+    {
+        // Agent 42 dials agent 1001: from-pbxbridge bridges 42's channel to sofia/pbxbridge/agent-1001, and that leg
+        // carries 42's X-PbxBridge-Call-Id too. Taken for 42's leg, its end used to end 42's call as well.
+        await using var fs = await FreeSwitchFixture.StartAsync();
+        await using var callerMedia = new SimulatedRtpStream(SimulatedMedia.Silence);
+        var caller = new RecordingObserver(callerMedia.Start);
+        var callerLeg = await fs.Pbx.PlaceCallAsync(OutboundCallTests.Request("601", callerMedia, caller), TestContext.Timeout).Within(5);
+        await caller.Answered.Task.Within(5);
+        var callerChannel = await fs.Simulator.WaitForCallToAsync("601", TimeSpan.FromSeconds(2));
+        await TestContext.Eventually(() => callerLeg.PbxId == callerChannel.UniqueId);
+        await using var calleeMedia = new SimulatedRtpStream(SimulatedMedia.Silence);
+        var callee = new RecordingObserver(calleeMedia.Start);
+
+        var simCall = await fs.Simulator.CallAgentAsync("1001", "42", SimulatedMedia.Tone, bridgedFrom: callerChannel);
+        var call = await fs.Handler.Calls.Reader.ReadAsync(TestContext.Timeout).AsTask().Within(5);
+        call.Attach(callee);
+        await call.AnswerAsync(new PbxMediaOffer(calleeMedia.LocalEndPoint, PbxCodec.Pcmu), TestContext.Timeout).Within(5);
+        await TestContext.Eventually(() => call.PbxId == simCall.Channel.UniqueId);
+        await simCall.HangupAsync();
+        await callee.HungUp.Task.Within(5);
+        // Past the window after which a CHANNEL_HANGUP_COMPLETE ends a leg whose BYE was lost (64*T1 = 3.2 s here).
+        await Task.Delay(FreeSwitchFixture.TestTimers.TransactionTimeout + TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal("1001", call.AgentId);
+        Assert.Equal(callerChannel.XHeaders["X-PbxBridge-Call-Id"], simCall.Channel.XHeaders["X-PbxBridge-Call-Id"]);
+        Assert.False(caller.HungUp.Task.IsCompleted, "the caller's leg must outlive the callee's");
+        Assert.Equal(callerChannel.UniqueId, callerLeg.PbxId);
+        await callerLeg.HangupAsync(PbxCause.NormalClearing, TestContext.Timeout);
+    }
+
+    [Fact]
     public async Task Unregistered_agent_gets_480_at_once_with_subscriber_absent()
     {
         await using var fs = await FreeSwitchFixture.StartAsync();

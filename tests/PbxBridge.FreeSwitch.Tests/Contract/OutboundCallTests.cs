@@ -21,7 +21,6 @@ public sealed class OutboundCallTests
 
         Assert.InRange(media.MeasureFrequency(), 974, 1034);
         Assert.True(observer.Ringing.Task.IsCompleted);
-        Assert.Equal("agent-42", channel.ChannelName.Split('/')[2].Split('@')[0]);
         Assert.Equal("42", channel.XHeaders["X-PbxBridge-Agent"]);
         Assert.Equal("call-1", channel.XHeaders["X-PbxBridge-Call-Id"]);
         await TestContext.Eventually(() => leg.PbxId == channel.UniqueId);
@@ -33,6 +32,23 @@ public sealed class OutboundCallTests
         Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.Within(5));
         Assert.Equal(1, observer.HangupCount);
         Assert.Equal(0, fs.Pbx.ActiveLegs);
+    }
+
+    [Fact]
+    public async Task Agent_call_carries_the_agent_id_and_display_name_as_caller_id()
+    {
+        // mod_sofia takes the caller id from the From user: CDRs and the callee's display showed "agent-42".
+        await using var fs = await FreeSwitchFixture.StartAsync();
+        await using var media = new SimulatedRtpStream(SimulatedMedia.Silence);
+        var observer = new RecordingObserver(media.Start);
+
+        var leg = await fs.Pbx.PlaceCallAsync(Request("601", media, observer), TestContext.Timeout).Within(5);
+        var channel = await fs.Simulator.WaitForCallToAsync("601", TimeSpan.FromSeconds(2));
+
+        Assert.Equal("42", channel.CallerIdNumber);
+        Assert.Equal("Agent 42", channel.CallerIdName);
+        Assert.Equal("42", channel.XHeaders["X-PbxBridge-Agent"]);
+        await leg.HangupAsync(PbxCause.NormalClearing, TestContext.Timeout).Within(5);
     }
 
     [Fact]
@@ -118,13 +134,16 @@ public sealed class OutboundCallTests
         var held = channel.OnHold;
         await leg.UnholdAsync(TestContext.Timeout);
         await fs.Simulator.PressDigitAsync(channel, '7');
-        await TestContext.Eventually(() => !observer.Digits.IsEmpty);
+        await TestContext.Eventually(() => media.DtmfDigits.Count > 0);
         await leg.TransferAsync("1002", TestContext.Timeout);
 
         Assert.Equal(['5'], channel.DtmfReceived);
         Assert.True(held);
         Assert.False(channel.OnHold);
-        Assert.Equal(('7', TimeSpan.FromMilliseconds(100)), observer.Digits.Single());
+        // The far party's digit comes as RFC 2833 in our RTP (relayed by the media pipeline), not a second time as
+        // an ESL event the browser would hear twice.
+        Assert.Equal(['7'], media.DtmfDigits);
+        Assert.Empty(observer.Digits);
         Assert.Equal("1002", channel.TransferredTo);
         Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.Within(5));
     }

@@ -208,6 +208,92 @@ public sealed class PbxToBrowserPipelineTests(ITestOutputHelper output)
         Assert.Equal(0, pipeline.PullDtmfPacket(new byte[64]));
     }
 
+    [Theory]
+    [InlineData(48000, 6)]
+    [InlineData(8000, 1)]
+    public void Telephone_events_the_pbx_sends_reach_the_browser_on_its_payload_type_and_clock(int clockRate, int scale)
+    {
+        // What FreeSWITCH 1.10 sent for uuid_send_dtmf 5@100 (recorded): PT 101 in the audio's sequence space, the
+        // event's start timestamp in every packet, duration +160 per 20 ms, End three times, no audio meanwhile.
+        using var pipeline = new PbxToBrowserPipeline(new PbxToBrowserOptions(111, TelephoneEvent, clockRate, PbxPayloadFormat.Pcmu, 0xB0B0, 5, 24000, true, false)
+        {
+            PbxTelephoneEventPayloadType = 101,
+        });
+        var pbx = new FreeSwitchLikeStream();
+        var audioBefore = Process(pipeline, pbx.Audio());
+        Assert.True(RtpPacket.TryParse(audioBefore, out var before));
+        var beforeTimestamp = before.Timestamp;
+        var beforeSequence = before.SequenceNumber;
+
+        var relayed = new List<byte[]>();
+        foreach (var packet in pbx.Digit(5, 800))
+        {
+            relayed.Add(Process(pipeline, packet));
+        }
+
+        var after = Process(pipeline, pbx.Audio());
+
+        Assert.Equal(7, relayed.Count);
+        for (var i = 0; i < relayed.Count; i++)
+        {
+            Assert.True(RtpPacket.TryParse(relayed[i], out var rtp));
+            Assert.Equal(TelephoneEvent, rtp.PayloadType);
+            Assert.Equal(0xB0B0u, rtp.Ssrc);
+            Assert.Equal((ushort)(beforeSequence + 1 + i), rtp.SequenceNumber);
+            Assert.Equal(beforeTimestamp + 960, rtp.Timestamp);
+            Assert.Equal(i == 0, rtp.Marker);
+            Assert.True(Media.Dtmf.TelephoneEventPayload.TryRead(rtp.Payload, out var e));
+            Assert.Equal(5, e.Event);
+            Assert.Equal(i >= 4, e.End);
+            Assert.Equal(Math.Min(160 * (i + 1), 800) * scale, e.Duration);
+        }
+
+        Assert.True(RtpPacket.TryParse(after, out var audio));
+        Assert.Equal(111, audio.PayloadType);
+        Assert.True(audio.Marker, "audio after the digit starts a talkspurt");
+        Assert.Equal((ushort)(beforeSequence + 8), audio.SequenceNumber);
+        // Not before the event's end (the PBX sent no audio for its 100 ms): start + 4800 at 48 kHz.
+        Assert.Equal(beforeTimestamp + 960 + 4800, audio.Timestamp);
+        Assert.Equal(0, pipeline.Statistics.PacketsLost);
+    }
+
+    [Fact]
+    public void Audio_the_pbx_keeps_sending_during_an_event_is_held_back_until_its_end()
+    {
+        using var pipeline = new PbxToBrowserPipeline(new PbxToBrowserOptions(111, TelephoneEvent, 48000, PbxPayloadFormat.Pcmu, 0xB0B0, 5, 24000, true, false)
+        {
+            PbxTelephoneEventPayloadType = 101,
+        });
+        var pbx = new FreeSwitchLikeStream();
+        Process(pipeline, pbx.Audio());
+        var train = pbx.Digit(9, 480).ToList();
+
+        Assert.NotEmpty(Process(pipeline, train[0]));
+        Assert.True(pipeline.IsSendingDtmf);
+        Assert.Empty(Process(pipeline, pbx.Audio(), allowEmpty: true));
+        foreach (var packet in train.Skip(1))
+        {
+            Process(pipeline, packet);
+        }
+
+        Assert.False(pipeline.IsSendingDtmf);
+        Assert.NotEmpty(Process(pipeline, pbx.Audio()));
+    }
+
+    [Fact]
+    public void Pbx_telephone_events_are_dropped_and_counted_when_the_browser_negotiated_none()
+    {
+        using var pipeline = new PbxToBrowserPipeline(new PbxToBrowserOptions(111, -1, 48000, PbxPayloadFormat.Pcmu, 1, 5, 24000, true, false)
+        {
+            PbxTelephoneEventPayloadType = 101,
+        });
+        var pbx = new FreeSwitchLikeStream();
+
+        Assert.Equal(0, pipeline.Process(pbx.Digit(1, 160).First(), new byte[1500]));
+        Assert.Equal(1, pipeline.Statistics.PacketsDiscarded);
+        Assert.False(pipeline.IsSendingDtmf);
+    }
+
     [Fact]
     public void Process_allocates_nothing_per_packet()
     {
@@ -220,6 +306,8 @@ public sealed class PbxToBrowserPipelineTests(ITestOutputHelper output)
         }
 
         pipeline.StartDtmf('1', TimeSpan.FromMilliseconds(60));
+        var pbx = new FreeSwitchLikeStream();
+        var events = pbx.Digit(4, 800).ToArray();
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 10; i < packets.Length; i++)
         {
@@ -227,11 +315,19 @@ public sealed class PbxToBrowserPipelineTests(ITestOutputHelper output)
             pipeline.PullDtmfPacket(destination);
         }
 
+        foreach (var packet in events)
+        {
+            pipeline.Process(packet, destination);
+        }
+
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     private static PbxToBrowserPipeline NewPipeline(PbxPayloadFormat format, bool dtx) =>
-        new(new PbxToBrowserOptions(111, TelephoneEvent, 48000, format, 0xB0B0, OpusComplexity: 5, OpusBitrate: 24000, OpusInbandFec: true, OpusDtx: dtx));
+        new(new PbxToBrowserOptions(111, TelephoneEvent, 48000, format, 0xB0B0, OpusComplexity: 5, OpusBitrate: 24000, OpusInbandFec: true, OpusDtx: dtx)
+        {
+            PbxTelephoneEventPayloadType = 101,
+        });
 
     private static byte[] Process(PbxToBrowserPipeline pipeline, byte[] packet, bool allowEmpty = false)
     {
@@ -255,6 +351,45 @@ public sealed class PbxToBrowserPipelineTests(ITestOutputHelper output)
             RtpPacketWriter.Write(packet, new RtpHeaderFields(PbxPayloadCodec.PayloadType(format), seq++, ts, 0xA5A5), payload);
             ts += (uint)frame;
             yield return packet;
+        }
+    }
+
+    /// <summary>A PCMU leg as FreeSWITCH sends it: one SSRC and sequence space for audio and PT 101 events.</summary>
+    private sealed class FreeSwitchLikeStream
+    {
+        private readonly byte[] _silence = Enumerable.Repeat(MuLaw.Silence, 160).ToArray();
+        private ushort _sequence = 20566;
+        private uint _timestamp = 73866857;
+
+        public byte[] Audio()
+        {
+            var packet = new byte[12 + 160];
+            RtpPacketWriter.Write(packet, new RtpHeaderFields(0, _sequence++, _timestamp, 0x5EED), _silence);
+            _timestamp += 160;
+            return packet;
+        }
+
+        public IEnumerable<byte[]> Digit(byte code, int samples)
+        {
+            var start = _timestamp;
+            for (var duration = 160; ; duration += 160)
+            {
+                var end = duration >= samples;
+                for (var copy = 0; copy < (end ? 3 : 1); copy++)
+                {
+                    var payload = new byte[4];
+                    new Media.Dtmf.TelephoneEventPayload(code, end, 13, (ushort)Math.Min(duration, samples)).Write(payload);
+                    var packet = new byte[16];
+                    RtpPacketWriter.Write(packet, new RtpHeaderFields(101, _sequence++, start, 0x5EED, duration == 160 && copy == 0), payload);
+                    yield return packet;
+                }
+
+                if (end)
+                {
+                    _timestamp = start + (uint)samples;
+                    yield break;
+                }
+            }
         }
     }
 }
