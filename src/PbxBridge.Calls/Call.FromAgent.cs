@@ -129,36 +129,4 @@ public sealed partial class Call
     }
 
     private void OnAgentInfoDtmf(char digit, TimeSpan duration) => SendDtmfToPbx(digit, duration);
-
-    private SipReofferResult OnAgentReoffer(string offer)
-    {
-        var endpoint = Media.Browser;
-        if (endpoint is null)
-        {
-            return SipReofferResult.Fail(500, "Server Internal Error");
-        }
-
-        var result = endpoint.AcceptReoffer(offer);
-        if (!result.Succeeded)
-        {
-            return SipReofferResult.Fail(488, "Not Acceptable Here");
-        }
-
-        var held = endpoint.Audio.Direction is MediaDirection.SendOnly or MediaDirection.Inactive;
-        IPbxLeg? leg;
-        lock (gate)
-        {
-            leg = heldByAgent == held ? null : pbxLeg;
-            heldByAgent = held;
-            answerSdp = result.Sdp;
-        }
-
-        if (leg is not null)
-        {
-            _ = held ? leg.HoldAsync(CancellationToken.None) : leg.UnholdAsync(CancellationToken.None);
-            logger.LogInformation("agent {Action} the call", held ? "held" : "resumed");
-        }
-
-        return SipReofferResult.Answer(result.Sdp);
-    }
 }

@@ -60,6 +60,14 @@ public sealed partial class AriSimulator
 
         var segments = resource.Trim('/').Split('/');
         var method = context.Request.Method;
+        if (segments is ["channels", _, "hold" or "moh"])
+        {
+            lock (_gate)
+            {
+                _holdRequests.Add($"{method} {resource}");
+            }
+        }
+
         var task = (segments, method) switch
         {
             (["asterisk", "info"], "GET") => Info(context),

@@ -28,6 +28,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
     private readonly HashSet<string> _registeredApps = new(StringComparer.Ordinal);
     private readonly List<InjectedFault> _faults = [];
     private readonly Dictionary<string, string> _continuedTo = new(StringComparer.Ordinal);
+    private readonly List<string> _holdRequests = [];
     private readonly CancellationTokenSource _stopping = new();
     private readonly long _epoch = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
     private readonly List<Task> _background = [];
@@ -310,6 +311,21 @@ public sealed partial class AriSimulator : IAsyncDisposable
         lock (_gate)
         {
             return _channels.TryGetValue(channelId, out var c) ? [.. c.DtmfReceivedFromApp] : [];
+        }
+    }
+
+    /// <summary>
+    /// Every hold and music-on-hold request so far, in order, as Asterisk receives it ("POST /channels/ID/moh",
+    /// "DELETE /channels/ID/moh", "POST /channels/ID/hold", ...): a hold then a resume leaves both in the record.
+    /// </summary>
+    public IReadOnlyList<string> HoldRequests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _holdRequests];
+            }
         }
     }
 

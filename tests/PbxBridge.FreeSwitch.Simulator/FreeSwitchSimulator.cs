@@ -32,6 +32,7 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<SimulatedEslSession, Task> _sessions = new();
     private readonly ConcurrentDictionary<string, SimulatedSipCall> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _holdCommands = new();
     private Task _acceptLoop = Task.CompletedTask;
     private Task _sipLoop = Task.CompletedTask;
 
@@ -48,6 +49,12 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
 
     /// <summary>The pbxbridge profile (what Pbx:FreeSwitch:SipAddress points at).</summary>
     public IPEndPoint SipEndPoint => (IPEndPoint)_sip.LocalEndPoint!;
+
+    /// <summary>
+    /// Every `uuid_hold` api command so far, in order, as FreeSWITCH receives it ("uuid_hold UUID", "uuid_hold off
+    /// UUID"): a hold then a resume leaves both in the record.
+    /// </summary>
+    public IReadOnlyList<string> HoldCommands => [.. _holdCommands];
 
     /// <summary>Event-socket connections currently open.</summary>
     public int EslConnections => _sessions.Count;
@@ -274,6 +281,7 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
 
                 return "+OK\n";
             case "uuid_hold":
+                _holdCommands.Enqueue(command.Trim());
                 var off = args.Length > 1 && args[1] == "off";
                 if (Find(off ? 2 : 1) is not { } holding)
                 {

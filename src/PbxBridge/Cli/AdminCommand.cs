@@ -28,8 +28,7 @@ public static class AdminCommand
         }
         catch (SettingsException e)
         {
-            await Console.Error.WriteLineAsync("pbxbridge: " + e.Message);
-            return RunCommand.ExitConfigurationError;
+            return ConfigurationErrorOutput.Report(e);
         }
 
         using var client = new AdminClient(settings, parse.GetValue(Url));

@@ -17,7 +17,16 @@ public static class AgentHashCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
-            var settings = PbxBridgeSettings.Bind(ConfigurationFactory.Build(parse.UnmatchedTokens));
+            PbxBridgeSettings settings;
+            try
+            {
+                settings = PbxBridgeSettings.Bind(ConfigurationFactory.Build(parse.UnmatchedTokens));
+            }
+            catch (SettingsException e)
+            {
+                return ConfigurationErrorOutput.Report(e);
+            }
+
             var password = Console.In.ReadLine() ?? "";
             var agent = parse.GetValue(id)!;
             var entry = new AgentOptions

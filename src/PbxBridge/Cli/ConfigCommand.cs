@@ -25,8 +25,7 @@ public static class ConfigCommand
             }
             catch (SettingsException e)
             {
-                Console.Error.WriteLine("pbxbridge: " + e.Message);
-                return RunCommand.ExitConfigurationError;
+                return ConfigurationErrorOutput.Report(e);
             }
 
             var files = PbxConfigRendering.Render(parse.GetValue(pbx)!, settings);

@@ -5,7 +5,10 @@ using PbxBridge.Doctor;
 
 namespace PbxBridge.Cli;
 
-/// <summary>`pbxbridge doctor`: checks the configuration and everything it names; exit 1 with a readable list when anything fails.</summary>
+/// <summary>
+/// `pbxbridge doctor`: checks the configuration and everything it names; exit 1 with a readable list when anything
+/// fails, 78 (EX_CONFIG) when the configuration itself cannot be read or is invalid.
+/// </summary>
 public static class DoctorCommand
 {
     public static Command Create()
@@ -19,6 +22,7 @@ public static class DoctorCommand
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> settingArguments, CancellationToken cancellationToken)
     {
         IReadOnlyList<DoctorCheck> checks;
+        var configurationUnusable = false;
         try
         {
             var settings = SettingsLoader.LoadValidated(settingArguments);
@@ -27,6 +31,7 @@ public static class DoctorCommand
         catch (SettingsException e)
         {
             checks = [.. e.Errors.Select(error => new DoctorCheck("configuration", DoctorOutcome.Failed, error))];
+            configurationUnusable = true;
         }
 
         foreach (var check in checks)
@@ -42,6 +47,7 @@ public static class DoctorCommand
 
         var failed = checks.Count(c => c.Outcome == DoctorOutcome.Failed);
         Console.WriteLine(failed == 0 ? $"doctor: all {checks.Count} checks passed or skipped" : $"doctor: {failed} of {checks.Count} checks failed");
-        return failed == 0 ? 0 : 1;
+        // No other check could run without a configuration: exit as `run` would (EX_CONFIG), so scripts tell them apart.
+        return configurationUnusable ? RunCommand.ExitConfigurationError : failed == 0 ? 0 : 1;
     }
 }

@@ -27,12 +27,7 @@ public static class RunCommand
         }
         catch (SettingsException e)
         {
-            foreach (var error in e.Errors)
-            {
-                await Console.Error.WriteLineAsync($"pbxbridge: configuration error: {error}");
-            }
-
-            return ExitConfigurationError;
+            return ConfigurationErrorOutput.Report(e);
         }
 
         return await ServiceHost.RunAsync(settings, cancellationToken);

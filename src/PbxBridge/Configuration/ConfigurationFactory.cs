@@ -15,11 +15,27 @@ public static class ConfigurationFactory
     public static string SiteFile =>
         Environment.GetEnvironmentVariable("PBXBRIDGE_CONFIG") is { Length: > 0 } path ? path : DefaultSiteFile;
 
+    /// <summary>
+    /// Reads every source. A file that is not valid JSON, or that cannot be read, becomes a <see cref="SettingsException"/>
+    /// naming the file and the place, so every verb answers it with one line and exit 78, never a stack trace.
+    /// </summary>
     public static IConfigurationRoot Build(IReadOnlyList<string> settingArguments)
     {
         var builder = new ConfigurationBuilder();
         AddSources(builder, settingArguments);
-        return builder.Build();
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new SettingsException(ConfigurationFileError.Describe(e), e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Opening the file failed (permissions, a directory in its place): the provider does not wrap that.
+            throw new SettingsException($"cannot read the configuration: {e.Message}", e);
+        }
     }
 
     public static void AddSources(IConfigurationBuilder builder, IReadOnlyList<string> settingArguments)

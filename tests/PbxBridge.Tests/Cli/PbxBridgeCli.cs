@@ -19,10 +19,21 @@ public static class PbxBridgeCli
         }
     }
 
-    public static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunAsync(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As above, with <paramref name="environment"/> added to the process's environment (e.g. PBXBRIDGE_CONFIG).</summary>
+    public static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(
+        TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var state = Directory.CreateTempSubdirectory("pbxbridge-cli-").FullName;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Dll);
         foreach (var a in args)
         {

@@ -19,30 +19,12 @@ const { page } = browser;
 await page.addInitScript(toneProbeScript);
 let host = '127.0.0.1';
 
-// Hold and resume as phones built on each library do it: JsSIP's session.hold() (re-INVITE a=sendonly), SIP.js's
-// re-INVITE with the Web handler's hold option (SimpleUser.hold does the same).
-const holdScript = `window.phoneHold = async (on) => {
-  const s = window.phone.current();
-  if (window.JsSIP) {
-    const done = new Promise((resolve) => s.once(on ? 'hold' : 'unhold', () => resolve()));
-    if (!(on ? s.hold() : s.unhold())) throw new Error('JsSIP refused to ' + (on ? 'hold' : 'unhold'));
-    await done;
-    return { held: s.isOnHold().local };
-  }
-  s.sessionDescriptionHandlerOptionsReInvite = { hold: on };
-  await new Promise((resolve, reject) => s.invite({
-    requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error('re-INVITE refused: ' + r.message.statusCode)) },
-  }).catch(reject));
-  return { held: on };
-};`;
-
 const ops = {
   async register({ url, agent, password }) {
     host = new URL(url).hostname;
     await page.goto(`${url}/healthz`);
     await page.addScriptTag({ content: await bundleLibrary(args.library) });
     await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
-    await page.addScriptTag({ content: holdScript });
     const wss = url.replace('https://', 'wss://') + '/sip';
     const registration = await page.evaluate((o) => window.phone.register(o), { wss, host, agent, password });
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
@@ -55,8 +37,8 @@ const ops = {
   tone: ({ ms = 2500 }) => measureTone(page, { durationMs: ms }),
   stats: () => page.evaluate(() => window.phone.stats()),
   dtmf: ({ tones }) => page.evaluate((t) => window.phone.sendDtmf(t), tones),
-  hold: () => page.evaluate(() => window.phoneHold(true)),
-  unhold: () => page.evaluate(() => window.phoneHold(false)),
+  hold: () => page.evaluate(() => window.phone.hold()),
+  unhold: () => page.evaluate(() => window.phone.unhold()),
   hangup: () => page.evaluate(() => window.phone.hangup()),
   waitEnd: ({ timeoutMs = 20000 }) => page.evaluate((t) => window.phone.waitForEnd(t), timeoutMs),
   async close() {

@@ -60,6 +60,20 @@ function install() {
     return { transport: 'INFO' };
   }
 
+  // JsSIP's own hold(): a re-INVITE offering a=sendonly (inactive when the far end holds too); unhold() offers
+  // sendrecv again. The callback runs once the re-INVITE's 200 came back.
+  function hold() {
+    return new Promise((resolve, reject) => {
+      if (!session.hold({}, () => resolve({ held: session.isOnHold().local }))) reject(new Error('JsSIP refused hold()'));
+    });
+  }
+
+  function unhold() {
+    return new Promise((resolve, reject) => {
+      if (!session.unhold({}, () => resolve({ held: session.isOnHold().local }))) reject(new Error('JsSIP refused unhold()'));
+    });
+  }
+
   async function hangup() {
     session.terminate();
     return ended;
@@ -100,7 +114,7 @@ function install() {
     };
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, current: () => session };
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -1,8 +1,10 @@
 // One SIP-over-WebSocket softphone scenario in headless Chromium with a real SIP library (JsSIP or SIP.js).
 //   node sip/sip-client.mjs --library=jssip|sipjs --url=https://127.0.0.1:8443 --agent=1001 --password=... \
-//        --action=call|busy|cancel|wrong-password|incoming|call-until-end --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
+//        --action=call|busy|cancel|wrong-password|incoming|call-until-end|hold --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
 // call-until-end: the call is up, carries sound, and then only the other side may end it (no measuring that a
 // sudden end could interrupt); it reports how it ended.
+// hold: the call is up and carries sound, the library's hold() then, a second later, unhold(); the sound measured
+// after the resume, then hang up.
 // Prints one JSON line (see lib/scenario.mjs). The browser plays the WAV as its microphone; what comes back is
 // measured with an AnalyserNode on the remote track.
 import { launchChromium } from '../lib/chromium.mjs';
@@ -69,6 +71,18 @@ await runScenario(async () => {
       if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
       const soundAfterMs = await waitForSound(page);
       return { call, soundAfterMs, end: await page.evaluate(() => window.phone.waitForEnd(60000)) };
+    }
+    if (args.action === 'hold') {
+      if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
+      await waitForSound(page);
+      log(`${args.library}: hold`);
+      const hold = await page.evaluate(() => window.phone.hold());
+      await page.waitForTimeout(1000);
+      log(`${args.library}: unhold`);
+      const unhold = await page.evaluate(() => window.phone.unhold());
+      const soundAfterMs = await waitForSound(page);
+      const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
+      return { call, hold, unhold, tone, end: await page.evaluate(() => window.phone.hangup()) };
     }
     if (args.action !== 'call') {
       return { call };

@@ -84,6 +84,23 @@ function install() {
     return { transport: 'RFC4733' };
   }
 
+  // SIP.js's hold, as its SimpleUser does it: a re-INVITE with the handler's hold option (a=sendonly, or inactive
+  // when the far end holds too); resume re-INVITEs without it. Resolves once the re-INVITE was accepted.
+  function setHold(held) {
+    session.sessionDescriptionHandlerOptionsReInvite = { ...session.sessionDescriptionHandlerOptionsReInvite, hold: held };
+    return new Promise((resolve, reject) => {
+      session.invite({
+        requestDelegate: {
+          onAccept: () => resolve({ held }),
+          onReject: (response) => reject(new Error(`re-INVITE refused: ${response.message.statusCode}`)),
+        },
+      }).catch(reject);
+    });
+  }
+
+  const hold = () => setHold(true);
+  const unhold = () => setHold(false);
+
   async function hangup() {
     await session.bye();
     return ended;
@@ -114,7 +131,7 @@ function install() {
     return window.pbxCollectStats(session.sessionDescriptionHandler.peerConnection);
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, current: () => session };
+  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

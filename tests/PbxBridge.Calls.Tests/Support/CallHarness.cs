@@ -1,0 +1,88 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip;
+using PbxBridge.Sip.Transport;
+using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Dtls;
+using PbxBridge.WebRtc.Transport;
+
+namespace PbxBridge.Calls.Tests.Support;
+
+/// <summary>
+/// The Calls room as the service wires it: a real SIP stack (fed by an in-memory browser flow), a real
+/// <see cref="CallManager"/> with real WebRTC and RTP endpoints on loopback, and a fake PBX whose legs record what
+/// they are asked to do. Every log line is captured with its scope.
+/// </summary>
+internal sealed class CallHarness : IAsyncDisposable
+{
+    private static int s_portBlock;
+    private readonly MediaPacer _pacer;
+    private readonly SipStack _stack;
+
+    public CallHarness()
+    {
+        // Each harness has its own 40-port block in a range no other test project uses.
+        var first = 46000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
+        Manager = new CallManager(Log.CreateLogger<CallManager>());
+        _stack = new SipStack(new SipStackOptions(), new TestAgentDirectory(), Manager, Log.CreateLogger<SipStack>());
+        _pacer = new MediaPacer(Log.CreateLogger<MediaPacer>(), 1);
+        Manager.Attach(new CallServices
+        {
+            Pbx = Pbx,
+            Sip = _stack,
+            BrowserPorts = new UdpPortPool(IPAddress.Loopback, first, first + 19),
+            PbxPorts = new UdpPortPool(IPAddress.Loopback, first + 20, first + 39),
+            Certificate = DtlsCertificate.Generate(),
+            WebRtc = WebRtcOptions.Default(IPAddress.Loopback),
+            Pacer = _pacer,
+            Media = new CallMediaSettings(PbxCodec.Pcmu, 5, 24000, true, false),
+            LoggerFactory = Log,
+            Observer = new NullCallObserver(),
+            Limits = CallLimits.Default,
+            Agents = new TestAgentDirectory(),
+        });
+        var flow = new MemorySipFlow("flow-1");
+        ((ISipMessageSink)_stack).OnFlowOpened(flow);
+        Browser = new BrowserSipPhone(_stack, flow);
+    }
+
+    public CapturedLog Log { get; } = new();
+
+    public FakePbx Pbx { get; } = new();
+
+    public CallManager Manager { get; }
+
+    public BrowserSipPhone Browser { get; }
+
+    /// <summary>Agent 1001 dials 2000 and the PBX answers: the call is up.</summary>
+    public async Task<FakeOutboundLeg> AgentCallAnsweredAsync()
+    {
+        await Browser.RegisterAsync();
+        await Browser.DialAsync("2000");
+        var leg = await Pbx.WaitForLegAsync();
+        leg.Request.Observer.OnAnswered();
+        await Browser.WaitAnsweredAsync();
+        return leg;
+    }
+
+    /// <summary>The PBX offers agent 1001 a call and the browser answers it: the call is up.</summary>
+    public async Task<FakeInboundCall> PbxCallAnsweredAsync()
+    {
+        await Browser.RegisterAsync();
+        var pbxCall = new FakeInboundCall();
+        ((IPbxInboundHandler)Manager).OnInboundCall(pbxCall);
+        await Browser.AnswerIncomingAsync();
+        return pbxCall;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var calls = Manager.Calls.ToList();
+        await Task.WhenAll(calls.Select(c => c.HangupAsync("test over")));
+        await Task.WhenAll(calls.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(10));
+        _stack.Dispose();
+        _pacer.Dispose();
+    }
+}
