@@ -87,7 +87,8 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
     /// The PBX calls browser agent <paramref name="agentId"/> as the shipped dialplan does
     /// (bridge sofia/pbxbridge/agent-&lt;id&gt;@pbxbridge_sip), the caller playing <paramref name="media"/>.
     /// </summary>
-    public async Task<SimulatedAgentCall> CallAgentAsync(string agentId, string callerNumber = "601", SimulatedMedia media = SimulatedMedia.Tone)
+    /// <remarks><paramref name="callerName"/> (Caller-Caller-ID-Name) goes verbatim between the quotes of the From display name.</remarks>
+    public async Task<SimulatedAgentCall> CallAgentAsync(string agentId, string callerNumber = "601", SimulatedMedia media = SimulatedMedia.Tone, string? callerName = null)
     {
         var pbx = Options.PbxBridgeSip;
         var rtp = new SimulatedRtpStream(media);
@@ -97,7 +98,7 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
             RemoteTarget = $"sip:agent-{agentId}@{pbx}",
             InviteRequestUri = $"sip:agent-{agentId}@{pbx}",
         };
-        call.LocalHeader = $"<sip:{callerNumber}@{SipEndPoint.Address}>;tag={call.LocalTag}";
+        call.LocalHeader = (callerName is null ? string.Empty : $"\"{callerName}\" ") + $"<sip:{callerNumber}@{SipEndPoint.Address}>;tag={call.LocalTag}";
         call.RemoteHeader = $"<sip:agent-{agentId}@{pbx}>";
         call.InviteVia = $"SIP/2.0/UDP {SipEndPoint};rport;branch={SimulatedSipCall.NewBranch()}";
         call.InviteCSeq = $"{call.NextCSeq()} INVITE";

@@ -130,7 +130,22 @@ internal sealed class WssSipClient : IAsyncDisposable
 
     private Task SendAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    private async Task<SipMessage?> ReceiveAsync()
+    /// <summary>The raw text of the next request with <paramref name="method"/> the service sends (others are skipped).</summary>
+    public async Task<string> ReceiveRequestTextAsync(string method)
+    {
+        while (true)
+        {
+            var text = await ReceiveTextAsync();
+            if (text.StartsWith(method + " ", StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+    }
+
+    private async Task<SipMessage?> ReceiveAsync() => SipParser.Parse(Encoding.UTF8.GetBytes(await ReceiveTextAsync())).Message;
+
+    private async Task<string> ReceiveTextAsync()
     {
         var buffer = new byte[70_000];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -144,7 +159,7 @@ internal sealed class WssSipClient : IAsyncDisposable
         }
         while (!result.EndOfMessage);
 
-        return SipParser.Parse(buffer.AsSpan(0, count)).Message;
+        return Encoding.UTF8.GetString(buffer, 0, count);
     }
 
     private static string Next() => Interlocked.Increment(ref s_seq).ToString(CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);
