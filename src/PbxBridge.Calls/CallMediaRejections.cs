@@ -23,9 +23,11 @@ public sealed record CallMediaRejections(
     long BeforeKeys,
     long UnknownDatagram,
     long RtpFromBrowserDiscarded,
-    long RtpFromPbxDiscarded)
+    long RtpFromPbxDiscarded,
+    long StunUnauthenticated,
+    long StunReplayed)
 {
-    public static CallMediaRejections None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static CallMediaRejections None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public static CallMediaRejections Read(WebRtcStatistics? browser, MediaDirectionStatistics? toPbx, MediaDirectionStatistics? toBrowser) => new(
         browser?.StunBadIntegrity ?? 0,
@@ -42,7 +44,9 @@ public sealed record CallMediaRejections(
         browser?.DroppedBeforeConnected ?? 0,
         browser?.UnknownDatagrams ?? 0,
         toPbx?.PacketsDiscarded ?? 0,
-        toBrowser?.PacketsDiscarded ?? 0);
+        toBrowser?.PacketsDiscarded ?? 0,
+        browser?.StunUnauthenticated ?? 0,
+        browser?.StunReplayed ?? 0);
 
     /// <summary>Label value and count, in a fixed order: every reason is always exported, zero included.</summary>
     public IReadOnlyList<(string Reason, long Count)> ByReason() =>
@@ -62,5 +66,7 @@ public sealed record CallMediaRejections(
         ("unknown_datagram", UnknownDatagram),
         ("rtp_from_browser_discarded", RtpFromBrowserDiscarded),
         ("rtp_from_pbx_discarded", RtpFromPbxDiscarded),
+        ("stun_unauthenticated", StunUnauthenticated),
+        ("stun_replayed", StunReplayed),
     ];
 }

@@ -16,7 +16,7 @@ public sealed partial class SipStack
     {
         if (request.Method == SipMethod.Ack)
         {
-            OnAckRequest(request);
+            OnAckRequest(flow, request);
             return;
         }
 
@@ -49,7 +49,7 @@ public sealed partial class SipStack
 
         if (request.Method == SipMethod.Cancel)
         {
-            OnCancel(request, transaction);
+            OnCancel(flow, request, transaction);
             return;
         }
 
@@ -58,6 +58,13 @@ public sealed partial class SipStack
             var fromTag = request.From?.Tag ?? string.Empty;
             if (_dialogs.TryGetValue(SipDialog.KeyOf(request.CallId!, toTag, fromTag), out var dialog))
             {
+                // Before the CSeq check, so a stranger cannot push the dialog's CSeq past the agent's either.
+                if (!IsDialogPeer(dialog.Flow, dialog.Owner.AgentId, flow))
+                {
+                    RefuseForeign(flow, request, transaction, dialog.Owner.AgentId);
+                    return;
+                }
+
                 if (!dialog.TryAcceptRemoteCSeq(request.CSeq!.Value.Number))
                 {
                     Respond(transaction, SipResponse.For(request, 500, "CSeq Out Of Order"));
@@ -176,12 +183,18 @@ public sealed partial class SipStack
         Respond(transaction, response);
     }
 
-    private void OnCancel(SipRequest cancel, SipTransaction transaction)
+    private void OnCancel(ISipFlow flow, SipRequest cancel, SipTransaction transaction)
     {
         // RFC 3261 §9.2: the CANCEL matches the INVITE's server transaction (same branch and sent-by).
         var inviteKey = SipTransaction.ServerKey(cancel).Replace("|" + SipMethod.Cancel, "|" + SipMethod.Invite, StringComparison.Ordinal);
         if (_incomingByInviteKey.TryGetValue(inviteKey, out var call))
         {
+            if (!IsDialogPeer(call.Flow, call.AgentId, flow))
+            {
+                RefuseForeign(flow, cancel, transaction, call.AgentId);
+                return;
+            }
+
             Respond(transaction, SipResponse.For(cancel, 200, "OK"));
             call.OnCancel();
             return;
@@ -190,9 +203,9 @@ public sealed partial class SipStack
         Respond(transaction, SipResponse.For(cancel, 481, "Call/Transaction Does Not Exist"));
     }
 
-    private void OnAckRequest(SipRequest ack)
+    private void OnAckRequest(ISipFlow flow, SipRequest ack)
     {
-        if (Transactions.Find<InviteServerTransaction>(SipTransaction.ServerKey(ack)) is { HasFinalResponse: true } ist)
+        if (Transactions.Find<InviteServerTransaction>(SipTransaction.ServerKey(ack)) is { HasFinalResponse: true } ist && ist.Flow.Id == flow.Id)
         {
             // ACK for a non-2xx final: absorbed by the INVITE server transaction (§17.2.1).
             ist.OnAck();
@@ -202,11 +215,41 @@ public sealed partial class SipStack
         if (ack.To?.Tag is { } toTag
             && _dialogs.TryGetValue(SipDialog.KeyOf(ack.CallId!, toTag, ack.From?.Tag ?? string.Empty), out var dialog))
         {
+            if (!IsDialogPeer(dialog.Flow, dialog.Owner.AgentId, flow))
+            {
+                // An ACK gets no answer (RFC 3261 §17); a stranger's just must not stop our 2xx retransmissions.
+                Counters.ForeignDialogRequestRefused();
+                return;
+            }
+
             dialog.Owner.OnAck(dialog, ack);
         }
     }
 
-    private void OnResponse(SipResponse response)
+    /// <summary>
+    /// Whether a request for a dialog (or a CANCEL for a call) may come from <paramref name="flow"/>: the dialog's own
+    /// flow, or a flow the same agent has registered on. JsSIP and SIP.js reconnect on a new WebSocket and REGISTER
+    /// there before the old connection is noticed dead, and their in-dialog requests then come on the new one.
+    /// Anyone else (an unauthenticated connection, another agent) must not touch the dialog, however they learnt its
+    /// Call-ID and tags (issue 17 item 4).
+    /// </summary>
+    private bool IsDialogPeer(ISipFlow dialogFlow, string agentId, ISipFlow flow) =>
+        ReferenceEquals(dialogFlow, flow) || dialogFlow.Id == flow.Id ||
+        _registrar.Store.GetBindings(agentId).Any(b => b.FlowId == flow.Id);
+
+    /// <summary>
+    /// 481, exactly what a dialog that does not exist gets (RFC 3261 §12.2.2, §9.2): a 403 would confirm to whoever
+    /// sent it that the Call-ID and tags it tried are live, and 481 is also what JsSIP and SIP.js take as "this dialog
+    /// is gone" and clean up on. Counted and logged at warning: no agent's own client ever does this.
+    /// </summary>
+    private void RefuseForeign(ISipFlow flow, SipRequest request, SipTransaction transaction, string agentId)
+    {
+        Counters.ForeignDialogRequestRefused();
+        LogForeignDialogRequest(request.Method, agentId, flow.Remote);
+        Respond(transaction, SipResponse.For(request, 481, "Call/Transaction Does Not Exist"));
+    }
+
+    private void OnResponse(ISipFlow flow, SipResponse response)
     {
         var branch = response.TopVia?.Branch;
         var method = response.CSeq?.Method;
@@ -216,6 +259,14 @@ public sealed partial class SipStack
         }
 
         var key = SipTransaction.ClientKey(branch, method);
+        if (Transactions.Find<SipTransaction>(key) is { } sent && sent.Flow.Id != flow.Id)
+        {
+            // A response comes back on the flow its request went out on (RFC 3261 §18.1.2); one arriving elsewhere
+            // would let a stranger answer, or cancel, a call ringing at an agent.
+            Counters.ForeignDialogRequestRefused();
+            return;
+        }
+
         if (Transactions.Find<InviteClientTransaction>(key) is { } ict)
         {
             ict.OnResponse(response);
@@ -229,7 +280,8 @@ public sealed partial class SipStack
         }
 
         if (method == SipMethod.Invite && response.IsSuccess && response.To?.Tag is { } toTag
-            && _dialogs.TryGetValue(SipDialog.KeyOf(response.CallId!, response.From?.Tag ?? string.Empty, toTag), out var dialog))
+            && _dialogs.TryGetValue(SipDialog.KeyOf(response.CallId!, response.From?.Tag ?? string.Empty, toTag), out var dialog)
+            && dialog.Flow.Id == flow.Id)
         {
             dialog.Owner.OnRetransmitted2xx(dialog, response);
         }

@@ -149,7 +149,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
                 }
                 else
                 {
-                    OnResponse((SipResponse)result.Message!);
+                    OnResponse(flow, (SipResponse)result.Message!);
                 }
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
@@ -310,6 +310,9 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Agent {AgentId} already has {Max} registrations: REGISTER from {Remote} refused with 503")]
     private partial void LogRegistrationRefused(string agentId, int max, IPEndPoint remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} for a dialog of agent {AgentId} from {Remote}, neither its connection nor one the agent registered on: refused with 481")]
+    private partial void LogForeignDialogRequest(string method, string agentId, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} registered {Contact} from {Remote}")]
     private partial void LogRegistered(string agentId, string contact, IPEndPoint remote);

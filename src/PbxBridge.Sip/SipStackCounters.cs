@@ -16,6 +16,7 @@ public sealed class SipStackCounters
     private long _floodClosed;
     private long _authThrottled;
     private long _registrationsRefused;
+    private long _foreignDialogRequests;
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -46,6 +47,10 @@ public sealed class SipStackCounters
 
     /// <summary>REGISTERs refused because the agent already had as many registrations as allowed.</summary>
     public long RegistrationsRefused => Interlocked.Read(ref _registrationsRefused);
+
+    /// <summary>Requests (BYE, re-INVITE, CANCEL, ACK...) and responses for a dialog or transaction of an agent that came
+    /// from neither its connection nor one the agent registered on: refused with 481 (ACKs and responses dropped).</summary>
+    public long ForeignDialogRequests => Interlocked.Read(ref _foreignDialogRequests);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
@@ -80,4 +85,6 @@ public sealed class SipStackCounters
     internal void AuthThrottledOnce() => Interlocked.Increment(ref _authThrottled);
 
     internal void RegistrationRefused() => Interlocked.Increment(ref _registrationsRefused);
+
+    internal void ForeignDialogRequestRefused() => Interlocked.Increment(ref _foreignDialogRequests);
 }

@@ -121,6 +121,8 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         StunIgnored = _agent?.IgnoredCount ?? 0,
         DtlsMalformed = Volatile.Read(ref _dtlsMalformed),
         StunErrorResponses = _agent?.ErrorResponseCount ?? 0,
+        StunUnauthenticated = _agent?.UnauthenticatedCount ?? 0,
+        StunReplayed = _agent?.ReplayedCount ?? 0,
         StunValidChecks = _agent?.ValidCheckCount ?? 0,
         DroppedBeforeConnected = Volatile.Read(ref _droppedBeforeConnected),
         DroppedFromUnverifiedAddress = Volatile.Read(ref _droppedUnverified),

@@ -26,6 +26,12 @@ public sealed record WebRtcStatistics
     /// <summary>DTLS-range datagrams whose record framing is broken (RFC 6347 §4.1): never handed to BouncyCastle.</summary>
     public long DtlsMalformed { get; init; }
     public long StunErrorResponses { get; init; }
+
+    /// <summary>Binding requests without our credentials (no USERNAME / MESSAGE-INTEGRITY, another ufrag): unanswered.</summary>
+    public long StunUnauthenticated { get; init; }
+
+    /// <summary>Verified checks replayed from another address (a transaction id already seen): unanswered, media stays.</summary>
+    public long StunReplayed { get; init; }
     public long StunValidChecks { get; init; }
     public long DroppedBeforeConnected { get; init; }
     public long DroppedFromUnverifiedAddress { get; init; }

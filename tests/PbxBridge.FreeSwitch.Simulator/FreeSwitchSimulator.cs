@@ -98,7 +98,8 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
     /// on the real one: the leg toward agent 1002 carried the caller's X-PbxBridge-Call-Id); the dial string's
     /// sip_h_X-PbxBridge-Agent replaces the caller's.
     /// </summary>
-    public async Task<SimulatedAgentCall> CallAgentAsync(string agentId, string callerNumber = "601", SimulatedMedia media = SimulatedMedia.Tone, SimulatedChannel? bridgedFrom = null)
+    /// <remarks><paramref name="callerName"/> (Caller-Caller-ID-Name) goes verbatim between the quotes of the From display name.</remarks>
+    public async Task<SimulatedAgentCall> CallAgentAsync(string agentId, string callerNumber = "601", SimulatedMedia media = SimulatedMedia.Tone, SimulatedChannel? bridgedFrom = null, string? callerName = null)
     {
         var pbx = Options.PbxBridgeSip;
         var rtp = new SimulatedRtpStream(media);
@@ -114,7 +115,7 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
             RemoteTarget = $"sip:agent-{agentId}@{pbx}",
             InviteRequestUri = $"sip:agent-{agentId}@{pbx}",
         };
-        call.LocalHeader = $"<sip:{callerNumber}@{SipEndPoint.Address}>;tag={call.LocalTag}";
+        call.LocalHeader = (callerName is null ? string.Empty : $"\"{callerName}\" ") + $"<sip:{callerNumber}@{SipEndPoint.Address}>;tag={call.LocalTag}";
         call.RemoteHeader = $"<sip:agent-{agentId}@{pbx}>";
         call.InviteVia = $"SIP/2.0/UDP {SipEndPoint};rport;branch={SimulatedSipCall.NewBranch()}";
         call.InviteCSeq = $"{call.NextCSeq()} INVITE";

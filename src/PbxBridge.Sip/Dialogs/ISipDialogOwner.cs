@@ -6,6 +6,9 @@ namespace PbxBridge.Sip.Dialogs;
 /// <summary>The call that a dialog belongs to; the stack routes in-dialog traffic to it.</summary>
 internal interface ISipDialogOwner
 {
+    /// <summary>The agent whose call this is: requests for the dialog are accepted from its registered flows too.</summary>
+    string AgentId { get; }
+
     /// <summary>BYE, re-INVITE, UPDATE, INFO, OPTIONS inside the dialog, with the server transaction to answer on.</summary>
     void OnInDialogRequest(SipDialog dialog, SipRequest request, SipTransaction transaction);
 

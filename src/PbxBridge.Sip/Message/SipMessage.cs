@@ -71,7 +71,7 @@ public abstract class SipMessage
     /// <summary>Serializes with a Content-Length that matches the body (the field is always rewritten).</summary>
     public byte[] ToBytes()
     {
-        var sb = new StringBuilder(512).Append(StartLine).Append("\r\n");
+        var sb = SipSyntax.AppendOneLine(new StringBuilder(512), StartLine).Append("\r\n");
         foreach (var f in Headers.Fields)
         {
             if (string.Equals(f.Name, SipHeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
@@ -79,7 +79,9 @@ public abstract class SipMessage
                 continue;
             }
 
-            sb.Append(f.Name).Append(": ").Append(f.Value).Append("\r\n");
+            // Whatever a builder put in a field, it cannot end the field and start another (header injection).
+            SipSyntax.AppendOneLine(sb, f.Name).Append(": ");
+            SipSyntax.AppendOneLine(sb, f.Value).Append("\r\n");
         }
 
         sb.Append("Content-Length: ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");

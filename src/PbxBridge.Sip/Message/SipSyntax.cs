@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace PbxBridge.Sip.Message;
@@ -5,6 +6,8 @@ namespace PbxBridge.Sip.Message;
 /// <summary>Character classes and small scanners from the RFC 3261 §25 grammar shared by the header parsers.</summary>
 internal static class SipSyntax
 {
+    private static readonly SearchValues<char> LineBreaking = SearchValues.Create("\r\n\0");
+
     /// <summary>token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")</summary>
     public static bool IsTokenChar(char c) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9')
@@ -125,11 +128,22 @@ internal static class SipSyntax
         return false;
     }
 
+    /// <summary>
+    /// A quoted-string (RFC 3261 §25.1). Quotes and backslashes are escaped; control characters are replaced by a
+    /// space: quoted-pair cannot carry CR or LF at all, and a display name from a PBX's caller-id (ARI, ESL, the demo
+    /// API) that held "\r\n" would otherwise end the header and start new ones (header injection).
+    /// </summary>
     public static string Quote(string s)
     {
         var sb = new StringBuilder(s.Length + 2).Append('"');
         foreach (var c in s)
         {
+            if (char.IsControl(c))
+            {
+                sb.Append(' ');
+                continue;
+            }
+
             if (c is '"' or '\\')
             {
                 sb.Append('\\');
@@ -139,6 +153,26 @@ internal static class SipSyntax
         }
 
         return sb.Append('"').ToString();
+    }
+
+    /// <summary>
+    /// Appends a start line, header name or header value so that it stays one line: CR, LF and NUL become a space.
+    /// The last line of defence behind every header builder; values we build need no folding (RFC 3261 §7.3.1
+    /// deprecates it) and a parsed value's folding is whitespace anyway.
+    /// </summary>
+    public static StringBuilder AppendOneLine(StringBuilder sb, string value)
+    {
+        if (value.AsSpan().IndexOfAny(LineBreaking) < 0)
+        {
+            return sb.Append(value);
+        }
+
+        foreach (var c in value)
+        {
+            sb.Append(c is '\r' or '\n' or '\0' ? ' ' : c);
+        }
+
+        return sb;
     }
 
     /// <summary>%HH decoding (RFC 3261 "escaped"); a '%' not followed by two hex digits stays literal.</summary>

@@ -9,7 +9,13 @@ public enum IceCheckOutcome
     /// <summary>MESSAGE-INTEGRITY or FINGERPRINT did not verify: silently dropped and counted.</summary>
     BadIntegrity,
 
-    /// <summary>An error response (400, 401, 487) was written.</summary>
+    /// <summary>No USERNAME or MESSAGE-INTEGRITY, or a USERNAME that is not ours: dropped without an answer and counted.</summary>
+    Unauthenticated,
+
+    /// <summary>A verified check whose transaction id was already seen from another address: dropped and counted.</summary>
+    Replayed,
+
+    /// <summary>An error response (487 Role Conflict, to an authenticated check) was written.</summary>
     ErrorResponse,
 
     /// <summary>A valid check: success response written, address verified, consent refreshed.</summary>

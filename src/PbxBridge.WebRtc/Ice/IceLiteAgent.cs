@@ -9,13 +9,18 @@ namespace PbxBridge.WebRtc.Ice;
 /// when its USERNAME starts with our ufrag and its MESSAGE-INTEGRITY verifies with our password; the source
 /// address is then verified (DTLS may come from it), USE-CANDIDATE nominates it, and a later nominated check
 /// from another address moves media there (the browser changed network). Every valid check refreshes consent
-/// (RFC 7675). Runs on the receive loop's thread; the nominated address is published for the sending thread.
+/// (RFC 7675). A check that does not authenticate (no USERNAME or MESSAGE-INTEGRITY, a USERNAME that is not ours,
+/// an integrity that does not verify) gets no answer at all, so a scan learns nothing, not even that the port is
+/// live; a verified check whose transaction id was already seen from another address is a replay and is dropped
+/// the same way (see <see cref="StunTransactionMemory"/>). Runs on the receive loop's thread; the nominated
+/// address is published for the sending thread.
 /// </summary>
 public sealed class IceLiteAgent
 {
     private const int MaxVerifiedAddresses = 8;
 
     private readonly SocketAddress?[] _verified = new SocketAddress?[MaxVerifiedAddresses];
+    private readonly StunTransactionMemory _seen = new();
     private int _nextVerified;
     private Credentials _credentials;
     private SocketAddress? _nominated;
@@ -24,6 +29,8 @@ public sealed class IceLiteAgent
     private long _ignored;
     private long _errorResponses;
     private long _validChecks;
+    private long _unauthenticated;
+    private long _replayed;
 
     public IceLiteAgent(IceCredentials local, IceCredentials remote)
     {
@@ -49,6 +56,12 @@ public sealed class IceLiteAgent
     public long IgnoredCount => Volatile.Read(ref _ignored);
 
     public long ValidCheckCount => Volatile.Read(ref _validChecks);
+
+    /// <summary>Binding requests without USERNAME or MESSAGE-INTEGRITY, or for a ufrag that is not ours: no answer.</summary>
+    public long UnauthenticatedCount => Volatile.Read(ref _unauthenticated);
+
+    /// <summary>Verified checks whose transaction id had been seen from another address: replays, no answer.</summary>
+    public long ReplayedCount => Volatile.Read(ref _replayed);
 
     /// <summary>
     /// ICE restart (RFC 8445 §9): new credentials on both sides. The nominated address keeps carrying media until
@@ -90,12 +103,15 @@ public sealed class IceLiteAgent
             return IceCheckOutcome.Ignored;
         }
 
+        // RFC 8489 §9.1.3 would answer these 400 and 401; we answer nothing: a check without our credentials is not
+        // from the browser of this call, and an error would tell a scanner the port is live (Kamailio's and
+        // Asterisk's media ports stay just as silent to strangers).
         var current = Volatile.Read(ref _credentials);
         if (!request.TryGetAttribute(StunAttributeType.Username, out var username) ||
             !(request.HasMessageIntegrity || request.HasMessageIntegritySha256))
         {
-            responseLength = WriteError(response, request.TransactionId, 400, "Bad Request");
-            return IceCheckOutcome.ErrorResponse;
+            Interlocked.Increment(ref _unauthenticated);
+            return IceCheckOutcome.Unauthenticated;
         }
 
         Credentials credentials;
@@ -109,8 +125,8 @@ public sealed class IceLiteAgent
         }
         else
         {
-            responseLength = WriteError(response, request.TransactionId, 401, "Unauthorized");
-            return IceCheckOutcome.ErrorResponse;
+            Interlocked.Increment(ref _unauthenticated);
+            return IceCheckOutcome.Unauthenticated;
         }
 
         // A forged or stale check gets nothing back, not even an error that would confirm the port is live.
@@ -119,6 +135,19 @@ public sealed class IceLiteAgent
         {
             Interlocked.Increment(ref _badIntegrity);
             return IceCheckOutcome.BadIntegrity;
+        }
+
+        // Only verified checks are remembered, so a stranger cannot fill the memory with ids of its own.
+        var seen = _seen.Find(request.TransactionId, source);
+        if (seen == StunTransactionSeen.FromAnotherAddress)
+        {
+            Interlocked.Increment(ref _replayed);
+            return IceCheckOutcome.Replayed;
+        }
+
+        if (seen == StunTransactionSeen.New)
+        {
+            _seen.Remember(request.TransactionId, source);
         }
 
         // We are lite, hence always controlled (RFC 8445 §6.1.1): a peer that also claims the controlled role
@@ -165,15 +194,12 @@ public sealed class IceLiteAgent
         return IceCheckOutcome.Success;
     }
 
-    private int WriteError(Span<byte> response, ReadOnlySpan<byte> transactionId, int code, string reason, byte[]? key = null)
+    private int WriteError(Span<byte> response, ReadOnlySpan<byte> transactionId, int code, string reason, byte[] key)
     {
         Interlocked.Increment(ref _errorResponses);
         var writer = new StunMessageWriter(response, StunMessageType.BindingErrorResponse, transactionId);
         writer.AddErrorCode(code, reason);
-        if (key is not null)
-        {
-            writer.AddMessageIntegrity(key);
-        }
+        writer.AddMessageIntegrity(key);
 
         writer.AddFingerprint();
         return writer.Length;

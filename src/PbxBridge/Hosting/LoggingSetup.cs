@@ -15,6 +15,7 @@ public static class LoggingSetup
     {
         var config = new LoggerConfiguration()
             .Enrich.FromLogContext()
+            .Enrich.With(new ControlCharacterEnricher())
             .Enrich.With(new CallTagEnricher())
             .Enrich.WithProperty("Node", nodeId);
         if (configuration.GetSection("Serilog").Exists())

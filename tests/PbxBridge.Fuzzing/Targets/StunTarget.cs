@@ -35,7 +35,8 @@ public sealed class StunTarget : FuzzTarget
 
     public override LengthFieldLocator? LengthFields => StunSeeds.LengthFields;
 
-    public override long? CountedRejections => _agent.IgnoredCount + _agent.BadIntegrityCount + _agent.ErrorResponseCount;
+    public override long? CountedRejections => _agent.IgnoredCount + _agent.BadIntegrityCount + _agent.ErrorResponseCount +
+        _agent.UnauthenticatedCount + _agent.ReplayedCount;
 
     public override FuzzVerdict Run(byte[] input)
     {

@@ -30,7 +30,10 @@ internal sealed class InProcessPbxBridge : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessPbxBridge> StartAsync(params string[] settings)
+    public static Task<InProcessPbxBridge> StartAsync(params string[] settings) => StartAsync(new LoggerConfiguration().CreateLogger(), settings);
+
+    /// <summary>With the service's log going to <paramref name="logger"/> (LoggingSetup's, for tests of the log itself).</summary>
+    public static async Task<InProcessPbxBridge> StartAsync(Serilog.ILogger logger, params string[] settings)
     {
         var port = FreePort();
         var state = Directory.CreateTempSubdirectory("pbxbridge-limits-").FullName;
@@ -42,7 +45,7 @@ internal sealed class InProcessPbxBridge : IAsyncDisposable
         ];
         var parsed = PbxBridgeSettings.Bind(ConfigurationFactory.Build(arguments));
         Assert.Empty(SettingsValidator.Validate(parsed));
-        var app = ServiceHost.Build(parsed, new LoggerConfiguration().CreateLogger(), "limits-test");
+        var app = ServiceHost.Build(parsed, logger, "limits-test");
         await app.StartAsync();
         return new InProcessPbxBridge(app, state, port);
     }

@@ -52,7 +52,10 @@ internal sealed class WssSipClient : IAsyncDisposable
     }
 
     /// <summary>INVITE with <paramref name="sdp"/>; returns the first response other than 100 Trying.</summary>
-    public async Task<SipResponse> InviteAsync(string destination, string sdp)
+    public async Task<SipResponse> InviteAsync(string destination, string sdp) => (await InviteDialogAsync(destination, sdp)).Response;
+
+    /// <summary>As <see cref="InviteAsync"/>, with what it takes to send CANCEL, BYE or re-INVITE for the call later.</summary>
+    public async Task<SipCallLeg> InviteDialogAsync(string destination, string sdp, bool waitForFinal = false)
     {
         var branch = "z9hG4bK" + Next();
         var callId = "call" + Next();
@@ -70,6 +73,20 @@ internal sealed class WssSipClient : IAsyncDisposable
             .Append("Content-Length: ").Append(Encoding.UTF8.GetByteCount(sdp).ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n")
             .Append(sdp);
         var response = await RequestAsync(head.ToString());
+        while (waitForFinal && response.StatusCode < 200)
+        {
+            if (await ReceiveAsync() is SipResponse next)
+            {
+                response = next;
+            }
+        }
+
+        var leg = new SipCallLeg(AgentId, destination, _host, branch, callId, fromTag, response);
+        if (response.IsSuccess)
+        {
+            await SendAsync(leg.Ack());
+        }
+
         if (response.StatusCode >= 300)
         {
             // The ACK for a non-2xx final (RFC 3261 §17.1.1.3): same branch, the response's To.
@@ -78,7 +95,7 @@ internal sealed class WssSipClient : IAsyncDisposable
                 "\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n");
         }
 
-        return response;
+        return leg;
     }
 
     /// <summary>Sends <paramref name="count"/> OPTIONS back to back without waiting, then, after <paramref name="pause"/>,
@@ -116,7 +133,8 @@ internal sealed class WssSipClient : IAsyncDisposable
         (authorization is null ? string.Empty : "Authorization: " + authorization + "\r\n") +
         "Contact: <sip:c@" + _host + ";transport=ws>;expires=600\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
 
-    private async Task<SipResponse> RequestAsync(string text)
+    /// <summary>Sends raw SIP text and returns the first response other than 100 Trying.</summary>
+    public async Task<SipResponse> RequestAsync(string text)
     {
         await SendAsync(text);
         while (true)
@@ -128,9 +146,24 @@ internal sealed class WssSipClient : IAsyncDisposable
         }
     }
 
-    private Task SendAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+    public Task SendAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    private async Task<SipMessage?> ReceiveAsync()
+    /// <summary>The raw text of the next request with <paramref name="method"/> the service sends (others are skipped).</summary>
+    public async Task<string> ReceiveRequestTextAsync(string method)
+    {
+        while (true)
+        {
+            var text = await ReceiveTextAsync();
+            if (text.StartsWith(method + " ", StringComparison.Ordinal))
+            {
+                return text;
+            }
+        }
+    }
+
+    private async Task<SipMessage?> ReceiveAsync() => SipParser.Parse(Encoding.UTF8.GetBytes(await ReceiveTextAsync())).Message;
+
+    private async Task<string> ReceiveTextAsync()
     {
         var buffer = new byte[70_000];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -144,7 +177,7 @@ internal sealed class WssSipClient : IAsyncDisposable
         }
         while (!result.EndOfMessage);
 
-        return SipParser.Parse(buffer.AsSpan(0, count)).Message;
+        return Encoding.UTF8.GetString(buffer, 0, count);
     }
 
     private static string Next() => Interlocked.Increment(ref s_seq).ToString(CultureInfo.InvariantCulture) + Random.Shared.Next(1000, 9999).ToString(CultureInfo.InvariantCulture);

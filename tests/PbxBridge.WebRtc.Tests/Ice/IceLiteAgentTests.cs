@@ -87,25 +87,47 @@ public sealed class IceLiteAgentTests
     }
 
     [Fact]
-    public void Check_without_integrity_is_answered_400()
+    public void Check_without_integrity_gets_no_answer_and_is_counted()
     {
         var agent = new IceLiteAgent(Local, Remote);
-        var response = new byte[512];
 
-        agent.HandleRequest(Check("locl:remo", Local.Password, integrity: false), Browser, response, out var length);
+        var outcome = agent.HandleRequest(Check("locl:remo", Local.Password, useCandidate: true, integrity: false), Browser, new byte[512], out var length);
 
-        Assert.Equal(400, ErrorCodeOf(response.AsSpan(0, length)));
+        Assert.Equal(IceCheckOutcome.Unauthenticated, outcome);
+        Assert.Equal(0, length);
+        Assert.Equal(1, agent.UnauthenticatedCount);
+        Assert.False(agent.IsVerified(Browser));
     }
 
     [Fact]
-    public void Check_for_another_ufrag_is_answered_401()
+    public void Check_for_another_ufrag_gets_no_answer_and_is_counted()
     {
         var agent = new IceLiteAgent(Local, Remote);
-        var response = new byte[512];
 
-        agent.HandleRequest(Check("othr:remo", Local.Password), Browser, response, out var length);
+        var outcome = agent.HandleRequest(Check("othr:remo", Local.Password), Browser, new byte[512], out var length);
 
-        Assert.Equal(401, ErrorCodeOf(response.AsSpan(0, length)));
+        Assert.Equal(IceCheckOutcome.Unauthenticated, outcome);
+        Assert.Equal(0, length);
+        Assert.Equal(1, agent.UnauthenticatedCount);
+    }
+
+    [Fact]
+    public void Same_transaction_from_the_same_address_is_answered_again_but_from_another_address_is_a_replay()
+    {
+        var agent = new IceLiteAgent(Local, Remote);
+        var attacker = new IPEndPoint(IPAddress.Parse("203.0.113.9"), 40000).Serialize();
+        var check = Check("locl:remo", Local.Password, useCandidate: true);
+        Assert.Equal(IceCheckOutcome.Nominated, agent.HandleRequest(check, Browser, new byte[512], out _));
+
+        Assert.Equal(IceCheckOutcome.Success, agent.HandleRequest(check, Browser, new byte[512], out var retransmitted));
+        Assert.Equal(IceCheckOutcome.Replayed, agent.HandleRequest(check, attacker, new byte[512], out var replayed));
+
+        Assert.True(retransmitted > 0);
+        Assert.Equal(0, replayed);
+        Assert.Equal(1, agent.ReplayedCount);
+        Assert.Equal(Browser, agent.NominatedAddress);
+        Assert.False(agent.IsVerified(attacker));
+        Assert.Equal(IceCheckOutcome.Nominated, agent.HandleRequest(Check("locl:remo", Local.Password, useCandidate: true), attacker, new byte[512], out _));
     }
 
     [Fact]
@@ -131,7 +153,7 @@ public sealed class IceLiteAgentTests
         Assert.Equal(IceCheckOutcome.BadIntegrity, agent.HandleRequest(Check("locl:remo", fresh.Password), Browser, new byte[512], out _));
         Assert.Equal(IceCheckOutcome.Success, agent.HandleRequest(Check("newl:newr", fresh.Password), Browser, new byte[512], out _));
 
-        Assert.Equal(IceCheckOutcome.ErrorResponse, agent.HandleRequest(Check("locl:remo", Local.Password), Browser, new byte[512], out _));
+        Assert.Equal(IceCheckOutcome.Unauthenticated, agent.HandleRequest(Check("locl:remo", Local.Password), Browser, new byte[512], out _));
         Assert.Equal(IceCheckOutcome.Success, agent.HandleRequest(Check("newl:newr", fresh.Password), Browser, new byte[512], out _));
         Assert.Equal("newl", agent.LocalCredentials.UsernameFragment);
     }

@@ -126,11 +126,15 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
     }
 
     /// <summary>Sends a Binding request with the given password as MESSAGE-INTEGRITY key.</summary>
-    public void SendCheck(string? password = null, bool useCandidate = true, Socket? from = null)
+    public void SendCheck(string? password = null, bool useCandidate = true, Socket? from = null) =>
+        (from ?? _socket).SendTo(CreateCheck(password, useCandidate), SocketFlags.None, _remote!);
+
+    /// <summary>A Binding request as this browser would send it (a fresh transaction id), without sending it.</summary>
+    public byte[] CreateCheck(string? password = null, bool useCandidate = true, string? username = null)
     {
         var buffer = new byte[256];
         var writer = new StunMessageWriter(buffer, StunMessageType.BindingRequest, RandomNumberGenerator.GetBytes(12));
-        writer.AddAttribute(StunAttributeType.Username, Encoding.UTF8.GetBytes($"{_remoteIce!.UsernameFragment}:{_ice.UsernameFragment}"));
+        writer.AddAttribute(StunAttributeType.Username, Encoding.UTF8.GetBytes(username ?? $"{_remoteIce!.UsernameFragment}:{_ice.UsernameFragment}"));
         writer.AddUInt32(StunAttributeType.Priority, 1853824767);
         writer.AddUInt64(StunAttributeType.IceControlling, 0x1234_5678_9ABC_DEF0);
         if (useCandidate)
@@ -138,10 +142,13 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
             writer.AddAttribute(StunAttributeType.UseCandidate, []);
         }
 
-        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(password ?? _remoteIce.Password));
+        writer.AddMessageIntegrity(Encoding.UTF8.GetBytes(password ?? _remoteIce!.Password));
         writer.AddFingerprint();
-        (from ?? _socket).SendTo(buffer.AsSpan(0, writer.Length), SocketFlags.None, _remote!);
+        return buffer.AsSpan(0, writer.Length).ToArray();
     }
+
+    /// <summary>Where the endpoint listens (from its SDP), for a second socket playing someone else.</summary>
+    public IPEndPoint EndpointAddress => _remote!;
 
     public void SendRaw(ReadOnlySpan<byte> datagram) => _socket.SendTo(datagram, SocketFlags.None, _remote!);
 

@@ -217,6 +217,77 @@ public sealed class WebRtcEndpointTests
     }
 
     [Fact]
+    public async Task Check_replayed_from_another_address_gets_no_answer_and_media_stays_with_the_browser()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer();
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await observer.Connected.Task.WaitAsync(Patience);
+        await browser.DtlsConnected.Task.WaitAsync(Patience);
+
+        // The browser's own nominating check, as an attacker on the path sniffs it, then copies of it from elsewhere
+        // every 40 ms, as in the report.
+        var sniffed = browser.CreateCheck();
+        var checksBefore = endpoint.Statistics.StunValidChecks;
+        browser.SendRaw(sniffed);
+        await WaitUntilAsync(() => endpoint.Statistics.StunValidChecks > checksBefore);
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        attacker.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        for (var i = 0; i < 10; i++)
+        {
+            attacker.SendTo(sniffed, browser.EndpointAddress);
+            await Task.Delay(40);
+        }
+
+        await WaitUntilAsync(() => endpoint.Statistics.StunReplayed == 10);
+        Assert.Equal(browser.LocalEndPoint, endpoint.SelectedRemote);
+        var before = browser.ReceivedRtp.Count;
+        for (ushort seq = 1; seq <= 5; seq++)
+        {
+            endpoint.SendRtp(RtpPackets.Build(seq, seq * 960u, endpoint.LocalSsrc, 40, room: 0));
+        }
+
+        await WaitUntilAsync(() => browser.ReceivedRtp.Count >= before + 5);
+        Assert.Equal(0, attacker.Available);
+
+        // A retransmission of the browser's check from its own address is still answered.
+        var responses = Volatile.Read(ref browser.StunResponses);
+        browser.SendRaw(sniffed);
+        await WaitUntilAsync(() => Volatile.Read(ref browser.StunResponses) > responses);
+        Assert.Equal(10, endpoint.Statistics.StunReplayed);
+    }
+
+    [Fact]
+    public async Task Binding_requests_without_our_credentials_get_no_answer_at_all()
+    {
+        var observer = new RecordingObserver();
+        await using var endpoint = NewEndpoint(NewPool(), observer);
+        await using var browser = new TestBrowserPeer { SendConsentChecks = false };
+        var answer = endpoint.AcceptOffer(browser.CreateOffer());
+        endpoint.Start();
+        browser.Start(answer.Sdp, weAreDtlsServer: false);
+
+        using var scanner = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        scanner.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        // A plain STUN Binding request (what a port scanner or a STUN server check sends), and one for another ufrag.
+        var plain = new byte[20];
+        plain[1] = 0x01;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(plain.AsSpan(4), 0x2112A442);
+        System.Security.Cryptography.RandomNumberGenerator.Fill(plain.AsSpan(8));
+        scanner.SendTo(plain, browser.EndpointAddress);
+        scanner.SendTo(browser.CreateCheck(username: "nope:nope"), browser.EndpointAddress);
+
+        await WaitUntilAsync(() => endpoint.Statistics.StunUnauthenticated == 2);
+        await Task.Delay(200);
+        Assert.Equal(0, scanner.Available);
+        Assert.Equal(0, endpoint.Statistics.StunErrorResponses);
+        Assert.Null(endpoint.SelectedRemote);
+    }
+
+    [Fact]
     public async Task Disposing_returns_the_port_to_the_pool()
     {
         var pool = NewPool();
