@@ -134,7 +134,12 @@ public sealed partial class SipWebSocketConnection : ISipFlow
                 continue;
             }
 
-            if (guard is not null && !Admit(guard, buffer.AsSpan(0, length)))
+            if (guard is null)
+            {
+                // No rate limit (Limits:MessagesPerSecond = 0): every message goes to the stack.
+                _sink.OnMessageReceived(this, buffer.AsSpan(0, length));
+            }
+            else if (!Admit(guard, buffer.AsSpan(0, length)))
             {
                 _sink.OnFloodClosed(this);
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "SIP message rate exceeded", ct).ConfigureAwait(false);
