@@ -158,6 +158,7 @@ public sealed partial class SipStack
             return;
         }
 
+        OnAuthenticated(flow);
         var response = _registrar.Register(request, flow, agentId);
         if (response.StatusCode == 200)
         {

@@ -16,6 +16,8 @@ public sealed class SipStackCounters
     private long _floodClosed;
     private long _authThrottled;
     private long _registrationsRefused;
+    private long _sendQueueOverflows;
+    private long _unauthenticatedClosed;
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -46,6 +48,12 @@ public sealed class SipStackCounters
 
     /// <summary>REGISTERs refused because the agent already had as many registrations as allowed.</summary>
     public long RegistrationsRefused => Interlocked.Read(ref _registrationsRefused);
+
+    /// <summary>WebSocket connections closed (1008) because their send queue outgrew the bound: the peer did not read.</summary>
+    public long ConnectionsClosedForSendQueue => Interlocked.Read(ref _sendQueueOverflows);
+
+    /// <summary>WebSocket connections closed (1008) because nothing authenticated on them before the deadline.</summary>
+    public long ConnectionsClosedUnauthenticated => Interlocked.Read(ref _unauthenticatedClosed);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
@@ -80,4 +88,8 @@ public sealed class SipStackCounters
     internal void AuthThrottledOnce() => Interlocked.Increment(ref _authThrottled);
 
     internal void RegistrationRefused() => Interlocked.Increment(ref _registrationsRefused);
+
+    internal void SendQueueOverflowed() => Interlocked.Increment(ref _sendQueueOverflows);
+
+    internal void UnauthenticatedClosed() => Interlocked.Increment(ref _unauthenticatedClosed);
 }
