@@ -87,6 +87,7 @@ public sealed class SipIncomingCall : SipCall
             return;
         }
 
+        SipStack.OnAuthenticated(flow);
         var destination = request.RequestSipUri?.User;
         var contact = request.Contacts.FirstOrDefault();
         if (destination is null || contact is null)

@@ -165,6 +165,7 @@ public sealed partial class SipStack
             return;
         }
 
+        OnAuthenticated(flow);
         var response = _registrar.Register(request, flow, agentId);
         if (response.StatusCode == 200)
         {

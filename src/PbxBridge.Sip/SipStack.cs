@@ -60,7 +60,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     /// <summary>Runs one browser connection until it closes (RFC 7118; the socket was accepted with sub-protocol "sip").</summary>
     public Task RunWebSocketAsync(WebSocket socket, IPEndPoint remote, CancellationToken cancellationToken) =>
-        new SipWebSocketConnection(socket, remote, this, _logger, rateLimit: Options.MessageRate, time: Options.TimeProvider).RunAsync(cancellationToken);
+        new SipWebSocketConnection(socket, remote, this, _logger, rateLimit: Options.MessageRate, time: Options.TimeProvider, limits: Options.ConnectionLimits).RunAsync(cancellationToken);
 
     /// <summary>Rings every flow the agent is registered on. Null at once when it has no registered contact.</summary>
     public SipOutgoingCall? InviteAgent(string agentId, string fromNumber, string fromDisplayName, string offerSdp)
@@ -179,6 +179,14 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
     }
 
     public void OnFloodClosed(ISipFlow flow) => Counters.FloodClosed();
+
+    public void OnSendQueueOverflow(ISipFlow flow) => Counters.SendQueueOverflowed();
+
+    public void OnRegistrationDeadlinePassed(ISipFlow flow) => Counters.UnauthenticatedClosed();
+
+    /// <summary>A request on <paramref name="flow"/> authenticated: a WebSocket connection's registration deadline no
+    /// longer applies (other flows have none). A cast rather than an ISipFlow member: only this transport needs it.</summary>
+    internal static void OnAuthenticated(ISipFlow flow) => (flow as SipWebSocketConnection)?.MarkAuthenticated();
 
     private static string SanitizeReason(string error) => new(error.Where(c => c >= ' ' && c != '\u007f').ToArray());
 

@@ -17,6 +17,8 @@ public sealed class SipStackCounters
     private long _authThrottled;
     private long _registrationsRefused;
     private long _foreignDialogRequests;
+    private long _sendQueueOverflows;
+    private long _unauthenticatedClosed;
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -51,6 +53,12 @@ public sealed class SipStackCounters
     /// <summary>Requests (BYE, re-INVITE, CANCEL, ACK...) and responses for a dialog or transaction of an agent that came
     /// from neither its connection nor one the agent registered on: refused with 481 (ACKs and responses dropped).</summary>
     public long ForeignDialogRequests => Interlocked.Read(ref _foreignDialogRequests);
+
+    /// <summary>WebSocket connections closed (1008) because their send queue outgrew the bound: the peer did not read.</summary>
+    public long ConnectionsClosedForSendQueue => Interlocked.Read(ref _sendQueueOverflows);
+
+    /// <summary>WebSocket connections closed (1008) because nothing authenticated on them before the deadline.</summary>
+    public long ConnectionsClosedUnauthenticated => Interlocked.Read(ref _unauthenticatedClosed);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
@@ -87,4 +95,7 @@ public sealed class SipStackCounters
     internal void RegistrationRefused() => Interlocked.Increment(ref _registrationsRefused);
 
     internal void ForeignDialogRequestRefused() => Interlocked.Increment(ref _foreignDialogRequests);
+    internal void SendQueueOverflowed() => Interlocked.Increment(ref _sendQueueOverflows);
+
+    internal void UnauthenticatedClosed() => Interlocked.Increment(ref _unauthenticatedClosed);
 }

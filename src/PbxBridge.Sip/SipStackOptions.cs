@@ -38,6 +38,9 @@ public sealed class SipStackOptions
     /// <summary>Per WebSocket connection; see <see cref="SipMessageRateLimit"/>.</summary>
     public SipMessageRateLimit MessageRate { get; set; } = SipMessageRateLimit.Default;
 
+    /// <summary>Per WebSocket connection; see <see cref="SipConnectionLimits"/>.</summary>
+    public SipConnectionLimits ConnectionLimits { get; set; } = SipConnectionLimits.Default;
+
     /// <summary>Challenges offered, most preferred first as RFC 8760 §2.4 asks: SHA-256, then MD5. The order matters to
     /// browsers: JsSIP 3.13 and SIP.js 0.21 keep only the LAST WWW-Authenticate header they parse (their parsers call
     /// setHeader) and only know MD5, so MD5 must come last (found with the real libraries, see RealClientRegistrationTests).</summary>

@@ -16,6 +16,14 @@ public interface ISipMessageSink
     /// <summary>The transport is closing the flow because it kept flooding (counted; OnFlowClosed follows).</summary>
     void OnFloodClosed(ISipFlow flow);
 
+    /// <summary>The transport is closing the flow because the peer does not read: its send queue outgrew the bound
+    /// (counted; OnFlowClosed follows).</summary>
+    void OnSendQueueOverflow(ISipFlow flow);
+
+    /// <summary>The transport is closing the flow because nothing authenticated on it in time (counted; OnFlowClosed
+    /// follows).</summary>
+    void OnRegistrationDeadlinePassed(ISipFlow flow);
+
     /// <summary>The flow is gone: registrations on it end, and so do its dialogs.</summary>
     void OnFlowClosed(ISipFlow flow);
 }

@@ -9,7 +9,9 @@ namespace PbxBridge.Sip.Transport;
 /// <summary>One browser's SIP-over-WebSocket connection (RFC 7118): one SIP message per frame, text or binary; the
 /// RFC 5626 §4.4.1 CRLFCRLF ping answered with a CRLF pong; sends serialized through a queue because a WebSocket
 /// allows one send at a time. When it closes, the agent's registrations and dialogs on it end. Messages beyond the
-/// <see cref="SipMessageRateLimit"/> are refused, and a connection that keeps flooding is closed.</summary>
+/// <see cref="SipMessageRateLimit"/> are refused, and a connection that keeps flooding is closed; so is one whose
+/// queue toward the peer outgrows <see cref="SipConnectionLimits.MaxSendQueueBytes"/> (it sends but does not read) or
+/// on which nothing authenticates within <see cref="SipConnectionLimits.RegistrationDeadline"/>.</summary>
 public sealed partial class SipWebSocketConnection : ISipFlow
 {
     /// <summary>A keep-alive ping more often than this is not a keep-alive: it is not answered.</summary>
@@ -28,18 +30,27 @@ public sealed partial class SipWebSocketConnection : ISipFlow
     private readonly ISipMessageSink _sink;
     private readonly ILogger _logger;
     private readonly SipMessageRateLimit _rateLimit;
+    private readonly SipConnectionLimits _limits;
     private readonly TimeProvider _time;
+
+    // Unbounded as a channel, bounded in bytes by Enqueue: a count of messages says nothing about memory when one
+    // answer can be 64 KB and another 300 bytes.
     private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private long _queuedBytes;
     private volatile bool _open = true;
+    private volatile bool _authenticated;
+    private string? _policyCloseReason;
+    private ITimer? _abortTimer;
     private DateTimeOffset? _lastPong;
 
     public SipWebSocketConnection(WebSocket socket, IPEndPoint remote, ISipMessageSink sink, ILogger logger, bool secure = true,
-        SipMessageRateLimit? rateLimit = null, TimeProvider? time = null)
+        SipMessageRateLimit? rateLimit = null, TimeProvider? time = null, SipConnectionLimits? limits = null)
     {
         _socket = socket;
         _sink = sink;
         _logger = logger;
         _rateLimit = rateLimit ?? SipMessageRateLimit.Default;
+        _limits = limits ?? SipConnectionLimits.Default;
         _time = time ?? TimeProvider.System;
         Remote = remote;
         ViaTransport = secure ? "WSS" : "WS";
@@ -58,11 +69,71 @@ public sealed partial class SipWebSocketConnection : ISipFlow
 
     public string? LocalSentBy => null;
 
+    /// <summary>Bytes queued toward the peer, the frame being written included.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
     public void Send(SipMessage message)
     {
         if (_open)
         {
-            _outbound.Writer.TryWrite(message.ToBytes());
+            Enqueue(message.ToBytes());
+        }
+    }
+
+    /// <summary>A request on this connection authenticated (a REGISTER or an INVITE from an agent): the registration
+    /// deadline no longer applies.</summary>
+    public void MarkAuthenticated() => _authenticated = true;
+
+    private void Enqueue(byte[] bytes)
+    {
+        var queued = Interlocked.Add(ref _queuedBytes, bytes.Length);
+        if (queued > _limits.MaxSendQueueBytes)
+        {
+            // The peer is not reading what we send. Queuing more only moves its backlog into our memory; dropping
+            // single messages would break SIP in ways neither side could see. Kamailio closes such a connection too.
+            Interlocked.Add(ref _queuedBytes, -bytes.Length);
+            if (RequestPolicyClose("SIP send queue full"))
+            {
+                _sink.OnSendQueueOverflow(this);
+                LogSendQueueFull(Remote, queued - bytes.Length, _limits.MaxSendQueueBytes);
+            }
+
+            return;
+        }
+
+        if (!_outbound.Writer.TryWrite(bytes))
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes.Length);
+        }
+    }
+
+    /// <summary>Starts closing with 1008: nothing more is sent or handed on, what is queued is dropped, the writer sends
+    /// the close frame; if the peer has not finished the handshake after <see cref="SipConnectionLimits.CloseGrace"/>
+    /// (a peer that does not read never even sees the frame), the connection is aborted. False if already closing.</summary>
+    private bool RequestPolicyClose(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _policyCloseReason, reason, null) is not null)
+        {
+            return false;
+        }
+
+        _open = false;
+        _outbound.Writer.TryComplete();
+        Volatile.Write(ref _abortTimer, _time.CreateTimer(_ => _socket.Abort(), null, SipConnectionLimits.CloseGrace, Timeout.InfiniteTimeSpan));
+        return true;
+    }
+
+    private void OnRegistrationDeadline()
+    {
+        if (_authenticated || !_open)
+        {
+            return;
+        }
+
+        if (RequestPolicyClose("SIP registration required"))
+        {
+            _sink.OnRegistrationDeadlinePassed(this);
+            LogUnauthenticatedClosed(Remote, (int)_limits.RegistrationDeadline.TotalSeconds);
         }
     }
 
@@ -74,6 +145,9 @@ public sealed partial class SipWebSocketConnection : ISipFlow
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = WriteLoopAsync(cts.Token);
+        using var deadline = _limits.RegistrationDeadline > TimeSpan.Zero
+            ? _time.CreateTimer(_ => OnRegistrationDeadline(), null, _limits.RegistrationDeadline, Timeout.InfiniteTimeSpan)
+            : null;
         try
         {
             await ReceiveLoopAsync(cts.Token).ConfigureAwait(false);
@@ -87,9 +161,19 @@ public sealed partial class SipWebSocketConnection : ISipFlow
             _open = false;
             _outbound.Writer.TryComplete();
             _sink.OnFlowClosed(this);
-            await cts.CancelAsync().ConfigureAwait(false);
+            if (Volatile.Read(ref _policyCloseReason) is null)
+            {
+                // The peer left: nothing queued is worth sending.
+                await cts.CancelAsync().ConfigureAwait(false);
+            }
+
+            // Closing for a policy violation, the writer still sends the close frame; the abort timer bounds that wait.
             await writer.ConfigureAwait(false);
             await CloseQuietlyAsync().ConfigureAwait(false);
+            if (Volatile.Read(ref _abortTimer) is { } abort)
+            {
+                await abort.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -134,10 +218,21 @@ public sealed partial class SipWebSocketConnection : ISipFlow
                 continue;
             }
 
-            if (guard is not null && !Admit(guard, buffer.AsSpan(0, length)))
+            if (Volatile.Read(ref _policyCloseReason) is not null)
+            {
+                // Closing (send queue full, registration deadline): waiting for the peer's close, handing nothing on.
+                continue;
+            }
+
+            if (guard is null)
+            {
+                // No rate limit (Limits:MessagesPerSecond = 0): every message goes to the stack.
+                _sink.OnMessageReceived(this, buffer.AsSpan(0, length));
+            }
+            else if (!Admit(guard, buffer.AsSpan(0, length)))
             {
                 _sink.OnFloodClosed(this);
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "SIP message rate exceeded", ct).ConfigureAwait(false);
+                RequestPolicyClose("SIP message rate exceeded");
                 return;
             }
         }
@@ -184,7 +279,7 @@ public sealed partial class SipWebSocketConnection : ISipFlow
         }
 
         _lastPong = now;
-        _outbound.Writer.TryWrite("\r\n"u8.ToArray());
+        Enqueue("\r\n"u8.ToArray());
         (_sink as SipStack)?.Counters.KeepAliveAnswered();
     }
 
@@ -213,7 +308,18 @@ public sealed partial class SipWebSocketConnection : ISipFlow
         {
             await foreach (var bytes in _outbound.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, ct).ConfigureAwait(false);
+                if (Volatile.Read(ref _policyCloseReason) is null)
+                {
+                    await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, ct).ConfigureAwait(false);
+                }
+
+                Interlocked.Add(ref _queuedBytes, -bytes.Length);
+            }
+
+            if (Volatile.Read(ref _policyCloseReason) is { } reason)
+            {
+                // Not CloseAsync: it would wait for the peer's answer, which a hostile peer never sends.
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, reason, ct).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
@@ -243,6 +349,13 @@ public sealed partial class SipWebSocketConnection : ISipFlow
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP WebSocket from {Remote} is over {Rate} messages/s (burst {Burst}): {Refused} refused since the last such line (requests answered 503, responses and ACKs dropped)")]
     private partial void LogOverRate(IPEndPoint remote, long refused, int rate, int burst);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP WebSocket from {Remote} closed with 1008 (policy violation): {Queued} bytes already queued toward it, over Limits:MaxSendQueueBytes = {Max} (it sends but does not read)")]
+    private partial void LogSendQueueFull(IPEndPoint remote, long queued, long max);
+
+    // Debug: an address may open hundreds of idle sockets; the metric counts them, the log need not list each.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SIP WebSocket from {Remote} closed with 1008 (policy violation): nothing authenticated on it within Limits:RegistrationDeadlineSeconds = {Seconds}")]
+    private partial void LogUnauthenticatedClosed(IPEndPoint remote, int seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP WebSocket from {Remote} closed with 1008 (policy violation): still over {Rate} messages/s after {Grace} s, {Refused} messages refused")]
     private partial void LogFloodClosed(IPEndPoint remote, long refused, int rate, int grace);

@@ -19,6 +19,14 @@ public sealed class LimitsOptions
     /// needs one per agent tab.</summary>
     public int MaxConnectionsPerAddress { get; set; } = 200;
 
+    /// <summary>Bytes of SIP queued toward one WebSocket connection; beyond, it is closed (1008): the peer sends but
+    /// does not read, and its backlog must not become our memory.</summary>
+    public long MaxSendQueueBytes { get; set; } = 256 * 1024;
+
+    /// <summary>A WebSocket connection on which nothing authenticates (REGISTER or INVITE) within this many seconds
+    /// is closed (1008); 0 = never.</summary>
+    public int RegistrationDeadlineSeconds { get; set; } = 30;
+
     /// <summary>Registrations (tabs, devices) per agent.</summary>
     public int MaxRegistrationsPerAgent { get; set; } = 5;
 

@@ -9,6 +9,9 @@ namespace PbxBridge.Configuration;
 /// </summary>
 public static partial class SettingsValidator
 {
+    /// <summary>The largest SIP message we accept: a queue toward a peer must hold more than one answer of that size.</summary>
+    private const long MinSendQueueBytes = 64 * 1024;
+
     public static IReadOnlyList<string> Validate(PbxBridgeSettings s, IEnumerable<string>? adapterErrors = null)
     {
         var errors = new List<string>();
@@ -145,6 +148,16 @@ public static partial class SettingsValidator
         if (limits.MaxConnectionsPerAddress is < 0 or > 100000)
         {
             errors.Add($"Limits:MaxConnectionsPerAddress = {limits.MaxConnectionsPerAddress} is out of range: use 1-100000 (default 200; one per agent tab behind the address), or 0 for no limit.");
+        }
+
+        if (limits.MaxSendQueueBytes is < 2 * MinSendQueueBytes or > 64 * 1024 * 1024)
+        {
+            errors.Add($"Limits:MaxSendQueueBytes = {limits.MaxSendQueueBytes} is out of range: use {2 * MinSendQueueBytes}-{64 * 1024 * 1024} bytes (default 262144; it must hold at least two answers to the largest SIP message, 64 KiB).");
+        }
+
+        if (limits.RegistrationDeadlineSeconds is not 0 and (< 5 or > 3600))
+        {
+            errors.Add($"Limits:RegistrationDeadlineSeconds = {limits.RegistrationDeadlineSeconds} is out of range: use 5-3600 seconds (default 30; JsSIP and SIP.js register as soon as they connect), or 0 to let unauthenticated connections stay open.");
         }
 
         if (limits.MaxRegistrationsPerAgent is < 1 or > 100)

@@ -52,6 +52,8 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_messages_rate_limited_total", "SIP messages refused over Limits:MessagesPerSecond (requests answered 503).", sip.Counters.MessagesRateLimited),
             ("pbxbridge_sip_connections_flood_closed_total", "SIP WebSocket connections closed (1008) for flooding past Limits:FloodGraceSeconds.", sip.Counters.ConnectionsClosedForFlooding),
             ("pbxbridge_sip_connections_refused_total", "SIP WebSocket upgrades refused (HTTP 503) over Limits:MaxConnectionsPerAddress.", connectionLimiter.Refused),
+            ("pbxbridge_sip_connections_send_queue_closed_total", "SIP WebSocket connections closed (1008) whose queue toward the peer outgrew Limits:MaxSendQueueBytes (it did not read).", sip.Counters.ConnectionsClosedForSendQueue),
+            ("pbxbridge_sip_connections_unauthenticated_closed_total", "SIP WebSocket connections closed (1008) with nothing authenticated within Limits:RegistrationDeadlineSeconds.", sip.Counters.ConnectionsClosedUnauthenticated),
             ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused (503) over Limits:MaxRegistrationsPerAgent.", sip.Counters.RegistrationsRefused),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),

@@ -36,6 +36,7 @@ public static class ServiceRegistration
                 MaxExpires = settings.Sip.MaxExpires,
                 MaxRegistrationsPerAgent = settings.Limits.MaxRegistrationsPerAgent,
                 MessageRate = new SipMessageRateLimit(settings.Limits.MessagesPerSecond, settings.Limits.MessageBurst, TimeSpan.FromSeconds(settings.Limits.FloodGraceSeconds)),
+                ConnectionLimits = new SipConnectionLimits(settings.Limits.MaxSendQueueBytes, TimeSpan.FromSeconds(settings.Limits.RegistrationDeadlineSeconds)),
                 MaxAuthFailures = settings.Limits.AuthFailures,
                 AuthFailureWindow = TimeSpan.FromSeconds(settings.Limits.AuthFailureWindowSeconds),
                 AuthThrottleMaxDelay = TimeSpan.FromSeconds(settings.Limits.AuthMaxDelaySeconds),

@@ -35,6 +35,18 @@ public sealed class SipClientInteropTests : IDisposable
         Assert.True(stats.GetProperty("packetsReceived").GetInt32() > 50, $"too few packets back: {stats}");
     }
 
+    /// <summary>Issue 17 item 2: with the rate limit off (what proxy deployments set), messages used to reach the stack
+    /// only through the rate check, so nothing was ever answered.</summary>
+    [Fact]
+    public async Task With_the_message_rate_limit_off_jssip_registers_and_calls_600()
+    {
+        await using var host = await PbxBridgeProcess.StartAsync(extraArgs: ["--Limits:MessagesPerSecond=0"]);
+        var result = await Run(host, "jssip", "call", "600");
+
+        AssertTone(result, 700);
+        Assert.Equal("connected", result.GetProperty("stats").GetProperty("dtlsState").GetString());
+    }
+
     [Theory]
     [MemberData(nameof(Libraries))]
     public async Task Calling_601_plays_the_1004_Hz_tone_and_hangup_ends_the_pbx_leg(string library)
