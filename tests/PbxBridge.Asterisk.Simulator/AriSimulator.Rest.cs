@@ -410,6 +410,12 @@ public sealed partial class AriSimulator
 
             channel.AppName = "Stasis";
             channel.AppData = string.Join(',', new[] { app }.Concat(args));
+            if (_options.LoseExternalMediaStasisStart)
+            {
+                channel.InStasis = true;
+                return;
+            }
+
             EvVarset(channel, "STASISSTATUS", "");
             EvStasisStart(channel, args);
         }
