@@ -6,8 +6,8 @@ using PbxBridge.Calls.Pbx;
 namespace PbxBridge.Asterisk;
 
 /// <summary>
-/// `pbxbridge doctor` for Asterisk: ARI reachable and authenticated, version with externalMedia (16.6+), chan_rtp
-/// loaded, our app registered, and the outbound context (which ARI cannot see). Never prints a password.
+/// `pbxbridge doctor` for Asterisk: ARI reachable and authenticated, version with externalMedia (16.6+), chan_rtp and
+/// app_stasis loaded, our app registered, and the outbound context (which ARI cannot see). Never prints a password.
 /// </summary>
 public sealed class AsteriskDoctor : IPbxDoctor
 {
@@ -40,6 +40,11 @@ public sealed class AsteriskDoctor : IPbxDoctor
                 $"401 from {_options.Url}: wrong ARI user or password (user '{_options.EffectiveUser}'); compare Pbx:Asterisk:User/Password with the [{_options.EffectiveUser}] section of ari.conf"));
             return checks;
         }
+        catch (AriException e) when (e.IsNotFound)
+        {
+            checks.Add(new DoctorCheck("ARI reachable", DoctorOutcome.Failed, DescribeNotFound(e)));
+            return checks;
+        }
         catch (Exception e) when (e is AriException or HttpRequestException or TaskCanceledException)
         {
             checks.Add(new DoctorCheck(
@@ -53,12 +58,36 @@ public sealed class AsteriskDoctor : IPbxDoctor
         checks.Add(new DoctorCheck("ARI authenticated", DoctorOutcome.Passed, $"user '{_options.EffectiveUser}' accepted"));
         checks.Add(CheckVersion(info.System?.Version));
         checks.Add(await CheckModuleAsync("chan_rtp.so", "externalMedia (UnicastRTP) channels", cancellationToken).ConfigureAwait(false));
+        checks.Add(await CheckModuleAsync("app_stasis.so", "the dialplan's Stasis() that sends calls to agents", cancellationToken).ConfigureAwait(false));
         checks.Add(await CheckApplicationAsync(cancellationToken).ConfigureAwait(false));
         checks.Add(new DoctorCheck(
             $"dialplan context {OutboundContext()}",
             DoctorOutcome.NotChecked,
             $"ARI cannot read the dialplan; check with: asterisk -rx 'dialplan show {OutboundContext()}'"));
         return checks;
+    }
+
+    /// <summary>
+    /// A 404 to GET /ari/asterisk/info. An HTML page is Asterisk's HTTP server (or another web server) without ARI on
+    /// it: res_ari or a module it needs is not loaded (typical with autoload = no), ari.conf is disabled, or the URL
+    /// is wrong. An ARI JSON 404 means ARI runs but res_ari_asterisk does not.
+    /// </summary>
+    private string DescribeNotFound(AriException e)
+    {
+        var url = _options.Url.TrimEnd('/');
+        if (url.EndsWith("/ari", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{url}/ari/asterisk/info answered 404: Pbx:Asterisk:Url must be the http.conf address without /ari (e.g. {url[..^4]}); PbxBridge adds /ari itself";
+        }
+
+        if (e.AriMessage.TrimStart().StartsWith('<'))
+        {
+            return $"{url} answered HTTP but has no ARI (404 page for /ari/asterisk/info): res_ari.so is not loaded (with autoload = no, add every line of "
+                + "modules_pbxbridge.conf to modules.conf; asterisk -rx 'module show like res_ari' lists what runs), ari.conf has enabled = no, "
+                + "or Pbx:Asterisk:Url points at another web server";
+        }
+
+        return $"ARI at {url} answered 404 for /asterisk/info: res_ari_asterisk.so is not loaded; add 'load => res_ari_asterisk.so' (see modules_pbxbridge.conf)";
     }
 
     /// <summary>"22.10.1", "16.6.0-rc1", "GIT-master-abc" (a development build is given the benefit of the doubt).</summary>

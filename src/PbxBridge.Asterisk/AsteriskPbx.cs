@@ -144,7 +144,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     }
 
     /// <summary>How long an externalMedia channel may take to enter Stasis (milliseconds on a healthy Asterisk).</summary>
-    private static readonly TimeSpan ExternalMediaStasisTimeout = TimeSpan.FromSeconds(5);
+    internal TimeSpan ExternalMediaStasisTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Numbers and simple names only: the value goes into a dial string and a dialplan extension.</summary>
     public static bool IsDialableNumber(string destination)

@@ -9,16 +9,18 @@ public sealed partial class AriSimulator
 {
     private static readonly HashSet<string> KnownFormats = ["ulaw", "alaw", "slin", "slin16", "gsm", "g722", "opus"];
     private static readonly HashSet<string> RunningModules =
-        ["chan_rtp.so", "res_ari.so", "res_ari_channels.so", "res_ari_bridges.so", "res_ari_events.so", "res_ari_applications.so", "res_ari_asterisk.so", "res_stasis.so", "res_http_websocket.so", "bridge_simple.so", "bridge_softmix.so", "codec_ulaw.so"];
+        ["chan_rtp.so", "app_stasis.so", "res_ari.so", "res_ari_channels.so", "res_ari_bridges.so", "res_ari_events.so", "res_ari_applications.so", "res_ari_asterisk.so", "res_stasis.so", "res_http_websocket.so", "bridge_simple.so", "bridge_softmix.so", "codec_ulaw.so"];
 
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (!path.StartsWith("/ari/", StringComparison.Ordinal))
+        if (!path.StartsWith("/ari/", StringComparison.Ordinal) || !AriLoaded)
         {
+            // Asterisk's HTTP server for a URL nothing is registered on (recorded, 22.10.1).
             context.Response.StatusCode = 404;
             context.Response.ContentType = "text/html";
-            await context.Response.WriteAsync("<html><body>Not Found</body></html>").ConfigureAwait(false);
+            context.Response.Headers.Server = "Asterisk";
+            await context.Response.WriteAsync(NotFoundPage).ConfigureAwait(false);
             return;
         }
 
@@ -108,6 +110,10 @@ public sealed partial class AriSimulator
         };
         await task.ConfigureAwait(false);
     }
+
+    private const string NotFoundPage =
+        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n"
+        + "<p>The requested URL was not found on this server.</p>\n<hr />\n<address>Asterisk</address>\n</body></html>\n";
 
     private async Task HandleEventsAsync(HttpContext context)
     {
@@ -412,6 +418,12 @@ public sealed partial class AriSimulator
 
             channel.AppName = "Stasis";
             channel.AppData = string.Join(',', new[] { app }.Concat(args));
+            if (_options.LoseExternalMediaStasisStart)
+            {
+                channel.InStasis = true;
+                return;
+            }
+
             EvVarset(channel, "STASISSTATUS", "");
             EvStasisStart(channel, args);
         }

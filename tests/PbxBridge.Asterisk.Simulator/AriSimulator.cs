@@ -50,6 +50,12 @@ public sealed partial class AriSimulator : IAsyncDisposable
     /// <summary>When true every request answers 503 "Asterisk not booted" (as right after a core restart).</summary>
     public bool Booting { get; set; }
 
+    /// <summary>
+    /// When false, /ari/... answers the HTTP server's HTML 404 page, as Asterisk does when res_ari (or a module it
+    /// needs) is not loaded, e.g. with autoload = no and an incomplete module list.
+    /// </summary>
+    public bool AriLoaded { get; set; } = true;
+
     public int ChannelCount
     {
         get

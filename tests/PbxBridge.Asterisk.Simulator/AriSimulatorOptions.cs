@@ -41,6 +41,12 @@ public sealed class AriSimulatorOptions
     /// </summary>
     public TimeSpan ExternalMediaStasisStartDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// The externalMedia channel enters Stasis but its StasisStart never reaches the client, as when the events
+    /// WebSocket is being reconnected at that moment (GET /applications/{app} still lists the channel).
+    /// </summary>
+    public bool LoseExternalMediaStasisStart { get; set; }
+
     /// <summary>strictrtp learning window (STRICT_RTP_LEARN_TIMEOUT, 5 s in Asterisk).</summary>
     public TimeSpan StrictRtpLearnTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -36,6 +36,36 @@ public sealed class AsteriskDoctorTests
     }
 
     [Fact]
+    public async Task Http_server_without_ari_names_the_missing_module_instead_of_echoing_the_404_page()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        bed.Sim.AriLoaded = false;
+
+        var checks = await bed.Pbx.CheckAsync(CancellationToken.None);
+
+        var reach = Assert.Single(checks);
+        Assert.Equal(DoctorOutcome.Failed, reach.Outcome);
+        Assert.Contains("res_ari.so is not loaded", reach.Detail, StringComparison.Ordinal);
+        Assert.Contains("modules_pbxbridge.conf", reach.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("<", reach.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Url_ending_in_ari_is_named_as_the_mistake()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var options = AsteriskTestBed.OptionsFor(bed.Sim);
+        options.Url += "/ari";
+        await using var pbx = new AsteriskPbx(options);
+
+        var checks = await pbx.CheckAsync(CancellationToken.None);
+
+        var reach = Assert.Single(checks);
+        Assert.Equal(DoctorOutcome.Failed, reach.Outcome);
+        Assert.Contains("without /ari", reach.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unreachable_ari_is_reported_with_the_url()
     {
         await using var pbx = new AsteriskPbx(new AsteriskOptions { Url = "http://127.0.0.1:9", Password = "x" });

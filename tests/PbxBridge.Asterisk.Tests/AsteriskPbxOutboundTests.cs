@@ -50,6 +50,33 @@ public sealed class AsteriskPbxOutboundTests
     }
 
     [Fact]
+    public async Task Lost_StasisStart_of_the_externalmedia_channel_is_made_up_for_by_the_apps_channel_list()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.LoseExternalMediaStasisStart = true);
+        bed.Pbx.ExternalMediaStasisTimeout = TimeSpan.FromMilliseconds(300);
+        var observer = new RecordingObserver();
+
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+
+        await observer.Answered.Task.WaitAsync(Wait);
+        Assert.Equal(leg.Details["bridge"], bed.Sim.BridgeOf(leg.Details["externalMediaChannel"]));
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task ExternalMedia_channel_that_never_enters_stasis_fails_the_call_by_name_and_leaves_nothing()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.ExternalMediaStasisStartDelay = TimeSpan.FromSeconds(30));
+        bed.Pbx.ExternalMediaStasisTimeout = TimeSpan.FromMilliseconds(300);
+
+        var e = await Assert.ThrowsAsync<PbxCallFailedException>(() => bed.Pbx.PlaceCallAsync(bed.Call("601", new RecordingObserver()), CancellationToken.None));
+
+        Assert.Contains("did not enter Stasis", e.Message, StringComparison.Ordinal);
+        Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
+    }
+
+    [Fact]
     public async Task Echo_extension_returns_our_pcmu_byte_for_byte_because_the_far_leg_is_originated_with_our_format()
     {
         await using var bed = await AsteriskTestBed.StartAsync();

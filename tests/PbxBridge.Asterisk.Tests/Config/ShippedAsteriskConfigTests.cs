@@ -91,6 +91,19 @@ public sealed class ShippedAsteriskConfigTests
     }
 
     [Fact]
+    public void Module_list_fits_asterisk_22_with_autoload_off()
+    {
+        // Each of these was found missing by booting Asterisk 22.10.1 with autoload = no and the list: without
+        // res_sorcery_config Asterisk exits, without the others ARI, chan_rtp or Stasis() silently do not load.
+        var loads = Section("modules_pbxbridge.conf", "modules").All("load").ToList();
+
+        Assert.DoesNotContain("chan_local.so", loads);
+        string[] needed = ["res_sorcery_config.so", "res_websocket_client.so", "res_stasis_recording.so", "res_stasis_snoop.so", "res_rtp_multicast.so", "app_stasis.so", "res_timing_timerfd.so", "func_callerid.so"];
+        Assert.Empty(needed.Except(loads));
+        Assert.Equal(loads.Count, loads.Distinct().Count());
+    }
+
+    [Fact]
     public void Renderer_fills_in_site_values_and_the_result_still_parses()
     {
         var values = new AsteriskRenderValues
