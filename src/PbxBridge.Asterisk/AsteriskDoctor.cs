@@ -146,7 +146,8 @@ public sealed class AsteriskDoctor : IPbxDoctor
             return new DoctorCheck(
                 name,
                 DoctorOutcome.Failed,
-                $"not registered: Asterisk knows the app only after `pbxbridge run` has connected to /ari/events?app={_options.App}");
+                $"not registered: Asterisk knows the app only after `pbxbridge run` has connected to /ari/events?app={_options.App}",
+                NeedsRunningService: true);
         }
         catch (Exception e) when (e is AriException or HttpRequestException or TaskCanceledException)
         {

@@ -4,7 +4,9 @@ namespace PbxBridge.Calls.Pbx;
 /// <param name="Name">Short name of the check ("ARI reachable", "ESL authenticated").</param>
 /// <param name="Outcome">Passed, failed, or could not be checked.</param>
 /// <param name="Detail">What was found, or what is wrong and how to fix it. Never contains a password.</param>
-public sealed record DoctorCheck(string Name, DoctorOutcome Outcome, string Detail);
+/// <param name="NeedsRunningService">The check can pass only while `pbxbridge run` is up (the ARI application exists
+/// only while PbxBridge's events WebSocket is connected): run before the service starts, its failure is not one.</param>
+public sealed record DoctorCheck(string Name, DoctorOutcome Outcome, string Detail, bool NeedsRunningService = false);
 
 public enum DoctorOutcome
 {

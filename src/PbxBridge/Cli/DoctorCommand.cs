@@ -34,6 +34,11 @@ public static class DoctorCommand
             configurationUnusable = true;
         }
 
+        if (!configurationUnusable && checks.Any(c => c is { Outcome: DoctorOutcome.Failed, NeedsRunningService: true }))
+        {
+            checks = await ExcuseWhenServiceIsDownAsync(checks, SettingsLoader.LoadValidated(settingArguments), cancellationToken);
+        }
+
         foreach (var check in checks)
         {
             var mark = check.Outcome switch
@@ -49,5 +54,32 @@ public static class DoctorCommand
         Console.WriteLine(failed == 0 ? $"doctor: all {checks.Count} checks passed or skipped" : $"doctor: {failed} of {checks.Count} checks failed");
         // No other check could run without a configuration: exit as `run` would (EX_CONFIG), so scripts tell them apart.
         return configurationUnusable ? RunCommand.ExitConfigurationError : failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Doctor runs before the service as often as beside it (the install steps end with it): a check that only the
+    /// running service can make pass is skipped, with what to do, when this host's PbxBridge does not answer /healthz.
+    /// </summary>
+    private static async Task<IReadOnlyList<DoctorCheck>> ExcuseWhenServiceIsDownAsync(
+        IReadOnlyList<DoctorCheck> checks, PbxBridgeSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = new AdminClient(settings, url: null);
+        bool running;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            running = (await client.SendAsync(HttpMethod.Get, "healthz", timeout.Token)).Status == 200;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            running = false;
+        }
+
+        return running
+            ? checks
+            : [.. checks.Select(c => c is { Outcome: DoctorOutcome.Failed, NeedsRunningService: true }
+                ? c with { Outcome = DoctorOutcome.NotChecked, Detail = $"{c.Detail} (PbxBridge is not running at {client.BaseAddress}: start it, then run doctor again)" }
+                : c)];
     }
 }
