@@ -267,7 +267,7 @@ internal sealed partial class AsteriskCall
             var app = await _pbx.Client.GetApplicationAsync(_pbx.Options.App, cancellationToken).ConfigureAwait(false);
             if (!app.ChannelIds.Contains(ExternalMediaChannelId))
             {
-                throw new AriException($"externalMedia channel {ExternalMediaChannelId} did not enter Stasis app '{_pbx.Options.App}' within {timeout.TotalSeconds:0} s");
+                throw new AriException($"externalMedia channel {ExternalMediaChannelId} did not enter Stasis app '{_pbx.Options.App}' within {timeout.TotalMilliseconds:0} ms");
             }
         }
     }
