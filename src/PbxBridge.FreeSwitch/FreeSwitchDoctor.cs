@@ -107,7 +107,15 @@ public sealed class FreeSwitchDoctor : IPbxDoctor
                 problems.Add($"Context is '{Field(detail, "Context")}', Pbx:FreeSwitch:Context is '{_options.Context}'");
             }
 
+            // A profile moved (pbxbridge_profile_port) without Pbx:FreeSwitch:SipAddress: PbxBridge's INVITEs would go
+            // nowhere (5080 before 5070 became the default).
             var url = Field(detail, "URL");
+            var at = url.LastIndexOf('@');
+            if (at >= 0 && FreeSwitchOptions.TryParseEndPoint(url[(at + 1)..], out var listening) && !listening.Equals(_options.SipEndPoint))
+            {
+                problems.Add($"the profile listens at {listening}, Pbx:FreeSwitch:SipAddress is {_options.SipAddress}");
+            }
+
             checks.Add(new DoctorCheck(
                 "sofia profile pbxbridge",
                 problems.Count == 0 ? DoctorOutcome.Passed : DoctorOutcome.Failed,

@@ -304,10 +304,11 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
                 // The far party leaves the bridge; hangup_after_bridge=true then ends PbxBridge's leg.
                 _ = Task.Delay(100).ContinueWith(_ => HangupChannelAsync(target, "NORMAL_CLEARING"), TaskScheduler.Default);
                 return "+OK\n";
+            // Recorded with the profile on 127.0.0.1:5080; the real one prints the address it listens on.
             case "sofia" when command == "sofia status":
-                return Options.ProfileRunning ? RecordedResponses.SofiaStatus : RecordedResponses.SofiaStatusWithoutProfile;
+                return Options.ProfileRunning ? AtOurSipAddress(RecordedResponses.SofiaStatus) : RecordedResponses.SofiaStatusWithoutProfile;
             case "sofia" when command == "sofia status profile pbxbridge":
-                return Options.ProfileRunning ? RecordedResponses.SofiaStatusProfile : "Invalid Profile!\n";
+                return Options.ProfileRunning ? AtOurSipAddress(RecordedResponses.SofiaStatusProfile) : "Invalid Profile!\n";
             default:
                 return $"-ERR {args[0]} Command not found!\n";
         }
@@ -394,6 +395,8 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
         "ORIGINATOR_CANCEL" => 487,
         _ => 16,
     };
+
+    private string AtOurSipAddress(string recorded) => recorded.Replace("127.0.0.1:5080", SipEndPoint.ToString(), StringComparison.Ordinal);
 
     /// <summary>The duration of "digits@ms" in 8 kHz samples; FreeSWITCH's default without one is 2080 (recorded).</summary>
     private static int DtmfSamples(string digitsAndDuration)

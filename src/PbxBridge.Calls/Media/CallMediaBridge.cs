@@ -109,15 +109,8 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
             Pbx.PbxCodec.L16Wideband => PbxPayloadFormat.L16Wideband,
             _ => PbxPayloadFormat.Pcmu,
         };
-        toBrowser = new PbxToBrowserPipeline(new PbxToBrowserOptions(
-            audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format,
-            // The SSRC our SDP announced (a=ssrc): Chrome renders only the stream it was told about.
-            browser.LocalSsrc,
-            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx)
-        {
-            // Digits the PBX sends in its RTP (FreeSWITCH's RFC 2833 on the leg's SDP payload type) go on as RFC 4733.
-            PbxTelephoneEventPayloadType = media.TelephoneEventPayloadType ?? -1,
-        });
+        // The SSRC our SDP announced (a=ssrc): Chrome renders only the stream it was told about.
+        toBrowser = new PbxToBrowserPipeline(ToBrowserOptions(audio, media, format, browser.LocalSsrc, settings));
         toPbx = new BrowserToPbxPipeline(new BrowserToPbxOptions(
             audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, pbxSsrc,
             media.TelephoneEventPayloadType ?? -1));
@@ -128,6 +121,18 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
         Loop.AddStream(this);
         logger.LogInformation("PBX media {Local} <-> {Remote} as {Codec}", PbxLocalEndPoint, remote, codec);
     }
+
+    /// <summary>
+    /// The PBX-to-browser pipeline's options for a call: the browser's Opus and telephone-event payload types and
+    /// clock, and the PBX leg's telephone-event payload type, so digits the PBX sends in its RTP (FreeSWITCH's
+    /// RFC 2833 on the leg's SDP payload type) go on to the browser as RFC 4733 events.
+    /// </summary>
+    internal static PbxToBrowserOptions ToBrowserOptions(NegotiatedAudio audio, PbxMediaAnswer media, PbxPayloadFormat format, uint browserSsrc, CallMediaSettings settings) =>
+        new(audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, browserSsrc,
+            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx)
+        {
+            PbxTelephoneEventPayloadType = media.TelephoneEventPayloadType ?? -1,
+        };
 
     /// <summary>
     /// Queues a digit for the PBX as RFC 4733 events on our RTP when its leg negotiated telephone-event; false when it

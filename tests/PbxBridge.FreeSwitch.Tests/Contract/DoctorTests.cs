@@ -17,7 +17,7 @@ public sealed class DoctorTests
         var checks = await Doctor(FreeSwitchFixture.OptionsFor(simulator)).CheckAsync(TestContext.Timeout);
 
         Assert.All(checks, c => Assert.Equal(DoctorOutcome.Passed, c.Outcome));
-        Assert.Contains(checks, c => c.Name == "sofia profile pbxbridge" && c.Detail.Contains("RUNNING at sip:mod_sofia@127.0.0.1:5080", StringComparison.Ordinal));
+        Assert.Contains(checks, c => c.Name == "sofia profile pbxbridge" && c.Detail.Contains($"RUNNING at sip:mod_sofia@{simulator.SipEndPoint}", StringComparison.Ordinal));
         Assert.Contains(checks, c => c.Name == "FreeSWITCH ready" && c.Detail.Contains("1.10.12", StringComparison.Ordinal));
     }
 
@@ -64,6 +64,21 @@ public sealed class DoctorTests
         Assert.StartsWith("ACL rejection", auth.Detail, StringComparison.Ordinal);
         Assert.Contains("add <node type=\"allow\" cidr=\"127.0.0.1/32\"/>", auth.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("has not loaded", auth.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Profile_on_another_port_than_SipAddress_fails_the_sofia_check()
+    {
+        // The profile moved from 5080 to 5070 (issue 16): a configuration still saying 5080 sends INVITEs nowhere.
+        await using var simulator = await FreeSwitchSimulator.StartAsync();
+        var options = FreeSwitchFixture.OptionsFor(simulator);
+        options.SipAddress = "127.0.0.1:5080";
+
+        var checks = await Doctor(options).CheckAsync(TestContext.Timeout);
+
+        var sofia = checks.Single(c => c.Name == "sofia profile pbxbridge");
+        Assert.Equal(DoctorOutcome.Failed, sofia.Outcome);
+        Assert.Contains($"the profile listens at {simulator.SipEndPoint}, Pbx:FreeSwitch:SipAddress is 127.0.0.1:5080", sofia.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
