@@ -21,4 +21,11 @@ public sealed class HttpOptions
 
     /// <summary>Bearer token for the admin API from other hosts; loopback callers never need it.</summary>
     public string AdminToken { get; set; } = "";
+
+    /// <summary>
+    /// Web page origins (<c>https://crm.example.com</c>) allowed to open the SIP WebSocket, besides the service's own
+    /// (the origin of the Host the browser connected to, i.e. /phone); <c>*</c> allows any. An upgrade without an
+    /// Origin header is not from a web page (proxies, SIP libraries outside a browser) and is allowed.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }

@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddSingleton(new DemoCredentials(demoPassword));
         services.AddSingleton<PbxBridgeMetrics>();
         services.AddSingleton(new ConnectionsPerAddressLimiter(settings.Limits.MaxConnectionsPerAddress, TimeProvider.System));
+        services.AddSingleton(new OriginPolicy(settings.Http.AllowedOrigins, TimeProvider.System));
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
