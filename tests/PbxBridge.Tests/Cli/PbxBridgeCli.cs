@@ -19,9 +19,14 @@ public static class PbxBridgeCli
         }
     }
 
-    public static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(TimeSpan timeout, params string[] args) =>
+        RunInStateAsync(timeout, stateDirectory: null, args);
+
+    /// <summary>Runs it with <paramref name="stateDirectory"/> as State:Directory (a running service's, kept), or a
+    /// temporary one (removed) when null.</summary>
+    public static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunInStateAsync(TimeSpan timeout, string? stateDirectory, params string[] args)
     {
-        var state = Directory.CreateTempSubdirectory("pbxbridge-cli-").FullName;
+        var state = stateDirectory ?? Directory.CreateTempSubdirectory("pbxbridge-cli-").FullName;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Dll);
         foreach (var a in args)
@@ -46,7 +51,10 @@ public static class PbxBridgeCli
         }
         finally
         {
-            Directory.Delete(state, recursive: true);
+            if (stateDirectory is null)
+            {
+                Directory.Delete(state, recursive: true);
+            }
         }
 
         return (process.ExitCode, await stdout + await stderr, watch.Elapsed);
