@@ -20,10 +20,20 @@ public sealed class LocalAdminToken
     public static LocalAdminToken Create(string stateDirectory)
     {
         var value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        StateDirectory.Ensure(stateDirectory);
         var path = Path.Combine(stateDirectory, FileName);
-        File.Delete(path);
-        TlsCertificateProvider.WritePrivateFile(path, System.Text.Encoding.ASCII.GetBytes(value + "\n"));
+        try
+        {
+            StateDirectory.Ensure(stateDirectory);
+            File.Delete(path);
+            TlsCertificateProvider.WritePrivateFile(path, System.Text.Encoding.ASCII.GetBytes(value + "\n"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only state directory must not stop the service (the logs take the same view): the CLI then needs
+            // Http:AdminToken, and says so when it gets 403.
+            Console.Error.WriteLine($"pbxbridge: cannot write the CLI's admin token to {path} ({e.Message}): set Http:AdminToken for the CLI");
+        }
+
         return new LocalAdminToken(value);
     }
 
