@@ -29,10 +29,13 @@ mkdir -p "$out"
 tmp="$(mktemp -d "$out/.build.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 ./node_modules/.bin/esbuild src/main.js \
-  --bundle --format=iife --target=chrome100,firefox100,safari15 --minify --sourcemap=linked --sources-content=false \
+  --bundle --format=iife --target=chrome100,firefox100,safari15 --minify \
   --legal-comments=linked --log-level=warning --outfile="$tmp/phone.js"
 cp src/index.html src/phone.css "$tmp/"
-for f in index.html phone.css phone.js phone.js.map phone.js.LEGAL.txt; do
+for f in index.html phone.css phone.js phone.js.LEGAL.txt; do
   if [[ -f "$tmp/$f" ]]; then mv -f "$tmp/$f" "$out/$f"; fi
 done
+# No source map beside the page: it would hand its sources to anyone (the server refuses *.map anyway). To debug,
+# build one locally with esbuild --sourcemap.
+rm -f "$out/phone.js.map"
 echo "phone: built $out"

@@ -43,6 +43,11 @@ internal sealed class SoakRun
             BaseAddress = bridge.BaseUri,
             Timeout = TimeSpan.FromSeconds(30),
         };
+
+        // /metrics and the heap reading are admin-only; loopback alone is not trusted (Http:TrustLoopback), so send the
+        // token PbxBridge wrote to the state directory this run gave it, as the pbxbridge CLI does.
+        var token = File.ReadAllText(Path.Combine(options.StateDirectory, "admin-token")).Trim();
+        _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
     }
 
     public async Task<SoakResult> RunAsync(CancellationToken cancellationToken)

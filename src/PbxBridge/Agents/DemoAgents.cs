@@ -28,7 +28,7 @@ public static class DemoAgents
             }
         }
 
-        Directory.CreateDirectory(state.Directory);
+        StateDirectory.Ensure(state.Directory);
         var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(9)).Replace('+', 'x').Replace('/', 'y');
         TlsCertificateProvider.WritePrivateFile(path, System.Text.Encoding.UTF8.GetBytes(generated + "\n"));
         return generated;

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using PbxBridge.Configuration;
 using PbxBridge.Hosting;
+using PbxBridge.Http;
 
 namespace PbxBridge.Cli;
 
@@ -27,9 +28,13 @@ public sealed class AdminClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
         http = new HttpClient(handler) { BaseAddress = new Uri(url ?? DefaultUrl(settings)), Timeout = TimeSpan.FromSeconds(15) };
-        if (settings.Http.AdminToken.Length > 0)
+        // The token the running service wrote for this host's CLI, else the configured one: loopback alone is not
+        // trusted unless Http:TrustLoopback says so. The local token never goes to a --url elsewhere.
+        var local = url is null || http.BaseAddress.IsLoopback ? LocalAdminToken.Read(settings.State.Directory) : null;
+        var token = local ?? (settings.Http.AdminToken.Length > 0 ? settings.Http.AdminToken : null);
+        if (token is not null)
         {
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Http.AdminToken);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
     }
 

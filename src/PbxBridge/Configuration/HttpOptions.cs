@@ -19,6 +19,20 @@ public sealed class HttpOptions
     /// <summary>PEM private key file when <see cref="CertificatePath"/> is a PEM certificate.</summary>
     public string CertificateKeyPath { get; set; } = "";
 
-    /// <summary>Bearer token for the admin API from other hosts; loopback callers never need it.</summary>
+    /// <summary>Bearer token for the admin API (/api, /metrics) from other hosts.</summary>
     public string AdminToken { get; set; } = "";
+
+    /// <summary>
+    /// Whether a loopback caller may use the admin API without a token. Off by default: a reverse proxy or TCP
+    /// forwarder on the same host makes every remote client look like loopback. The CLI does not need it: it reads
+    /// the token the service writes to the state directory (<c>admin-token</c>, mode 0600).
+    /// </summary>
+    public bool TrustLoopback { get; set; }
+
+    /// <summary>
+    /// Web page origins (<c>https://crm.example.com</c>) allowed to open the SIP WebSocket, besides the service's own
+    /// (the origin of the Host the browser connected to, i.e. /phone); <c>*</c> allows any. An upgrade without an
+    /// Origin header is not from a web page (proxies, SIP libraries outside a browser) and is allowed.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }

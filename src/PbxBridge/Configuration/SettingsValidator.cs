@@ -72,6 +72,15 @@ public static partial class SettingsValidator
             errors.Add($"Http:ListenAddress = '{http.ListenAddress}' is not an IP address: use e.g. 127.0.0.1, 0.0.0.0 or ::.");
         }
 
+        for (var i = 0; i < http.AllowedOrigins.Length; i++)
+        {
+            var origin = http.AllowedOrigins[i];
+            if (origin != "*" && Http.OriginPolicy.Normalize(origin) is null)
+            {
+                errors.Add($"Http:AllowedOrigins:{i} = '{origin}' is not a web origin: use scheme://host[:port] as browsers send it (e.g. https://crm.example.com, no path), or * for any page.");
+            }
+        }
+
         if (http.CertificatePath.Length > 0 && !File.Exists(http.CertificatePath))
         {
             errors.Add($"Http:CertificatePath = '{http.CertificatePath}' does not exist: point it at a PFX or PEM file, or leave it empty for a self-signed certificate.");

@@ -43,7 +43,7 @@ public static class DoctorChecks
     {
         try
         {
-            Directory.CreateDirectory(state.Directory);
+            Hosting.StateDirectory.Ensure(state.Directory);
             var probe = Path.Combine(state.Directory, ".doctor-probe");
             File.WriteAllText(probe, "ok");
             File.Delete(probe);

@@ -40,15 +40,18 @@ public static class LoggingSetup
 
         try
         {
-            Directory.CreateDirectory(logDirectory);
+            // The logs name agents, their addresses and call ids: readable by the service user alone, like the state.
+            StateDirectory.Ensure(stateDirectory);
+            StateDirectory.Ensure(logDirectory);
             var path = Path.Combine(logDirectory, "pbxbridge-.log");
+            var privateFiles = new PrivateLogFiles();
             if (json)
             {
-                config.WriteTo.File(new CompactJsonFormatter(), path, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14);
+                config.WriteTo.File(new CompactJsonFormatter(), path, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, hooks: privateFiles);
             }
             else
             {
-                config.WriteTo.File(path, outputTemplate: template, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                config.WriteTo.File(path, outputTemplate: template, rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, formatProvider: System.Globalization.CultureInfo.InvariantCulture, hooks: privateFiles);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -17,6 +17,8 @@ public sealed class PbxBridgeService(
     CallServices callServices,
     PbxBridgeMetrics metrics,
     ConnectionsPerAddressLimiter connectionLimiter,
+    OriginPolicy originPolicy,
+    AdminAccess adminAccess,
     DemoCredentials demo,
     SipConnectionLifetime connections,
     ILogger<PbxBridgeService> logger) : IHostedLifecycleService
@@ -54,6 +56,8 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_connections_refused_total", "SIP WebSocket upgrades refused (HTTP 503) over Limits:MaxConnectionsPerAddress.", connectionLimiter.Refused),
             ("pbxbridge_sip_connections_send_queue_closed_total", "SIP WebSocket connections closed (1008) whose queue toward the peer outgrew Limits:MaxSendQueueBytes (it did not read).", sip.Counters.ConnectionsClosedForSendQueue),
             ("pbxbridge_sip_connections_unauthenticated_closed_total", "SIP WebSocket connections closed (1008) with nothing authenticated within Limits:RegistrationDeadlineSeconds.", sip.Counters.ConnectionsClosedUnauthenticated),
+            ("pbxbridge_sip_connections_origin_refused_total", "SIP WebSocket upgrades refused (HTTP 403) from a web page whose Origin is not in Http:AllowedOrigins.", originPolicy.Refused),
+            ("pbxbridge_admin_requests_refused_total", "Admin API and /metrics requests refused (HTTP 403): no valid token, or from loopback without Http:TrustLoopback.", adminAccess.Refused),
             ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused (503) over Limits:MaxRegistrationsPerAgent.", sip.Counters.RegistrationsRefused),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),

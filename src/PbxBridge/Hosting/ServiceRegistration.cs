@@ -24,6 +24,10 @@ public static class ServiceRegistration
         services.AddSingleton(new DemoCredentials(demoPassword));
         services.AddSingleton<PbxBridgeMetrics>();
         services.AddSingleton(new ConnectionsPerAddressLimiter(settings.Limits.MaxConnectionsPerAddress, TimeProvider.System));
+        services.AddSingleton(new OriginPolicy(settings.Http.AllowedOrigins, TimeProvider.System));
+        var localToken = LocalAdminToken.Create(settings.State.Directory);
+        services.AddSingleton(localToken);
+        services.AddSingleton(new AdminAccess(settings.Http.AdminToken, localToken.Value, settings.Http.TrustLoopback));
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));

@@ -32,7 +32,7 @@ public static class TlsCertificateProvider
             existing.Dispose();
         }
 
-        Directory.CreateDirectory(state.Directory);
+        StateDirectory.Ensure(state.Directory);
         using var generated = GenerateSelfSigned(http.ListenAddress);
         var pfx = generated.Export(X509ContentType.Pkcs12);
         WritePrivateFile(path, pfx);

@@ -8,15 +8,16 @@ using PbxBridge.Sip;
 namespace PbxBridge.Http;
 
 /// <summary>
-/// The admin API behind `pbxbridge calls|hangup|agents` (loopback, or a bearer token), /metrics, the managed-heap
-/// reading for soak runs (loopback only), and in demo mode the trigger that makes the demo PBX call an agent.
+/// The admin API behind `pbxbridge calls|hangup|agents` (a bearer token: Http:AdminToken, or the host's admin-token
+/// file; loopback alone only with Http:TrustLoopback), /metrics, the managed-heap reading for soak runs (loopback
+/// only), and in demo mode the trigger that makes the demo PBX call an agent.
 /// </summary>
 public static class AdminApi
 {
     public static void Map(WebApplication app, PbxBridgeSettings settings)
     {
-        var access = new AdminAccess(settings.Http.AdminToken);
-        var api = app.MapGroup("/api").AddEndpointFilter(access);
+        var access = app.Services.GetRequiredService<AdminAccess>();
+        var api = app.MapGroup("/api").AddEndpointFilter(access.Filter());
         api.MapGet("/calls", (CallManager calls) =>
             Results.Json(calls.Calls.Select(c => c.Snapshot()).OrderBy(c => c.StartedAt).ToList(), AdminJsonContext.Default.ListCallInfo));
         api.MapGet("/calls/{id}", (string id, CallManager calls) =>
@@ -37,10 +38,10 @@ public static class AdminApi
 
         // Forcing collections from afar would let a token holder stall the media threads: loopback only.
         api.MapPost("/diagnostics/heap", () => Results.Json(ManagedHeapReport.CollectAndMeasure(), AdminJsonContext.Default.ManagedHeapReport))
-            .AddEndpointFilter(new AdminAccess(token: ""));
+            .AddEndpointFilter(access.Filter(loopbackOnly: true));
 
         app.MapGet("/metrics", (PbxBridgeMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .AddEndpointFilter(access);
+            .AddEndpointFilter(access.Filter());
 
         if (settings.Pbx.Kind == PbxKind.Demo)
         {

@@ -7,6 +7,7 @@ public static class Endpoints
 {
     public static void Map(WebApplication app, PbxBridgeSettings settings)
     {
+        app.Use(SecurityHeaders.ApplyAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseDefaultFiles();
         app.UseStaticFiles();

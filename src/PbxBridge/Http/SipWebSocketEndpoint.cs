@@ -14,7 +14,7 @@ public static class SipWebSocketEndpoint
 
     public static void Map(WebApplication app)
     {
-        app.Map("/sip", async (HttpContext context, SipStack sip, ConnectionsPerAddressLimiter limiter, ILoggerFactory loggers, SipConnectionLifetime lifetime) =>
+        app.Map("/sip", async (HttpContext context, SipStack sip, ConnectionsPerAddressLimiter limiter, OriginPolicy origins, ILoggerFactory loggers, SipConnectionLifetime lifetime) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -32,6 +32,23 @@ public static class SipWebSocketEndpoint
             }
 
             var remote = new IPEndPoint(context.Connection.RemoteIpAddress ?? IPAddress.None, context.Connection.RemotePort);
+            var origin = context.Request.Headers.Origin.ToString();
+            if (!origins.Admit(origin, context.Request.Scheme, context.Request.Host.Value ?? ""))
+            {
+                // Before the connection-slot check: a foreign page must not use up the address's slots either.
+                if (origins.TryTakeLogTurn(out var refusedOrigins))
+                {
+                    loggers.CreateLogger(typeof(SipWebSocketEndpoint)).LogWarning(
+                        "{Count} SIP WebSocket upgrades refused with 403 since the last such line: a web page at {Origin} (from {Address}, and perhaps others) is not in Http:AllowedOrigins",
+                        refusedOrigins, origin, remote.Address);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync("This web page's origin may not connect (Http:AllowedOrigins).");
+                return;
+            }
+
+
             using var lease = limiter.TryAcquire(remote.Address);
             if (lease is null)
             {

@@ -57,7 +57,7 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
     /// <summary>https://127.0.0.1:PORT/phone/, the agent page.</summary>
     public string PhoneUrl => new Uri(BaseUri, "phone/").ToString();
 
-    /// <summary>An HTTP client for this process's endpoint (loopback, so the admin API needs no token).</summary>
+    /// <summary>An HTTP client for this process's endpoint (loopback, trusted here: the admin API needs no token).</summary>
     public HttpClient Http { get; }
 
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
@@ -115,6 +115,10 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
                      $"--Http:Port={port}",
                      $"--State:Directory={state}",
                      $"--Demo:AgentPassword={agentPassword}",
+
+                     // The scenarios call the admin and demo API from the browser's own request context, which has no
+                     // token; this process is alone in the test's network namespace, so loopback may be trusted here.
+                     "--Http:TrustLoopback=true",
                  })
         {
             startInfo.ArgumentList.Add(arg);

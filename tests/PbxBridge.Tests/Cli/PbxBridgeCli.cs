@@ -20,14 +20,22 @@ public static class PbxBridgeCli
     }
 
     public static Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(TimeSpan timeout, params string[] args) =>
-        RunAsync(timeout, new Dictionary<string, string>(), args);
+        RunInStateAsync(timeout, stateDirectory: null, new Dictionary<string, string>(), args);
 
     /// <summary>As above, with <paramref name="environment"/> added to the process's environment (e.g. PBXBRIDGE_CONFIG).</summary>
-    public static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(
-        TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunAsync(
+        TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunInStateAsync(timeout, stateDirectory: null, environment, args);
+
+    /// <summary>Runs it with <paramref name="stateDirectory"/> as State:Directory (a running service's, kept), or a
+    /// temporary one (removed) when null.</summary>
+    public static Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunInStateAsync(TimeSpan timeout, string? stateDirectory, params string[] args) =>
+        RunInStateAsync(timeout, stateDirectory, new Dictionary<string, string>(), args);
+
+    private static async Task<(int ExitCode, string Output, TimeSpan Elapsed)> RunInStateAsync(
+        TimeSpan timeout, string? stateDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        var state = Directory.CreateTempSubdirectory("pbxbridge-cli-").FullName;
+        var state = stateDirectory ?? Directory.CreateTempSubdirectory("pbxbridge-cli-").FullName;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment)
         {
@@ -57,7 +65,10 @@ public static class PbxBridgeCli
         }
         finally
         {
-            Directory.Delete(state, recursive: true);
+            if (stateDirectory is null)
+            {
+                Directory.Delete(state, recursive: true);
+            }
         }
 
         return (process.ExitCode, await stdout + await stderr, watch.Elapsed);

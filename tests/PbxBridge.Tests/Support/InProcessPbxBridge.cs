@@ -50,11 +50,24 @@ internal sealed class InProcessPbxBridge : IAsyncDisposable
         return new InProcessPbxBridge(app, state, port);
     }
 
+    public string StateDirectory => _stateDirectory;
+
+    /// <summary>/metrics with the token the service wrote to its state directory, as the CLI sends it.</summary>
     public async Task<string> MetricsAsync()
     {
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        using var http = NewHttpClient();
+        var token = Path.Combine(_stateDirectory, "admin-token");
+        if (File.Exists(token))
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(token).Trim());
+        }
+
         return await http.GetStringAsync(new Uri(BaseUri, "/metrics"));
     }
+
+    /// <summary>A client that accepts the self-signed certificate and sends no credentials.</summary>
+    public HttpClient NewHttpClient() =>
+        new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { BaseAddress = BaseUri };
 
     public async ValueTask DisposeAsync()
     {
