@@ -173,7 +173,7 @@ public sealed partial class SipStack
                 LogRegistered(agentId, contact.UriText, flow.Remote);
             }
         }
-        else if (response.StatusCode == 503)
+        else if (response.StatusCode == 503 || response.ReasonPhrase == LimitReasonPhrases.TooManyContacts)
         {
             // Counted, logged at debug only: an agent retrying in a loop must not flood the log.
             Counters.RegistrationRefused();

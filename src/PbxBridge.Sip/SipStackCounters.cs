@@ -17,6 +17,7 @@ public sealed class SipStackCounters
     private long _authThrottled;
     private long _registrationsRefused;
     private long _foreignDialogRequests;
+    private long _digestUriMismatches;
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -51,6 +52,9 @@ public sealed class SipStackCounters
     /// <summary>Requests (BYE, re-INVITE, CANCEL, ACK...) and responses for a dialog or transaction of an agent that came
     /// from neither its connection nor one the agent registered on: refused with 481 (ACKs and responses dropped).</summary>
     public long ForeignDialogRequests => Interlocked.Read(ref _foreignDialogRequests);
+
+    /// <summary>Requests whose digest uri was not their Request-URI (RFC 2617 §3.2.2.5): 400.</summary>
+    public long DigestUriMismatches => Interlocked.Read(ref _digestUriMismatches);
 
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
@@ -87,4 +91,6 @@ public sealed class SipStackCounters
     internal void RegistrationRefused() => Interlocked.Increment(ref _registrationsRefused);
 
     internal void ForeignDialogRequestRefused() => Interlocked.Increment(ref _foreignDialogRequests);
+
+    internal void DigestUriMismatched() => Interlocked.Increment(ref _digestUriMismatches);
 }

@@ -52,7 +52,8 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_messages_rate_limited_total", "SIP messages refused over Limits:MessagesPerSecond (requests answered 503).", sip.Counters.MessagesRateLimited),
             ("pbxbridge_sip_connections_flood_closed_total", "SIP WebSocket connections closed (1008) for flooding past Limits:FloodGraceSeconds.", sip.Counters.ConnectionsClosedForFlooding),
             ("pbxbridge_sip_connections_refused_total", "SIP WebSocket upgrades refused (HTTP 503) over Limits:MaxConnectionsPerAddress.", connectionLimiter.Refused),
-            ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused (503) over Limits:MaxRegistrationsPerAgent.", sip.Counters.RegistrationsRefused),
+            ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused over Limits:MaxRegistrationsPerAgent (503 with Retry-After; 403 when one REGISTER alone carries more contacts).", sip.Counters.RegistrationsRefused),
+            ("pbxbridge_sip_digest_uri_mismatch_total", "Requests refused (400) because their digest uri was not their Request-URI.", sip.Counters.DigestUriMismatches),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),
         ];
