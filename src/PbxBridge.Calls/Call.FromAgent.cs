@@ -99,8 +99,11 @@ public sealed partial class Call
     private void RejectAgent(int status, string reasonPhrase, string why, TimeSpan? retryAfter = null)
     {
         logger.LogWarning("call refused to agent with {Status} {Reason}: {Why}", status, reasonPhrase, why);
-        fromAgent?.Reject(status, reasonPhrase, retryAfter: retryAfter);
+
+        // Ended before the answer goes out: the agent's next INVITE may follow the 503 at once, and this call must not
+        // count toward Limits:MaxCalls any more by then (it did, once: 503 Too Many Calls with 2 of 3 in use).
         Finish("failed", new PbxCause(41, why));
+        fromAgent?.Reject(status, reasonPhrase, retryAfter: retryAfter);
     }
 
     private void OnAgentSipEnded(SipCallEnd end)

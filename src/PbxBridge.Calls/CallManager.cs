@@ -44,7 +44,7 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
             return;
         }
 
-        if (calls.Count >= s.Limits.MaxCalls)
+        if (CountLive() >= s.Limits.MaxCalls)
         {
             logger.LogWarning("call limit of {Max} calls reached: refusing agent {Agent}'s call with 503", s.Limits.MaxCalls, sip.AgentId);
             sip.Reject(503, LimitReasonPhrases.TooManyCalls, "Q.850;cause=34;text=\"call limit reached\"", s.Limits.RetryAfter);
@@ -66,7 +66,7 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     void IPbxInboundHandler.OnInboundCall(InboundPbxCall pbxCall)
     {
         var s = services!;
-        if (draining || calls.Count >= s.Limits.MaxCalls)
+        if (draining || CountLive() >= s.Limits.MaxCalls)
         {
             _ = pbxCall.RejectAsync(PbxCause.Congestion, CancellationToken.None);
             return;
@@ -117,12 +117,28 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
         }
     }
 
+    /// <summary>Calls that hold capacity: an ended call only waits for its media to be released and leaves the
+    /// registry just after, which must not make the next call wait (or be refused) for it.</summary>
+    private int CountLive()
+    {
+        var n = 0;
+        foreach (var c in calls.Values)
+        {
+            if (c.State != CallState.Ended)
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
     private int CountFor(string agentId)
     {
         var n = 0;
         foreach (var c in calls.Values)
         {
-            if (c.AgentId == agentId)
+            if (c.AgentId == agentId && c.State != CallState.Ended)
             {
                 n++;
             }

@@ -174,7 +174,7 @@ public sealed partial class SipStack
                 LogRegistered(agentId, contact.UriText, flow.Remote);
             }
         }
-        else if (response.StatusCode == 503)
+        else if (response.StatusCode == 503 || response.ReasonPhrase == LimitReasonPhrases.TooManyContacts)
         {
             // Counted, logged at debug only: an agent retrying in a loop must not flood the log.
             Counters.RegistrationRefused();
@@ -218,7 +218,7 @@ public sealed partial class SipStack
         {
             if (!IsDialogPeer(dialog.Flow, dialog.Owner.AgentId, flow))
             {
-                // An ACK gets no answer (RFC 3261 §17); a stranger's just must not stop our 2xx retransmissions.
+                // An ACK gets no answer (RFC 3261 §17); one from a stranger must not stop our 2xx retransmissions either.
                 Counters.ForeignDialogRequestRefused();
                 return;
             }
@@ -241,7 +241,8 @@ public sealed partial class SipStack
     /// <summary>
     /// 481, exactly what a dialog that does not exist gets (RFC 3261 §12.2.2, §9.2): a 403 would confirm to whoever
     /// sent it that the Call-ID and tags it tried are live, and 481 is also what JsSIP and SIP.js take as "this dialog
-    /// is gone" and clean up on. Counted and logged at warning: no agent's own client ever does this.
+    /// is gone" and clean up on. Counted and logged at warning: an agent's own client does this only when it reconnected
+    /// and sent an in-dialog request before registering again.
     /// </summary>
     private void RefuseForeign(ISipFlow flow, SipRequest request, SipTransaction transaction, string agentId)
     {

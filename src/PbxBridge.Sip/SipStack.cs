@@ -316,7 +316,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration of {AgentId} at {Contact} ended: {Why}")]
     private partial void LogRegistrationEnded(string agentId, string contact, string why);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Agent {AgentId} already has {Max} registrations: REGISTER from {Remote} refused with 503")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Agent {AgentId} may hold {Max} registrations: REGISTER from {Remote} refused (503, or 403 when it alone carries more contacts)")]
     private partial void LogRegistrationRefused(string agentId, int max, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} for a dialog of agent {AgentId} from {Remote}, neither its connection nor one the agent registered on: refused with 481")]

@@ -19,6 +19,7 @@ public sealed class SipStackCounters
     private long _foreignDialogRequests;
     private long _sendQueueOverflows;
     private long _unauthenticatedClosed;
+    private long _digestUriMismatches;
 
     public long Connections => Interlocked.Read(ref _connections);
 
@@ -60,6 +61,9 @@ public sealed class SipStackCounters
     /// <summary>WebSocket connections closed (1008) because nothing authenticated on them before the deadline.</summary>
     public long ConnectionsClosedUnauthenticated => Interlocked.Read(ref _unauthenticatedClosed);
 
+    /// <summary>Requests whose digest uri was not their Request-URI (RFC 2617 §3.2.2.5): 400.</summary>
+    public long DigestUriMismatches => Interlocked.Read(ref _digestUriMismatches);
+
     internal void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
     internal void ConnectionClosed() => Interlocked.Decrement(ref _connections);
@@ -98,4 +102,6 @@ public sealed class SipStackCounters
     internal void SendQueueOverflowed() => Interlocked.Increment(ref _sendQueueOverflows);
 
     internal void UnauthenticatedClosed() => Interlocked.Increment(ref _unauthenticatedClosed);
+
+    internal void DigestUriMismatched() => Interlocked.Increment(ref _digestUriMismatches);
 }

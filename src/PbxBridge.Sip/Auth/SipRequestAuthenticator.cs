@@ -57,6 +57,15 @@ internal sealed class SipRequestAuthenticator
             return null;
         }
 
+        if (!DigestUriMatches(credentials.Uri, request))
+        {
+            // RFC 2617 §3.2.2.5 / RFC 7616 §3.4.6: the digest covers "uri", so an Authorization lifted from another
+            // request (another destination, another agent's REGISTER) must not pass for this one. 400, as the RFCs say.
+            _counters.DigestUriMismatched();
+            rejection = SipResponse.For(request, 400, "Digest URI Mismatch");
+            return null;
+        }
+
         if (!_agents.TryGetAgent(credentials.Username, out var agent))
         {
             return Fail(request, source, proxy, out rejection, out delay);
@@ -96,6 +105,19 @@ internal sealed class SipRequestAuthenticator
             ? Challenge(request, proxy, stale: false)
             : SipResponse.For(request, 403, "Forbidden");
         return null;
+    }
+
+    /// <summary>The digest's uri is the Request-URI: the same text (what JsSIP and SIP.js send), or the same SIP URI
+    /// (RFC 3261 §19.1.4: scheme and host compared without case, user with case, same port and parameters).</summary>
+    private static bool DigestUriMatches(string digestUri, SipRequest request)
+    {
+        if (string.Equals(digestUri, request.RequestUri, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return SipUri.IsSipScheme(digestUri) && SipUri.TryParse(digestUri, out var uri, out _) && request.RequestSipUri is { } target &&
+            string.Equals(uri!.ToString(), target.ToString(), StringComparison.OrdinalIgnoreCase) && uri.User == target.User;
     }
 
     private DigestCredentials? FindCredentials(SipRequest request, bool proxy)

@@ -2,7 +2,7 @@ namespace PbxBridge.Sip.Message;
 
 /// <summary>Reason-Phrases of our 503 responses when a limit is reached. RFC 3261 §21.5.4 leaves the phrase to the
 /// server, and JsSIP and SIP.js hand it to the page as is: it is the one place the browser learns which limit it hit
-/// (the /phone page turns these into sentences, web/phone/src/plain-errors.js). Every one comes with Retry-After.</summary>
+/// (the /phone page turns these into sentences, web/phone/src/plain-errors.js). Every 503 comes with Retry-After.</summary>
 public static class LimitReasonPhrases
 {
     /// <summary>The WebSocket connection sent more SIP messages than its rate allows.</summary>
@@ -10,6 +10,9 @@ public static class LimitReasonPhrases
 
     /// <summary>The agent already holds as many registrations (tabs, devices) as allowed.</summary>
     public const string TooManyRegistrations = "Too Many Registrations";
+
+    /// <summary>One REGISTER carries more contacts than an agent may hold at all: 403, final, without Retry-After.</summary>
+    public const string TooManyContacts = "Too Many Contacts";
 
     /// <summary>PbxBridge as a whole carries as many calls as allowed.</summary>
     public const string TooManyCalls = "Too Many Calls";

@@ -6,7 +6,7 @@ namespace PbxBridge.Sip.Message;
 /// <summary>Character classes and small scanners from the RFC 3261 §25 grammar shared by the header parsers.</summary>
 internal static class SipSyntax
 {
-    private static readonly SearchValues<char> LineBreaking = SearchValues.Create("\r\n\0");
+    private static readonly SearchValues<char> LineBreaking = SearchValues.Create("\r\n");
 
     /// <summary>token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")</summary>
     public static bool IsTokenChar(char c) =>
@@ -156,7 +156,8 @@ internal static class SipSyntax
     }
 
     /// <summary>
-    /// Appends a start line, header name or header value so that it stays one line: CR, LF and NUL become a space.
+    /// Appends a start line, header name or header value so that it stays one line: CR and LF become a space. Other
+    /// characters are left as they are: they cannot end a line, and a value the parser accepted must parse again.
     /// The last line of defence behind every header builder; values we build need no folding (RFC 3261 §7.3.1
     /// deprecates it) and a parsed value's folding is whitespace anyway.
     /// </summary>
@@ -169,7 +170,7 @@ internal static class SipSyntax
 
         foreach (var c in value)
         {
-            sb.Append(c is '\r' or '\n' or '\0' ? ' ' : c);
+            sb.Append(c is '\r' or '\n' ? ' ' : c);
         }
 
         return sb;

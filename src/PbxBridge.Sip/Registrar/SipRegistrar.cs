@@ -5,7 +5,8 @@ using PbxBridge.Sip.Transport;
 namespace PbxBridge.Sip.Registrar;
 
 /// <summary>REGISTER processing after authentication (RFC 3261 §10.3): Expires bounds (423 Min-Expires), several
-/// contacts per agent up to a limit (beyond it 503 with Retry-After, the existing ones kept), unREGISTER of one contact
+/// contacts per agent up to a limit (beyond it 503 with Retry-After, the existing ones kept; 403 without one when a
+/// single REGISTER carries more contacts than the limit, which no wait can fix), unREGISTER of one contact
 /// or of all ("*"), and the 200 listing every current binding.</summary>
 internal sealed class SipRegistrar
 {
@@ -56,6 +57,13 @@ internal sealed class SipRegistrar
             }
 
             changes.Add((contact, Math.Min(expires, _options.MaxExpires)));
+        }
+
+        if (changes.Count(c => c.Expires > 0) > _options.MaxRegistrationsPerAgent)
+        {
+            // This REGISTER alone is over the limit: no wait makes it fit, so no Retry-After (RFC 3261 §21.5.4 would have
+            // a client come back after it). 403 is final; no browser library sends more than one contact per REGISTER.
+            return SipResponse.For(request, 403, LimitReasonPhrases.TooManyContacts);
         }
 
         if (OverLimit(agentId, changes, now) is { } refusal)

@@ -12,4 +12,8 @@ public sealed class AgentOptions
 
     /// <summary>SHA-256(id ":" realm ":" password), lower-case hex.</summary>
     public string Ha1Sha256 { get; set; } = "";
+
+    /// <summary>Bound only to be refused: a password in clear in the configuration is never used, and an entry with one
+    /// used to start with the key silently ignored, leaving the secret on disk looking as if it mattered.</summary>
+    public string? Password { get; set; }
 }

@@ -230,6 +230,12 @@ public static partial class SettingsValidator
         for (var i = 0; i < agents.Count; i++)
         {
             var a = agents[i];
+            if (a.Password is not null)
+            {
+                errors.Add($"Agents:{i}:Password is set: PbxBridge never keeps an agent's password; delete the key and put the HA1 hashes from `pbxbridge agent-hash {a.Id}` in Ha1Md5 and Ha1Sha256.");
+                continue;
+            }
+
             if (!AgentId().IsMatch(a.Id))
             {
                 errors.Add($"Agents:{i}:Id = '{a.Id}' is not a valid agent id: use letters, digits, '.', '_' or '-' (it is the SIP user name).");

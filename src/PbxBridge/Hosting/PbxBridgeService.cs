@@ -58,7 +58,8 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_connections_unauthenticated_closed_total", "SIP WebSocket connections closed (1008) with nothing authenticated within Limits:RegistrationDeadlineSeconds.", sip.Counters.ConnectionsClosedUnauthenticated),
             ("pbxbridge_sip_connections_origin_refused_total", "SIP WebSocket upgrades refused (HTTP 403) from a web page whose Origin is not in Http:AllowedOrigins.", originPolicy.Refused),
             ("pbxbridge_admin_requests_refused_total", "Admin API and /metrics requests refused (HTTP 403): no valid token, or from loopback without Http:TrustLoopback.", adminAccess.Refused),
-            ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused (503) over Limits:MaxRegistrationsPerAgent.", sip.Counters.RegistrationsRefused),
+            ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused over Limits:MaxRegistrationsPerAgent (503 with Retry-After; 403 when one REGISTER alone carries more contacts).", sip.Counters.RegistrationsRefused),
+            ("pbxbridge_sip_digest_uri_mismatch_total", "Requests refused (400) because their digest uri was not their Request-URI.", sip.Counters.DigestUriMismatches),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),
         ];

@@ -36,6 +36,9 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
 
     public ConcurrentQueue<(WebRtcEndpoint Endpoint, EchoObserver Observer)> Legs { get; } = new();
 
+    /// <summary>Applied to each answer before the page gets it (a NAT in between rewrites the candidate).</summary>
+    public Func<string, string>? RewriteAnswer { get; set; }
+
     public static async Task<EchoSignalingServer> StartAsync(WebRtcOptions options, int firstUdpPort)
     {
         var port = FreeTcpPort.Next();
@@ -93,6 +96,6 @@ internal sealed class EchoSignalingServer : IAsyncDisposable
 
         Legs.Enqueue((endpoint, observer));
         endpoint.Start();
-        return Results.Text(result.Sdp, "application/sdp");
+        return Results.Text(RewriteAnswer?.Invoke(result.Sdp) ?? result.Sdp, "application/sdp");
     }
 }

@@ -60,6 +60,54 @@ public sealed class WebRtcEchoBrowserTests : IDisposable
         Assert.InRange(tone.GetProperty("frequencyHz").GetDouble(), 680, 720);
     }
 
+    /// <summary>
+    /// Issue 17 item 3 against real Chromium. Through a NAT (<see cref="UdpNatRelay"/>): an attacker on the path replays
+    /// Chromium's Binding request every 40 ms from its own address, then the NAT moves Chromium to a new public port.
+    /// The replays must not take the audio, and Chromium's own checks from the new address must bring it there: the
+    /// echo, measured after both, is still the tone.
+    /// </summary>
+    [Fact]
+    public async Task Replayed_checks_do_not_take_the_audio_and_Chromiums_own_address_change_keeps_it()
+    {
+        await using var server = await EchoSignalingServer.StartAsync(WebRtcOptions.Default(IPAddress.Loopback), firstUdpPort: 42190);
+        await using var nat = new UdpNatRelay();
+        server.RewriteAnswer = nat.Attach;
+        var scenario = NodeScenario.RunAsync(
+            RepoPaths.BrowserScript("webrtc", "echo-tone.mjs"),
+            [$"--url={server.PageUrl}", $"--wav={_wav}", "--settleMs=7000", "--sampleMs=2500"],
+            TimeSpan.FromSeconds(90));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        (WebRtcEndpoint Endpoint, EchoObserver Observer) leg;
+        while (!server.Legs.TryPeek(out leg) || !leg.Observer.Connected.Task.IsCompleted)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !scenario.IsCompleted, "Chromium never connected through the NAT");
+            await Task.Delay(50);
+        }
+
+        var before = nat.BackAddress;
+        Assert.Equal(before, leg.Endpoint.SelectedRemote);
+        await Task.Delay(1000);
+        nat.StartReplaying();
+        await Task.Delay(2000);
+        var duringReplay = leg.Endpoint.SelectedRemote;
+        nat.Rebind();
+        var result = await scenario;
+        var stats = leg.Endpoint.Statistics;
+        var context = $"browser: {result}\nendpoint: {stats}\nreplays sent {nat.ReplaysSent}, attacker got {nat.AttackerReceived}";
+        _output.WriteLine(context);
+
+        Assert.Equal(before, duringReplay);
+        Assert.True(nat.ReplaysSent >= 20, context);
+        Assert.True(stats.StunReplayed >= 20, context);
+        Assert.Equal(0, nat.AttackerReceived);
+        Assert.Equal(nat.BackAddress, stats.SelectedRemote);
+        Assert.NotEqual(before, stats.SelectedRemote);
+        var tone = result.GetProperty("tone");
+        Assert.True(tone.GetProperty("loudWindows").GetInt32() >= 5, $"no echo after the replay and the address change: {context}");
+        Assert.InRange(tone.GetProperty("frequencyHz").GetDouble(), 680, 720);
+    }
+
     private async Task<(JsonElement Result, WebRtcEndpoint Leg)> RunEchoAsync(WebRtcOptions options, int firstUdpPort, bool restartIce = false)
     {
         await using var server = await EchoSignalingServer.StartAsync(options, firstUdpPort);

@@ -25,6 +25,17 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Run_with_an_agent_password_in_clear_exits_with_EX_CONFIG_naming_agent_hash()
+    {
+        var (exit, output, _) = await PbxBridgeCli.RunAsync(Timeout, "run", "--Agents:0:Id=2001", "--Agents:0:Password=hunter2",
+            "--Agents:0:Ha1Md5=0123456789abcdef0123456789abcdef", "--Agents:0:Ha1Sha256=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        Assert.Equal(78, exit);
+        var line = Assert.Single(output.Split('\n'), l => l.Contains("Agents:0:Password", StringComparison.Ordinal));
+        Assert.Contains("pbxbridge agent-hash 2001", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_passes_on_the_demo_configuration()
     {
         var (exit, output, _) = await PbxBridgeCli.RunAsync(Timeout, "doctor");

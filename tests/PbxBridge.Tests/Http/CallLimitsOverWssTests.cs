@@ -69,4 +69,41 @@ public sealed class CallLimitsOverWssTests
         Assert.Contains("pbxbridge_calls_active 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("pbxbridge_media_failures_total{kind=\"udp_ports\"} 1\n", metrics, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_call_refused_for_lack_of_media_ports_does_not_count_toward_MaxCalls()
+    {
+        // One PBX-side port and room for two calls: the first call takes the port. Each later one gets its browser leg
+        // (a socket on a media loop, whose release takes a hop to that loop) before it finds no PBX-side port.
+        await using var bridge = await InProcessPbxBridge.StartAsync(
+            "--Limits:MaxCalls=2", "--Media:PbxPortStart=47461", "--Media:PbxPortEnd=47461");
+        await using var a1001 = await WssSipClient.ConnectAsync(bridge.SipUri, "1001");
+        await using var a1002 = await WssSipClient.ConnectAsync(bridge.SipUri, "1002");
+        Assert.Equal(200, (await a1001.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+        Assert.Equal(200, (await a1002.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+        Assert.Equal(180, (await a1001.InviteAsync("602", Offer)).StatusCode);
+
+        // Each refused call is followed at once by the next INVITE, as a retrying client does: every one must be refused
+        // for the ports (1 of 2 calls in use), never as "Too Many Calls" because of the refused one before it.
+        var reasons = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            var refused = await a1002.InviteAsync("602", Offer);
+            Assert.Equal(503, refused.StatusCode);
+            reasons.Add(refused.ReasonPhrase);
+        }
+
+        Assert.All(reasons, r => Assert.Equal(LimitReasonPhrases.NoMediaPorts, r));
+
+        // And the refused calls do leave: their browser legs are released, only the first call stays.
+        var metrics = await bridge.MetricsAsync();
+        for (var i = 0; i < 100 && !metrics.Contains("pbxbridge_calls_active 1\n", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(50);
+            metrics = await bridge.MetricsAsync();
+        }
+
+        Assert.Contains("pbxbridge_calls_active 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("pbxbridge_udp_ports_browser_in_use 1\n", metrics, StringComparison.Ordinal);
+    }
 }

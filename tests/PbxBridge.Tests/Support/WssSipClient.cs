@@ -39,16 +39,17 @@ internal sealed class WssSipClient : IAsyncDisposable
         return new WssSipClient(ws, agentId);
     }
 
-    /// <summary>REGISTER, 401, REGISTER with MD5 digest: the final response.</summary>
-    public async Task<SipResponse> RegisterAsync(string password)
+    /// <summary>REGISTER, 401, REGISTER with MD5 digest: the final response. <paramref name="digestUri"/> answers the
+    /// challenge for another URI than the Request-URI; <paramref name="contacts"/> registers that many at once.</summary>
+    public async Task<SipResponse> RegisterAsync(string password, string digestUri = "sip:pbxbridge", int contacts = 1)
     {
         var callId = "reg" + Next();
-        var challenge = await RequestAsync(RegisterText(callId, null));
+        var challenge = await RequestAsync(RegisterText(callId, null, contacts));
         Assert.Equal(401, challenge.StatusCode);
         Assert.True(DigestChallenge.TryParse(challenge.Headers.GetFieldValues(SipHeaderNames.WwwAuthenticate)[^1], out var c));
         var ha1 = SipDigestHa1.Compute(c!.Algorithm, AgentId, c.Realm, password);
-        var authorization = DigestAuthenticator.Answer(c, AgentId, ha1, "REGISTER", "sip:pbxbridge", "cn" + Next(), 1).ToHeaderValue();
-        return await RequestAsync(RegisterText(callId, authorization));
+        var authorization = DigestAuthenticator.Answer(c, AgentId, ha1, "REGISTER", digestUri, "cn" + Next(), 1).ToHeaderValue();
+        return await RequestAsync(RegisterText(callId, authorization, contacts));
     }
 
     /// <summary>INVITE with <paramref name="sdp"/>; returns the first response other than 100 Trying.</summary>
@@ -126,12 +127,13 @@ internal sealed class WssSipClient : IAsyncDisposable
         "To: <sip:pbxbridge>\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=o" + Next() + "\r\nCall-ID: " + callId +
         "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
 
-    private string RegisterText(string callId, string? authorization) =>
+    private string RegisterText(string callId, string? authorization, int contacts = 1) =>
         "REGISTER sip:pbxbridge SIP/2.0\r\nVia: SIP/2.0/WSS " + _host + ";branch=z9hG4bK" + Next() + "\r\nMax-Forwards: 69\r\n" +
         "To: <sip:" + AgentId + "@pbxbridge>\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=rt" + Next() + "\r\nCall-ID: " + callId + "\r\n" +
         "CSeq: " + (++_cseq).ToString(CultureInfo.InvariantCulture) + " REGISTER\r\n" +
         (authorization is null ? string.Empty : "Authorization: " + authorization + "\r\n") +
-        "Contact: <sip:c@" + _host + ";transport=ws>;expires=600\r\nExpires: 600\r\nContent-Length: 0\r\n\r\n";
+        string.Concat(Enumerable.Range(0, contacts).Select(i => "Contact: <sip:c" + (i == 0 ? string.Empty : i.ToString(CultureInfo.InvariantCulture)) + "@" + _host + ";transport=ws>;expires=600\r\n")) +
+        "Expires: 600\r\nContent-Length: 0\r\n\r\n";
 
     /// <summary>Sends raw SIP text and returns the first response other than 100 Trying.</summary>
     public async Task<SipResponse> RequestAsync(string text)
