@@ -81,7 +81,7 @@ public sealed partial class Call
     {
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, logger);
+            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger);
             Media.Browser = endpoint;
             failure = "";
             return true;

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.WebRtc;
 
 namespace PbxBridge.Calls;
 
@@ -95,14 +96,24 @@ public sealed partial class Call
     void ICallMediaEvents.OnBrowserMediaConnected()
     {
         using var scope = Scope();
-        logger.LogInformation("browser media connected from {Remote}", Media.Browser?.SelectedRemote);
+        // Not SelectedRemote: Chromium completes DTLS before it nominates, so that is often still empty here.
+        logger.LogInformation("browser media connected from {Remote}", Media.Browser?.RemoteEndPoint?.ToString() ?? "(no checked address)");
     }
 
     void ICallMediaEvents.OnBrowserMediaClosed(string reason)
     {
         using var scope = Scope();
-        logger.LogWarning("browser media closed: {Reason}", reason);
-        services.Observer.OnMediaFailure("browser", reason);
+        if (WebRtcCloseReasons.IsNormal(reason))
+        {
+            // The browser closing its peer connection: every hangup does it, around its BYE. No failure.
+            logger.LogInformation("browser closed its media: {Reason}", reason);
+        }
+        else
+        {
+            logger.LogWarning("browser media closed: {Reason}", reason);
+            services.Observer.OnMediaFailure("browser", reason);
+        }
+
         _ = HangupAsync(reason);
     }
 

@@ -16,6 +16,9 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
 {
     private readonly CallServices services;
     private readonly ILogger logger;
+
+    // For the browser leg and the media bridge, which log from the media loop and the DTLS thread.
+    private readonly ILogger mediaLogger;
     private readonly Lock gate = new();
     private readonly long startTimestamp = Stopwatch.GetTimestamp();
     private readonly TaskCompletionSource ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -35,7 +38,8 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
         RemoteParty = remoteParty;
         Id = NewCallId();
         logger = services.LoggerFactory.CreateLogger($"PbxBridge.Calls.Call");
-        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.Pacer, this, logger);
+        mediaLogger = new CallScopedLogger(logger, ScopeState);
+        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.Pacer, this, mediaLogger);
     }
 
     public string Id { get; }
@@ -63,10 +67,12 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
 
     private static string NewCallId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
-    private IDisposable? Scope() => logger.BeginScope(new Dictionary<string, object?>
+    private IDisposable? Scope() => logger.BeginScope(ScopeState());
+
+    private Dictionary<string, object?> ScopeState() => new()
     {
         ["CallId"] = Id,
         ["Agent"] = AgentId,
         ["PbxId"] = pbxLeg?.PbxId,
-    });
+    };
 }

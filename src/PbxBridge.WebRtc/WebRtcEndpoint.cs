@@ -101,8 +101,13 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
     public bool IsConnected => _connected;
 
-    public IPEndPoint? SelectedRemote =>
-        _agent?.NominatedAddress is { } address ? (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address) : null;
+    public IPEndPoint? SelectedRemote => _agent?.NominatedAddress is { } address ? EndPointOf(address) : null;
+
+    /// <summary>
+    /// Where the browser's media comes from: the nominated address, or, before nomination, the checked address DTLS
+    /// came from (Chromium completes DTLS on its first successful pair and nominates after). Null before either.
+    /// </summary>
+    public IPEndPoint? RemoteEndPoint => (_agent?.NominatedAddress ?? _dtlsSource) is { } address ? EndPointOf(address) : null;
 
     public WebRtcStatistics Statistics => new()
     {
@@ -352,7 +357,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
         if (outcome == IceCheckOutcome.Nominated)
         {
-            WebRtcLog.Nominated(_logger, source.ToString());
+            WebRtcLog.Nominated(_logger, EndPointOf(source).ToString());
         }
 
         // As DTLS client we open the association once the browser's check proved where it is.
@@ -518,7 +523,15 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         }
 
         _connected = false;
-        WebRtcLog.Closed(_logger, reason);
+        if (WebRtcCloseReasons.IsNormal(reason))
+        {
+            WebRtcLog.ClosedByBrowser(_logger, reason);
+        }
+        else
+        {
+            WebRtcLog.Closed(_logger, reason);
+        }
+
         _dtls?.Close();
         Notify(() => _observer.OnClosed(reason));
     }
@@ -556,6 +569,9 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         WebRtcLog.SdpRefused(_logger, reason);
         return SdpNegotiationResult.Failed(reason);
     }
+
+    /// <summary>IP:port (a SocketAddress prints as "InterNetwork:16:{...}"); per event, never per packet.</summary>
+    private static IPEndPoint EndPointOf(SocketAddress address) => (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
 
     private static SocketAddress CopyOf(SocketAddress address)
     {

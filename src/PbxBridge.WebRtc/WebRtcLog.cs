@@ -23,6 +23,9 @@ internal static partial class WebRtcLog
     [LoggerMessage(EventId = 5007, Level = LogLevel.Error, Message = "WebRTC endpoint observer threw")]
     public static partial void ObserverFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "WebRTC leg closed by the browser: {Reason}")]
+    public static partial void ClosedByBrowser(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "WebRTC receive loop: {Errors} datagrams failed, last: {Error}")]
     public static partial void ReceiveErrors(ILogger logger, long errors, string error);
 }

@@ -168,7 +168,7 @@ internal sealed class DtlsSrtpSession
                 if (Transport.IsClosed && !_closedLocally)
                 {
                     Volatile.Write(ref _state, (int)DtlsState.Closed);
-                    closed = "DTLS close_notify received";
+                    closed = WebRtcCloseReasons.ClosedByBrowser;
                 }
             }
 #pragma warning disable CA1031 // A thread-pool item's top: a fatal alert ends this call, never the process.

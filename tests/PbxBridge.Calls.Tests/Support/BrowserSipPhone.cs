@@ -30,6 +30,9 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
 
     public MemorySipFlow Flow => flow;
 
+    /// <summary>PbxBridge's SDP for the call once it answered (its ICE credentials and candidate).</summary>
+    public string AnswerSdp { get; private set; } = "";
+
     public async Task RegisterAsync()
     {
         var callId = "reg-" + Next();
@@ -60,6 +63,7 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
         var ok = await flow.WaitForAsync<SipResponse>(r => r.StatusCode == 200 && r.CSeq?.Method == "INVITE" && r.CallId == _callId);
         _remoteTag = ok.To!.Tag!;
         _target = ok.Contacts[0].UriText;
+        AnswerSdp = ok.BodyText;
         await SendAsync(Request("ACK", _target, _cseq, null, null, ackMethod: true));
     }
 

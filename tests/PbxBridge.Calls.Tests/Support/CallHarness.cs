@@ -24,7 +24,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public CallHarness()
     {
         // Each harness has its own 40-port block in a range no other test project uses.
-        var first = 46000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
+        var first = 44000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
         Manager = new CallManager(Log.CreateLogger<CallManager>());
         _stack = new SipStack(new SipStackOptions(), new TestAgentDirectory(), Manager, Log.CreateLogger<SipStack>());
         _pacer = new MediaPacer(Log.CreateLogger<MediaPacer>(), 1);

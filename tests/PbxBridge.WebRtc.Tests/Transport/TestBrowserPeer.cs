@@ -62,6 +62,9 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
     /// <summary>Whether to keep sending checks (consent); switch off to let the endpoint's consent expire.</summary>
     public volatile bool SendConsentChecks = true;
 
+    /// <summary>Whether the periodic checks carry USE-CANDIDATE; false plays Chromium before it nominates.</summary>
+    public volatile bool NominateInChecks = true;
+
     public string? SrtpProfileName => _srtpOut?.Profile.Name;
 
     /// <summary>A Chromium-shaped offer: actpass, opus 111, telephone-events, rtcp-mux, BUNDLE, extmap, mDNS candidate.</summary>
@@ -198,7 +201,7 @@ internal sealed class TestBrowserPeer : IAsyncDisposable
         {
             if (SendConsentChecks)
             {
-                SendCheck();
+                SendCheck(useCandidate: NominateInChecks);
             }
 
             try
