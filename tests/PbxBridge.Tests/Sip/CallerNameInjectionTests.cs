@@ -30,7 +30,7 @@ public sealed class CallerNameInjectionTests
         await using var agent = await WssSipClient.ConnectAsync(bridge.SipUri, "1001");
         Assert.Equal(200, (await agent.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
 
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        using var http = bridge.AdminHttpClient();
         var from = Uri.EscapeDataString("601\r\nX-Injected: demo\r\nContact: <sip:evil@attacker.example>");
         using var created = await http.PostAsync(new Uri(bridge.BaseUri, $"/api/demo/calls?agent=1001&from={from}"), null);
         Assert.True(created.IsSuccessStatusCode, created.StatusCode.ToString());

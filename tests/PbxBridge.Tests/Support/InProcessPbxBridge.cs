@@ -55,14 +55,21 @@ internal sealed class InProcessPbxBridge : IAsyncDisposable
     /// <summary>/metrics with the token the service wrote to its state directory, as the CLI sends it.</summary>
     public async Task<string> MetricsAsync()
     {
-        using var http = NewHttpClient();
+        using var http = AdminHttpClient();
+        return await http.GetStringAsync(new Uri(BaseUri, "/metrics"));
+    }
+
+    /// <summary>A client of the admin API (and the demo's) with the token the service wrote to its state directory.</summary>
+    public HttpClient AdminHttpClient()
+    {
+        var http = NewHttpClient();
         var token = Path.Combine(_stateDirectory, "admin-token");
         if (File.Exists(token))
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", File.ReadAllText(token).Trim());
         }
 
-        return await http.GetStringAsync(new Uri(BaseUri, "/metrics"));
+        return http;
     }
 
     /// <summary>A client that accepts the self-signed certificate and sends no credentials.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using PbxBridge.Browser.Tests.Harness;
 
 namespace PbxBridge.Browser.Tests.RealPbx.Harness;
@@ -11,7 +10,7 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// <c>pbxbridge config render</c> and the install steps of pbx-config/asterisk/README.md, run as written while
 /// Asterisk is up. It runs in the test's network namespace; ARI on 127.0.0.1:8088 as the shipped http.conf says.
 /// </summary>
-public sealed class RealAsterisk : IAsyncDisposable
+public sealed class RealAsterisk : IRealPbx
 {
     /// <summary>The site's music on hold: a 440 Hz tone, so the held party's ear can be checked by frequency.</summary>
     public const double MusicOnHoldHz = 440;
@@ -22,8 +21,7 @@ public sealed class RealAsterisk : IAsyncDisposable
     public const string AriUser = "pbxbridge";
 
     private readonly string _prefix;
-    private readonly StringBuilder _console = new();
-    private Process? _process;
+    private PbxProcess? _process;
 
     private RealAsterisk(string prefix, string run)
     {
@@ -46,16 +44,7 @@ public sealed class RealAsterisk : IAsyncDisposable
         $"--Pbx:Asterisk:Password={AriPassword}",
     ];
 
-    public string ConsoleOutput
-    {
-        get
-        {
-            lock (_console)
-            {
-                return _console.Length > 8000 ? "…" + _console.ToString(_console.Length - 8000, 8000) : _console.ToString();
-            }
-        }
-    }
+    public string ConsoleOutput => _process?.ConsoleOutput ?? string.Empty;
 
     /// <summary>Boots Asterisk with the site's stock configuration (no PbxBridge files yet).</summary>
     public static async Task<RealAsterisk> StartAsync()
@@ -139,30 +128,12 @@ public sealed class RealAsterisk : IAsyncDisposable
     /// <summary>Stops Asterisk: <c>core stop now</c>, or SIGKILL with <paramref name="kill"/>.</summary>
     public async Task StopAsync(bool kill = false)
     {
-        if (_process is null || _process.HasExited)
+        if (_process is null)
         {
             return;
         }
 
-        if (kill)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        else
-        {
-            await RxAsync("core stop now");
-        }
-
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(15));
-        }
-        catch (TimeoutException)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await _process.StopAsync(kill, () => RxAsync("core stop now"));
         _process.Dispose();
         _process = null;
     }
@@ -170,35 +141,8 @@ public sealed class RealAsterisk : IAsyncDisposable
     /// <summary>Starts the same installation again (after <see cref="StopAsync"/>), configuration as it was left.</summary>
     public async Task BootAsync()
     {
-        var startInfo = new ProcessStartInfo(AsteriskBinary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-f", "-C", ConfigFile })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        _process = new Process { StartInfo = startInfo };
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await RxAsync("core waitfullybooted")).Contains("fully booted", StringComparison.Ordinal))
-        {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"Asterisk did not boot:\n{ConsoleOutput}");
-            }
-
-            await Task.Delay(250);
-        }
-
+        _process = PbxProcess.Start(AsteriskBinary, "-f", "-C", ConfigFile);
+        await _process.WaitReadyAsync(async () => (await RxAsync("core waitfullybooted")).Contains("fully booted", StringComparison.Ordinal), "Asterisk");
         if (File.Exists(Path.Combine(RunDirectory, "etc", "ari.conf")))
         {
             await WaitForAriAsync();
@@ -251,19 +195,6 @@ public sealed class RealAsterisk : IAsyncDisposable
             }
 
             await Task.Delay(200);
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_console)
-        {
-            _console.AppendLine(line);
         }
     }
 

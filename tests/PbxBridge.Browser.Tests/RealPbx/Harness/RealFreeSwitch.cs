@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace PbxBridge.Browser.Tests.RealPbx.Harness;
@@ -10,14 +9,13 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// known tone) and the site's own test extensions; then wired for PbxBridge only by <c>pbxbridge config render</c> and
 /// the install steps of pbx-config/freeswitch/README.md, run as written on the running switch.
 /// </summary>
-public sealed partial class RealFreeSwitch : IAsyncDisposable
+public sealed partial class RealFreeSwitch : IRealPbx
 {
     public const double HoldMusicHz = 440;
     public const double ToneHz = 1004;
 
     private readonly string _prefix;
-    private readonly StringBuilder _console = new();
-    private Process? _process;
+    private PbxProcess? _process;
 
     private RealFreeSwitch(string prefix, string run)
     {
@@ -38,16 +36,7 @@ public sealed partial class RealFreeSwitch : IAsyncDisposable
         $"--Pbx:FreeSwitch:EslPassword={EslPassword}",
     ];
 
-    public string ConsoleOutput
-    {
-        get
-        {
-            lock (_console)
-            {
-                return _console.Length > 8000 ? "…" + _console.ToString(_console.Length - 8000, 8000) : _console.ToString();
-            }
-        }
-    }
+    public string ConsoleOutput => _process?.ConsoleOutput ?? string.Empty;
 
     public static async Task<RealFreeSwitch> StartAsync()
     {
@@ -98,32 +87,15 @@ public sealed partial class RealFreeSwitch : IAsyncDisposable
         return (true, string.Empty);
     }
 
+    /// <summary>Stops FreeSWITCH: <c>fsctl shutdown</c>, or SIGKILL with <paramref name="kill"/>.</summary>
     public async Task StopAsync(bool kill = false)
     {
-        if (_process is null || _process.HasExited)
+        if (_process is null)
         {
             return;
         }
 
-        if (kill)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        else
-        {
-            await ApiAsync("fsctl shutdown");
-        }
-
-        try
-        {
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        catch (TimeoutException)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
+        await _process.StopAsync(kill, () => ApiAsync("fsctl shutdown"));
         _process.Dispose();
         _process = null;
     }
@@ -131,33 +103,10 @@ public sealed partial class RealFreeSwitch : IAsyncDisposable
     /// <summary>Starts the installation as it was left; ready when the event socket answers <c>status</c>.</summary>
     public async Task BootAsync(string? password = null)
     {
-        var startInfo = new ProcessStartInfo(Path.Combine(_prefix, "bin", "freeswitch"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { "-nf", "-nc", "-nonat", "-conf", Conf, "-log", Dir("log"), "-db", Dir("db"), "-run", Dir("run"), "-temp", Dir("tmp") })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        _process = new Process { StartInfo = startInfo };
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(await FsCliAsync(password ?? EslPassword, "status")).Contains("UP", StringComparison.Ordinal))
-        {
-            if (_process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"FreeSWITCH did not start:\n{ConsoleOutput}");
-            }
-
-            await Task.Delay(250);
-        }
+        _process = PbxProcess.Start(
+            Path.Combine(_prefix, "bin", "freeswitch"),
+            "-nf", "-nc", "-nonat", "-conf", Conf, "-log", Dir("log"), "-db", Dir("db"), "-run", Dir("run"), "-temp", Dir("tmp"));
+        await _process.WaitReadyAsync(async () => (await FsCliAsync(password ?? EslPassword, "status")).Contains("UP", StringComparison.Ordinal), "FreeSWITCH");
     }
 
     public async ValueTask DisposeAsync()
@@ -192,19 +141,6 @@ public sealed partial class RealFreeSwitch : IAsyncDisposable
         await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return stdout;
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_console)
-        {
-            _console.AppendLine(line);
-        }
     }
 
     private void WriteSiteConfiguration()

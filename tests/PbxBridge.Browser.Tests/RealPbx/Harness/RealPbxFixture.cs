@@ -1,0 +1,98 @@
+using System.Text.Json;
+using PbxBridge.Browser.Tests.Harness;
+
+namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+
+/// <summary>
+/// One real PBX, wired for PbxBridge by its README's documented steps, and one PbxBridge process on it, shared by the
+/// scenarios of a class (booting each costs seconds). Every scenario leaves both clean, and checks that it did.
+/// Where the PBX is not installed, <see cref="SkipReason"/> says so and the scenarios skip.
+/// </summary>
+public abstract class RealPbxFixture<TPbx> : IAsyncLifetime
+    where TPbx : class, IRealPbx
+{
+    private TPbx? _pbx;
+    private PbxBridgeProcess? _host;
+
+    public TPbx Pbx => _pbx ?? throw new InvalidOperationException(SkipReason ?? "not started");
+
+    public PbxBridgeProcess Host => _host ?? throw new InvalidOperationException(SkipReason ?? "not started");
+
+    /// <summary>Why the scenarios cannot run here (the PBX is not installed), or null.</summary>
+    public string? SkipReason { get; private set; }
+
+    /// <summary>The output of the README's install steps, for failure messages.</summary>
+    public string InstallLog { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        SkipReason = MissingReason;
+        if (SkipReason is not null)
+        {
+            return;
+        }
+
+        _pbx = await StartPbxAsync();
+        InstallLog = await _pbx.InstallPbxBridgeConfigurationAsync(_pbx.PbxBridgeSettings);
+        _host = await RealPbxAgents.StartPbxBridgeAsync(_pbx.PbxBridgeSettings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        if (_pbx is not null)
+        {
+            await _pbx.DisposeAsync();
+        }
+    }
+
+    /// <summary>The PBX holds no channel or bridge and PbxBridge no call.</summary>
+    public async Task AssertNothingLeftAsync()
+    {
+        var (clean, left) = await Pbx.WaitCleanAsync(TimeSpan.FromSeconds(15));
+        Assert.True(clean, $"left in the PBX:\n{left}\n--- PbxBridge ---\n{Tail(Host.Output)}");
+        var calls = string.Empty;
+        var empty = await Poll.UntilAsync(
+            async () => (calls = (await Host.Http.GetStringAsync(new Uri("api/calls", UriKind.Relative))).Trim()) == "[]",
+            TimeSpan.FromSeconds(10));
+        Assert.True(empty, $"left in PbxBridge: {calls}");
+    }
+
+    public void AssertConfirmed(JsonElement call, AgentBrowser agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        Assert.True(call.GetProperty("state").GetString() == "confirmed", $"{agent.Library}: call not confirmed: {call}\n{Tail(Host.Output, 3000)}");
+    }
+
+    /// <summary>The call ended in the browser (the other side's BYE reached it) rather than timing out.</summary>
+    public static void AssertEnded(JsonElement end, AgentBrowser agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        Assert.False(end.TryGetProperty("timeout", out _), $"{agent.Library}: the call never ended in the browser: {end}\n{agent.Log}");
+    }
+
+    /// <summary>/healthz says the PBX control connection is up.</summary>
+    public Task<bool> WaitPbxConnectedAsync(TimeSpan timeout) =>
+        Poll.UntilAsync(
+            async () =>
+            {
+                using var health = JsonDocument.Parse(await Host.Http.GetStringAsync(new Uri("healthz", UriKind.Relative)));
+                return health.RootElement.GetProperty("pbx").GetProperty("connected").GetBoolean();
+            },
+            timeout);
+
+    public static string Tail(string text, int max = 6000)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length <= max ? text : "…" + text[^max..];
+    }
+
+    /// <summary>Null where the PBX is installed, else why the scenarios skip.</summary>
+    protected abstract string? MissingReason { get; }
+
+    protected abstract Task<TPbx> StartPbxAsync();
+}

@@ -1,0 +1,77 @@
+namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+
+/// <summary>
+/// The scenarios both PBXs go through alike; only the site's numbers, tones and the way to read what the PBX got
+/// differ. The lab dialplans of both give: 600 echo, 601 a tone, 603 sends 1234 toward the caller, 604 reads four keys.
+/// </summary>
+public static class SharedScenarios
+{
+    private static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>The agent hears 601's tone (Opus toward the browser), then its own microphone back from 600.</summary>
+    public static async Task DialToneThenEchoAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double toneHz)
+        where TPbx : class, IRealPbx
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
+
+        fixture.AssertConfirmed(await agent.CallAsync("601"), agent);
+        await agent.AssertHearsAsync(toneHz, "601's tone");
+        Assert.Equal("audio/opus", (await agent.SendAsync("stats")).GetProperty("codec").GetString());
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+
+        fixture.AssertConfirmed(await agent.CallAsync("600"), agent);
+        await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "600's echo: the agent's own microphone");
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+    }
+
+    /// <summary>
+    /// Alice (JsSIP) dials Bob's id (SIP.js) through the shipped dialplan; each hears the other; Alice holds and Bob
+    /// hears the site's hold music; she resumes and Bob hears her again; Bob hangs up and Alice's call ends.
+    /// </summary>
+    public static async Task AgentToAgentWithHoldAsync<TPbx>(RealPbxFixture<TPbx> fixture, double holdMusicHz)
+        where TPbx : class, IRealPbx
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "jssip");
+        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", "sipjs");
+
+        var calling = alice.CallAsync("1002");
+        var incoming = await bob.WaitIncomingAsync(RingTimeout);
+        Assert.Equal("1001", incoming.GetProperty("from").GetString());
+        await bob.AnswerAsync();
+        fixture.AssertConfirmed(await calling, alice);
+        await bob.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "Alice's voice");
+        await alice.AssertHearsAsync(RealPbxAgents.MicrophoneHz1002, "Bob's voice");
+
+        await alice.HoldAsync();
+        await bob.AssertHearsAsync(holdMusicHz, "the hold music while Alice holds");
+        await alice.UnholdAsync();
+        await bob.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "Alice again after she resumed");
+
+        await bob.HangupAsync();
+        RealPbxFixture<TPbx>.AssertEnded(await alice.WaitEndAsync(TimeSpan.FromSeconds(15)), alice);
+        await fixture.AssertNothingLeftAsync();
+    }
+
+    /// <summary>The agent dials 604 and keys 1234; <paramref name="digitsReadByPbx"/> reads what the PBX's read got.</summary>
+    public static async Task KeysReachTheReadAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double toneHz, Func<Task<string>> digitsReadByPbx)
+        where TPbx : class, IRealPbx
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        ArgumentNullException.ThrowIfNull(digitsReadByPbx);
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
+
+        fixture.AssertConfirmed(await agent.CallAsync("604"), agent);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await agent.DtmfAsync("1234");
+        Assert.True(
+            await Poll.UntilAsync(async () => await digitsReadByPbx() == "1234", TimeSpan.FromSeconds(10)),
+            $"{library}: the PBX read '{await digitsReadByPbx()}', the agent keyed 1234");
+        await agent.AssertHearsAsync(toneHz, "604's tone after the keys");
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+    }
+}
