@@ -79,7 +79,8 @@ public sealed class WebRtcEchoBrowserTests : IDisposable
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         (WebRtcEndpoint Endpoint, EchoObserver Observer) leg;
-        while (!server.Legs.TryPeek(out leg) || !leg.Observer.Connected.Task.IsCompleted)
+        // Connected is DTLS done; Chromium may nominate only after its ClientHello, so wait for the nomination too.
+        while (!server.Legs.TryPeek(out leg) || !leg.Observer.Connected.Task.IsCompleted || leg.Endpoint.SelectedRemote is null)
         {
             Assert.True(DateTime.UtcNow < deadline && !scenario.IsCompleted, "Chromium never connected through the NAT");
             await Task.Delay(50);
