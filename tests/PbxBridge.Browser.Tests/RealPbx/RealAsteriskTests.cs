@@ -83,6 +83,15 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
         });
     }
 
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task Digits_the_dialplan_sends_reach_the_browser_as_rfc4733_events(string library)
+    {
+        Ready();
+        await SharedScenarios.DigitsFromThePbxReachTheBrowserAsync(fixture, library);
+    }
+
     [SkippableFact]
     public async Task Twenty_consecutive_calls_into_asterisk_all_connect()
     {

@@ -94,18 +94,7 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
     public async Task Digits_freeswitch_sends_reach_the_browser_as_rfc4733_events(string library)
     {
         Ready();
-        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
-        using var wire = new LoopbackRtpCapture(40000, 40999);
-
-        fixture.AssertConfirmed(await agent.CallAsync("603"), agent);
-        // Chromium offers telephone-event/48000 as 110 and /8000 as 126; PbxBridge answers with the one matching Opus' clock.
-        Assert.True(
-            await Poll.UntilAsync(() => Task.FromResult(wire.EventsOfPayloadType(110) + wire.EventsOfPayloadType(126) >= 4), TimeSpan.FromSeconds(10)),
-            $"{library}: FreeSWITCH sent 1234, toward the browser went: {wire.Summary()}");
-        Assert.Equal(4, wire.EventsOfPayloadType(110) + wire.EventsOfPayloadType(126));
-        await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "603's echo after the digits");
-        await agent.HangupAsync();
-        await fixture.AssertNothingLeftAsync();
+        await SharedScenarios.DigitsFromThePbxReachTheBrowserAsync(fixture, library);
     }
 
     [SkippableTheory]

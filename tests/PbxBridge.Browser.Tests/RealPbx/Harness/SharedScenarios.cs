@@ -74,4 +74,26 @@ public static class SharedScenarios
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
     }
+
+    /// <summary>
+    /// The agent dials 603, where the PBX sends 1234 toward the caller: four RFC 4733 events must leave PbxBridge for
+    /// the browser (seen on the loopback wire: WebRTC never shows received events to the page), then 603's echo.
+    /// </summary>
+    public static async Task DigitsFromThePbxReachTheBrowserAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library)
+        where TPbx : class, IRealPbx
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
+        using var wire = new LoopbackRtpCapture(40000, 40999);
+
+        fixture.AssertConfirmed(await agent.CallAsync("603"), agent);
+        // Chromium offers telephone-event/48000 as 110 and /8000 as 126; PbxBridge answers with the one matching Opus' clock.
+        Assert.True(
+            await Poll.UntilAsync(() => Task.FromResult(wire.EventsOfPayloadType(110) + wire.EventsOfPayloadType(126) >= 4), TimeSpan.FromSeconds(10)),
+            $"{library}: the PBX sent 1234, toward the browser went: {wire.Summary()}\n{RealPbxFixture<TPbx>.Tail(fixture.Host.Output, 2000)}");
+        Assert.Equal(4, wire.EventsOfPayloadType(110) + wire.EventsOfPayloadType(126));
+        await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "603's echo after the digits");
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+    }
 }
