@@ -20,8 +20,10 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
         _onEnded = onEnded;
         AgentId = agentId;
         var from = invite.From;
-        CallerNumber = from?.Uri?.User ?? string.Empty;
-        CallerName = from?.DisplayName?.Trim('"') ?? string.Empty;
+        // A withheld caller reaches the agent as anonymous (the INVITE toward the browser says so for an empty number).
+        var privacy = CallerPrivacy.Of(invite);
+        CallerNumber = privacy.HideNumber ? string.Empty : from?.Uri?.User ?? string.Empty;
+        CallerName = privacy.HideName ? string.Empty : from?.DisplayName?.Trim('"') ?? string.Empty;
     }
 
     public LegObserverRelay Relay { get; } = new();

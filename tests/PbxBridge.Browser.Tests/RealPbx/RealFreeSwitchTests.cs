@@ -25,16 +25,19 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
     }
 
     [SkippableTheory]
-    [InlineData("jssip")]
-    [InlineData("sipjs")]
-    public async Task FreeSwitch_calls_the_agent_with_a_caller_id_and_hangs_up(string library)
+    [InlineData("jssip", "origination_caller_id_number=5551234,origination_caller_id_name=Customer", "5551234")]
+    [InlineData("sipjs", "origination_caller_id_number=5551234,origination_caller_id_name=Customer", "5551234")]
+    // Withheld: the caller's privacy flags, as a trunk's "Privacy: id" sets them; FreeSWITCH sends the leg as anonymous.
+    [InlineData("jssip", "origination_caller_id_number=5551234,origination_privacy=hide_name:hide_number", "anonymous")]
+    [InlineData("sipjs", "origination_caller_id_number=5551234,origination_privacy=hide_name:hide_number", "anonymous")]
+    public async Task FreeSwitch_calls_the_agent_with_a_caller_id_or_withheld_and_hangs_up(string library, string callerVariables, string expectedFrom)
     {
         Ready();
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
 
-        await fixture.Pbx.ApiAsync($"bgapi originate {{origination_caller_id_number=5551234,origination_caller_id_name=Customer}}loopback/agent-1001/default &playback({Tone})");
+        await fixture.Pbx.ApiAsync($"bgapi originate {{{callerVariables}}}loopback/agent-1001/default &playback({Tone})");
         var incoming = await agent.WaitIncomingAsync(RingTimeout);
-        Assert.Equal("5551234", incoming.GetProperty("from").GetString());
+        Assert.Equal(expectedFrom, incoming.GetProperty("from").GetString());
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "the caller's tone");
 
