@@ -9,16 +9,14 @@ public sealed class ConnectionsPerAddressLimiter
 {
     private readonly Dictionary<IPAddress, int> _open = [];
     private readonly Lock _gate = new();
-    private readonly TimeProvider _time;
     private long _refused;
-    private long _refusedAtLastLog;
-    private DateTimeOffset? _lastLog;
+    private readonly RefusalLogTurn _logTurn;
 
     /// <param name="maxPerAddress">0 means no limit.</param>
     public ConnectionsPerAddressLimiter(int maxPerAddress, TimeProvider time)
     {
         MaxPerAddress = maxPerAddress;
-        _time = time;
+        _logTurn = new RefusalLogTurn(time, LogWindow);
     }
 
     /// <summary>Refusals are logged once per this window, with how many there were.</summary>
@@ -63,22 +61,7 @@ public sealed class ConnectionsPerAddressLimiter
 
     /// <summary>True at most once per <see cref="LogWindow"/>, with the refusals since the last line: one log line
     /// a minute however many upgrades a flood makes.</summary>
-    public bool TryTakeLogTurn(out long refusedSinceLastLine)
-    {
-        var now = _time.GetUtcNow();
-        lock (_gate)
-        {
-            refusedSinceLastLine = Refused - _refusedAtLastLog;
-            if (refusedSinceLastLine == 0 || (_lastLog is { } last && now - last < LogWindow))
-            {
-                return false;
-            }
-
-            _lastLog = now;
-            _refusedAtLastLog = Refused;
-            return true;
-        }
-    }
+    public bool TryTakeLogTurn(out long refusedSinceLastLine) => _logTurn.TryTake(Refused, out refusedSinceLastLine);
 
     private void Release(IPAddress key)
     {

@@ -12,15 +12,12 @@ public sealed class OriginPolicy
 {
     private readonly HashSet<string> _allowed = new(StringComparer.OrdinalIgnoreCase);
     private readonly bool _any;
-    private readonly TimeProvider _time;
-    private readonly Lock _gate = new();
     private long _refused;
-    private long _refusedAtLastLog;
-    private DateTimeOffset? _lastLog;
+    private readonly RefusalLogTurn _logTurn;
 
     public OriginPolicy(IEnumerable<string> allowedOrigins, TimeProvider time)
     {
-        _time = time;
+        _logTurn = new RefusalLogTurn(time, LogWindow);
         foreach (var origin in allowedOrigins)
         {
             if (origin == "*")
@@ -61,22 +58,7 @@ public sealed class OriginPolicy
     }
 
     /// <summary>True at most once per <see cref="LogWindow"/>, with the refusals since the last line.</summary>
-    public bool TryTakeLogTurn(out long refusedSinceLastLine)
-    {
-        var now = _time.GetUtcNow();
-        lock (_gate)
-        {
-            refusedSinceLastLine = Refused - _refusedAtLastLog;
-            if (refusedSinceLastLine == 0 || (_lastLog is { } last && now - last < LogWindow))
-            {
-                return false;
-            }
-
-            _lastLog = now;
-            _refusedAtLastLog = Refused;
-            return true;
-        }
-    }
+    public bool TryTakeLogTurn(out long refusedSinceLastLine) => _logTurn.TryTake(Refused, out refusedSinceLastLine);
 
     /// <summary>scheme://host:port in lower case with the port always written (https://a and https://a:443 are one
     /// origin, RFC 6454 §4), or null when <paramref name="origin"/> is not an http(s) origin (a path, "null", garbage).</summary>
