@@ -22,21 +22,20 @@ public static class DoctorCommand
     public static async Task<int> ExecuteAsync(IReadOnlyList<string> settingArguments, CancellationToken cancellationToken)
     {
         IReadOnlyList<DoctorCheck> checks;
-        var configurationUnusable = false;
+        PbxBridgeSettings? settings = null;
         try
         {
-            var settings = SettingsLoader.LoadValidated(settingArguments);
+            settings = SettingsLoader.LoadValidated(settingArguments);
             checks = await DoctorChecks.RunAsync(settings, cancellationToken);
         }
         catch (SettingsException e)
         {
             checks = [.. e.Errors.Select(error => new DoctorCheck("configuration", DoctorOutcome.Failed, error))];
-            configurationUnusable = true;
         }
 
-        if (!configurationUnusable && checks.Any(c => c is { Outcome: DoctorOutcome.Failed, NeedsRunningService: true }))
+        if (settings is not null && checks.Any(c => c is { Outcome: DoctorOutcome.Failed, NeedsRunningService: true }))
         {
-            checks = await ExcuseWhenServiceIsDownAsync(checks, SettingsLoader.LoadValidated(settingArguments), cancellationToken);
+            checks = await ExcuseWhenServiceIsDownAsync(checks, settings, cancellationToken);
         }
 
         foreach (var check in checks)
@@ -53,7 +52,7 @@ public static class DoctorCommand
         var failed = checks.Count(c => c.Outcome == DoctorOutcome.Failed);
         Console.WriteLine(failed == 0 ? $"doctor: all {checks.Count} checks passed or skipped" : $"doctor: {failed} of {checks.Count} checks failed");
         // No other check could run without a configuration: exit as `run` would (EX_CONFIG), so scripts tell them apart.
-        return configurationUnusable ? RunCommand.ExitConfigurationError : failed == 0 ? 0 : 1;
+        return settings is null ? RunCommand.ExitConfigurationError : failed == 0 ? 0 : 1;
     }
 
     /// <summary>

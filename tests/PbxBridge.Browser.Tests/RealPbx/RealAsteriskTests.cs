@@ -14,8 +14,6 @@ namespace PbxBridge.Browser.Tests.RealPbx;
 [Collection(BrowserCollection.Name)]
 public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixture<RealAsteriskFixture>
 {
-    private static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(30);
-
     [SkippableTheory]
     [InlineData("jssip")]
     [InlineData("sipjs")]
@@ -35,7 +33,7 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
 
         await fixture.Pbx.RxAsync($"channel originate Local/1001@{context} application Milliwatt");
-        var incoming = await agent.WaitIncomingAsync(RingTimeout);
+        var incoming = await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         Assert.Equal(expectedFrom, incoming.GetProperty("from").GetString());
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealAsterisk.MilliwattHz, "the caller's Milliwatt");
@@ -52,7 +50,7 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "sipjs");
 
         await fixture.Pbx.RxAsync("channel originate Local/500@lab-queue application Milliwatt");
-        await agent.WaitIncomingAsync(RingTimeout);
+        await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealAsterisk.MilliwattHz, "the queue caller's Milliwatt");
         Assert.Contains("support", await fixture.Pbx.RxAsync("queue show support"), StringComparison.Ordinal);
@@ -144,7 +142,7 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
         await WaitConnectedAsync();
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "sipjs");
         await fixture.Pbx.RxAsync("channel originate Local/1001@lab-caller application Milliwatt");
-        await agent.WaitIncomingAsync(RingTimeout);
+        await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealAsterisk.MilliwattHz, "a call after ApplicationReplaced");
         await agent.HangupAsync();

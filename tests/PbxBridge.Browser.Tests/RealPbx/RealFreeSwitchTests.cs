@@ -12,7 +12,6 @@ namespace PbxBridge.Browser.Tests.RealPbx;
 [Collection(BrowserCollection.Name)]
 public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassFixture<RealFreeSwitchFixture>
 {
-    private static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(30);
     private static readonly string Tone = $"tone_stream://%(10000,0,{RealFreeSwitch.ToneHz});loops=-1";
 
     [SkippableTheory]
@@ -36,7 +35,7 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
 
         await fixture.Pbx.ApiAsync($"bgapi originate {{{callerVariables}}}loopback/agent-1001/default &playback({Tone})");
-        var incoming = await agent.WaitIncomingAsync(RingTimeout);
+        var incoming = await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         Assert.Equal(expectedFrom, incoming.GetProperty("from").GetString());
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "the caller's tone");
@@ -65,7 +64,7 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         }
 
         await fixture.Pbx.ApiAsync($"bgapi originate loopback/500/default &playback({Tone})");
-        await agent.WaitIncomingAsync(RingTimeout);
+        await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "the queue caller's tone");
 

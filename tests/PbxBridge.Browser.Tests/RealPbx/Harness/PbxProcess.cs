@@ -51,6 +51,23 @@ public sealed class PbxProcess : IDisposable
         return pbx;
     }
 
+    /// <summary>Runs the PBX's CLI once (<c>asterisk -rx</c>, <c>fs_cli -x</c>) and returns what it printed on stdout.</summary>
+    public static async Task<string> RunCliAsync(string binary, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        await stderr;
+        return await stdout;
+    }
+
     /// <summary>Polls <paramref name="ready"/> until it holds; throws with the console when the daemon exits or a minute passes.</summary>
     public async Task WaitReadyAsync(Func<Task<bool>> ready, string what)
     {

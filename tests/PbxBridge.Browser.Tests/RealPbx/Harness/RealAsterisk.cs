@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using PbxBridge.Browser.Tests.Harness;
 
@@ -61,7 +60,7 @@ public sealed class RealAsterisk : IRealPbx
     /// What the admin does: render the snippets with PbxBridge's own settings, then run the README's install steps
     /// with <c>asterisk</c> meaning this instance's CLI.
     /// </summary>
-    public async Task<string> InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
+    public async Task InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
     {
         var environment = AdminShell.Environment(
             Path.Combine(RunDirectory, "bin"),
@@ -69,26 +68,12 @@ public sealed class RealAsterisk : IRealPbx
             pbxBridgeSettings);
         environment["RENDERED"] = Path.Combine(RunDirectory, "rendered");
         environment["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc");
-        var output = await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md"), environment, TimeSpan.FromSeconds(90));
+        await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md"), environment, TimeSpan.FromSeconds(90));
         await WaitForAriAsync();
-        return output;
     }
 
     /// <summary><c>asterisk -rx COMMAND</c> against this instance.</summary>
-    public async Task<string> RxAsync(string command)
-    {
-        var startInfo = new ProcessStartInfo(AsteriskBinary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-C", ConfigFile, "-rx", command })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return stdout;
-    }
+    public Task<string> RxAsync(string command) => PbxProcess.RunCliAsync(AsteriskBinary, "-C", ConfigFile, "-rx", command);
 
     /// <summary>Active channels, from <c>core show channels count</c>.</summary>
     public async Task<int> ChannelCountAsync()

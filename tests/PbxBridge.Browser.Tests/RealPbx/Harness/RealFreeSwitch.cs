@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace PbxBridge.Browser.Tests.RealPbx.Harness;
@@ -36,8 +35,6 @@ public sealed partial class RealFreeSwitch : IRealPbx
         $"--Pbx:FreeSwitch:EslPassword={EslPassword}",
     ];
 
-    public string ConsoleOutput => _process?.ConsoleOutput ?? string.Empty;
-
     public static async Task<RealFreeSwitch> StartAsync()
     {
         var prefix = RealPbxInstall.FreeSwitch ?? throw new InvalidOperationException(RealPbxInstall.FreeSwitchMissing);
@@ -49,7 +46,7 @@ public sealed partial class RealFreeSwitch : IRealPbx
     }
 
     /// <summary>Render and install PbxBridge's files by the README's steps, on the running switch.</summary>
-    public async Task<string> InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
+    public async Task InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
     {
         var environment = AdminShell.Environment(
             Path.Combine(RunDirectory, "bin"),
@@ -57,8 +54,7 @@ public sealed partial class RealFreeSwitch : IRealPbx
             pbxBridgeSettings);
         environment["FS_CONF"] = Conf;
         environment["DIR"] = Path.Combine(RunDirectory, "rendered");
-        var output = await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/freeswitch/README.md"), environment, TimeSpan.FromSeconds(90));
-        return output;
+        await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/freeswitch/README.md"), environment, TimeSpan.FromSeconds(90));
     }
 
     /// <summary><c>fs_cli -x COMMAND</c> with PbxBridge's event socket password.</summary>
@@ -128,20 +124,8 @@ public sealed partial class RealFreeSwitch : IRealPbx
 
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(RunDirectory, name)).FullName;
 
-    private async Task<string> FsCliAsync(string password, string command)
-    {
-        var startInfo = new ProcessStartInfo(FsCli) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-H", "127.0.0.1", "-P", "8021", "-p", password, "-T", "3000", "-t", "5000", "-x", command })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return stdout;
-    }
+    private Task<string> FsCliAsync(string password, string command) =>
+        PbxProcess.RunCliAsync(FsCli, "-H", "127.0.0.1", "-P", "8021", "-p", password, "-T", "3000", "-t", "5000", "-x", command);
 
     private void WriteSiteConfiguration()
     {

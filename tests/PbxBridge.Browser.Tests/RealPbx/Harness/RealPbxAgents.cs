@@ -15,6 +15,9 @@ public static class RealPbxAgents
         .. Agent(1, "1002", "Bob"),
     ];
 
+    /// <summary>How long a call from the PBX may take to ring an agent's browser.</summary>
+    public static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(30);
+
     public const double MicrophoneHz1001 = 700;
     public const double MicrophoneHz1002 = 900;
 

@@ -21,9 +21,6 @@ public abstract class RealPbxFixture<TPbx> : IAsyncLifetime
     /// <summary>Why the scenarios cannot run here (the PBX is not installed), or null.</summary>
     public string? SkipReason { get; private set; }
 
-    /// <summary>The output of the README's install steps, for failure messages.</summary>
-    public string InstallLog { get; private set; } = string.Empty;
-
     public async Task InitializeAsync()
     {
         SkipReason = MissingReason;
@@ -33,7 +30,7 @@ public abstract class RealPbxFixture<TPbx> : IAsyncLifetime
         }
 
         _pbx = await StartPbxAsync();
-        InstallLog = await _pbx.InstallPbxBridgeConfigurationAsync(_pbx.PbxBridgeSettings);
+        await _pbx.InstallPbxBridgeConfigurationAsync(_pbx.PbxBridgeSettings);
         _host = await RealPbxAgents.StartPbxBridgeAsync(_pbx.PbxBridgeSettings);
     }
 

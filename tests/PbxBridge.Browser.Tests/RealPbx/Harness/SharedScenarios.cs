@@ -6,8 +6,6 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// </summary>
 public static class SharedScenarios
 {
-    private static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>The agent hears 601's tone (Opus toward the browser), then its own microphone back from 600.</summary>
     public static async Task DialToneThenEchoAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double toneHz)
         where TPbx : class, IRealPbx
@@ -39,7 +37,7 @@ public static class SharedScenarios
         await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", "sipjs");
 
         var calling = alice.CallAsync("1002");
-        var incoming = await bob.WaitIncomingAsync(RingTimeout);
+        var incoming = await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         Assert.Equal("1001", incoming.GetProperty("from").GetString());
         await bob.AnswerAsync();
         fixture.AssertConfirmed(await calling, alice);
