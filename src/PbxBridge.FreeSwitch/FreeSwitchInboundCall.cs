@@ -155,6 +155,8 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
         }
     }
 
+    void ISipUdpCallObserver.OnRemoteHold(bool held) => Relay.PbxHold(held);
+
     void ISipUdpCallObserver.OnRemoteEnded(SipRequest request)
     {
         _acked.TrySetResult();

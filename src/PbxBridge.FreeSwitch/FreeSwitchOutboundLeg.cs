@@ -113,6 +113,8 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
         }
     }
 
+    void ISipUdpCallObserver.OnRemoteHold(bool held) => Relay.PbxHold(held);
+
     void ISipUdpCallObserver.OnRemoteEnded(SipRequest request)
     {
         var cause = Channel.HangupCause

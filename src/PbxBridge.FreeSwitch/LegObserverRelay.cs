@@ -68,6 +68,13 @@ internal sealed class LegObserverRelay
 
     public void Answered() => Raise(ref _answered, o => o.OnAnswered());
 
+    /// <summary>A change of the PBX's hold (may repeat; dropped after hangup, replayed in order before Attach).</summary>
+    public void PbxHold(bool held)
+    {
+        var once = false;
+        Raise(ref once, o => o.OnPbxHold(held));
+    }
+
     /// <summary>True for the first call only: the caller that ends the leg.</summary>
     public bool Hangup(PbxCause cause)
     {

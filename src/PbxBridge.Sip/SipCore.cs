@@ -156,8 +156,19 @@ internal sealed partial class SipCore
         }
     }
 
-    /// <summary>The dialogs that live on a flow that just closed.</summary>
-    public List<SipDialog> DialogsOn(ISipFlow flow) => _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList();
+    /// <summary>A flow is gone: its dialogs' owners hear of it, then its transactions end without a response.</summary>
+    public void CloseFlow(ISipFlow flow)
+    {
+        foreach (var dialog in _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList())
+        {
+            dialog.Owner.OnFlowClosed(dialog);
+        }
+
+        foreach (var transaction in Transactions.OnFlow(flow))
+        {
+            transaction.Terminate();
+        }
+    }
 
     /// <summary>Sends a request in a new client transaction; the callback gets every response (408 on timeout).</summary>
     public SipTransaction SendRequest(ISipFlow flow, SipRequest request, Action<SipResponse> onResponse)

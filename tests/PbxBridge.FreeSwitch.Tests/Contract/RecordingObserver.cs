@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Threading.Channels;
 using PbxBridge.Calls.Pbx;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
@@ -39,6 +40,11 @@ internal sealed class RecordingObserver : IPbxLegObserver
     public void OnAnswered() => Answered.TrySetResult();
 
     public void OnDtmf(char digit, TimeSpan duration) => Digits.Enqueue((digit, duration));
+
+    /// <summary>Every change of the PBX's hold, in order.</summary>
+    public Channel<bool> Holds { get; } = Channel.CreateUnbounded<bool>();
+
+    public void OnPbxHold(bool held) => Holds.Writer.TryWrite(held);
 
     public void OnHangup(PbxCause cause)
     {
