@@ -3,6 +3,7 @@ using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Ice;
 
 namespace PbxBridge.Calls;
 
@@ -21,6 +22,9 @@ public sealed class CallServices
     public required ICallObserver Observer { get; init; }
     public required CallLimits Limits { get; init; }
     public required ISipAgentDirectory Agents { get; init; }
+
+    /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
+    public IceUfragDirectory? IceTcp { get; init; }
 
     public string DisplayNameOf(string agentId) =>
         Agents.TryGetAgent(agentId, out var agent) && agent.DisplayName.Length > 0 ? agent.DisplayName : agentId;
