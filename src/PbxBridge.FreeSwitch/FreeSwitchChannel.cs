@@ -18,7 +18,7 @@ internal sealed class FreeSwitchChannel
     private volatile string? _uniqueId;
     private volatile string? _partnerUniqueId;
 
-    public FreeSwitchChannel(IFreeSwitchApi api, string context, SipUdpCall sip, LegObserverRelay relay, string? bridgeCallId)
+    public FreeSwitchChannel(IFreeSwitchApi api, string context, SipUdpCall sip, PbxLegRelay relay, string? bridgeCallId)
     {
         _api = api;
         _context = context;
@@ -30,7 +30,7 @@ internal sealed class FreeSwitchChannel
 
     public SipUdpCall Sip { get; }
 
-    public LegObserverRelay Relay { get; }
+    public PbxLegRelay Relay { get; }
 
     /// <summary>PbxBridge's call id sent as X-PbxBridge-Call-Id (outbound legs only).</summary>
     public string? BridgeCallId { get; }

@@ -245,7 +245,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
 
     private async Task ControlLoopAsync(TaskCompletionSource firstAttempt)
     {
-        var backoff = new EslBackoff(TimeSpan.FromMilliseconds(500), _options.ReconnectMaxDelay);
+        var backoff = new PbxReconnectBackoff(TimeSpan.FromMilliseconds(500), _options.ReconnectMaxDelay);
         var connectedBefore = false;
         while (!_stop.IsCancellationRequested)
         {

@@ -98,7 +98,7 @@ public sealed class AsteriskPbxRecoveryTests
     public async Task Refused_connection_is_retried_and_start_returns_after_the_first_attempt()
     {
         var options = new AsteriskOptions { Url = "http://127.0.0.1:9", User = "pbxbridge", Password = "x" };
-        await using var pbx = new AsteriskPbx(options, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
+        await using var pbx = new AsteriskPbx(options, backoff: new PbxReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
 
         await pbx.StartAsync(new RecordingInboundHandler(), CancellationToken.None).WaitAsync(Wait);
 

@@ -41,7 +41,7 @@ internal sealed class AsteriskTestBed : IAsyncDisposable
         var options = OptionsFor(sim);
         configure?.Invoke(options);
         var log = new ListLogger<AsteriskPbx>();
-        var pbx = new AsteriskPbx(options, log, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)));
+        var pbx = new AsteriskPbx(options, log, backoff: new PbxReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)));
         var inbound = new RecordingInboundHandler();
         await pbx.StartAsync(inbound, CancellationToken.None);
         return new AsteriskTestBed(sim, pbx, inbound, new RtpProbe()) { Log = log };
