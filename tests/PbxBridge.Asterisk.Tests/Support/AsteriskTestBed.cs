@@ -1,6 +1,7 @@
 using PbxBridge.Asterisk.Ari;
 using PbxBridge.Asterisk.Simulator;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests.Support;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Sip.Transactions;
 using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
@@ -42,7 +43,7 @@ internal sealed class FreeSwitchFixture : IAsyncDisposable
     {
         var simulator = await FreeSwitchSimulator.StartAsync(simulatorOptions);
         var pbx = new FreeSwitchPbx(OptionsFor(simulator, password), NullLogger.Instance, time ?? TimeProvider.System, timers ?? TestTimers);
-        var handler = new RecordingInboundHandler();
+        var handler = new RecordingInboundHandler { Registered = ["1001"] };
         await pbx.StartAsync(handler, TestContext.Timeout);
         simulator.Options.PbxBridgeSip = pbx.LocalSipEndPoint!;
         return new FreeSwitchFixture(simulator, pbx, handler);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Simulator;
 using PbxBridge.Sip.Transactions;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
