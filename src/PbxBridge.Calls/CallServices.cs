@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
@@ -21,6 +22,9 @@ public sealed class CallServices
     public required ICallObserver Observer { get; init; }
     public required CallLimits Limits { get; init; }
     public required ISipAgentDirectory Agents { get; init; }
+
+    /// <summary>Publishes agents' states to the PBX's queues; null where the PBX has none (the demo).</summary>
+    public AgentStateTracker? AgentStates { get; init; }
 
     public string DisplayNameOf(string agentId) =>
         Agents.TryGetAgent(agentId, out var agent) && agent.DisplayName.Length > 0 ? agent.DisplayName : agentId;

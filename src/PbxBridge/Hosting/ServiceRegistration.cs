@@ -1,6 +1,7 @@
 using System.Net;
 using PbxBridge.Agents;
 using PbxBridge.Calls;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
@@ -8,6 +9,7 @@ using PbxBridge.Http;
 using PbxBridge.Metrics;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
 
@@ -31,6 +33,7 @@ public static class ServiceRegistration
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
+        services.AddSingleton(_ => new RegistrationChangeNotifier(new InMemoryRegistrationStore()));
         services.AddSingleton(sp => new SipStack(
             new SipStackOptions
             {
@@ -44,6 +47,7 @@ public static class ServiceRegistration
                 MaxAuthFailures = settings.Limits.AuthFailures,
                 AuthFailureWindow = TimeSpan.FromSeconds(settings.Limits.AuthFailureWindowSeconds),
                 AuthThrottleMaxDelay = TimeSpan.FromSeconds(settings.Limits.AuthMaxDelaySeconds),
+                RegistrationStore = sp.GetRequiredService<RegistrationChangeNotifier>(),
             },
             sp.GetRequiredService<ISipAgentDirectory>(),
             sp.GetRequiredService<CallManager>(),
@@ -71,9 +75,26 @@ public static class ServiceRegistration
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
+            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
         });
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+    }
+
+    /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
+    /// <see cref="CallServices.AgentStates"/>, every call change).</summary>
+    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher)
+    {
+        var registrations = sp.GetRequiredService<RegistrationChangeNotifier>();
+        var callManager = sp.GetRequiredService<CallManager>();
+        var tracker = new AgentStateTracker(
+            publisher,
+            registrations,
+            sp.GetRequiredService<AgentDirectory>().All.Select(a => a.AgentId),
+            () => callManager.Calls,
+            sp.GetRequiredService<ILogger<AgentStateTracker>>());
+        registrations.Changed += tracker.OnAgentChanged;
+        return tracker;
     }
 }
 
