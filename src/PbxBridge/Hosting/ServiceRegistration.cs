@@ -3,6 +3,7 @@ using PbxBridge.Agents;
 using PbxBridge.Calls;
 using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
@@ -12,6 +13,8 @@ using PbxBridge.Sip.Auth;
 using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Ice;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Hosting;
 
@@ -32,6 +35,16 @@ public static class ServiceRegistration
         services.AddSingleton(new AdminAccess(settings.Http.AdminToken, localToken.Value, settings.Http.TrustLoopback));
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
+        services.AddSingleton(new OverloadController(new OverloadSettings(
+            settings.Limits.OverloadControl,
+            settings.Media.OpusComplexity,
+            settings.Media.OverloadOpusComplexityStep,
+            settings.Limits.OverloadEngageBusyPercent / 100.0,
+            settings.Limits.OverloadReleaseBusyPercent / 100.0,
+            TimeSpan.FromSeconds(settings.Limits.OverloadReleaseSeconds),
+            TimeSpan.FromSeconds(settings.Limits.OverloadRetryAfterSeconds))));
+        services.AddSingleton(sp => new OverloadMonitor(
+            sp.GetRequiredService<MediaPacer>(), sp.GetRequiredService<OverloadController>(), sp.GetRequiredService<ILogger<OverloadMonitor>>(), TimeProvider.System));
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
         services.AddSingleton(_ => new RegistrationChangeNotifier(new InMemoryRegistrationStore()));
         services.AddSingleton(sp => new SipStack(
@@ -53,6 +66,9 @@ public static class ServiceRegistration
             sp.GetRequiredService<CallManager>(),
             sp.GetRequiredService<ILogger<SipStack>>()));
         services.AddSingleton(_ => DtlsCertificate.Generate());
+        var iceTcpPorts = IceTcpPorts(settings);
+        services.AddSingleton<IceUfragDirectory>();
+        services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
         services.AddSingleton(sp => new CallServices
         {
             Pbx = sp.GetRequiredService<IPbx>(),
@@ -63,7 +79,11 @@ public static class ServiceRegistration
                 settings.Media.BrowserPortEnd),
             PbxPorts = new UdpPortPool(IPAddress.Parse(settings.Media.PbxBindAddress), settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
             Certificate = sp.GetRequiredService<DtlsCertificate>(),
-            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10)),
+            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10))
+            {
+                IceTcpPorts = iceTcpPorts,
+            },
+            IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
             Pacer = sp.GetRequiredService<MediaPacer>(),
             Media = new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
@@ -76,9 +96,14 @@ public static class ServiceRegistration
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
             AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
+            Overload = sp.GetRequiredService<OverloadController>(),
         });
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        if (settings.Media.IceTcpPort > 0)
+        {
+            services.AddHostedService<IceTcpPortService>();
+        }
     }
 
     /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
@@ -96,6 +121,13 @@ public static class ServiceRegistration
         registrations.Changed += tracker.OnAgentChanged;
         return tracker;
     }
+
+    /// <summary>The TCP ports advertised as passive ICE-TCP candidates: the dedicated one, then the HTTPS port.</summary>
+    public static IReadOnlyList<int> IceTcpPorts(PbxBridgeSettings settings) =>
+    [
+        .. settings.Media.IceTcpPort > 0 ? [settings.Media.IceTcpPort] : Array.Empty<int>(),
+        .. settings.Media.IceTcpOnHttpsPort ? [settings.Http.Port] : Array.Empty<int>(),
+    ];
 }
 
 /// <summary>The demo agents' password, when running on the demo PBX (null otherwise).</summary>
