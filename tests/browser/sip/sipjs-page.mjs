@@ -27,6 +27,18 @@ function install() {
     });
   }
 
+  let registerer = null;
+
+  // Signing out: REGISTER with Expires: 0, the WebSocket stays open.
+  function unregister() {
+    return new Promise((resolve) => {
+      registerer.stateChange.addListener((state) => {
+        if (state === SIP.RegistererState.Unregistered) resolve({ state: 'unregistered' });
+      });
+      registerer.unregister().catch((e) => resolve({ state: 'failed', cause: String(e) }));
+    });
+  }
+
   async function register({ wss, host, agent, password }) {
     ua = new SIP.UserAgent({
       uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
@@ -44,7 +56,7 @@ function install() {
       },
     });
     await ua.start();
-    const registerer = new SIP.Registerer(ua);
+    registerer = new SIP.Registerer(ua);
     return new Promise((resolve) => {
       registerer.stateChange.addListener((state) => {
         if (state === SIP.RegistererState.Registered) resolve({ state: 'registered' });
@@ -131,7 +143,7 @@ function install() {
     return window.pbxCollectStats(session.sessionDescriptionHandler.peerConnection);
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold };
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
