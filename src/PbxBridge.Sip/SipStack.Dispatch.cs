@@ -71,6 +71,17 @@ public sealed partial class SipStack
                     return;
                 }
 
+                if (!ReferenceEquals(dialog.Flow, flow))
+                {
+                    // The agent's own client, on a connection it registered (IsDialogPeer): it reconnected, and
+                    // whatever we send in this dialog (BYE, re-INVITE) must follow it there.
+                    var previous = dialog.Flow;
+                    dialog.MoveTo(flow);
+                    Counters.DialogMoved();
+                    LogDialogMoved(dialog.Owner.AgentId, request.Method, previous.Remote, flow.Remote);
+                    dialog.Owner.OnFlowMoved(dialog, previous);
+                }
+
                 dialog.Owner.OnInDialogRequest(dialog, request, transaction);
                 return;
             }

@@ -110,7 +110,14 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
         foreach (var dialog in _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList())
         {
-            dialog.Owner.OnFlowClosed(dialog);
+            if (Options.ReconnectGrace > TimeSpan.Zero)
+            {
+                dialog.AwaitNewFlow(Options.ReconnectGrace);
+            }
+            else
+            {
+                dialog.Owner.OnFlowClosed(dialog);
+            }
         }
 
         FlowClosedForOutgoing?.Invoke(flow);
@@ -318,6 +325,9 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Agent {AgentId} may hold {Max} registrations: REGISTER from {Remote} refused (503, or 403 when it alone carries more contacts)")]
     private partial void LogRegistrationRefused(string agentId, int max, IPEndPoint remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} came back on a new connection: its dialog follows ({Method} from {Remote}, was {Previous})")]
+    private partial void LogDialogMoved(string agentId, string method, IPEndPoint previous, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} for a dialog of agent {AgentId} from {Remote}, neither its connection nor one the agent registered on: refused with 481")]
     private partial void LogForeignDialogRequest(string method, string agentId, IPEndPoint remote);

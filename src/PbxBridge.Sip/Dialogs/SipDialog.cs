@@ -11,6 +11,7 @@ internal sealed class SipDialog
 {
     private readonly SipStack _stack;
     private SipTimer? _sessionTimer;
+    private SipTimer? _reconnectTimer;
 
     public SipDialog(SipStack stack, ISipFlow flow, ISipDialogOwner owner, string callId, string localTag, string remoteTag,
         string localHeader, string remoteHeader, string remoteTarget, IReadOnlyList<string> routeSet, uint localCSeq, uint? remoteCSeq)
@@ -29,7 +30,8 @@ internal sealed class SipDialog
         RemoteCSeq = remoteCSeq;
     }
 
-    public ISipFlow Flow { get; }
+    /// <summary>The connection the agent's side of the dialog is on now; it moves when the agent reconnects.</summary>
+    public ISipFlow Flow { get; private set; }
 
     public ISipDialogOwner Owner { get; }
 
@@ -137,6 +139,32 @@ internal sealed class SipDialog
         });
     }
 
+    /// <summary>
+    /// The dialog's connection closed: the agent has <paramref name="grace"/> to send an in-dialog request on a new
+    /// one (<see cref="MoveTo"/>); otherwise the owner hears <see cref="ISipDialogOwner.OnFlowClosed"/>.
+    /// </summary>
+    public void AwaitNewFlow(TimeSpan grace)
+    {
+        var lost = Flow;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = _stack.Timers.Start("Reconnect-Grace", grace, () =>
+        {
+            _reconnectTimer = null;
+            if (!IsTerminated && ReferenceEquals(Flow, lost))
+            {
+                Owner.OnFlowClosed(this);
+            }
+        });
+    }
+
+    /// <summary>The agent's requests for this dialog now come on <paramref name="flow"/> (it reconnected): ours go there too.</summary>
+    public void MoveTo(ISipFlow flow)
+    {
+        Flow = flow;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = null;
+    }
+
     public string SessionExpiresHeader(string refresher) =>
         SessionInterval.ToString(CultureInfo.InvariantCulture) + ";refresher=" + refresher;
 
@@ -150,6 +178,8 @@ internal sealed class SipDialog
         IsTerminated = true;
         _sessionTimer?.Stop();
         _sessionTimer = null;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = null;
         _stack.RemoveDialog(this);
     }
 }
