@@ -39,7 +39,7 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
         Id = NewCallId();
         logger = services.LoggerFactory.CreateLogger($"PbxBridge.Calls.Call");
         mediaLogger = new CallScopedLogger(logger, ScopeState);
-        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.Pacer, this, mediaLogger);
+        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.Pacer, this, mediaLogger, services.Overload);
     }
 
     public string Id { get; }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.WebRtc;
@@ -25,6 +26,8 @@ public sealed class CallServices
 
     /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
     public IceUfragDirectory? IceTcp { get; init; }
+    /// <summary>The overload ladder: the Opus complexity calls get and whether new calls are refused. Off unless set.</summary>
+    public OverloadController Overload { get; init; } = new(OverloadSettings.Disabled(10));
 
     public string DisplayNameOf(string agentId) =>
         Agents.TryGetAgent(agentId, out var agent) && agent.DisplayName.Length > 0 ? agent.DisplayName : agentId;

@@ -30,6 +30,9 @@ public sealed class MediaOptions
 
     public int OpusBitrate { get; set; } = 24000;
 
+    /// <summary>Under overload (Limits:OverloadControl), each step lowers the Opus complexity by this much, toward 0.</summary>
+    public int OverloadOpusComplexityStep { get; set; } = 2;
+
     public bool OpusInbandFec { get; set; } = true;
 
     public bool OpusDtx { get; set; }

@@ -146,6 +146,11 @@ public static partial class SettingsValidator
             errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");
         }
 
+        if (media.OverloadOpusComplexityStep is < 1 or > 10)
+        {
+            errors.Add($"Media:OverloadOpusComplexityStep = {media.OverloadOpusComplexityStep} is out of range: use 1-10 (default 2).");
+        }
+
         if (media.ConsentTimeoutSeconds is < 5 or > 300)
         {
             errors.Add($"Media:ConsentTimeoutSeconds = {media.ConsentTimeoutSeconds} is out of range: use 5-300 (RFC 7675 recommends 30).");
@@ -212,6 +217,30 @@ public static partial class SettingsValidator
         if (limits.AuthMaxDelaySeconds is < 0 or > 30)
         {
             errors.Add($"Limits:AuthMaxDelaySeconds = {limits.AuthMaxDelaySeconds} is out of range: use 0-30 seconds (default 16; above 32 s browsers give up on the request before the answer comes).");
+        }
+
+        ValidateOverload(limits, errors);
+    }
+
+    private static void ValidateOverload(LimitsOptions limits, List<string> errors)
+    {
+        if (limits.OverloadEngageBusyPercent is < 10 or > 100)
+        {
+            errors.Add($"Limits:OverloadEngageBusyPercent = {limits.OverloadEngageBusyPercent} is out of range: use 10-100 (default 70).");
+        }
+        else if (limits.OverloadReleaseBusyPercent < 1 || limits.OverloadReleaseBusyPercent >= limits.OverloadEngageBusyPercent)
+        {
+            errors.Add($"Limits:OverloadReleaseBusyPercent = {limits.OverloadReleaseBusyPercent} must be 1 or more and below Limits:OverloadEngageBusyPercent ({limits.OverloadEngageBusyPercent}), or the steps flap (default 50).");
+        }
+
+        if (limits.OverloadReleaseSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Limits:OverloadReleaseSeconds = {limits.OverloadReleaseSeconds} is out of range: use 1-3600 seconds (default 10).");
+        }
+
+        if (limits.OverloadRetryAfterSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Limits:OverloadRetryAfterSeconds = {limits.OverloadRetryAfterSeconds} is out of range: use 1-3600 seconds (default 10).");
         }
     }
 

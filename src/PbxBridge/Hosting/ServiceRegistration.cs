@@ -2,6 +2,7 @@ using System.Net;
 using PbxBridge.Agents;
 using PbxBridge.Calls;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
@@ -32,6 +33,16 @@ public static class ServiceRegistration
         services.AddSingleton(new AdminAccess(settings.Http.AdminToken, localToken.Value, settings.Http.TrustLoopback));
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
+        services.AddSingleton(new OverloadController(new OverloadSettings(
+            settings.Limits.OverloadControl,
+            settings.Media.OpusComplexity,
+            settings.Media.OverloadOpusComplexityStep,
+            settings.Limits.OverloadEngageBusyPercent / 100.0,
+            settings.Limits.OverloadReleaseBusyPercent / 100.0,
+            TimeSpan.FromSeconds(settings.Limits.OverloadReleaseSeconds),
+            TimeSpan.FromSeconds(settings.Limits.OverloadRetryAfterSeconds))));
+        services.AddSingleton(sp => new OverloadMonitor(
+            sp.GetRequiredService<MediaPacer>(), sp.GetRequiredService<OverloadController>(), sp.GetRequiredService<ILogger<OverloadMonitor>>(), TimeProvider.System));
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
         services.AddSingleton(sp => new SipStack(
             new SipStackOptions
@@ -81,6 +92,7 @@ public static class ServiceRegistration
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
+            Overload = sp.GetRequiredService<OverloadController>(),
         });
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
