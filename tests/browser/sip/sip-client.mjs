@@ -9,8 +9,8 @@
 // after the resume, then hang up.
 // Prints one JSON line (see lib/scenario.mjs). The browser plays the WAV as its microphone; what comes back is
 // measured with an AnalyserNode on the remote track.
-import { execFileSync } from 'node:child_process';
 import { launchChromium } from '../lib/chromium.mjs';
+import { changeNetwork } from '../lib/network-change.mjs';
 import { scenarioArgs, log, runScenario } from '../lib/scenario.mjs';
 import { toneProbeScript, measureTone, waitForSound } from '../lib/tone.mjs';
 import { bundleLibrary } from './bundle.mjs';
@@ -93,14 +93,8 @@ await runScenario(async () => {
       if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
       await waitForSound(page);
       const before = { tone: await measureTone(page, { durationMs: 1500 }), stats: await page.evaluate(() => window.phone.stats()) };
-      // Armed (and back) before the change: the WebSocket closes as soon as the old address's connections are aborted.
-      await page.evaluate((t) => { window.pbxRecovery = window.phone.recoverCall(t); }, 45000);
       log(`${args.library}: network change ${args.oldAddress} -> ${args.newAddress}`);
-      // The old address goes first (removing a subnet's primary address takes its secondaries with it), then the new one comes.
-      execFileSync('ip', ['addr', 'del', `${args.oldAddress}/24`, 'dev', args.device]);
-      execFileSync('ip', ['addr', 'add', `${args.newAddress}/24`, 'dev', args.device]);
-      execFileSync('ss', ['-K', 'src', args.oldAddress], { stdio: 'ignore' });
-      const recovered = await page.evaluate(() => window.pbxRecovery);
+      const recovered = await changeNetwork(page, { oldAddress: args.oldAddress, newAddress: args.newAddress, device: args.device });
       log(`${args.library}: ${JSON.stringify(recovered)}`);
       if (recovered.state !== 'renegotiated') {
         throw new Error(`the call was not recovered: ${JSON.stringify(recovered)}; page console: ${browser.consoleLines.slice(-40).map((l) => l.slice(0, 160)).join(' | ')}`);
