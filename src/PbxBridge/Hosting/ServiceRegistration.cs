@@ -53,6 +53,7 @@ public static class ServiceRegistration
                 UserAgent = $"PbxBridge/{Cli.VersionCommand.Version}",
                 DigestAlgorithms = [.. settings.Sip.DigestAlgorithms.Select(a => a == "SHA-256" ? DigestAlgorithm.Sha256 : DigestAlgorithm.Md5)],
                 MinExpires = settings.Sip.MinExpires,
+                ReconnectGrace = TimeSpan.FromSeconds(settings.Sip.ReconnectGraceSeconds),
                 MaxExpires = settings.Sip.MaxExpires,
                 MaxRegistrationsPerAgent = settings.Limits.MaxRegistrationsPerAgent,
                 MessageRate = new SipMessageRateLimit(settings.Limits.MessagesPerSecond, settings.Limits.MessageBurst, TimeSpan.FromSeconds(settings.Limits.FloodGraceSeconds)),

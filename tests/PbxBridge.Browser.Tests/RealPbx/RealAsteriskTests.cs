@@ -182,6 +182,51 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();
 
+    /// <summary>
+    /// Issue 23: Wi-Fi to 4G mid-call. Chromium's namespace changes address, its WebSocket is aborted, the library
+    /// reconnects, registers and re-INVITEs with an ICE restart; the echo goes on, and Asterisk keeps the very same
+    /// channels (no new channel, nothing torn down: externalMedia has no SIP to re-INVITE, and PbxBridge sends it nothing).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_call_to_the_echo_survives_the_agent_changing_network_and_asterisk_keeps_its_channels(string library)
+    {
+        Ready();
+        await using var network = await BrowserNetwork.CreateAsync();
+        await fixture.ReplaceHostAsync("--Http:ListenAddress=0.0.0.0", $"--Media:PublicAddress={network.HostAddress}");
+        try
+        {
+            await WaitConnectedAsync();
+            await using var agent = await AgentBrowser.LaunchAsync(library, RealPbxAgents.MicrophoneHz1001, network.Name);
+            await agent.RegisterAsync(new Uri($"https://{network.HostAddress}:{fixture.Host.Port}/"), "1001", RealPbxAgents.Password);
+            fixture.AssertConfirmed(await agent.CallAsync("600"), agent);
+            await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "600's echo before the network change");
+            var channelsBefore = await ChannelNamesAsync();
+            Assert.NotEmpty(channelsBefore);
+
+            var recovered = await agent.NetworkChangeAsync(network.BrowserAddress, $"10.{network.Subnet}.0.3");
+
+            Assert.Equal("renegotiated", recovered.GetProperty("state").GetString());
+            await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "600's echo after the network change");
+            Assert.Equal(channelsBefore, await ChannelNamesAsync());
+            var metrics = await fixture.Host.Http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+            Assert.Equal(1, PrometheusText.Value(metrics, "pbxbridge_sip_reconnects_survived_total"));
+            await agent.HangupAsync();
+            await fixture.AssertNothingLeftAsync();
+        }
+        finally
+        {
+            await fixture.RestoreHostAsync();
+        }
+    }
+
+    private async Task<string[]> ChannelNamesAsync() =>
+        [.. (await fixture.Pbx.RxAsync("core show channels concise"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('!')[0])
+            .Order(StringComparer.Ordinal)];
+
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 
     /// <summary>/healthz says the PBX is connected and ARI lists our application with a live WebSocket.</summary>

@@ -4,9 +4,11 @@
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
 // Ops: register, unregister, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
-// hold, unhold, hangup, waitEnd {timeoutMs}, close. Progress goes to stderr.
+// hold, unhold, hangup, waitEnd {timeoutMs}, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs:
+// only when the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../lib/chromium.mjs';
+import { changeNetwork } from '../lib/network-change.mjs';
 import { scenarioArgs, log } from '../lib/scenario.mjs';
 import { toneProbeScript, measureTone, waitForSound } from '../lib/tone.mjs';
 import { bundleLibrary } from '../sip/bundle.mjs';
@@ -42,6 +44,11 @@ const ops = {
   unhold: () => page.evaluate(() => window.phone.unhold()),
   hangup: () => page.evaluate(() => window.phone.hangup()),
   waitEnd: ({ timeoutMs = 20000 }) => page.evaluate((t) => window.phone.waitForEnd(t), timeoutMs),
+  async networkChange({ oldAddress, newAddress, device }) {
+    const recovered = await changeNetwork(page, { oldAddress, newAddress, device });
+    if (recovered.state !== 'renegotiated') throw new Error(`the call was not recovered: ${JSON.stringify(recovered)}`);
+    return recovered;
+  },
   async close() {
     await browser.close();
     return {};
