@@ -4,6 +4,7 @@ using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Ice;
 
 namespace PbxBridge.Calls;
 
@@ -23,6 +24,8 @@ public sealed class CallServices
     public required CallLimits Limits { get; init; }
     public required ISipAgentDirectory Agents { get; init; }
 
+    /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
+    public IceUfragDirectory? IceTcp { get; init; }
     /// <summary>The overload ladder: the Opus complexity calls get and whether new calls are refused. Off unless set.</summary>
     public OverloadController Overload { get; init; } = new(OverloadSettings.Disabled(10));
 

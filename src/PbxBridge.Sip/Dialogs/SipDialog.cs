@@ -9,13 +9,17 @@ namespace PbxBridge.Sip.Dialogs;
 /// it lives on, and the RFC 4028 session-refresh watchdog.</summary>
 internal sealed class SipDialog
 {
-    private readonly SipStack _stack;
+    private readonly SipCore _core;
+    private readonly string _localContact;
     private SipTimer? _sessionTimer;
 
-    public SipDialog(SipStack stack, ISipFlow flow, ISipDialogOwner owner, string callId, string localTag, string remoteTag,
-        string localHeader, string remoteHeader, string remoteTarget, IReadOnlyList<string> routeSet, uint localCSeq, uint? remoteCSeq)
+    /// <param name="localContact">Our Contact in requests we send in the dialog (a target refresh, RFC 3261 §12.2.1.1).</param>
+    public SipDialog(SipCore core, ISipFlow flow, ISipDialogOwner owner, string callId, string localTag, string remoteTag,
+        string localHeader, string remoteHeader, string remoteTarget, IReadOnlyList<string> routeSet, uint localCSeq, uint? remoteCSeq,
+        string localContact)
     {
-        _stack = stack;
+        _core = core;
+        _localContact = localContact;
         Flow = flow;
         Owner = owner;
         CallId = callId;
@@ -87,16 +91,16 @@ internal sealed class SipDialog
     public SipRequest CreateRequest(string method)
     {
         LocalCSeq++;
-        return Build(method, LocalCSeq, SipStack.NewBranch());
+        return Build(method, LocalCSeq, SipCore.NewBranch());
     }
 
     /// <summary>The ACK for a 2xx carries the INVITE's CSeq number and its own branch.</summary>
-    public SipRequest CreateAck(uint inviteCSeq) => Build(SipMethod.Ack, inviteCSeq, SipStack.NewBranch());
+    public SipRequest CreateAck(uint inviteCSeq) => Build(SipMethod.Ack, inviteCSeq, SipCore.NewBranch());
 
     private SipRequest Build(string method, uint cseq, string branch)
     {
         var request = new SipRequest(method, RemoteTarget);
-        request.Headers.Add(SipHeaderNames.Via, _stack.ViaFor(Flow, branch));
+        request.Headers.Add(SipHeaderNames.Via, _core.ViaFor(Flow, branch));
         request.Headers.Add(SipHeaderNames.MaxForwards, "70");
         foreach (var route in RouteSet)
         {
@@ -109,7 +113,7 @@ internal sealed class SipDialog
         request.Headers.Add(SipHeaderNames.CSeq, new CSeq(cseq, method).ToString());
         if (method != SipMethod.Ack)
         {
-            request.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Flow));
+            request.Headers.Add(SipHeaderNames.Contact, _localContact);
         }
 
         return request;
@@ -127,7 +131,7 @@ internal sealed class SipDialog
         }
 
         var due = TimeSpan.FromSeconds(intervalSeconds - Math.Min(32, intervalSeconds / 3.0));
-        _sessionTimer = _stack.Timers.Start("Session-Expires", due, () =>
+        _sessionTimer = _core.Timers.Start("Session-Expires", due, () =>
         {
             _sessionTimer = null;
             if (!IsTerminated)
@@ -150,6 +154,6 @@ internal sealed class SipDialog
         IsTerminated = true;
         _sessionTimer?.Stop();
         _sessionTimer = null;
-        _stack.RemoveDialog(this);
+        _core.RemoveDialog(this);
     }
 }

@@ -17,6 +17,11 @@ public static partial class SettingsValidator
         var errors = new List<string>();
         ValidateHttp(s.Http, errors);
         ValidateMedia(s.Media, errors);
+        if (s.Media.IceTcpPort == s.Http.Port)
+        {
+            errors.Add($"Media:IceTcpPort = {s.Media.IceTcpPort} is Http:Port: set Media:IceTcpOnHttpsPort = true instead to carry ICE-TCP on the HTTPS port.");
+        }
+
         ValidateAgents(s.Agents, errors);
         ValidateLimits(s.Limits, errors);
         if (s.Demo.AnswerDelayMs is < 0 or > 30_000)
@@ -129,6 +134,11 @@ public static partial class SettingsValidator
         if (media.OpusBitrate is < 6000 or > 510000)
         {
             errors.Add($"Media:OpusBitrate = {media.OpusBitrate} is out of range: use 6000-510000 bit/s (default 24000).");
+        }
+
+        if (media.IceTcpPort is < 0 or > 65535)
+        {
+            errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");
         }
 
         if (media.OverloadOpusComplexityStep is < 1 or > 10)

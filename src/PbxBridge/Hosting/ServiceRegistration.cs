@@ -11,6 +11,8 @@ using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
 using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Ice;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Hosting;
 
@@ -60,6 +62,9 @@ public static class ServiceRegistration
             sp.GetRequiredService<CallManager>(),
             sp.GetRequiredService<ILogger<SipStack>>()));
         services.AddSingleton(_ => DtlsCertificate.Generate());
+        var iceTcpPorts = IceTcpPorts(settings);
+        services.AddSingleton<IceUfragDirectory>();
+        services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
         services.AddSingleton(sp => new CallServices
         {
             Pbx = sp.GetRequiredService<IPbx>(),
@@ -70,7 +75,11 @@ public static class ServiceRegistration
                 settings.Media.BrowserPortEnd),
             PbxPorts = new UdpPortPool(IPAddress.Parse(settings.Media.PbxBindAddress), settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
             Certificate = sp.GetRequiredService<DtlsCertificate>(),
-            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10)),
+            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10))
+            {
+                IceTcpPorts = iceTcpPorts,
+            },
+            IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
             Pacer = sp.GetRequiredService<MediaPacer>(),
             Media = new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
@@ -86,7 +95,18 @@ public static class ServiceRegistration
         });
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        if (settings.Media.IceTcpPort > 0)
+        {
+            services.AddHostedService<IceTcpPortService>();
+        }
     }
+
+    /// <summary>The TCP ports advertised as passive ICE-TCP candidates: the dedicated one, then the HTTPS port.</summary>
+    public static IReadOnlyList<int> IceTcpPorts(PbxBridgeSettings settings) =>
+    [
+        .. settings.Media.IceTcpPort > 0 ? [settings.Media.IceTcpPort] : Array.Empty<int>(),
+        .. settings.Media.IceTcpOnHttpsPort ? [settings.Http.Port] : Array.Empty<int>(),
+    ];
 }
 
 /// <summary>The demo agents' password, when running on the demo PBX (null otherwise).</summary>

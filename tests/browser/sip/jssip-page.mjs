@@ -130,5 +130,14 @@ export async function collectStats(pc) {
     if (s.type === 'outbound-rtp' && s.kind === 'audio') { out.packetsSent = s.packetsSent; out.sendCodec = codecs.get(s.codecId) ?? null; }
     if (s.type === 'transport') { out.dtlsState = s.dtlsState; out.srtpCipher = s.srtpCipher; out.dtlsRole = s.dtlsRole ?? null; out.selectedPair = s.selectedCandidatePairId ?? null; }
   });
+  // The pair media uses: its remote candidate's protocol says UDP or ICE-TCP, its type host or relay.
+  const pair = out.selectedPair ? report.get(out.selectedPair) : null;
+  const local = pair ? report.get(pair.localCandidateId) : null;
+  const remote = pair ? report.get(pair.remoteCandidateId) : null;
+  out.selectedProtocol = remote?.protocol ?? null;
+  out.selectedRemoteType = remote?.candidateType ?? null;
+  out.selectedRemoteTcpType = remote?.tcpType ?? null;
+  out.selectedLocalType = local?.candidateType ?? null;
+  out.selectedRemoteAddress = remote ? `${remote.address}:${remote.port}` : null;
   return out;
 }
