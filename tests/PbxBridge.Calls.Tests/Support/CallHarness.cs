@@ -21,7 +21,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly MediaPacer _pacer;
     private readonly SipStack _stack;
 
-    public CallHarness()
+    public CallHarness(CallLimits? limits = null)
     {
         // Each harness has its own 40-port block in a range no other test project uses.
         var first = 44000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
@@ -40,7 +40,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Media = new CallMediaSettings(PbxCodec.Pcmu, 5, 24000, true, false),
             LoggerFactory = Log,
             Observer = new NullCallObserver(),
-            Limits = CallLimits.Default,
+            Limits = limits ?? CallLimits.Default,
             Agents = new TestAgentDirectory(),
         });
         var flow = new MemorySipFlow("flow-1");
