@@ -106,7 +106,7 @@ public sealed partial class SipStack : ISipMessageSink, ISipTransactionUser, IDi
         }
 
         FlowClosedForOutgoing?.Invoke(flow);
-        Core.CloseFlow(flow);
+        Core.CloseFlow(flow, Options.ReconnectGrace);
     });
 
     /// <summary>Outgoing calls with forks on the flow subscribe here while they ring.</summary>

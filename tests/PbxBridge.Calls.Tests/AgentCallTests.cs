@@ -54,7 +54,7 @@ public sealed class AgentCallTests
     [Fact]
     public async Task An_agent_over_its_call_limit_gets_503_with_retry_after_and_the_pbx_is_not_asked()
     {
-        await using var harness = new CallHarness(new CallLimits(MaxCalls: 10, MaxCallsPerAgent: 1, RetryAfter: TimeSpan.FromSeconds(30)));
+        await using var harness = new CallHarness(limits: new CallLimits(MaxCalls: 10, MaxCallsPerAgent: 1, RetryAfter: TimeSpan.FromSeconds(30)));
         await harness.AgentCallAnsweredAsync();
 
         await harness.Browser.DialAsync("2001");
@@ -69,7 +69,7 @@ public sealed class AgentCallTests
     [Fact]
     public async Task A_call_over_the_total_limit_gets_503_with_retry_after()
     {
-        await using var harness = new CallHarness(new CallLimits(MaxCalls: 1, MaxCallsPerAgent: 4, RetryAfter: TimeSpan.FromSeconds(20)));
+        await using var harness = new CallHarness(limits: new CallLimits(MaxCalls: 1, MaxCallsPerAgent: 4, RetryAfter: TimeSpan.FromSeconds(20)));
         await harness.AgentCallAnsweredAsync();
 
         await harness.Browser.DialAsync("2001");

@@ -150,7 +150,7 @@ internal sealed partial class SipUdpAgent : ISipMessageSink, ISipTransactionUser
     {
     }
 
-    void ISipMessageSink.OnFlowClosed(ISipFlow flow) => Core.Execute(() => Core.CloseFlow(flow));
+    void ISipMessageSink.OnFlowClosed(ISipFlow flow) => Core.Execute(() => Core.CloseFlow(flow, TimeSpan.Zero));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE from {Remote}, which is not FreeSWITCH's pbxbridge profile: 403")]
     private static partial void LogForeignInvite(ILogger logger, string remote);
