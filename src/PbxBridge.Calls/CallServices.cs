@@ -22,6 +22,9 @@ public sealed class CallServices
     public required CallLimits Limits { get; init; }
     public required ISipAgentDirectory Agents { get; init; }
 
+    /// <summary>The call whose browser leg is <c>sip</c> (an attended transfer's Replaces names it); set by <see cref="CallManager"/>.</summary>
+    public Func<SipCall, Call?> FindCall { get; set; } = _ => null;
+
     public string DisplayNameOf(string agentId) =>
         Agents.TryGetAgent(agentId, out var agent) && agent.DisplayName.Length > 0 ? agent.DisplayName : agentId;
 }

@@ -73,6 +73,33 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await fixture.AssertNothingLeftAsync();
     }
 
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_queue_caller_answered_by_1001_is_blind_transferred_to_1002_who_hears_it(string transferorLibrary)
+    {
+        Ready();
+        await TransferScenarios.BlindTransferOfAQueueCallerToAnotherAgentAsync(fixture, transferorLibrary, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task An_attended_transfer_joins_the_held_caller_with_the_consulted_agent(string transferorLibrary)
+    {
+        Ready();
+        await TransferScenarios.AttendedTransferJoinsTheCallerWithTheConsultedAgentAsync(fixture, transferorLibrary, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_blind_transfer_to_a_number_that_does_not_exist_leaves_the_call_up_and_says_404(string library)
+    {
+        Ready();
+        await TransferScenarios.BlindTransferToANumberThatDoesNotExistKeepsTheCallAsync(fixture, library, QueueCaller);
+    }
+
     [SkippableFact]
     public async Task Agent_calls_agent_through_the_shipped_dialplan_holds_with_music_and_resumes()
     {
@@ -120,6 +147,37 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "after the restart");
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
+    }
+
+    /// <summary>A caller playing the tone into mod_callcenter queue "support", whose only agent is 1001.</summary>
+    private TransferScenarios.QueueCaller QueueCaller => new(
+        // Ten minutes of tone: the lab's usual tone stream ends after ten seconds, shorter than a transfer takes.
+        () => StartQueueCallerAsync($"playback(tone_stream://%(600000,0,{RealFreeSwitch.ToneHz}))"),
+        RealFreeSwitch.ToneHz,
+        () => fixture.Pbx.ApiAsync("callcenter_config agent del 1001@default"),
+        // Vanilla's default context answers every number it has no extension for with early-media hold music
+        // (acknowledge_call), which only times out; an agent id PbxBridge does not have is refused at once (404).
+        "agent-4999")
+    {
+        StartEchoingAsync = () => StartQueueCallerAsync("echo()"),
+    };
+
+    private async Task StartQueueCallerAsync(string application)
+    {
+        foreach (var command in new[]
+                 {
+                     "callcenter_config agent add 1001@default callback",
+                     "callcenter_config agent set contact 1001@default loopback/agent-1001/default",
+                     "callcenter_config agent set status 1001@default Available",
+                     "callcenter_config agent set state 1001@default Waiting",
+                     "callcenter_config tier add support@default 1001@default 1 1",
+                     "callcenter_config queue load support@default",
+                 })
+        {
+            await fixture.Pbx.ApiAsync(command);
+        }
+
+        await fixture.Pbx.ApiAsync($"bgapi originate loopback/500/default &{application}");
     }
 
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);

@@ -4,7 +4,7 @@
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
 // Ops: register, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
-// hold, unhold, hangup, waitEnd {timeoutMs}, close. Progress goes to stderr.
+// hold, unhold, hangup, waitEnd {timeoutMs}, refer {target, attended}, calls, close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../lib/chromium.mjs';
 import { scenarioArgs, log } from '../lib/scenario.mjs';
@@ -40,6 +40,9 @@ const ops = {
   hold: () => page.evaluate(() => window.phone.hold()),
   unhold: () => page.evaluate(() => window.phone.unhold()),
   hangup: () => page.evaluate(() => window.phone.hangup()),
+  // Blind: REFER to target on the current call. Attended: REFER on the held first call, replacing the current one.
+  refer: ({ target = '', attended = false }) => page.evaluate((o) => window.phone.refer(o), { target, host, attended }),
+  calls: () => page.evaluate(() => window.phone.calls()),
   waitEnd: ({ timeoutMs = 20000 }) => page.evaluate((t) => window.phone.waitForEnd(t), timeoutMs),
   async close() {
     await browser.close();
