@@ -279,6 +279,18 @@ elif pbx_converge "$work/pbx1.log"; then
             || errors+=("acl.conf.xml does not include pbxbridge_acl.xml")
         grep -q 'data="pbxbridge_vars.xml"' "$root/etc/freeswitch/vars.xml" || errors+=("vars.xml does not include pbxbridge_vars.xml")
     fi
+    # The event socket is replaced: reloaded through the socket's old password, the profile then uses the new one.
+    esl_rendered="$root/var/lib/pbxbridge-render/freeswitch/autoload_configs/event_socket.conf.xml"
+    if [ -f "$esl_rendered" ]; then
+        new_pw=$(sed -n 's/.*name="password" value="\([^"]*\)".*/\1/p' "$esl_rendered")
+        grep -q -- '-p converge-esl-password -x reload mod_event_socket$' "$pbx/fs_cli.log" \
+            || errors+=("event_socket.conf.xml replaced but no 'reload mod_event_socket' with the old password")
+        grep -q -- "-p $new_pw -x sofia " "$pbx/fs_cli.log" \
+            || errors+=("the sofia profile step did not use the rendered event socket password")
+        [ "$(grep -n -- '-x reloadacl$' "$pbx/fs_cli.log" | head -1 | cut -d: -f1)" \
+            -lt "$(grep -n -- '-x reload mod_event_socket$' "$pbx/fs_cli.log" | head -1 | cut -d: -f1)" ] \
+            || errors+=("the event socket was reloaded before reloadacl")
+    fi
     if [ "${#errors[@]}" -eq 0 ]; then
         pass pbx_snippets_installed_and_reloaded
     else

@@ -82,7 +82,7 @@ public sealed partial class Call
     {
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger);
+            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger, services.IceTcp);
             Media.Browser = endpoint;
             failure = "";
             return true;

@@ -49,6 +49,13 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
             return;
         }
 
+        if (s.Overload.TryRefuseNewCall())
+        {
+            // Logged per step by the overload monitor, not per refused call: under overload a log line per INVITE is load too.
+            sip.Reject(503, LimitReasonPhrases.Overloaded, "Q.850;cause=42;text=\"media loops overloaded\"", s.Overload.Settings.RetryAfter);
+            return;
+        }
+
         if (CountLive() >= s.Limits.MaxCalls)
         {
             logger.LogWarning("call limit of {Max} calls reached: refusing agent {Agent}'s call with 503", s.Limits.MaxCalls, sip.AgentId);
@@ -71,7 +78,7 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     void IPbxInboundHandler.OnInboundCall(InboundPbxCall pbxCall)
     {
         var s = services!;
-        if (draining || CountLive() >= s.Limits.MaxCalls)
+        if (draining || CountLive() >= s.Limits.MaxCalls || s.Overload.TryRefuseNewCall())
         {
             _ = pbxCall.RejectAsync(PbxCause.Congestion, CancellationToken.None);
             return;
@@ -92,6 +99,11 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 
         everConnected |= connected;
         IsControlConnected = connected;
+        if (connected)
+        {
+            services?.AgentStates?.OnPbxConnected();
+        }
+
         logger.Log(connected ? LogLevel.Information : LogLevel.Warning, "PBX control connection {State}", connected ? "up" : "down");
     }
 
@@ -156,6 +168,7 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     {
         calls[call.Id] = call;
         services!.Observer.OnCallStarted(call);
+        services.AgentStates?.OnAgentChanged(call.AgentId);
         _ = call.Ended.ContinueWith(_ => calls.TryRemove(call.Id, out Call? _), TaskScheduler.Default);
     }
 

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Ice;
 
 namespace PbxBridge.Calls;
 
@@ -24,6 +27,14 @@ public sealed class CallServices
 
     /// <summary>The call whose browser leg is <c>sip</c> (an attended transfer's Replaces names it); set by <see cref="CallManager"/>.</summary>
     public Func<SipCall, Call?> FindCall { get; set; } = _ => null;
+
+    /// <summary>Publishes agents' states to the PBX's queues; null where the PBX has none (the demo).</summary>
+    public AgentStateTracker? AgentStates { get; init; }
+
+    /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
+    public IceUfragDirectory? IceTcp { get; init; }
+    /// <summary>The overload ladder: the Opus complexity calls get and whether new calls are refused. Off unless set.</summary>
+    public OverloadController Overload { get; init; } = new(OverloadSettings.Disabled(10));
 
     public string DisplayNameOf(string agentId) =>
         Agents.TryGetAgent(agentId, out var agent) && agent.DisplayName.Length > 0 ? agent.DisplayName : agentId;

@@ -17,9 +17,7 @@ public sealed class SipIncomingCall : SipCall
     private readonly int _sessionInterval;
     private readonly bool _peerSupportsTimer;
     private State _state = State.Early;
-    private SipTimer? _ackWait;
-    private SipTimer? _retransmit2xx;
-    private SipResponse? _ok;
+    private SipAnswerRetransmission? _answerRetransmission;
 
     private SipIncomingCall(SipStack stack, ISipFlow flow, SipRequest request, InviteServerTransaction invite, string agentId, string destination, int sessionInterval)
         : base(stack, flow, request.CallId!, agentId)
@@ -30,7 +28,7 @@ public sealed class SipIncomingCall : SipCall
         _peerSupportsTimer = request.Headers.GetList(SipHeaderNames.Supported).Contains("timer", StringComparer.OrdinalIgnoreCase);
         Destination = destination;
         OfferSdp = request.BodyText;
-        LocalTag = SipStack.NewTag();
+        LocalTag = SipCore.NewTag();
     }
 
     private enum State
@@ -98,9 +96,10 @@ public sealed class SipIncomingCall : SipCall
 
         var call = new SipIncomingCall(stack, flow, request, invite, agentId, destination, interval);
         var localHeader = request.Headers.Get(SipHeaderNames.To)!.TrimEnd() + ";tag=" + call.LocalTag;
-        call.Dialog = new SipDialog(stack, flow, call, request.CallId!, call.LocalTag, request.From!.Tag ?? string.Empty, localHeader,
-            request.Headers.Get(SipHeaderNames.From)!, contact.UriText, request.Headers.GetList(SipHeaderNames.RecordRoute), 0, request.CSeq!.Value.Number);
-        stack.AddDialog(call.Dialog);
+        call.Dialog = new SipDialog(stack.Core, flow, call, request.CallId!, call.LocalTag, request.From!.Tag ?? string.Empty, localHeader,
+            request.Headers.Get(SipHeaderNames.From)!, contact.UriText, request.Headers.GetList(SipHeaderNames.RecordRoute), 0, request.CSeq!.Value.Number,
+            stack.ContactFor(flow));
+        stack.Core.AddDialog(call.Dialog);
         stack.RegisterIncoming(invite.Key, call);
         stack.PostIncomingCall(call);
     }
@@ -140,28 +139,22 @@ public sealed class SipIncomingCall : SipCall
         }
 
         LocalSdp = answerSdp;
-        _ok = Response(200, "OK", answerSdp);
+        var ok = Response(200, "OK", answerSdp);
         if (_sessionInterval > 0)
         {
             Dialog!.ArmSessionTimer(_sessionInterval);
-            _ok.Headers.Add(SipHeaderNames.SessionExpires, Dialog.SessionExpiresHeader("uac"));
+            ok.Headers.Add(SipHeaderNames.SessionExpires, Dialog.SessionExpiresHeader("uac"));
             if (_peerSupportsTimer)
             {
-                _ok.Headers.Add(SipHeaderNames.Require, "timer");
+                ok.Headers.Add(SipHeaderNames.Require, "timer");
             }
         }
 
         _state = State.Accepted;
         Stack.ForgetIncoming(_invite.Key);
-        Stack.Respond(_invite, _ok);
-        if (!Flow.IsReliable)
+        Stack.Respond(_invite, ok);
+        _answerRetransmission = SipAnswerRetransmission.Start(Stack.Core, Flow, ok, () =>
         {
-            Retransmit2xx(Stack.Timers.Values.T1);
-        }
-
-        _ackWait = Stack.Timers.Start("Timer H (2xx)", Stack.Timers.Values.TimerH, () =>
-        {
-            _ackWait = null;
             SendBye("SIP;cause=408;text=\"ACK Timeout\"");
             Finish(new SipCallEnd(SipCallEndReason.AckTimeout));
         });
@@ -246,25 +239,8 @@ public sealed class SipIncomingCall : SipCall
 
     private void StopAckTimers()
     {
-        _ackWait?.Stop();
-        _ackWait = null;
-        _retransmit2xx?.Stop();
-        _retransmit2xx = null;
-    }
-
-    /// <summary>RFC 3261 §13.3.1.4: the UAS core retransmits its 2xx (T1 doubling to T2) until the ACK arrives.</summary>
-    private void Retransmit2xx(TimeSpan interval)
-    {
-        _retransmit2xx = Stack.Timers.Start("2xx retransmit", interval, () =>
-        {
-            if (_state != State.Accepted)
-            {
-                return;
-            }
-
-            Stack.Send(Flow, _ok!);
-            Retransmit2xx(Stack.Timers.Values.Backoff(interval, capAtT2: true));
-        });
+        _answerRetransmission?.Stop();
+        _answerRetransmission = null;
     }
 
     private SipResponse Response(int code, string phrase, string? sdp = null)

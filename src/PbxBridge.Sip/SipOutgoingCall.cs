@@ -13,7 +13,7 @@ public sealed class SipOutgoingCall : SipCall
     private readonly string _fromNumber;
     private readonly string _fromDisplayName;
     private readonly string _offerSdp;
-    private readonly string _fromTag = SipStack.NewTag();
+    private readonly string _fromTag = SipCore.NewTag();
     private readonly List<Fork> _forks = [];
     private Fork? _winner;
     private bool _cancelled;
@@ -21,7 +21,7 @@ public sealed class SipOutgoingCall : SipCall
     private SipResponse? _bestFailure;
 
     internal SipOutgoingCall(SipStack stack, string agentId, string fromNumber, string fromDisplayName, string offerSdp)
-        : base(stack, NoFlow.Instance, SipStack.NewCallId(), agentId)
+        : base(stack, NoFlow.Instance, SipCore.NewCallId(), agentId)
     {
         _fromNumber = fromNumber;
         _fromDisplayName = fromDisplayName;
@@ -45,7 +45,7 @@ public sealed class SipOutgoingCall : SipCall
         {
             var fork = new Fork(flow, BuildInvite(binding, flow));
             _forks.Add(fork);
-            fork.Transaction = Stack.SendRequest(flow, fork.Invite, r => OnForkResponse(fork, r));
+            fork.Transaction = (InviteClientTransaction)Stack.SendRequest(flow, fork.Invite, r => OnForkResponse(fork, r));
         }
     }
 
@@ -67,7 +67,7 @@ public sealed class SipOutgoingCall : SipCall
     {
         // The Request-URI is the registered Contact (its ".invalid" host is never resolved); the flow carries it.
         var invite = new SipRequest(SipMethod.Invite, binding.ContactUri);
-        invite.Headers.Add(SipHeaderNames.Via, Stack.ViaFor(flow, SipStack.NewBranch()));
+        invite.Headers.Add(SipHeaderNames.Via, Stack.ViaFor(flow, SipCore.NewBranch()));
         invite.Headers.Add(SipHeaderNames.MaxForwards, "70");
         invite.Headers.Add(SipHeaderNames.From, CallerFrom(_fromNumber, _fromDisplayName, Stack.Realm).WithTag(_fromTag).ToString());
         invite.Headers.Add(SipHeaderNames.To, new NameAddr(new SipUri("sip", AgentId, Stack.Realm)).ToString());
@@ -119,15 +119,7 @@ public sealed class SipOutgoingCall : SipCall
             return;
         }
 
-        var invite = fork.Invite;
-        var cancel = new SipRequest(SipMethod.Cancel, invite.RequestUri);
-        cancel.Headers.Add(SipHeaderNames.Via, invite.Headers.GetFieldValues(SipHeaderNames.Via)[0]);
-        cancel.Headers.Add(SipHeaderNames.MaxForwards, "70");
-        cancel.Headers.Add(SipHeaderNames.From, invite.Headers.Get(SipHeaderNames.From)!);
-        cancel.Headers.Add(SipHeaderNames.To, invite.Headers.Get(SipHeaderNames.To)!);
-        cancel.Headers.Add(SipHeaderNames.CallId, CallId);
-        cancel.Headers.Add(SipHeaderNames.CSeq, new CSeq(1, SipMethod.Cancel).ToString());
-        Stack.SendRequest(fork.Flow, cancel, _ => { });
+        Stack.SendRequest(fork.Flow, fork.Transaction!.CreateCancel(), _ => { });
 
         // If the INVITE never gets its 487, give up on it after 64*T1 (§9.1).
         fork.CancelTimer = Stack.Timers.Start("Timer B (CANCEL)", Stack.Timers.Values.TimerB, () =>
@@ -186,7 +178,7 @@ public sealed class SipOutgoingCall : SipCall
         fork.CancelTimer?.Stop();
         Flow = fork.Flow;
         Dialog = dialog;
-        Stack.AddDialog(dialog);
+        Stack.Core.AddDialog(dialog);
         Stack.FlowClosedForOutgoing -= OnFlowClosedWhileRinging;
         if (SessionExpires.TryRead(response, out var interval) && interval > 0)
         {
@@ -207,8 +199,8 @@ public sealed class SipOutgoingCall : SipCall
         var routes = response.Headers.GetList(SipHeaderNames.RecordRoute);
         routes.Reverse();
         var target = response.Contacts.FirstOrDefault()?.UriText ?? fork.Invite.RequestUri;
-        return new SipDialog(Stack, fork.Flow, this, CallId, _fromTag, response.To?.Tag ?? string.Empty,
-            fork.Invite.Headers.Get(SipHeaderNames.From)!, response.Headers.Get(SipHeaderNames.To)!, target, routes, 1, null);
+        return new SipDialog(Stack.Core, fork.Flow, this, CallId, _fromTag, response.To?.Tag ?? string.Empty,
+            fork.Invite.Headers.Get(SipHeaderNames.From)!, response.Headers.Get(SipHeaderNames.To)!, target, routes, 1, null, Stack.ContactFor(fork.Flow));
     }
 
     private void ForkFinished(Fork fork, SipResponse? failure)
@@ -271,7 +263,7 @@ public sealed class SipOutgoingCall : SipCall
 
         public SipRequest Invite { get; } = invite;
 
-        public SipTransaction? Transaction { get; set; }
+        public InviteClientTransaction? Transaction { get; set; }
 
         public bool Provisional { get; set; }
 

@@ -1,30 +1,12 @@
-using PbxBridge.Sip.Dialogs;
 using PbxBridge.Sip.Refer;
 
 namespace PbxBridge.Sip;
 
-/// <summary>Finding the dialog a Replaces names (RFC 3891 §3).</summary>
+/// <summary>The agent's own call a Replaces names (RFC 3891 §3).</summary>
 public sealed partial class SipStack
 {
-    /// <summary>
-    /// The call of <paramref name="agentId"/> whose dialog has the Call-ID and tags of <paramref name="replaces"/>, or
-    /// null. The tags are tried both ways round: SIP.js names them as the REFER's recipient sees the dialog (to-tag =
-    /// its remote tag), JsSIP by the dialog's From and To, which differ for a call the agent received. Another agent's
-    /// dialog is never found, whatever it names.
-    /// </summary>
-    internal SipCall? FindCallForReplaces(Replaces replaces, string agentId)
-    {
-        foreach (var key in (ReadOnlySpan<string>)[
-                     SipDialog.KeyOf(replaces.CallId, replaces.ToTag, replaces.FromTag),
-                     SipDialog.KeyOf(replaces.CallId, replaces.FromTag, replaces.ToTag)])
-        {
-            if (_dialogs.TryGetValue(key, out var dialog) && !dialog.IsTerminated
-                && dialog.Owner is SipCall call && call.AgentId == agentId && !call.IsEnded)
-            {
-                return call;
-            }
-        }
-
-        return null;
-    }
+    /// <summary>The call of <paramref name="agentId"/> whose dialog <paramref name="replaces"/> names, or null: another
+    /// agent's dialog is never found, whatever it names.</summary>
+    internal SipCall? FindCallForReplaces(Replaces replaces, string agentId) =>
+        Core.FindDialog(replaces)?.Owner is SipCall { IsEnded: false } call && call.AgentId == agentId ? call : null;
 }

@@ -12,23 +12,19 @@ using PbxBridge.Sip.Transport;
 
 namespace PbxBridge.Sip;
 
-/// <summary>One per process: the registrar, the transaction layer, the dialogs and the two call roles of the
-/// B2BUA's browser side. All state changes run serialized under one lock; events to the Calls room are raised
-/// after the lock is released, in order, each at most once.</summary>
-public sealed partial class SipStack : ISipMessageSink, IDisposable
+/// <summary>One per process: the B2BUA's browser side (registrar, digest, the two call roles with forking) over a
+/// <see cref="SipCore"/> of its own (transactions, dialogs, timers). All state changes run serialized in the core;
+/// events to the Calls room are raised after its lock is released, in order, each at most once.</summary>
+public sealed partial class SipStack : ISipMessageSink, ISipTransactionUser, IDisposable
 {
-    private readonly Lock _gate = new();
     private readonly ISipAgentDirectory _agents;
     private readonly ISipCallHandler _calls;
     private readonly ILogger<SipStack> _logger;
     private readonly SipRequestAuthenticator _authenticator;
     private readonly SipRegistrar _registrar;
     private readonly Dictionary<string, ISipFlow> _flows = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SipDialog> _dialogs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SipIncomingCall> _incomingByInviteKey = new(StringComparer.Ordinal);
     private readonly ITimer _housekeeping;
-    private List<Action>? _deferred;
-    private int _depth;
 
     public SipStack(SipStackOptions options, ISipAgentDirectory agents, ISipCallHandler calls, ILogger<SipStack> logger)
     {
@@ -36,8 +32,7 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
         _agents = agents;
         _calls = calls;
         _logger = logger;
-        Timers = new SipTimerService(options.TimeProvider, options.Timers, Counters, Execute);
-        Transactions = new SipTransactionTable(Timers, Send);
+        Core = new SipCore(options.TimeProvider, options.Timers, Counters, options.Host, logger);
         _authenticator = new SipRequestAuthenticator(options, agents, Counters, logger);
         _registrar = new SipRegistrar(options);
 
@@ -51,9 +46,11 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     public string Realm => _agents.Realm;
 
-    internal SipTimerService Timers { get; }
+    internal SipCore Core { get; }
 
-    internal SipTransactionTable Transactions { get; }
+    internal SipTimerService Timers => Core.Timers;
+
+    internal SipTransactionTable Transactions => Core.Transactions;
 
     public IReadOnlyList<SipRegistrationInfo> Registrations =>
         _registrar.Store.All().Select(b => new SipRegistrationInfo(b.AgentId, b.ContactValue, b.FlowId, b.Remote, b.ExpiresAt, b.UserAgent)).ToList();
@@ -108,57 +105,14 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
             LogRegistrationEnded(removed.AgentId, removed.ContactUri, "flow closed");
         }
 
-        foreach (var dialog in _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList())
-        {
-            dialog.Owner.OnFlowClosed(dialog);
-        }
-
         FlowClosedForOutgoing?.Invoke(flow);
-        foreach (var transaction in Transactions.OnFlow(flow))
-        {
-            transaction.Terminate();
-        }
+        Core.CloseFlow(flow, Options.ReconnectGrace);
     });
 
     /// <summary>Outgoing calls with forks on the flow subscribe here while they ring.</summary>
     internal event Action<ISipFlow>? FlowClosedForOutgoing;
 
-    public void OnMessageReceived(ISipFlow flow, ReadOnlySpan<byte> data)
-    {
-        var result = SipParser.Parse(data);
-        if (!result.Success)
-        {
-            Counters.ParseFailed();
-            LogParseFailure(flow.Remote, result.Error!);
-            if (result.Rejectable is { Method: not SipMethod.Ack } bad)
-            {
-                Send(flow, SipResponse.For(bad, result.ErrorStatusCode, SanitizeReason(result.Error!)));
-            }
-
-            return;
-        }
-
-        Counters.MessageReceived();
-        Execute(() =>
-        {
-            try
-            {
-                if (result.Message is SipRequest request)
-                {
-                    OnRequest(flow, request);
-                }
-                else
-                {
-                    OnResponse(flow, (SipResponse)result.Message!);
-                }
-            }
-            catch (Exception ex) when (ex is FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException or NullReferenceException)
-            {
-                // A message that parsed but still trips a handler must not take the connection down.
-                LogHandlerFailure(ex);
-            }
-        });
-    }
+    public void OnMessageReceived(ISipFlow flow, ReadOnlySpan<byte> data) => Core.Receive(flow, data, this);
 
     public void OnMessageRefused(ISipFlow flow, ReadOnlySpan<byte> data, int? retryAfterSeconds)
     {
@@ -188,88 +142,20 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
     /// longer applies (other flows have none). A cast rather than an ISipFlow member: only this transport needs it.</summary>
     internal static void OnAuthenticated(ISipFlow flow) => (flow as SipWebSocketConnection)?.MarkAuthenticated();
 
-    private static string SanitizeReason(string error) => new(error.Where(c => c >= ' ' && c != '\u007f').ToArray());
-
-    internal void Send(ISipFlow flow, SipMessage message)
-    {
-        Counters.MessageSent();
-        flow.Send(message);
-    }
+    internal void Send(ISipFlow flow, SipMessage message) => Core.Send(flow, message);
 
     /// <summary>Runs <paramref name="action"/> serialized with everything else; events it posts are raised after.</summary>
-    internal void Execute(Action action)
-    {
-        List<Action>? toRaise = null;
-        lock (_gate)
-        {
-            _depth++;
-            _deferred ??= [];
-            try
-            {
-                action();
-            }
-            finally
-            {
-                _depth--;
-                if (_depth == 0)
-                {
-                    toRaise = _deferred;
-                    _deferred = null;
-                }
-            }
-        }
-
-        if (toRaise is null)
-        {
-            return;
-        }
-
-        foreach (var raise in toRaise)
-        {
-            try
-            {
-                raise();
-            }
-            catch (Exception ex)
-            {
-                // An event handler of another room threw: log it, keep the stack and its connection alive.
-                LogHandlerFailure(ex);
-            }
-        }
-    }
+    internal void Execute(Action action) => Core.Execute(action);
 
     /// <summary>Queues an event to raise once the current serialized section ends.</summary>
-    internal void Post(Action raise) => _deferred!.Add(raise);
-
-    internal static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-
-    internal static string NewBranch() => Via.MagicCookie + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
-
-    internal static string NewCallId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+    internal void Post(Action raise) => Core.Post(raise);
 
     /// <summary>Our Contact toward a browser. Requests to it come back over the same WebSocket anyway (the browser has
     /// only that connection); the URI just has to be valid and ours.</summary>
     internal string ContactFor(ISipFlow flow) =>
         "<sip:pbxbridge@" + (flow.LocalSentBy ?? Options.Host) + ";transport=" + (flow.ViaTransport.StartsWith("WS", StringComparison.Ordinal) ? "ws" : flow.ViaTransport.ToLowerInvariant()) + ">";
 
-    /// <summary>Our Via for a request on <paramref name="flow"/>; rport asks a UDP peer to answer to our source port.</summary>
-    internal string ViaFor(ISipFlow flow, string branch) =>
-        "SIP/2.0/" + flow.ViaTransport + " " + (flow.LocalSentBy ?? Options.Host) + (flow.IsReliable ? string.Empty : ";rport") + ";branch=" + branch;
-
-    internal void AddDialog(SipDialog dialog)
-    {
-        _dialogs[dialog.Key] = dialog;
-        Counters.DialogCreated();
-    }
-
-    internal void RemoveDialog(SipDialog dialog)
-    {
-        if (_dialogs.TryGetValue(dialog.Key, out var d) && ReferenceEquals(d, dialog))
-        {
-            _dialogs.Remove(dialog.Key);
-            Counters.DialogTerminated();
-        }
-    }
+    internal string ViaFor(ISipFlow flow, string branch) => Core.ViaFor(flow, branch);
 
     /// <summary>Answers after <paramref name="delay"/> without holding anything up meanwhile: a timer on the stack's
     /// clock sends it (nothing if the transaction died with its flow in the meantime).</summary>
@@ -307,20 +193,11 @@ public sealed partial class SipStack : ISipMessageSink, IDisposable
 
     public void Dispose() => _housekeeping.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "SIP parse failure from {Remote}: {Error}")]
-    private partial void LogParseFailure(IPEndPoint remote, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP handler failed")]
-    private partial void LogHandlerFailure(Exception ex);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration of {AgentId} at {Contact} ended: {Why}")]
     private partial void LogRegistrationEnded(string agentId, string contact, string why);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Agent {AgentId} may hold {Max} registrations: REGISTER from {Remote} refused (503, or 403 when it alone carries more contacts)")]
     private partial void LogRegistrationRefused(string agentId, int max, IPEndPoint remote);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} for a dialog of agent {AgentId} from {Remote}, neither its connection nor one the agent registered on: refused with 481")]
-    private partial void LogForeignDialogRequest(string method, string agentId, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} registered {Contact} from {Remote}")]
     private partial void LogRegistered(string agentId, string contact, IPEndPoint remote);

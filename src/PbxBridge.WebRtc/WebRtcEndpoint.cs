@@ -18,10 +18,13 @@ namespace PbxBridge.WebRtc;
 /// deliver. Nothing is sent toward the browser before DTLS completed and SRTP keys exist.
 /// <see cref="SendRtp"/> is meant for one sending thread at a time: the media loop the endpoint was given.
 /// </summary>
-public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
+public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHost
 {
     private const int StunResponseSize = 512;
     private const int SendBufferSize = 1500;
+
+    // Chromium opens one ICE-TCP connection per (its interface, our TCP candidate) pair: a handful at most.
+    private const int MaxIceTcpConnections = 4;
 
     private readonly WebRtcOptions _options;
     private readonly UdpPortPool _ports;
@@ -34,6 +37,12 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
     private readonly DatagramDemultiplexer _demux;
     private readonly byte[] _stunResponse = new byte[StunResponseSize];
     private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(SendBufferSize, pinned: true);
+    private readonly IceUfragDirectory? _ufrags;
+    private readonly Lock _tcpMembership = new();
+    private readonly List<string> _registeredUfrags = [];
+    private volatile IceTcpConnection[] _tcp = [];
+    private long _tcpConnections;
+    private long _tcpSendsDroppedClosed;
     private readonly uint _ssrc = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private readonly string _cname = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
     private readonly ulong _sessionId = (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue);
@@ -71,11 +80,15 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
     /// <summary>
     /// Rents a socket from <paramref name="ports"/>; throws when the browser port range is exhausted. Its datagrams
-    /// are read and handled on <paramref name="loop"/>'s thread, which should be the one that ticks the call.
+    /// are read and handled on <paramref name="loop"/>'s thread, which should be the one that ticks the call. With
+    /// <paramref name="iceTcp"/> (and <see cref="WebRtcOptions.IceTcpPorts"/>) the leg also offers passive ICE-TCP
+    /// candidates and takes the connections the directory finds for its ufrag, on the same loop.
     /// </summary>
     public WebRtcEndpoint(
-        WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, MediaEventLoop loop, IWebRtcEndpointObserver observer, ILogger logger)
+        WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, MediaEventLoop loop, IWebRtcEndpointObserver observer, ILogger logger,
+        IceUfragDirectory? iceTcp = null)
     {
+        _ufrags = iceTcp;
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _ports = ports ?? throw new ArgumentNullException(nameof(ports));
         _certificate = certificate ?? throw new ArgumentNullException(nameof(certificate));
@@ -136,6 +149,9 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         SendsDroppedByDirection = Volatile.Read(ref _sendsDroppedByDirection),
         ReceiveErrors = _demux.Errors,
         SelectedRemote = SelectedRemote,
+        SelectedProtocol = _agent?.NominatedAddress is { } nominated ? (TcpConnectionTo(nominated) is null ? "udp" : "tcp") : null,
+        IceTcpConnections = Volatile.Read(ref _tcpConnections),
+        IceTcpSendsDropped = Volatile.Read(ref _tcpSendsDroppedClosed) + _tcp.Sum(c => c.SendsDropped),
         DtlsState = (_dtls?.State ?? DtlsState.New).ToString().ToLowerInvariant(),
         DtlsRole = _isDtlsServer switch { true => "server", false => "client", null => null },
         DtlsCipher = _dtls?.CipherSuite,
@@ -160,8 +176,9 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         _remoteFingerprint = offer.Fingerprint;
         _mid = offer.Mid;
         _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(offer.Direction));
+            SdpAnswerer.AnswerDirection(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
         _agent = new IceLiteAgent(_localIce, offer.Ice);
+        RegisterUfrag(_localIce.UsernameFragment);
         var answer = SdpAnswerer.CreateAnswer(offer, LocalDescription(SdpAnswerer.AnswerSetup(offer.Setup), offer));
         return SdpNegotiationResult.Answer(answer.ToString());
     }
@@ -182,6 +199,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             _sessionId, _sessionVersion)
         {
             AdditionalAddresses = _options.AdditionalHostAddresses,
+            TcpPorts = _ufrags is null ? [] : _options.IceTcpPorts,
         };
         return SdpOfferer.CreateOffer(local).ToString();
     }
@@ -209,8 +227,9 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         _isDtlsServer = answer.Setup == DtlsSetup.Active;
         _remoteFingerprint = answer.Fingerprint;
         _audio = new NegotiatedAudio(answer.OpusPayloadType, answer.TelephoneEventPayloadType, answer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(answer.Direction));
+            SdpAnswerer.AnswerDirection(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
         _agent = new IceLiteAgent(_localIce, answer.Ice);
+        RegisterUfrag(_localIce.UsernameFragment);
         return SdpNegotiationResult.Applied();
     }
 
@@ -242,12 +261,13 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         {
             _localIce = IceCredentials.Generate();
             _agent.Restart(_localIce, offer.Ice);
+            RegisterUfrag(_localIce.UsernameFragment);
             WebRtcLog.IceRestart(_logger, _localIce.UsernameFragment);
         }
 
         _mid = offer.Mid ?? _mid;
         _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(offer.Direction));
+            SdpAnswerer.AnswerDirection(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
         _sessionVersion++;
         // RFC 5763 §5: keep the established DTLS role in subsequent answers.
         var setup = _isDtlsServer.Value ? DtlsSetup.Passive : DtlsSetup.Active;
@@ -309,8 +329,10 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
         try
         {
-            _socket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, target);
-            Interlocked.Increment(ref _rtpSent);
+            if (SendTo(_sendBuffer.AsSpan(0, length), target))
+            {
+                Interlocked.Increment(ref _rtpSent);
+            }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -340,6 +362,21 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             await _loop.UnwatchAsync(watch);
         }
 
+        foreach (var connection in _tcp)
+        {
+            await connection.CloseAsync();
+        }
+
+        lock (_tcpMembership)
+        {
+            foreach (var ufrag in _registeredUfrags)
+            {
+                _ufrags?.Unregister(ufrag, this);
+            }
+
+            _registeredUfrags.Clear();
+        }
+
         _ports.Return(_socket);
         _srtpIn?.Dispose();
         _srtcpIn?.Dispose();
@@ -352,7 +389,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
         var outcome = agent.HandleRequest(datagram, source, _stunResponse, out var responseLength);
         if (responseLength > 0)
         {
-            _socket.SendTo(_stunResponse.AsSpan(0, responseLength), SocketFlags.None, source);
+            SendTo(_stunResponse.AsSpan(0, responseLength), source);
         }
 
         if (outcome == IceCheckOutcome.Nominated)
@@ -452,6 +489,78 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
     void IDatagramSink.OnUnknown(Span<byte> datagram, SocketAddress source) => Interlocked.Increment(ref _unknownDatagrams);
 
+    bool IIceTcpHost.AdoptTcp(Socket socket, ReadOnlySpan<byte> firstFrame)
+    {
+        lock (_tcpMembership)
+        {
+            if (Volatile.Read(ref _closed) != 0 || _agent is null || _tcp.Length >= MaxIceTcpConnections)
+            {
+                return false;
+            }
+
+            var connection = new IceTcpConnection(socket, firstFrame, this, _loop, OnTcpClosed);
+            _tcp = [.. _tcp, connection];
+            Interlocked.Increment(ref _tcpConnections);
+            connection.Start();
+            return true;
+        }
+    }
+
+    private void OnTcpClosed(IceTcpConnection connection)
+    {
+        lock (_tcpMembership)
+        {
+            _tcp = [.. _tcp.Where(c => c != connection)];
+            Interlocked.Add(ref _tcpSendsDroppedClosed, connection.SendsDropped);
+        }
+    }
+
+    private void RegisterUfrag(string ufrag)
+    {
+        if (_ufrags is null)
+        {
+            return;
+        }
+
+        lock (_tcpMembership)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                _ufrags.Register(ufrag, this);
+                _registeredUfrags.Add(ufrag);
+            }
+        }
+    }
+
+    /// <summary>The ICE-TCP connection whose remote end is <paramref name="address"/>, if media to it goes over TCP.</summary>
+    private IceTcpConnection? TcpConnectionTo(SocketAddress address)
+    {
+        foreach (var connection in _tcp)
+        {
+            if (connection.Remote.Equals(address))
+            {
+                return connection;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// One packet to the browser at <paramref name="target"/>: framed on the ICE-TCP connection it came from when the
+    /// address is one (RFC 6544), else a datagram on the leg's UDP socket. False when a full TCP connection dropped it.
+    /// </summary>
+    private bool SendTo(ReadOnlySpan<byte> packet, SocketAddress target)
+    {
+        if (TcpConnectionTo(target) is { } connection)
+        {
+            return connection.Send(packet);
+        }
+
+        _socket.SendTo(packet, SocketFlags.None, target);
+        return true;
+    }
+
     private void StartDtls(bool isServer)
     {
         _dtls = new DtlsSrtpSession(
@@ -469,7 +578,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
 
         try
         {
-            _socket.SendTo(datagram, SocketFlags.None, target);
+            SendTo(datagram, target);
         }
         catch (SocketException)
         {
@@ -561,6 +670,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink
             telephoneEvents, _audio!.Direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion)
         {
             AdditionalAddresses = _options.AdditionalHostAddresses,
+            TcpPorts = _ufrags is null ? [] : _options.IceTcpPorts,
         };
     }
 

@@ -20,6 +20,12 @@ public sealed record WebRtcOptions(IPAddress PublicAddress, TimeSpan ConsentTime
     /// </summary>
     public IReadOnlyList<IPAddress> AdditionalHostAddresses { get; init; } = [];
 
+    /// <summary>
+    /// TCP ports where this host takes ICE-TCP connections (RFC 6544), advertised as passive host candidates at
+    /// every host address; empty = UDP only. The legs find their connections through an <see cref="Ice.IceUfragDirectory"/>.
+    /// </summary>
+    public IReadOnlyList<int> IceTcpPorts { get; init; } = [];
+
     public static WebRtcOptions Default(IPAddress publicAddress) =>
         new(publicAddress, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
 }

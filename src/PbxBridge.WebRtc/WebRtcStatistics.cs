@@ -40,6 +40,15 @@ public sealed record WebRtcStatistics
     public long SendsDroppedByDirection { get; init; }
     public long ReceiveErrors { get; init; }
     public IPEndPoint? SelectedRemote { get; init; }
+
+    /// <summary>How media reaches the selected remote: "udp", or "tcp" for an ICE-TCP connection (RFC 6544); null before nomination.</summary>
+    public string? SelectedProtocol { get; init; }
+
+    /// <summary>ICE-TCP connections the browser opened to this leg (RFC 6544), closed ones included.</summary>
+    public long IceTcpConnections { get; init; }
+
+    /// <summary>Packets dropped because an ICE-TCP connection's send buffer was full or the connection closed.</summary>
+    public long IceTcpSendsDropped { get; init; }
     public string DtlsState { get; init; } = "new";
     public string? DtlsRole { get; init; }
     public string? DtlsCipher { get; init; }

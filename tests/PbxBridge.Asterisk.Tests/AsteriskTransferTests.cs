@@ -1,5 +1,6 @@
 using PbxBridge.Asterisk.Tests.Support;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
 
@@ -53,7 +54,7 @@ public sealed class AsteriskTransferTests
         Assert.Equal(q850, failure.Cause.Q850);
         Assert.Equal(leg.Details["bridge"], bed.Sim.BridgeOf(leg.Details["externalMediaChannel"]));
         Assert.Equal(leg.Details["bridge"], bed.Sim.BridgeOf(leg.PbxId));
-        Assert.False(observer.Hangup.Task.IsCompleted);
+        Assert.False(observer.HungUp.Task.IsCompleted);
 
         await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
         Assert.True(await bed.NothingLeftAsync());
@@ -76,7 +77,7 @@ public sealed class AsteriskTransferTests
         Assert.Equal(a.Details["bridge"], bed.Sim.BridgeOf(b.PbxId));
         Assert.Equal(a.Details["bridge"], bed.Sim.BridgeOf(a.PbxId));
         Assert.False(bed.Sim.HasMusicOnHold(a.PbxId));
-        Assert.Equal(PbxCause.NormalClearing, await consultation.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await consultation.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.Sim.WaitUntilAsync(s => s.StateOf(a.Details["externalMediaChannel"]) is null && s.StateOf(b.Details["externalMediaChannel"]) is null, Wait));
 
         await a.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);

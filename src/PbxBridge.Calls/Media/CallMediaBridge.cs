@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Media;
 using PbxBridge.Media.Dtmf;
@@ -27,6 +28,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
     private readonly UdpPortPool pbxPorts;
     private readonly ICallMediaEvents events;
     private readonly ILogger logger;
+    private readonly OverloadController? overload;
     private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToPbx = new();
     private readonly ConcurrentQueue<DtmfDigitEvent> dtmfToBrowser = new();
     private readonly byte[] pbxSendBuffer = new byte[1500];
@@ -44,9 +46,10 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
     private long pbxForwardErrors;
     private int disposed;
 
-    public CallMediaBridge(CallMediaSettings settings, UdpPortPool pbxPorts, MediaPacer pacer, ICallMediaEvents events, ILogger logger)
+    public CallMediaBridge(CallMediaSettings settings, UdpPortPool pbxPorts, MediaPacer pacer, ICallMediaEvents events, ILogger logger, OverloadController? overload = null)
     {
         this.settings = settings;
+        this.overload = overload;
         this.pbxPorts = pbxPorts;
         ArgumentNullException.ThrowIfNull(pacer);
         Loop = pacer.NextLoop();
@@ -110,7 +113,9 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
             _ => PbxPayloadFormat.Pcmu,
         };
         // The SSRC our SDP announced (a=ssrc): Chrome renders only the stream it was told about.
-        toBrowser = new PbxToBrowserPipeline(ToBrowserOptions(audio, media, format, browser.LocalSsrc, settings));
+        // A call that starts while the server sheds load keeps the lower complexity it started with.
+        var callSettings = overload is null ? settings : settings with { OpusComplexity = Math.Min(settings.OpusComplexity, overload.NewCallComplexity) };
+        toBrowser = new PbxToBrowserPipeline(ToBrowserOptions(audio, media, format, browser.LocalSsrc, callSettings));
         toPbx = new BrowserToPbxPipeline(new BrowserToPbxOptions(
             audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, pbxSsrc,
             media.TelephoneEventPayloadType ?? -1));
@@ -129,7 +134,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
     /// </summary>
     internal static PbxToBrowserOptions ToBrowserOptions(NegotiatedAudio audio, PbxMediaAnswer media, PbxPayloadFormat format, uint browserSsrc, CallMediaSettings settings) =>
         new(audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, browserSsrc,
-            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx)
+            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx || audio.OpusUseDtx)
         {
             PbxTelephoneEventPayloadType = media.TelephoneEventPayloadType ?? -1,
         };
@@ -261,6 +266,12 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
         if (!pipeline.IsSendingDtmf && dtmfToBrowser.TryDequeue(out var digit))
         {
             pipeline.StartDtmf(digit.Digit, digit.Duration);
+        }
+
+        if (overload is not null)
+        {
+            // A volatile read per packet; the encoder is touched only when the overload step changed its ceiling.
+            pipeline.LimitOpusComplexity(overload.CallComplexityCeiling);
         }
 
         var length = pipeline.Process(pbxReceiveBuffer.AsSpan(0, received), browserSendBuffer);

@@ -66,6 +66,9 @@ public sealed class MediaPacer : IDisposable
         }
     }
 
+    /// <summary>Stopwatch ticks loop <paramref name="index"/> has spent awake since it started (see <see cref="MediaEventLoop.BusyTimestampTicks"/>).</summary>
+    public long BusyTimestampTicksOf(int index) => loops[index].BusyTimestampTicks;
+
     /// <summary>The loop a new call's media goes on (round robin).</summary>
     public MediaEventLoop NextLoop() => loops[(int)((uint)Interlocked.Increment(ref next) % (uint)loops.Length)];
 

@@ -35,6 +35,7 @@ public sealed unsafe class OpusEncoder : IDisposable
         {
             Ctl(OpusNative.SetSignalRequest, OpusNative.SignalVoice, "OPUS_SET_SIGNAL");
             Ctl(OpusNative.SetComplexityRequest, settings.Complexity, "OPUS_SET_COMPLEXITY");
+            Complexity = settings.Complexity;
             Ctl(OpusNative.SetBitrateRequest, settings.Bitrate, "OPUS_SET_BITRATE");
             Ctl(OpusNative.SetInbandFecRequest, settings.InbandFec ? 1 : 0, "OPUS_SET_INBAND_FEC");
             Ctl(OpusNative.SetPacketLossPercRequest, settings.PacketLossPercent, "OPUS_SET_PACKET_LOSS_PERC");
@@ -48,6 +49,25 @@ public sealed unsafe class OpusEncoder : IDisposable
     }
 
     public OpusEncoderSettings Settings { get; }
+
+    /// <summary>The complexity the encoder runs at now (<see cref="SetComplexity"/> may have lowered it).</summary>
+    public int Complexity { get; private set; }
+
+    /// <summary>
+    /// Changes the encoder's complexity between two frames (OPUS_SET_COMPLEXITY keeps the stream's state, so the
+    /// browser hears no glitch). Call it on the thread that encodes: libopus state is not thread-safe.
+    /// </summary>
+    public void SetComplexity(int complexity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(complexity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(complexity, 10);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (complexity != Complexity)
+        {
+            Ctl(OpusNative.SetComplexityRequest, complexity, "OPUS_SET_COMPLEXITY");
+            Complexity = complexity;
+        }
+    }
 
     /// <summary>
     /// Encodes one frame (2.5, 5, 10, 20, 40 or 60 ms of samples) into <paramref name="packet"/>; returns its length

@@ -61,6 +61,16 @@ public sealed class PbxToBrowserPipeline : IDisposable
 
     public MediaDirectionStatistics Statistics { get; }
 
+    /// <summary>The Opus encoder's complexity now.</summary>
+    public int OpusComplexity => _encoder.Complexity;
+
+    /// <summary>
+    /// Holds the encoder at <paramref name="ceiling"/> or below: at most the call's own complexity, lower while the
+    /// server sheds load. On the thread that calls <see cref="Process(ReadOnlySpan{byte}, Span{byte})"/>; free when
+    /// nothing changes.
+    /// </summary>
+    public void LimitOpusComplexity(int ceiling) => _encoder.SetComplexity(Math.Clamp(ceiling, 0, _options.OpusComplexity));
+
     /// <summary>
     /// One RTP packet from the PBX -> one Opus RTP packet in <paramref name="destination"/>. Returns its length, or
     /// 0 when the input is not usable (not RTP, wrong payload type, not 2.5..60 ms of audio), when DTX has nothing to

@@ -9,13 +9,18 @@ namespace PbxBridge.Sip.Dialogs;
 /// it lives on, and the RFC 4028 session-refresh watchdog.</summary>
 internal sealed class SipDialog
 {
-    private readonly SipStack _stack;
+    private readonly SipCore _core;
+    private readonly string _localContact;
     private SipTimer? _sessionTimer;
+    private SipTimer? _reconnectTimer;
 
-    public SipDialog(SipStack stack, ISipFlow flow, ISipDialogOwner owner, string callId, string localTag, string remoteTag,
-        string localHeader, string remoteHeader, string remoteTarget, IReadOnlyList<string> routeSet, uint localCSeq, uint? remoteCSeq)
+    /// <param name="localContact">Our Contact in requests we send in the dialog (a target refresh, RFC 3261 §12.2.1.1).</param>
+    public SipDialog(SipCore core, ISipFlow flow, ISipDialogOwner owner, string callId, string localTag, string remoteTag,
+        string localHeader, string remoteHeader, string remoteTarget, IReadOnlyList<string> routeSet, uint localCSeq, uint? remoteCSeq,
+        string localContact)
     {
-        _stack = stack;
+        _core = core;
+        _localContact = localContact;
         Flow = flow;
         Owner = owner;
         CallId = callId;
@@ -29,7 +34,8 @@ internal sealed class SipDialog
         RemoteCSeq = remoteCSeq;
     }
 
-    public ISipFlow Flow { get; }
+    /// <summary>The connection the peer's side of the dialog is on now; it moves when an agent reconnects.</summary>
+    public ISipFlow Flow { get; private set; }
 
     public ISipDialogOwner Owner { get; }
 
@@ -87,16 +93,16 @@ internal sealed class SipDialog
     public SipRequest CreateRequest(string method)
     {
         LocalCSeq++;
-        return Build(method, LocalCSeq, SipStack.NewBranch());
+        return Build(method, LocalCSeq, SipCore.NewBranch());
     }
 
     /// <summary>The ACK for a 2xx carries the INVITE's CSeq number and its own branch.</summary>
-    public SipRequest CreateAck(uint inviteCSeq) => Build(SipMethod.Ack, inviteCSeq, SipStack.NewBranch());
+    public SipRequest CreateAck(uint inviteCSeq) => Build(SipMethod.Ack, inviteCSeq, SipCore.NewBranch());
 
     private SipRequest Build(string method, uint cseq, string branch)
     {
         var request = new SipRequest(method, RemoteTarget);
-        request.Headers.Add(SipHeaderNames.Via, _stack.ViaFor(Flow, branch));
+        request.Headers.Add(SipHeaderNames.Via, _core.ViaFor(Flow, branch));
         request.Headers.Add(SipHeaderNames.MaxForwards, "70");
         foreach (var route in RouteSet)
         {
@@ -109,7 +115,7 @@ internal sealed class SipDialog
         request.Headers.Add(SipHeaderNames.CSeq, new CSeq(cseq, method).ToString());
         if (method != SipMethod.Ack)
         {
-            request.Headers.Add(SipHeaderNames.Contact, _stack.ContactFor(Flow));
+            request.Headers.Add(SipHeaderNames.Contact, _localContact);
         }
 
         return request;
@@ -127,7 +133,7 @@ internal sealed class SipDialog
         }
 
         var due = TimeSpan.FromSeconds(intervalSeconds - Math.Min(32, intervalSeconds / 3.0));
-        _sessionTimer = _stack.Timers.Start("Session-Expires", due, () =>
+        _sessionTimer = _core.Timers.Start("Session-Expires", due, () =>
         {
             _sessionTimer = null;
             if (!IsTerminated)
@@ -140,6 +146,32 @@ internal sealed class SipDialog
     public string SessionExpiresHeader(string refresher) =>
         SessionInterval.ToString(CultureInfo.InvariantCulture) + ";refresher=" + refresher;
 
+    /// <summary>
+    /// The dialog's connection closed: the agent has <paramref name="grace"/> to send an in-dialog request on a new
+    /// one (<see cref="MoveTo"/>); otherwise the owner hears <see cref="ISipDialogOwner.OnFlowClosed"/>.
+    /// </summary>
+    public void AwaitNewFlow(TimeSpan grace)
+    {
+        var lost = Flow;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = _core.Timers.Start("Reconnect-Grace", grace, () =>
+        {
+            _reconnectTimer = null;
+            if (!IsTerminated && ReferenceEquals(Flow, lost))
+            {
+                Owner.OnFlowClosed(this);
+            }
+        });
+    }
+
+    /// <summary>The agent's requests for this dialog now come on <paramref name="flow"/> (it reconnected): ours go there too.</summary>
+    public void MoveTo(ISipFlow flow)
+    {
+        Flow = flow;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = null;
+    }
+
     public void Terminate()
     {
         if (IsTerminated)
@@ -150,6 +182,8 @@ internal sealed class SipDialog
         IsTerminated = true;
         _sessionTimer?.Stop();
         _sessionTimer = null;
-        _stack.RemoveDialog(this);
+        _reconnectTimer?.Stop();
+        _reconnectTimer = null;
+        _core.RemoveDialog(this);
     }
 }

@@ -20,6 +20,9 @@ public static class LimitReasonPhrases
     /// <summary>This agent already has as many calls as allowed.</summary>
     public const string TooManyCallsForAgent = "Too Many Calls For This Agent";
 
+    /// <summary>The media loops are short of CPU: new calls wait so the calls up keep their audio.</summary>
+    public const string Overloaded = "Server Overloaded";
+
     /// <summary>No UDP port is free for the call's media.</summary>
     public const string NoMediaPorts = "No Media Ports Free";
 

@@ -125,7 +125,7 @@ internal sealed class SipRegistrar
 
     private SipResponse Ok(SipRequest request, string agentId, DateTimeOffset now)
     {
-        var response = SipResponse.For(request, 200, "OK", SipStack.NewTag());
+        var response = SipResponse.For(request, 200, "OK", SipCore.NewTag());
         foreach (var binding in _store.GetBindings(agentId))
         {
             var remaining = Math.Max(0, (int)Math.Ceiling((binding.ExpiresAt - now).TotalSeconds));

@@ -87,22 +87,28 @@ internal sealed class InviteClientTransaction : SipTransaction
         }
     }
 
+    /// <summary>RFC 3261 §9.1: a CANCEL copies the INVITE's Request-URI, top Via (so it reaches the same server
+    /// transaction), From, To, Call-ID, CSeq number and Route set; it may be sent once a provisional response came.</summary>
+    public SipRequest CreateCancel() => Derive(SipMethod.Cancel, Request.Headers.Get(SipHeaderNames.To)!);
+
     /// <summary>RFC 3261 §17.1.1.3: the ACK for a non-2xx reuses the INVITE's Request-URI, top Via, From, Call-ID,
     /// CSeq number and Route set, with the To (and its tag) of the response.</summary>
-    private SipRequest BuildAck(SipResponse response)
+    private SipRequest BuildAck(SipResponse response) => Derive(SipMethod.Ack, response.Headers.Get(SipHeaderNames.To)!);
+
+    private SipRequest Derive(string method, string to)
     {
-        var ack = new SipRequest(SipMethod.Ack, Request.RequestUri);
-        ack.Headers.Add(SipHeaderNames.Via, Request.Headers.GetFieldValues(SipHeaderNames.Via)[0]);
-        ack.Headers.Add(SipHeaderNames.MaxForwards, "70");
-        ack.Headers.Add(SipHeaderNames.From, Request.Headers.Get(SipHeaderNames.From)!);
-        ack.Headers.Add(SipHeaderNames.To, response.Headers.Get(SipHeaderNames.To)!);
-        ack.Headers.Add(SipHeaderNames.CallId, Request.CallId!);
-        ack.Headers.Add(SipHeaderNames.CSeq, new CSeq(Request.CSeq!.Value.Number, SipMethod.Ack).ToString());
+        var request = new SipRequest(method, Request.RequestUri);
+        request.Headers.Add(SipHeaderNames.Via, Request.Headers.GetFieldValues(SipHeaderNames.Via)[0]);
+        request.Headers.Add(SipHeaderNames.MaxForwards, "70");
+        request.Headers.Add(SipHeaderNames.From, Request.Headers.Get(SipHeaderNames.From)!);
+        request.Headers.Add(SipHeaderNames.To, to);
+        request.Headers.Add(SipHeaderNames.CallId, Request.CallId!);
+        request.Headers.Add(SipHeaderNames.CSeq, new CSeq(Request.CSeq!.Value.Number, method).ToString());
         foreach (var route in Request.Headers.GetFieldValues(SipHeaderNames.Route))
         {
-            ack.Headers.Add(SipHeaderNames.Route, route);
+            request.Headers.Add(SipHeaderNames.Route, route);
         }
 
-        return ack;
+        return request;
     }
 }

@@ -28,8 +28,15 @@ public sealed record LocalAudioDescription(
     /// <summary>Further host candidates, advertised with lower local preference than <see cref="Address"/>.</summary>
     public IReadOnlyList<IPAddress> AdditionalAddresses { get; init; } = [];
 
+    /// <summary>TCP ports of passive ICE-TCP candidates (RFC 6544 §4.5), offered at every host address after the UDP ones.</summary>
+    public IReadOnlyList<int> TcpPorts { get; init; } = [];
+
     // RFC 8445 §5.1.2.1: type preference 126 (host), local preference 65535 down, component 1.
     private static uint HostPriority(int index) => (126u << 24) | ((65535u - (uint)index) << 8) | 255u;
+
+    // RFC 6544 §4.2: TCP candidates rank below UDP ones (a browser with both uses UDP), type preference 90 here; the
+    // local preference's direction bits say passive (2 << 13, §4.2), the rest orders addresses and ports.
+    private static uint TcpHostPriority(int index) => (90u << 24) | (((2u << 13) | (8191u - (uint)index)) << 8) | 255u;
 
     public string AddressType => Address.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
 
@@ -68,6 +75,18 @@ public sealed record LocalAudioDescription(
         {
             var address = AdditionalAddresses[i];
             audio.Add("candidate", string.Create(CultureInfo.InvariantCulture, $"{i + 2} 1 udp {HostPriority(i + 1)} {address} {Port} typ host"));
+        }
+
+        var foundation = AdditionalAddresses.Count + 2;
+        var tcpIndex = 0;
+        foreach (var port in TcpPorts)
+        {
+            foreach (var address in (IEnumerable<IPAddress>)[Address, .. AdditionalAddresses])
+            {
+                // Port 9 is only for active candidates (§4.5); ours is the real listening port, tcptype passive.
+                audio.Add("candidate", string.Create(
+                    CultureInfo.InvariantCulture, $"{foundation++} 1 tcp {TcpHostPriority(tcpIndex++)} {address} {port} typ host tcptype passive"));
+            }
         }
 
         audio.Add("end-of-candidates");

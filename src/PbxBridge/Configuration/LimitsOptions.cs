@@ -34,6 +34,21 @@ public sealed class LimitsOptions
 
     public int MaxCallsPerAgent { get; set; } = 4;
 
+    /// <summary>Shed load before packets go late: lower the Opus complexity of new, then of all calls, step by step,
+    /// then refuse new calls (503 Server Overloaded), as the media loops run out of room.</summary>
+    public bool OverloadControl { get; set; } = true;
+
+    /// <summary>A second in which the busiest media loop is awake this share of the time moves one overload step up.</summary>
+    public int OverloadEngageBusyPercent { get; set; } = 70;
+
+    /// <summary>Below this share (and no late tick) for Limits:OverloadReleaseSeconds, one step is released.</summary>
+    public int OverloadReleaseBusyPercent { get; set; } = 50;
+
+    public int OverloadReleaseSeconds { get; set; } = 10;
+
+    /// <summary>What a call refused for overload is told to wait.</summary>
+    public int OverloadRetryAfterSeconds { get; set; } = 10;
+
     /// <summary>Failed authentications from one address before it is throttled (403, then 429).</summary>
     public int AuthFailures { get; set; } = 3;
 

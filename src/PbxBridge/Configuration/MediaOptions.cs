@@ -30,9 +30,24 @@ public sealed class MediaOptions
 
     public int OpusBitrate { get; set; } = 24000;
 
+    /// <summary>Under overload (Limits:OverloadControl), each step lowers the Opus complexity by this much, toward 0.</summary>
+    public int OverloadOpusComplexityStep { get; set; } = 2;
+
     public bool OpusInbandFec { get; set; } = true;
 
     public bool OpusDtx { get; set; }
+
+    /// <summary>
+    /// A TCP port for ICE-TCP media (RFC 6544 passive candidates, RFC 4571 framing) for agents whose network drops
+    /// UDP; 0 = none. Browsers still prefer UDP when it works.
+    /// </summary>
+    public int IceTcpPort { get; set; }
+
+    /// <summary>
+    /// Offer ICE-TCP on the HTTPS port itself (Http:Port, 443 in production): a new connection whose first byte is
+    /// not a TLS handshake is taken as media. An agent who can reach wss:// can then carry its audio too.
+    /// </summary>
+    public bool IceTcpOnHttpsPort { get; set; }
 
     /// <summary>Seconds without a valid ICE check before a browser leg is declared gone (RFC 7675 consent).</summary>
     public int ConsentTimeoutSeconds { get; set; } = 30;

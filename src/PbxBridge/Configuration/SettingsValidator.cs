@@ -17,6 +17,11 @@ public static partial class SettingsValidator
         var errors = new List<string>();
         ValidateHttp(s.Http, errors);
         ValidateMedia(s.Media, errors);
+        if (s.Media.IceTcpPort == s.Http.Port)
+        {
+            errors.Add($"Media:IceTcpPort = {s.Media.IceTcpPort} is Http:Port: set Media:IceTcpOnHttpsPort = true instead to carry ICE-TCP on the HTTPS port.");
+        }
+
         ValidateAgents(s.Agents, errors);
         ValidateLimits(s.Limits, errors);
         if (s.Demo.AnswerDelayMs is < 0 or > 30_000)
@@ -50,6 +55,11 @@ public static partial class SettingsValidator
         if (s.Sip.MinExpires < 10 || s.Sip.MaxExpires < s.Sip.MinExpires)
         {
             errors.Add($"Sip:MinExpires = {s.Sip.MinExpires} / Sip:MaxExpires = {s.Sip.MaxExpires}: need 10 <= MinExpires <= MaxExpires.");
+        }
+
+        if (s.Sip.ReconnectGraceSeconds is < 0 or > 300)
+        {
+            errors.Add($"Sip:ReconnectGraceSeconds = {s.Sip.ReconnectGraceSeconds} is out of range: use 0-300 (default 20; 0 ends a call when its agent's WebSocket closes).");
         }
 
         if (adapterErrors is not null)
@@ -131,6 +141,16 @@ public static partial class SettingsValidator
             errors.Add($"Media:OpusBitrate = {media.OpusBitrate} is out of range: use 6000-510000 bit/s (default 24000).");
         }
 
+        if (media.IceTcpPort is < 0 or > 65535)
+        {
+            errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");
+        }
+
+        if (media.OverloadOpusComplexityStep is < 1 or > 10)
+        {
+            errors.Add($"Media:OverloadOpusComplexityStep = {media.OverloadOpusComplexityStep} is out of range: use 1-10 (default 2).");
+        }
+
         if (media.ConsentTimeoutSeconds is < 5 or > 300)
         {
             errors.Add($"Media:ConsentTimeoutSeconds = {media.ConsentTimeoutSeconds} is out of range: use 5-300 (RFC 7675 recommends 30).");
@@ -197,6 +217,30 @@ public static partial class SettingsValidator
         if (limits.AuthMaxDelaySeconds is < 0 or > 30)
         {
             errors.Add($"Limits:AuthMaxDelaySeconds = {limits.AuthMaxDelaySeconds} is out of range: use 0-30 seconds (default 16; above 32 s browsers give up on the request before the answer comes).");
+        }
+
+        ValidateOverload(limits, errors);
+    }
+
+    private static void ValidateOverload(LimitsOptions limits, List<string> errors)
+    {
+        if (limits.OverloadEngageBusyPercent is < 10 or > 100)
+        {
+            errors.Add($"Limits:OverloadEngageBusyPercent = {limits.OverloadEngageBusyPercent} is out of range: use 10-100 (default 70).");
+        }
+        else if (limits.OverloadReleaseBusyPercent < 1 || limits.OverloadReleaseBusyPercent >= limits.OverloadEngageBusyPercent)
+        {
+            errors.Add($"Limits:OverloadReleaseBusyPercent = {limits.OverloadReleaseBusyPercent} must be 1 or more and below Limits:OverloadEngageBusyPercent ({limits.OverloadEngageBusyPercent}), or the steps flap (default 50).");
+        }
+
+        if (limits.OverloadReleaseSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Limits:OverloadReleaseSeconds = {limits.OverloadReleaseSeconds} is out of range: use 1-3600 seconds (default 10).");
+        }
+
+        if (limits.OverloadRetryAfterSeconds is < 1 or > 3600)
+        {
+            errors.Add($"Limits:OverloadRetryAfterSeconds = {limits.OverloadRetryAfterSeconds} is out of range: use 1-3600 seconds (default 10).");
         }
     }
 

@@ -1,5 +1,6 @@
 using PbxBridge.Calls;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
@@ -21,6 +22,7 @@ public sealed class PbxBridgeService(
     AdminAccess adminAccess,
     DemoCredentials demo,
     SipConnectionLifetime connections,
+    OverloadMonitor overloadMonitor,
     ILogger<PbxBridgeService> logger) : IHostedLifecycleService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -45,6 +47,7 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_timers", "SIP timers armed.", sip.Counters.Timers),
             ("pbxbridge_udp_ports_browser_in_use", "Browser-side UDP ports rented (one per call leg).", callServices.BrowserPorts.InUse),
             ("pbxbridge_udp_ports_pbx_in_use", "PBX-side UDP ports rented (one per call).", callServices.PbxPorts.InUse),
+            .. OverloadGauges(callServices.Overload),
         ];
         metrics.Counters = () =>
         [
@@ -60,8 +63,11 @@ public sealed class PbxBridgeService(
             ("pbxbridge_admin_requests_refused_total", "Admin API and /metrics requests refused (HTTP 403): no valid token, or from loopback without Http:TrustLoopback.", adminAccess.Refused),
             ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused over Limits:MaxRegistrationsPerAgent (503 with Retry-After; 403 when one REGISTER alone carries more contacts).", sip.Counters.RegistrationsRefused),
             ("pbxbridge_sip_digest_uri_mismatch_total", "Requests refused (400) because their digest uri was not their Request-URI.", sip.Counters.DigestUriMismatches),
+            ("pbxbridge_sip_reconnects_survived_total", "Calls whose agent came back on a new WebSocket (network change) and kept the call: its dialog moved there.", sip.Counters.DialogsMoved),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),
+            ("pbxbridge_overload_steps_engaged_total", "Overload steps engaged (each step crossed counts; see pbxbridge_overload_step).", callServices.Overload.StepsEngaged),
+            ("pbxbridge_overload_calls_refused_total", "New calls refused with 503 Server Overloaded at the last overload step.", callServices.Overload.CallsRefused),
         ];
         await pbx.StartAsync(calls, cancellationToken);
 
@@ -88,6 +94,15 @@ public sealed class PbxBridgeService(
         connections.CloseAll();
     }
 
+    private static (string Name, string Help, long Value)[] OverloadGauges(OverloadController overload) =>
+    [
+        ("pbxbridge_overload_step", "Overload step now: 0 normal; then new calls, then all calls at a lower Opus complexity, step by step; the last refuses new calls.", overload.Current.Level),
+        ("pbxbridge_overload_refusing_calls", "1 while new calls are refused for overload (503 Server Overloaded).", overload.Current.RefuseNewCalls ? 1 : 0),
+        ("pbxbridge_overload_new_call_opus_complexity", "Opus complexity a call starting now gets.", overload.NewCallComplexity),
+        ("pbxbridge_overload_opus_complexity_ceiling", "Highest Opus complexity any call encodes at now.", overload.CallComplexityCeiling),
+        ("pbxbridge_media_loop_busy_percent", "Share of the last second the busiest media loop was awake (handling datagrams and ticks).", (long)Math.Round(overload.LastBusiestLoopFraction * 100)),
+    ];
+
     private static (string Name, string Help, long Value)[] MediaLoopCounters(MediaLoopActivity activity) =>
     [
         ("pbxbridge_media_loop_wakeups_total", "Times a media loop woke (a tick or datagrams); datagram events per wake-up say how well they batch.", activity.WakeUps),
@@ -97,12 +112,17 @@ public sealed class PbxBridgeService(
         ("pbxbridge_media_loop_ticks_skipped_total", "Ticks given up after a loop fell 100 ms behind: 20 ms of audio to the PBX each.", activity.SkippedTicks),
     ];
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // The container disposes the PBX adapter (closing ARI / ESL) after every hosted service stopped.
+        overloadMonitor.Dispose();
         callServices.Pacer.Dispose();
+        if (callServices.AgentStates is { } agentStates)
+        {
+            await agentStates.DisposeAsync();
+        }
+
         logger.LogInformation("PbxBridge stopped");
-        return Task.CompletedTask;
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Security.Authentication;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
 using Serilog;
@@ -96,6 +100,20 @@ public static class ServiceHost
                 });
             });
         });
+
+        if (settings.Media.IceTcpOnHttpsPort)
+        {
+            // Kestrel's own socket transport for every endpoint, except that the HTTPS port's connections are
+            // accepted by PbxBridge first so that ICE-TCP media can share it (HttpsPortWithIceTcp).
+            builder.Services.RemoveAll<IConnectionListenerFactory>();
+            builder.Services.AddSingleton<SocketTransportFactory>();
+            builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new HttpsPortWithIceTcp(
+                sp.GetRequiredService<SocketTransportFactory>(),
+                sp.GetRequiredService<IOptions<SocketTransportOptions>>(),
+                sp.GetRequiredService<WebRtc.Transport.IceTcpOpener>(),
+                settings.Http.Port,
+                sp.GetRequiredService<ILoggerFactory>()));
+        }
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new NodeInfo(nodeId, DateTimeOffset.UtcNow));

@@ -1,15 +1,20 @@
 using System.Net;
 using PbxBridge.Agents;
 using PbxBridge.Calls;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
 using PbxBridge.Metrics;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
+using PbxBridge.WebRtc.Ice;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Hosting;
 
@@ -30,13 +35,25 @@ public static class ServiceRegistration
         services.AddSingleton(new AdminAccess(settings.Http.AdminToken, localToken.Value, settings.Http.TrustLoopback));
         services.AddSingleton<CallManager>();
         services.AddSingleton<MediaPacer>();
+        services.AddSingleton(new OverloadController(new OverloadSettings(
+            settings.Limits.OverloadControl,
+            settings.Media.OpusComplexity,
+            settings.Media.OverloadOpusComplexityStep,
+            settings.Limits.OverloadEngageBusyPercent / 100.0,
+            settings.Limits.OverloadReleaseBusyPercent / 100.0,
+            TimeSpan.FromSeconds(settings.Limits.OverloadReleaseSeconds),
+            TimeSpan.FromSeconds(settings.Limits.OverloadRetryAfterSeconds))));
+        services.AddSingleton(sp => new OverloadMonitor(
+            sp.GetRequiredService<MediaPacer>(), sp.GetRequiredService<OverloadController>(), sp.GetRequiredService<ILogger<OverloadMonitor>>(), TimeProvider.System));
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
+        services.AddSingleton(_ => new RegistrationChangeNotifier(new InMemoryRegistrationStore()));
         services.AddSingleton(sp => new SipStack(
             new SipStackOptions
             {
                 UserAgent = $"PbxBridge/{Cli.VersionCommand.Version}",
                 DigestAlgorithms = [.. settings.Sip.DigestAlgorithms.Select(a => a == "SHA-256" ? DigestAlgorithm.Sha256 : DigestAlgorithm.Md5)],
                 MinExpires = settings.Sip.MinExpires,
+                ReconnectGrace = TimeSpan.FromSeconds(settings.Sip.ReconnectGraceSeconds),
                 MaxExpires = settings.Sip.MaxExpires,
                 MaxRegistrationsPerAgent = settings.Limits.MaxRegistrationsPerAgent,
                 MessageRate = new SipMessageRateLimit(settings.Limits.MessagesPerSecond, settings.Limits.MessageBurst, TimeSpan.FromSeconds(settings.Limits.FloodGraceSeconds)),
@@ -44,11 +61,15 @@ public static class ServiceRegistration
                 MaxAuthFailures = settings.Limits.AuthFailures,
                 AuthFailureWindow = TimeSpan.FromSeconds(settings.Limits.AuthFailureWindowSeconds),
                 AuthThrottleMaxDelay = TimeSpan.FromSeconds(settings.Limits.AuthMaxDelaySeconds),
+                RegistrationStore = sp.GetRequiredService<RegistrationChangeNotifier>(),
             },
             sp.GetRequiredService<ISipAgentDirectory>(),
             sp.GetRequiredService<CallManager>(),
             sp.GetRequiredService<ILogger<SipStack>>()));
         services.AddSingleton(_ => DtlsCertificate.Generate());
+        var iceTcpPorts = IceTcpPorts(settings);
+        services.AddSingleton<IceUfragDirectory>();
+        services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
         services.AddSingleton(sp => new CallServices
         {
             Pbx = sp.GetRequiredService<IPbx>(),
@@ -59,7 +80,11 @@ public static class ServiceRegistration
                 settings.Media.BrowserPortEnd),
             PbxPorts = new UdpPortPool(IPAddress.Parse(settings.Media.PbxBindAddress), settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
             Certificate = sp.GetRequiredService<DtlsCertificate>(),
-            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10)),
+            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10))
+            {
+                IceTcpPorts = iceTcpPorts,
+            },
+            IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
             Pacer = sp.GetRequiredService<MediaPacer>(),
             Media = new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
@@ -71,10 +96,39 @@ public static class ServiceRegistration
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
+            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
+            Overload = sp.GetRequiredService<OverloadController>(),
         });
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        if (settings.Media.IceTcpPort > 0)
+        {
+            services.AddHostedService<IceTcpPortService>();
+        }
     }
+
+    /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
+    /// <see cref="CallServices.AgentStates"/>, every call change).</summary>
+    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher)
+    {
+        var registrations = sp.GetRequiredService<RegistrationChangeNotifier>();
+        var callManager = sp.GetRequiredService<CallManager>();
+        var tracker = new AgentStateTracker(
+            publisher,
+            registrations,
+            sp.GetRequiredService<AgentDirectory>().All.Select(a => a.AgentId),
+            () => callManager.Calls,
+            sp.GetRequiredService<ILogger<AgentStateTracker>>());
+        registrations.Changed += tracker.OnAgentChanged;
+        return tracker;
+    }
+
+    /// <summary>The TCP ports advertised as passive ICE-TCP candidates: the dedicated one, then the HTTPS port.</summary>
+    public static IReadOnlyList<int> IceTcpPorts(PbxBridgeSettings settings) =>
+    [
+        .. settings.Media.IceTcpPort > 0 ? [settings.Media.IceTcpPort] : Array.Empty<int>(),
+        .. settings.Media.IceTcpOnHttpsPort ? [settings.Http.Port] : Array.Empty<int>(),
+    ];
 }
 
 /// <summary>The demo agents' password, when running on the demo PBX (null otherwise).</summary>

@@ -11,7 +11,11 @@ namespace PbxBridge.Browser.Tests.Harness;
 /// </summary>
 public static class NodeScenario
 {
-    public static async Task<JsonElement> RunAsync(string scriptPath, IEnumerable<string> args, TimeSpan timeout)
+    public static Task<JsonElement> RunAsync(string scriptPath, IEnumerable<string> args, TimeSpan timeout) =>
+        RunAsync(scriptPath, args, timeout, networkNamespace: null);
+
+    /// <summary>As above, with node (and so Chromium) inside <paramref name="networkNamespace"/> when one is given.</summary>
+    public static async Task<JsonElement> RunAsync(string scriptPath, IEnumerable<string> args, TimeSpan timeout, string? networkNamespace)
     {
         ArgumentNullException.ThrowIfNull(args);
         var script = Path.IsPathRooted(scriptPath) ? scriptPath : Path.Combine(RepoPaths.BrowserTests, scriptPath);
@@ -20,13 +24,21 @@ public static class NodeScenario
             throw new FileNotFoundException($"Scenario script not found: {script}", script);
         }
 
-        var startInfo = new ProcessStartInfo("node")
+        var startInfo = new ProcessStartInfo(networkNamespace is null ? "node" : "ip")
         {
             WorkingDirectory = RepoPaths.BrowserTests,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var word in new[] { "netns", "exec", networkNamespace, "node" })
+            {
+                startInfo.ArgumentList.Add(word);
+            }
+        }
+
         startInfo.ArgumentList.Add(script);
         foreach (var arg in args)
         {

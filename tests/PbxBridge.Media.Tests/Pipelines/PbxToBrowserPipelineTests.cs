@@ -323,6 +323,32 @@ public sealed class PbxToBrowserPipelineTests(ITestOutputHelper output)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    [Fact]
+    public void The_encoder_complexity_follows_the_overload_ceiling_mid_stream_never_above_the_calls_own_and_the_tone_goes_on()
+    {
+        using var pipeline = NewPipeline(PbxPayloadFormat.Pcmu, dtx: false);
+        using var decoder = new OpusDecoder(48000);
+        var tone = TestSignals.Tone(1004, 8000, 24000);
+        var decoded = new List<short>();
+        var pcm = new short[5760];
+        var complexities = new List<int>();
+        var index = 0;
+        foreach (var packet in PbxPackets(tone, PbxPayloadFormat.Pcmu))
+        {
+            // 1 s at the call's own 5, 1 s held to 1, 1 s with the ceiling lifted to 10 (the call goes back to its 5).
+            pipeline.LimitOpusComplexity(index++ switch { < 50 => 5, < 100 => 1, _ => 10 });
+            complexities.Add(pipeline.OpusComplexity);
+            Assert.True(RtpPacket.TryParse(Process(pipeline, packet), out var rtp));
+            var samples = decoder.Decode(rtp.Payload, pcm);
+            decoded.AddRange(pcm.AsSpan(0, samples).ToArray());
+        }
+
+        Assert.Equal(Enumerable.Repeat(5, 50).Concat(Enumerable.Repeat(1, 50)).Concat(Enumerable.Repeat(5, 50)), complexities);
+        var atOne = decoded.ToArray().AsSpan(48000 + 9600, 38400);
+        Assert.InRange(AudioMetrics.DominantFrequency(atOne, 48000, 900, 1100), 994, 1014);
+        Assert.True(AudioMetrics.ToneSnrDb(atOne, 48000, 1004) > 15);
+    }
+
     private static PbxToBrowserPipeline NewPipeline(PbxPayloadFormat format, bool dtx) =>
         new(new PbxToBrowserOptions(111, TelephoneEvent, 48000, format, 0xB0B0, OpusComplexity: 5, OpusBitrate: 24000, OpusInbandFec: true, OpusDtx: dtx)
         {

@@ -79,12 +79,24 @@ public sealed class SettingsValidatorTests
     [InlineData("Limits:AuthFailures", "0", "1-100")]
     [InlineData("Limits:AuthFailureWindowSeconds", "5", "10-86400")]
     [InlineData("Limits:AuthMaxDelaySeconds", "60", "0-30")]
+    [InlineData("Limits:OverloadEngageBusyPercent", "5", "10-100")]
+    [InlineData("Limits:OverloadReleaseSeconds", "0", "1-3600")]
+    [InlineData("Limits:OverloadRetryAfterSeconds", "0", "1-3600")]
+    [InlineData("Media:OverloadOpusComplexityStep", "0", "1-10")]
     public void A_limit_out_of_range_names_the_key_the_value_and_the_fix(string key, string value, string fix)
     {
         var error = Assert.Single(Validate($"--{key}={value}"));
 
         Assert.StartsWith($"{key} = {value} is out of range: use ", error, StringComparison.Ordinal);
         Assert.Contains(fix, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_overload_release_share_not_below_the_engage_share_is_refused_as_flapping()
+    {
+        var error = Assert.Single(Validate("--Limits:OverloadEngageBusyPercent=60", "--Limits:OverloadReleaseBusyPercent=60"));
+
+        Assert.StartsWith("Limits:OverloadReleaseBusyPercent = 60 must be 1 or more and below Limits:OverloadEngageBusyPercent (60)", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -88,6 +88,14 @@ function install() {
     });
   }
 
+  // Signing out: REGISTER with Expires: 0, the WebSocket stays open (what a phone's "sign out" button does).
+  function unregister() {
+    return new Promise((resolve) => {
+      ua.on('unregistered', () => resolve({ state: 'unregistered' }));
+      ua.unregister();
+    });
+  }
+
   function call({ dial, host, action }) {
     return new Promise((resolve) => {
       const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
@@ -162,7 +170,27 @@ function install() {
     };
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, refer, calls: () => calls.length };
+  // Issue 23, the network under the page changes (Wi-Fi to 4G) and the OS drops the WebSocket: JsSIP reconnects and
+  // registers again by itself; the application then re-offers the call with an ICE restart on the new connection.
+  // Call before the change, so the 'registered' of the reconnection is the one awaited.
+  function recoverCall(timeoutMs) {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const timer = setTimeout(() => resolve({ state: 'timeout' }), timeoutMs);
+      ua.once('registered', () => {
+        const sent = session.renegotiate({ rtcOfferConstraints: { iceRestart: true } }, () => {
+          clearTimeout(timer);
+          resolve({ state: 'renegotiated', afterMs: Date.now() - started });
+        });
+        if (!sent) {
+          clearTimeout(timer);
+          resolve({ state: 'renegotiate refused' });
+        }
+      });
+    });
+  }
+
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
@@ -178,5 +206,15 @@ export async function collectStats(pc) {
     if (s.type === 'outbound-rtp' && s.kind === 'audio') { out.packetsSent = s.packetsSent; out.sendCodec = codecs.get(s.codecId) ?? null; }
     if (s.type === 'transport') { out.dtlsState = s.dtlsState; out.srtpCipher = s.srtpCipher; out.dtlsRole = s.dtlsRole ?? null; out.selectedPair = s.selectedCandidatePairId ?? null; }
   });
+  // The pair media uses: its remote candidate's protocol says UDP or ICE-TCP, its type host or relay.
+  const pair = out.selectedPair ? report.get(out.selectedPair) : null;
+  const local = pair ? report.get(pair.localCandidateId) : null;
+  const remote = pair ? report.get(pair.remoteCandidateId) : null;
+  out.selectedProtocol = remote?.protocol ?? null;
+  out.selectedRemoteType = remote?.candidateType ?? null;
+  out.selectedRemoteTcpType = remote?.tcpType ?? null;
+  out.selectedLocalType = local?.candidateType ?? null;
+  out.selectedRemoteAddress = remote ? `${remote.address}:${remote.port}` : null;
+  out.selectedLocalAddress = local ? `${local.address}:${local.port}` : null;
   return out;
 }

@@ -9,6 +9,7 @@ const TOO_MANY_CALLS_FOR_AGENT = 'Too Many Calls For This Agent';
 const TOO_MANY_CALLS = 'Too Many Calls';
 const TOO_MANY_MESSAGES = 'Too Many Messages';
 const NO_MEDIA_PORTS = 'No Media Ports Free';
+const OVERLOADED = 'Server Overloaded';
 
 export function registrationErrorText(cause, response) {
   const status = response?.status_code;
@@ -62,6 +63,8 @@ export function callFailedText(cause, response) {
         return `Your phone sent too much at once (${reason}). ${retryText(response)}`;
       case NO_MEDIA_PORTS:
         return `The server has no room for the audio of another call (${reason}). ${retryText(response)}`;
+      case OVERLOADED:
+        return `The server is short of processing power and keeps it for the calls already up (${reason}). ${retryText(response)}`;
       default:
         return `The server cannot take the call right now (${reason}). ${retryText(response)}`;
     }

@@ -55,6 +55,9 @@ test('a call over a limit says which limit in plain words', () => {
     callFailedText(causes.SIP_FAILURE_CODE, response(503, 'No Media Ports Free', { 'Retry-After': '30' })),
     'The server has no room for the audio of another call (503 No Media Ports Free). Try again in 30 seconds.');
   assert.equal(
+    callFailedText(causes.SIP_FAILURE_CODE, response(503, 'Server Overloaded', { 'Retry-After': '10' })),
+    'The server is short of processing power and keeps it for the calls already up (503 Server Overloaded). Try again in 10 seconds.');
+  assert.equal(
     callFailedText(causes.SIP_FAILURE_CODE, response(503, 'Too Many Messages', { 'Retry-After': '1 (rate)' })),
     'Your phone sent too much at once (503 Too Many Messages). Try again in 1 second.');
 });

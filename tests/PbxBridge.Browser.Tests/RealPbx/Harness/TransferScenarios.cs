@@ -8,8 +8,8 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 public static class TransferScenarios
 {
     /// <summary>What a scenario needs of the PBX's queue: start a caller (playing <see cref="CallerHz"/>) into the site
-    /// queue whose only member is agent 1001, clean the queue up afterwards, and a number the PBX refuses at once as
-    /// unallocated.</summary>
+    /// queue of agents 1001 and 1002 once 1001 is free (1002 signs in only after 1001 answered, so the queue rings 1001
+    /// alone), clean up afterwards, and a number the PBX refuses at once as unallocated.</summary>
     public sealed record QueueCaller(Func<Task> StartAsync, double CallerHz, Func<Task> CleanUpAsync, string MissingNumber)
     {
         /// <summary>Starts a caller into the same queue that echoes what it hears (so what reaches it can be heard back).</summary>
@@ -27,13 +27,13 @@ public static class TransferScenarios
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(queue);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", transferorLibrary);
-        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
         try
         {
             await queue.StartAsync();
             await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
             await alice.AnswerAsync();
             await alice.AssertHearsAsync(queue.CallerHz, "the queue caller's tone");
+            await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
 
             var referring = alice.ReferAsync("1002");
             await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
@@ -68,13 +68,13 @@ public static class TransferScenarios
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(queue);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", transferorLibrary);
-        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
         try
         {
             await queue.StartEchoingAsync();
             await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
             await alice.AnswerAsync();
             await alice.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "her own voice from the echoing caller");
+            await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
             await alice.HoldAsync();
 
             var consulting = alice.CallAsync("1002");
