@@ -55,6 +55,11 @@ public sealed partial class Call
     /// <summary>The PBX leg ended, or never came up.</summary>
     public void OnHangup(PbxCause cause)
     {
+        if (DeferHangupDuringTransfer(cause))
+        {
+            return;
+        }
+
         CallState before;
         lock (gate)
         {

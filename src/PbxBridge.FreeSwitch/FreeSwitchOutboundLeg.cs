@@ -54,6 +54,8 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
 
     public Task TransferAsync(string destination, CancellationToken cancellationToken) => Channel.TransferAsync(destination, cancellationToken);
 
+    public Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => Channel.JoinAsync(FreeSwitchChannel.Of(other), cancellationToken);
+
     /// <summary>FreeSWITCH reported CHANNEL_HANGUP_COMPLETE but its BYE never reached us: end our side too.</summary>
     public void OnChannelGone(PbxCause cause)
     {

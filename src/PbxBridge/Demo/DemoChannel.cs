@@ -111,6 +111,10 @@ public sealed class DemoChannel
         throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX cannot transfer to {destination}");
     }
 
+    /// <summary>The demo's far parties are synthetic (a tone, an echo): there are no two people to connect.</summary>
+    public static Task JoinAsync() =>
+        throw new PbxCallFailedException(new PbxCause(69, "REQUESTED_FACILITY_NOT_IMPLEMENTED"), "the demo PBX has no far parties to join: attended transfer needs Asterisk or FreeSWITCH");
+
     private async Task ReleaseAsync()
     {
         if (media is not null)

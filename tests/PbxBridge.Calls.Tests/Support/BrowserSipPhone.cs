@@ -127,6 +127,48 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
         return ok.BodyText;
     }
 
+    /// <summary>REFER in the dialog (RFC 3515) with the given Refer-To values; returns PbxBridge's final answer.</summary>
+    public async Task<SipResponse> ReferAsync(params string[] referTo)
+    {
+        var cseq = ++_cseq;
+        var text = Request("REFER", _target, cseq, null, null);
+        var headers = string.Concat(referTo.Select(r => "Refer-To: " + r + "\r\n"));
+        text = text.Replace("Content-Length: 0\r\n", headers + "Referred-By: <" + _localUri + ">\r\nContent-Length: 0\r\n", StringComparison.Ordinal);
+        await SendAsync(text);
+        return await flow.WaitForAsync<SipResponse>(r => r.CallId == _callId && r.CSeq is { Method: "REFER" } c && c.Number == cseq && r.StatusCode >= 200);
+    }
+
+    /// <summary>The next NOTIFY in the dialog whose sipfrag is <paramref name="status"/>, answered 200 as JsSIP does.</summary>
+    public async Task<SipRequest> WaitNotifyAsync(int status)
+    {
+        var notify = await flow.WaitForAsync<SipRequest>(r => r.Method == "NOTIFY" && r.CallId == _callId
+            && r.BodyText.StartsWith("SIP/2.0 " + status.ToString(CultureInfo.InvariantCulture) + " ", StringComparison.Ordinal));
+        await SendAsync(Response(notify, 200, "OK"));
+        return notify;
+    }
+
+    /// <summary>Waits for PbxBridge's BYE in the dialog and answers it.</summary>
+    public async Task WaitByeAsync()
+    {
+        var bye = await flow.WaitForAsync<SipRequest>(r => r.Method == "BYE" && r.CallId == _callId);
+        await SendAsync(Response(bye, 200, "OK"));
+    }
+
+    private static string Response(SipRequest request, int status, string phrase)
+    {
+        var head = new StringBuilder("SIP/2.0 ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(phrase).Append("\r\n");
+        foreach (var via in request.Headers.GetFieldValues(SipHeaderNames.Via))
+        {
+            head.Append("Via: ").Append(via).Append("\r\n");
+        }
+
+        head.Append("From: ").Append(request.Headers.Get(SipHeaderNames.From)).Append("\r\n")
+            .Append("To: ").Append(request.Headers.Get(SipHeaderNames.To)).Append("\r\n")
+            .Append("Call-ID: ").Append(request.CallId).Append("\r\n")
+            .Append("CSeq: ").Append(request.Headers.Get(SipHeaderNames.CSeq)).Append("\r\n");
+        return head + Body(null);
+    }
+
     private string Request(string method, string uri, int cseq, string? to, string? sdp, bool ackMethod = false)
     {
         var head = new StringBuilder()

@@ -4,8 +4,8 @@
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
 // Ops: register, unregister, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
-// hold, unhold, hangup, waitEnd {timeoutMs}, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs:
-// only when the script runs in the browser's own namespace), close. Progress goes to stderr.
+// hold, unhold, hangup, waitEnd {timeoutMs}, refer {target, attended}, calls, networkChange {oldAddress, newAddress, device}
+// (lib/network-change.mjs: only when the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../lib/chromium.mjs';
 import { changeNetwork } from '../lib/network-change.mjs';
@@ -43,6 +43,9 @@ const ops = {
   hold: () => page.evaluate(() => window.phone.hold()),
   unhold: () => page.evaluate(() => window.phone.unhold()),
   hangup: () => page.evaluate(() => window.phone.hangup()),
+  // Blind: REFER to target on the current call. Attended: REFER on the held first call, replacing the current one.
+  refer: ({ target = '', attended = false }) => page.evaluate((o) => window.phone.refer(o), { target, host, attended }),
+  calls: () => page.evaluate(() => window.phone.calls()),
   waitEnd: ({ timeoutMs = 20000 }) => page.evaluate((t) => window.phone.waitForEnd(t), timeoutMs),
   async networkChange({ oldAddress, newAddress, device }) {
     const recovered = await changeNetwork(page, { oldAddress, newAddress, device });

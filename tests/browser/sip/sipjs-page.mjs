@@ -10,21 +10,65 @@ function install() {
   let session = null;
   let incoming = null;
   let ended = null;
+  // Every live call, oldest first: an attended transfer holds the first while it consults on the second.
+  const calls = [];
+
+  function listen(s) {
+    const pc = s.sessionDescriptionHandler?.peerConnection;
+    if (!pc) return;
+    const stream = new MediaStream();
+    pc.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
+    window.pbxToneProbe.attach(stream);
+  }
 
   function watch(s) {
     session = s;
     let attached = false;
-    ended = new Promise((resolve) => {
+    const entry = { session: s };
+    entry.ended = new Promise((resolve) => {
       s.stateChange.addListener((state) => {
         if (state === SIP.SessionState.Established && !attached) {
           attached = true;
-          const pc = s.sessionDescriptionHandler.peerConnection;
-          const stream = new MediaStream();
-          pc.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
-          window.pbxToneProbe.attach(stream);
+          listen(s);
         }
-        if (state === SIP.SessionState.Terminated) resolve({ state: 'terminated', byeFromRemote: s.pbxByeFromRemote === true });
+        if (state === SIP.SessionState.Terminated) {
+          calls.splice(calls.indexOf(entry), 1);
+          if (session === s && calls.length > 0) {
+            // Back to the call that waited (the consultation ended): the probe listens to it again.
+            session = calls[calls.length - 1].session;
+            ended = calls[calls.length - 1].ended;
+            listen(session);
+          }
+          resolve({ state: 'terminated', byeFromRemote: s.pbxByeFromRemote === true });
+        }
       });
+    });
+    calls.push(entry);
+    ended = entry.ended;
+  }
+
+  // RFC 3515 REFER as SIP.js phones send it: Session.refer(uri) for a blind transfer, Session.refer(otherSession)
+  // (Refer-To with Replaces) for an attended one, sent on the held first call. NOTIFYs are accepted and their sipfrag
+  // statuses collected; on a 2xx the phone sends BYE on the transferred call, as SIP.js's SimpleUser does.
+  function refer({ target, host, attended }) {
+    const transferred = attended ? calls[calls.length - 2].session : calls[calls.length - 1].session;
+    const to = attended ? calls[calls.length - 1].session : SIP.UserAgent.makeURI(`sip:${target}@${host}`);
+    return new Promise((resolve) => {
+      const statuses = [];
+      transferred.refer(to, {
+        requestDelegate: { onReject: (response) => resolve({ outcome: 'rejected', status: response.message.statusCode, statuses }) },
+        onNotify: (notification) => {
+          notification.accept();
+          const status = Number(/^SIP\/2\.0 (\d{3})/.exec(notification.request.body ?? '')?.[1] ?? 0);
+          statuses.push(status);
+          if (status >= 200 && status < 300) {
+            transferred.bye().catch(() => {});
+            resolve({ outcome: 'accepted', status, statuses });
+          } else if (status >= 300) {
+            resolve({ outcome: 'failed', status, statuses });
+          }
+        },
+      }).catch((e) => resolve({ outcome: 'rejected', cause: String(e), statuses }));
     });
   }
 
@@ -173,7 +217,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall };
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -97,6 +97,18 @@ public sealed class AgentBrowser : IAsyncDisposable
     public Task<JsonElement> HangupAsync() => SendAsync("hangup");
 
     /// <summary>
+    /// REFER (RFC 3515) as the library sends it: blind to <paramref name="target"/> on the current call, or attended
+    /// (<paramref name="target"/> the consultation's number) on the held first call with Replaces naming the current
+    /// one. Returns when the final NOTIFY came: {outcome: accepted|failed|rejected, status, statuses: [100, ..., final]}.
+    /// On "accepted" the phone has hung the transferred call up, as JsSIP and SIP.js phones do.
+    /// </summary>
+    public Task<JsonElement> ReferAsync(string target, bool attended = false) =>
+        SendAsync("refer", new JsonObject { ["target"] = target, ["attended"] = attended }, TimeSpan.FromSeconds(90));
+
+    /// <summary>How many calls the phone has up.</summary>
+    public async Task<int> CallCountAsync() => (await SendAsync("calls")).GetInt32();
+
+    /// <summary>
     /// Mid-call, the browser's namespace moves from <paramref name="oldAddress"/> to <paramref name="newAddress"/> and
     /// the old address's connections are aborted; returns once the library reconnected, registered and re-INVITEd with
     /// an ICE restart ({state: "renegotiated", afterMs}). Only for an agent launched in a namespace.
