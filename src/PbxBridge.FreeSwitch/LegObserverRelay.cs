@@ -15,6 +15,7 @@ internal sealed class LegObserverRelay
     private bool _rang;
     private bool _media;
     private bool _answered;
+    private bool _earlyMedia;
     private bool _hungUp;
 
     public LegObserverRelay(IPbxLegObserver? observer = null) => _observer = observer;
@@ -67,6 +68,9 @@ internal sealed class LegObserverRelay
     public void MediaReady(PbxMediaAnswer media) => Raise(ref _media, o => o.OnMediaReady(media));
 
     public void Answered() => Raise(ref _answered, o => o.OnAnswered());
+
+    /// <summary>The PBX's audio before answer is meant to be heard (183 with SDP): only observers that can carry it hear of it.</summary>
+    public void EarlyMedia() => Raise(ref _earlyMedia, o => (o as IPbxEarlyMediaObserver)?.OnEarlyMedia());
 
     /// <summary>True for the first call only: the caller that ends the leg.</summary>
     public bool Hangup(PbxCause cause)
