@@ -116,10 +116,13 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
     }
 
     /// <summary>An in-dialog re-INVITE with Chromium's SDP in <paramref name="direction"/>; returns PbxBridge's answer SDP.</summary>
-    public async Task<string> ReinviteAsync(string direction)
+    public Task<string> ReinviteAsync(string direction) =>
+        ReinviteWithAsync(ChromiumOffer.Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal));
+
+    /// <summary>An in-dialog re-INVITE offering <paramref name="offer"/>; returns PbxBridge's answer SDP.</summary>
+    public async Task<string> ReinviteWithAsync(string offer)
     {
         var cseq = ++_cseq;
-        var offer = ChromiumOffer.Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal);
         await SendAsync(Request("INVITE", _target, cseq, null, offer));
         var ok = await flow.WaitForAsync<SipResponse>(r => r.CallId == _callId && r.CSeq is { Method: "INVITE" } c && c.Number == cseq && r.StatusCode >= 200);
         Assert.Equal(200, ok.StatusCode);

@@ -88,6 +88,30 @@ function install() {
     });
   }
 
+  // Dials and resolves at the first provisional response carrying SDP (early media: JsSIP applies it at once), or with
+  // the call's outcome when none comes; waitConfirmed then waits for the 200.
+  let confirmed = null;
+  function callEarly({ dial, host }) {
+    return new Promise((resolve) => {
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
+      watch(s);
+      const progress = [];
+      confirmed = new Promise((done) => {
+        s.on('confirmed', () => done({ state: 'confirmed', progress, at: Date.now() }));
+        s.on('failed', (e) => done({ state: 'failed', cause: e.cause, status: e.message?.status_code ?? null, progress }));
+      });
+      s.on('progress', (e) => {
+        progress.push(e.response?.status_code ?? 0);
+        if (e.response?.body) resolve({ state: 'early', progress: [...progress] });
+      });
+      confirmed.then(resolve);
+    });
+  }
+
+  function waitConfirmed() {
+    return confirmed;
+  }
+
   // Signing out: REGISTER with Expires: 0, the WebSocket stays open (what a phone's "sign out" button does).
   function unregister() {
     return new Promise((resolve) => {
@@ -190,7 +214,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
