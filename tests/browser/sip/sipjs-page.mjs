@@ -28,14 +28,14 @@ function install() {
     });
   }
 
-  async function register({ wss, host, agent, password }) {
+  async function register({ wss, host, agent, password, servers }) {
     ua = new SIP.UserAgent({
       uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
       transportOptions: { server: wss },
       authorizationUsername: agent,
       authorizationPassword: password,
       userAgentString: 'PbxBridge test (SIP.js)',
-      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
+      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: servers ?? [] } },
       delegate: {
         onInvite: (invitation) => {
           incoming = invitation;
