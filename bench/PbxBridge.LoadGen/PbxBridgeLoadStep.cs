@@ -53,6 +53,7 @@ internal sealed class PbxBridgeLoadStep
 
         await Task.WhenAll(setups);
         var established = legs.FindAll(leg => leg.IsSending);
+        var refused = legs.FindAll(leg => leg.RefusedStatus == 503);
         if (_asterisk is not null)
         {
             foreach (var leg in established)
@@ -116,6 +117,8 @@ internal sealed class PbxBridgeLoadStep
             Calls = calls,
             Established = established.Count,
             Failed = calls - established.Count,
+            Refused503 = refused.Count,
+            RefusalP99Ms = Percentile.Of(refused.ConvertAll(leg => leg.RefusedAfterMs), 99),
             HoldSeconds = heldSeconds,
             CpuMsPerCallSecond = (after.CpuMs - before.CpuMs) / callSeconds,
             RssKbPerCall = established.Count == 0 ? double.NaN : (double)(after.RssKb - idle.RssKb) / established.Count,

@@ -86,7 +86,7 @@ using (var pacer = new MediaPacer())
                 }
 
                 Progress(string.Create(CultureInfo.InvariantCulture,
-                    $"  {result.Established}/{calls} up, {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms, one-way p99 browser->pbx {result.BrowserToPbx.P99Ms:F2} (excl. jitter buffer {result.BrowserToPbxExcludingJitter.P99Ms:F2}) pbx->browser {result.PbxToBrowser.P99Ms:F2} ms"));
+                    $"  {result.Established}/{calls} up, {result.Refused503} refused with 503 (p99 {result.RefusalP99Ms:F0} ms after the INVITE), {result.CpuMsPerCallSecond:F2} ms/call-s, rtt p99 {result.RoundTripP99Ms:F1} ms, setup p99 {result.SetupP99Ms:F0} ms, one-way p99 browser->pbx {result.BrowserToPbx.P99Ms:F2} (excl. jitter buffer {result.BrowserToPbxExcludingJitter.P99Ms:F2}) pbx->browser {result.PbxToBrowser.P99Ms:F2} ms"));
                 await Task.Delay(TimeSpan.FromSeconds(3), cancel.Token);
             }
         }

@@ -156,8 +156,30 @@ internal sealed partial class SipCore
         }
     }
 
-    /// <summary>The dialogs that live on a flow that just closed.</summary>
-    public List<SipDialog> DialogsOn(ISipFlow flow) => _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList();
+    /// <summary>
+    /// A flow is gone: its transactions end without a response. Its dialogs wait <paramref name="reconnectGrace"/> for
+    /// their agent to come back on a new flow (a WebSocket dropped by a network change; the agent re-registers and
+    /// re-INVITEs there) before their owners hear of it; without a grace the owners hear of it now.
+    /// </summary>
+    public void CloseFlow(ISipFlow flow, TimeSpan reconnectGrace)
+    {
+        foreach (var dialog in _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList())
+        {
+            if (reconnectGrace > TimeSpan.Zero)
+            {
+                dialog.AwaitNewFlow(reconnectGrace);
+            }
+            else
+            {
+                dialog.Owner.OnFlowClosed(dialog);
+            }
+        }
+
+        foreach (var transaction in Transactions.OnFlow(flow))
+        {
+            transaction.Terminate();
+        }
+    }
 
     /// <summary>Sends a request in a new client transaction; the callback gets every response (408 on timeout).</summary>
     public SipTransaction SendRequest(ISipFlow flow, SipRequest request, Action<SipResponse> onResponse)

@@ -10,6 +10,12 @@ public sealed record NegotiatedAudio(
     int? TelephoneEventClockRate,
     MediaDirection Direction)
 {
+    /// <summary>
+    /// The browser's Opus fmtp carries usedtx=1 (RFC 7587 §6.1): as a receiver it prefers DTX, so our encoder stops
+    /// sending during the PBX side's silence.
+    /// </summary>
+    public bool OpusUseDtx { get; init; }
+
     public bool MaySend => Direction is MediaDirection.SendRecv or MediaDirection.SendOnly;
 
     public bool MayReceive => Direction is MediaDirection.SendRecv or MediaDirection.RecvOnly;

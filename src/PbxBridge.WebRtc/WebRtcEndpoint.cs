@@ -176,7 +176,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         _remoteFingerprint = offer.Fingerprint;
         _mid = offer.Mid;
         _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(offer.Direction));
+            SdpAnswerer.AnswerDirection(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
         _agent = new IceLiteAgent(_localIce, offer.Ice);
         RegisterUfrag(_localIce.UsernameFragment);
         var answer = SdpAnswerer.CreateAnswer(offer, LocalDescription(SdpAnswerer.AnswerSetup(offer.Setup), offer));
@@ -227,7 +227,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         _isDtlsServer = answer.Setup == DtlsSetup.Active;
         _remoteFingerprint = answer.Fingerprint;
         _audio = new NegotiatedAudio(answer.OpusPayloadType, answer.TelephoneEventPayloadType, answer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(answer.Direction));
+            SdpAnswerer.AnswerDirection(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
         _agent = new IceLiteAgent(_localIce, answer.Ice);
         RegisterUfrag(_localIce.UsernameFragment);
         return SdpNegotiationResult.Applied();
@@ -267,7 +267,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
 
         _mid = offer.Mid ?? _mid;
         _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(offer.Direction));
+            SdpAnswerer.AnswerDirection(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
         _sessionVersion++;
         // RFC 5763 §5: keep the established DTLS role in subsequent answers.
         var setup = _isDtlsServer.Value ? DtlsSetup.Passive : DtlsSetup.Active;

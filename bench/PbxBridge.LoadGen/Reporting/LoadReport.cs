@@ -70,6 +70,8 @@ internal static class LoadReport
         ["calls"] = step.Calls,
         ["established"] = step.Established,
         ["failed"] = step.Failed,
+        ["refused_503"] = step.Refused503,
+        ["refusal_p99_ms"] = Round(step.RefusalP99Ms),
         ["hold_s"] = Round(step.HoldSeconds),
         ["cpu_ms_per_call_s"] = Round(step.CpuMsPerCallSecond),
         ["calls_per_core"] = Round(step.CallsPerCore),

@@ -11,6 +11,12 @@ internal sealed record StepResult
 
     public required int Failed { get; init; }
 
+    /// <summary>Calls refused with 503 (PbxBridge's overload step or a limit): part of Failed.</summary>
+    public int Refused503 { get; init; }
+
+    /// <summary>INVITE (including its digest challenge) to the 503, p99 over the refused calls.</summary>
+    public double RefusalP99Ms { get; init; } = double.NaN;
+
     public required double HoldSeconds { get; init; }
 
     public required double CpuMsPerCallSecond { get; init; }

@@ -12,6 +12,9 @@ internal sealed class SipFailureException : Exception
     {
     }
 
+    /// <summary>The final status the request got (503 for a refusal), when it got one.</summary>
+    public int? StatusCode { get; init; }
+
     public SipFailureException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -129,7 +129,7 @@ internal sealed class SipWebSocketUserAgent : IAsyncDisposable
             if (response.StatusCode != 407 || authorization is not null ||
                 DigestAuthorization.FindMd5Challenge(response.Headers.GetFieldValues("Proxy-Authenticate")) is not { } challenge)
             {
-                throw new SipFailureException($"INVITE {extension} answered {response.StatusCode} {response.ReasonPhrase}");
+                throw new SipFailureException($"INVITE {extension} answered {response.StatusCode} {response.ReasonPhrase}") { StatusCode = response.StatusCode };
             }
 
             authorization = DigestAuthorization.Answer(challenge, _user, _password, "INVITE", _inviteUri);

@@ -62,6 +62,11 @@ internal sealed class BrowserLeg : IAsyncDisposable
         set => _media.Recording = value;
     }
 
+    /// <summary>The final status of a refused INVITE (503 when PbxBridge sheds load), and how long the refusal took.</summary>
+    public int? RefusedStatus { get; private set; }
+
+    public double RefusedAfterMs { get; private set; }
+
     public async Task SetupAsync(Uri wss, string extension, CancellationToken cancellationToken)
     {
         await _sip.ConnectAsync(wss, cancellationToken);
@@ -69,7 +74,18 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
         var offer = _media.CreateOffer(SdpOfferer.OfferedTelephoneEvents);
         _inviteTicks = Stopwatch.GetTimestamp();
-        var answerSdp = await _sip.InviteAsync(extension, offer.ToString(), cancellationToken);
+        string answerSdp;
+        try
+        {
+            answerSdp = await _sip.InviteAsync(extension, offer.ToString(), cancellationToken);
+        }
+        catch (SipFailureException e) when (e.StatusCode is { } status)
+        {
+            RefusedStatus = status;
+            RefusedAfterMs = Stopwatch.GetElapsedTime(_inviteTicks).TotalMilliseconds;
+            throw;
+        }
+
         _answeredTicks = Stopwatch.GetTimestamp();
         if (!RemoteAudioDescription.TryRead(answerSdp, out var answer, out var reason))
         {

@@ -134,7 +134,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
     /// </summary>
     internal static PbxToBrowserOptions ToBrowserOptions(NegotiatedAudio audio, PbxMediaAnswer media, PbxPayloadFormat format, uint browserSsrc, CallMediaSettings settings) =>
         new(audio.OpusPayloadType, audio.TelephoneEventPayloadType ?? -1, audio.TelephoneEventClockRate ?? 8000, format, browserSsrc,
-            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx)
+            settings.OpusComplexity, settings.OpusBitrate, settings.OpusInbandFec, settings.OpusDtx || audio.OpusUseDtx)
         {
             PbxTelephoneEventPayloadType = media.TelephoneEventPayloadType ?? -1,
         };

@@ -3,9 +3,9 @@ namespace PbxBridge.Calls.Overload;
 /// <summary>
 /// Decides, one load sample at a time, how far up the <see cref="OverloadStep.Ladder"/> PbxBridge must be so the
 /// media loops keep room for their ticks: one step up for each sample in which the busiest loop is awake more than
-/// the engage share (or, while it is over the release share, ticks start late), straight to the top when audio already
-/// suffers under our own load (many late or any skipped tick), and one step down only after the loops stayed under the lower release share, with no late tick, for the
-/// release time. Pure: it reads no clock (the samples carry their interval), so tests drive it with figures.
+/// the engage share (or over the release share with late or skipped ticks), straight to the top when it is over the
+/// engage share and audio already suffers (many late or any skipped tick), and one step down per release time spent
+/// under the release share. Pure: it reads no clock (the samples carry their interval), so tests drive it with figures.
 /// Observe is called from one thread; the current step is read from any (media loops, SIP threads) without a lock.
 /// </summary>
 public sealed class OverloadController
@@ -68,12 +68,14 @@ public sealed class OverloadController
         var from = _current;
         var top = _ladder.Count - 1;
         // Late or skipped ticks count only while our own loops carry load: in a nearly idle process they say the
-        // machine is busy with someone else's work, and refusing or cheapening calls would not bring the ticks back.
+        // machine is busy with someone else's work, and refusing or cheapening calls would not bring the ticks back
+        // (a load-generator run found an idle PbxBridge held at the last step by a neighbour's late ticks).
         var carryingLoad = sample.BusiestLoopFraction >= Settings.ReleaseBusyFraction;
-        var severe = carryingLoad && (sample.SkippedTicks > 0 || sample.LateTickFraction >= OverloadSettings.SevereLateTickFraction);
-        var overloaded = sample.BusiestLoopFraction >= Settings.EngageBusyFraction
-            || (carryingLoad && sample.LateTickFraction >= OverloadSettings.EngageLateTickFraction);
-        var calm = sample.BusiestLoopFraction < Settings.ReleaseBusyFraction && sample.LateTicks == 0 && sample.SkippedTicks == 0;
+        var ticksSuffer = sample.SkippedTicks > 0 || sample.LateTickFraction >= OverloadSettings.EngageLateTickFraction;
+        var severe = sample.BusiestLoopFraction >= Settings.EngageBusyFraction
+            && (sample.SkippedTicks > 0 || sample.LateTickFraction >= OverloadSettings.SevereLateTickFraction);
+        var overloaded = sample.BusiestLoopFraction >= Settings.EngageBusyFraction || (carryingLoad && ticksSuffer);
+        var calm = !carryingLoad;
 
         var level = from.Level;
         if (severe)

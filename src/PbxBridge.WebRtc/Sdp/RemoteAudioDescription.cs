@@ -57,6 +57,33 @@ public sealed class RemoteAudioDescription
 
     public int? TelephoneEventClockRate { get; }
 
+    /// <summary>usedtx=1 on the Opus payload type's a=fmtp (RFC 7587 §6.1): the sender of this description prefers to receive DTX.</summary>
+    public bool OpusUseDtx => OpusFormatParameter("usedtx") == "1";
+
+    /// <summary>One parameter of the Opus payload type's a=fmtp ("key=value" pairs separated by ';'), or null.</summary>
+    private string? OpusFormatParameter(string name)
+    {
+        foreach (var fmtp in Audio.GetAttributes("fmtp"))
+        {
+            var space = fmtp.IndexOf(' ', StringComparison.Ordinal);
+            if (space <= 0 || !int.TryParse(fmtp.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out var payloadType) || payloadType != OpusPayloadType)
+            {
+                continue;
+            }
+
+            foreach (var parameter in fmtp[(space + 1)..].Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = parameter.IndexOf('=', StringComparison.Ordinal);
+                if (equals > 0 && parameter.AsSpan(0, equals).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return parameter[(equals + 1)..].Trim();
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The direction as the remote side wrote it (its own point of view).</summary>
     public MediaDirection Direction { get; }
 

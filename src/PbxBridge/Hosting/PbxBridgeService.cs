@@ -112,13 +112,17 @@ public sealed class PbxBridgeService(
         ("pbxbridge_media_loop_ticks_skipped_total", "Ticks given up after a loop fell 100 ms behind: 20 ms of audio to the PBX each.", activity.SkippedTicks),
     ];
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // The container disposes the PBX adapter (closing ARI / ESL) after every hosted service stopped.
         overloadMonitor.Dispose();
         callServices.Pacer.Dispose();
+        if (callServices.AgentStates is { } agentStates)
+        {
+            await agentStates.DisposeAsync();
+        }
+
         logger.LogInformation("PbxBridge stopped");
-        return Task.CompletedTask;
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

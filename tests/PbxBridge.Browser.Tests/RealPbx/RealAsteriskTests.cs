@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PbxBridge.Browser.Tests.Harness;
 using PbxBridge.Browser.Tests.RealPbx.Harness;
 
@@ -12,7 +13,7 @@ namespace PbxBridge.Browser.Tests.RealPbx;
 /// After each scenario neither side keeps a channel, bridge or call.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixture<RealAsteriskFixture>
+public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixture<RealAsteriskFixture>
 {
     [SkippableTheory]
     [InlineData("jssip")]
@@ -44,19 +45,39 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
     }
 
     [SkippableFact]
-    public async Task A_queue_of_local_channels_delivers_the_caller_to_the_agent()
+    public async Task The_shipped_queue_delivers_the_caller_to_the_signed_in_agent()
     {
         Ready();
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "sipjs");
+        Assert.True(
+            await Poll.UntilAsync(async () => (await QueueMemberAsync("1001")).Contains("(Not in use)", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+            $"queue member 1001 never became free: {await QueueMemberAsync("1001")}");
 
         await fixture.Pbx.RxAsync("channel originate Local/500@lab-queue application Milliwatt");
         await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealAsterisk.MilliwattHz, "the queue caller's Milliwatt");
-        Assert.Contains("support", await fixture.Pbx.RxAsync("queue show support"), StringComparison.Ordinal);
+        Assert.Contains("(In use)", await QueueMemberAsync("1001"), StringComparison.Ordinal);
 
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
+    }
+
+    [SkippableTheory]
+    [InlineData(AgentAway.OnACall, "(In use)")]
+    [InlineData(AgentAway.SignedOut, "(Unavailable)")]
+    [InlineData(AgentAway.PageClosed, "(Unavailable)")]
+    public async Task The_queue_rings_only_the_free_agent_when_the_other_is_busy_or_away(AgentAway away, string expected1001)
+    {
+        Ready();
+        await SharedScenarios.QueueRingsOnlyTheFreeAgentAsync(
+            fixture,
+            away,
+            QueueMemberAsync,
+            expected1001,
+            "(Not in use)",
+            () => fixture.Pbx.RxAsync("channel originate Local/500@lab-queue application Milliwatt"),
+            RealAsterisk.MilliwattHz);
     }
 
     [SkippableFact]
@@ -148,6 +169,18 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
     }
+
+    /// <summary>The member line of agent <paramref name="agent"/> in <c>queue show pbxbridge-support</c>: "Agent 1001 (Local/... from
+    /// Stasis:pbxbridge-1001) (ringinuse disabled) (In use) ...".</summary>
+    private async Task<string> QueueMemberAsync(string agent)
+    {
+        // The CLI colours the status ("(\e[1;32;40mIn use\e[0m)"): without the escapes it reads "(In use)".
+        var output = AnsiEscape().Replace(await fixture.Pbx.RxAsync("queue show pbxbridge-support"), string.Empty);
+        return output.Split('\n').FirstOrDefault(l => l.Contains("Agent " + agent, StringComparison.Ordinal))?.Trim() ?? "(not a member)";
+    }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiEscape();
 
     /// <summary>
     /// Issue 23: Wi-Fi to 4G mid-call. Chromium's namespace changes address, its WebSocket is aborted, the library

@@ -81,7 +81,7 @@ public sealed class OverloadControllerTests
     {
         var controller = Controller();
 
-        controller.Observe(Busy(0.55, late, skipped));
+        controller.Observe(Busy(0.75, late, skipped));
 
         Assert.True(controller.Current.RefuseNewCalls);
         Assert.Equal(0, controller.CallComplexityCeiling);
@@ -136,7 +136,7 @@ public sealed class OverloadControllerTests
     }
 
     [Fact]
-    public void A_late_tick_or_a_busy_second_during_the_calm_time_starts_it_again()
+    public void A_second_between_the_thresholds_during_the_calm_time_starts_it_again()
     {
         var controller = Controller();
         controller.Observe(Busy(0.80));
@@ -146,7 +146,7 @@ public sealed class OverloadControllerTests
             controller.Observe(Busy(0.20));
         }
 
-        controller.Observe(Busy(0.20, late: 1)); // below the engage share of late ticks, but not calm
+        controller.Observe(Busy(0.60));
         for (var i = 0; i < 9; i++)
         {
             controller.Observe(Busy(0.20));
@@ -154,6 +154,33 @@ public sealed class OverloadControllerTests
 
         Assert.Equal(1, controller.Current.Level);
         controller.Observe(Busy(0.20));
+        Assert.Equal(0, controller.Current.Level);
+    }
+
+    [Fact]
+    public void Skipped_ticks_over_the_release_share_engage_one_step_and_only_over_the_engage_share_jump_to_the_top()
+    {
+        var controller = Controller();
+
+        controller.Observe(Busy(0.55, skipped: 1));
+
+        Assert.Equal(1, controller.Current.Level);
+    }
+
+    [Fact]
+    public void Late_ticks_of_a_process_that_went_idle_do_not_hold_it_at_a_step()
+    {
+        // Found with the load generator: after a burst the process went idle on a machine busy with other work, its
+        // idle loops' ticks kept starting late, and it stayed at the last step refusing every call.
+        var controller = Controller();
+        controller.Observe(Busy(0.90, late: 30, skipped: 2));
+        Assert.True(controller.Current.RefuseNewCalls);
+
+        for (var i = 0; i < 10 * controller.Ladder.Count; i++)
+        {
+            controller.Observe(Busy(0.02, late: 12, skipped: 1));
+        }
+
         Assert.Equal(0, controller.Current.Level);
     }
 

@@ -51,6 +51,19 @@ public sealed class SdpAnswererTests : IAsyncLifetime
         Assert.Equal(new NegotiatedAudio(111, 110, 48000, MediaDirection.SendRecv), _endpoint.Audio);
     }
 
+    [Theory]
+    [InlineData("minptime=10;useinbandfec=1;usedtx=1", true)]
+    [InlineData("minptime=10; usedtx = 1 ;useinbandfec=1", true)]
+    [InlineData("minptime=10;useinbandfec=1;usedtx=0", false)]
+    [InlineData("minptime=10;useinbandfec=1", false)]
+    public void A_browser_asking_for_dtx_in_its_opus_fmtp_is_noted(string fmtp, bool useDtx)
+    {
+        var offer = ChromiumOffer.Replace("a=fmtp:111 minptime=10;useinbandfec=1", $"a=fmtp:111 {fmtp}", StringComparison.Ordinal);
+
+        Assert.True(_endpoint.AcceptOffer(offer).Succeeded);
+        Assert.Equal(useDtx, _endpoint.Audio.OpusUseDtx);
+    }
+
     [Fact]
     public async Task Additional_host_addresses_become_lower_priority_candidates_on_the_same_port()
     {

@@ -3,7 +3,7 @@
 //   node agent/agent.mjs --library=jssip|sipjs --wav=/abs/mic.wav
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
-// Ops: register, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
+// Ops: register, unregister, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
 // hold, unhold, hangup, waitEnd {timeoutMs}, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs:
 // only when the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
@@ -32,6 +32,7 @@ const ops = {
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
     return registration;
   },
+  unregister: () => page.evaluate(() => window.phone.unregister()),
   call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
   waitIncoming: ({ timeoutMs = 30000 }) => page.evaluate((t) => window.phone.waitForIncoming(t), timeoutMs),
   answer: () => page.evaluate(() => window.phone.answer()),

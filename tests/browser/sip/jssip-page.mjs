@@ -42,6 +42,14 @@ function install() {
     });
   }
 
+  // Signing out: REGISTER with Expires: 0, the WebSocket stays open (what a phone's "sign out" button does).
+  function unregister() {
+    return new Promise((resolve) => {
+      ua.on('unregistered', () => resolve({ state: 'unregistered' }));
+      ua.unregister();
+    });
+  }
+
   function call({ dial, host, action }) {
     return new Promise((resolve) => {
       const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers } });
@@ -136,7 +144,7 @@ function install() {
     });
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall };
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -6,7 +6,6 @@ function install() {
   const SIP = window.SIP;
   const media = { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } };
   let ua = null;
-  let registerer = null;
   let session = null;
   let incoming = null;
   let ended = null;
@@ -25,6 +24,18 @@ function install() {
         }
         if (state === SIP.SessionState.Terminated) resolve({ state: 'terminated', byeFromRemote: s.pbxByeFromRemote === true });
       });
+    });
+  }
+
+  let registerer = null;
+
+  // Signing out: REGISTER with Expires: 0, the WebSocket stays open.
+  function unregister() {
+    return new Promise((resolve) => {
+      registerer.stateChange.addListener((state) => {
+        if (state === SIP.RegistererState.Unregistered) resolve({ state: 'unregistered' });
+      });
+      registerer.unregister().catch((e) => resolve({ state: 'failed', cause: String(e) }));
     });
   }
 
@@ -163,7 +174,7 @@ function install() {
     });
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall };
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

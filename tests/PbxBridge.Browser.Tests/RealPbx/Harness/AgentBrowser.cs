@@ -28,6 +28,8 @@ public sealed class AgentBrowser : IAsyncDisposable
         Library = library;
     }
 
+    private bool _disposed;
+
     public string Library { get; }
 
     /// <summary>Launches Chromium with <paramref name="library"/> ("jssip" or "sipjs") and a microphone playing a
@@ -66,6 +68,9 @@ public sealed class AgentBrowser : IAsyncDisposable
 
     public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password) =>
         SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password });
+
+    /// <summary>Signs out (REGISTER with Expires: 0) and keeps the page and its WebSocket open.</summary>
+    public Task<JsonElement> UnregisterAsync() => SendAsync("unregister");
 
     /// <summary>Dials and returns when the call is confirmed or failed ({state, status, progress}).</summary>
     public Task<JsonElement> CallAsync(string dial) => SendAsync("call", new JsonObject { ["dial"] = dial });
@@ -163,6 +168,13 @@ public sealed class AgentBrowser : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A scenario may close the page itself (an agent closing the tab) before its `await using` does.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
