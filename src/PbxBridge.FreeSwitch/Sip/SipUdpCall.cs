@@ -464,7 +464,7 @@ internal sealed class SipUdpCall : ISipDialogOwner
     /// <summary>The agent is shutting down: nothing more can be sent or heard on this leg.</summary>
     void ISipDialogOwner.OnFlowClosed(SipDialog dialog) => Finish();
 
-    /// <summary>Never: FreeSWITCH is a peer only on the leg's own UDP flow, so its dialog cannot move to another.</summary>
+    /// <summary>The leg's one UDP flow toward the sofia profile never moves: the agent reconnecting is the browser side's.</summary>
     void ISipDialogOwner.OnFlowMoved(SipDialog dialog, ISipFlow previous)
     {
     }
