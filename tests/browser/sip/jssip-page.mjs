@@ -3,6 +3,7 @@
 function install() {
   const media = { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false };
   let ua = null;
+  let iceServers = [];
   let session = null;
   let incoming = null;
   let ended = null;
@@ -66,7 +67,8 @@ function install() {
     });
   }
 
-  function register({ wss, host, agent, password }) {
+  function register({ wss, host, agent, password, servers }) {
+    iceServers = servers ?? [];
     return new Promise((resolve) => {
       ua = new window.JsSIP.UA({
         sockets: [new window.JsSIP.WebSocketInterface(wss)],
@@ -93,7 +95,7 @@ function install() {
   let confirmed = null;
   function callEarly({ dial, host }) {
     return new Promise((resolve) => {
-      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers } });
       watch(s);
       const progress = [];
       confirmed = new Promise((done) => {
@@ -122,7 +124,7 @@ function install() {
 
   function call({ dial, host, action }) {
     return new Promise((resolve) => {
-      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers } });
       watch(s);
       const progress = [];
       s.on('progress', (e) => {
@@ -174,7 +176,7 @@ function install() {
   function answer() {
     return new Promise((resolve) => {
       incoming.on('confirmed', () => resolve({ state: 'confirmed' }));
-      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers: [] } });
+      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers } });
     });
   }
 
@@ -238,6 +240,7 @@ export async function collectStats(pc) {
   out.selectedRemoteType = remote?.candidateType ?? null;
   out.selectedRemoteTcpType = remote?.tcpType ?? null;
   out.selectedLocalType = local?.candidateType ?? null;
+  out.selectedLocalRelayProtocol = local?.relayProtocol ?? null;
   out.selectedRemoteAddress = remote ? `${remote.address}:${remote.port}` : null;
   out.selectedLocalAddress = local ? `${local.address}:${local.port}` : null;
   return out;

@@ -6,7 +6,6 @@ function install() {
   const SIP = window.SIP;
   const media = { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } };
   let ua = null;
-  let registerer = null;
   let session = null;
   let incoming = null;
   let ended = null;
@@ -82,14 +81,14 @@ function install() {
     });
   }
 
-  async function register({ wss, host, agent, password }) {
+  async function register({ wss, host, agent, password, servers }) {
     ua = new SIP.UserAgent({
       uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
       transportOptions: { server: wss },
       authorizationUsername: agent,
       authorizationPassword: password,
       userAgentString: 'PbxBridge test (SIP.js)',
-      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
+      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: servers ?? [] } },
       delegate: {
         onInvite: (invitation) => {
           incoming = invitation;
