@@ -16,11 +16,8 @@ internal sealed partial class AsteriskCall
 {
     private readonly AsteriskPbx _pbx;
     private readonly object _gate = new();
-    private readonly List<Action<IPbxLegObserver>> _pending = [];
-    private IPbxLegObserver? _observer;
+    private readonly PbxLegRelay _relay;
     private PbxCause? _causeHint;
-    private bool _ringingRaised;
-    private bool _answered;
     private bool _ended;
     private bool _transferred;
     private bool _farGone;
@@ -36,7 +33,7 @@ internal sealed partial class AsteriskCall
         Key = key;
         FarChannelId = farChannelId;
         IsInbound = inbound;
-        _observer = observer;
+        _relay = new PbxLegRelay(observer, e => LogObserverFailed(pbx.Logger, key, e));
     }
 
     /// <summary>"{app}-{random}": the bridge id, and the prefix of every channel id we choose.</summary>
@@ -99,21 +96,7 @@ internal sealed partial class AsteriskCall
         }
     }
 
-    public void Attach(IPbxLegObserver observer)
-    {
-        List<Action<IPbxLegObserver>> replay;
-        lock (_gate)
-        {
-            _observer = observer;
-            replay = [.. _pending];
-            _pending.Clear();
-        }
-
-        foreach (var action in replay)
-        {
-            action(observer);
-        }
-    }
+    public void Attach(IPbxLegObserver observer) => _relay.Attach(observer);
 
     // ---------------- events ----------------
 
@@ -135,7 +118,7 @@ internal sealed partial class AsteriskCall
                 RaiseRinging();
                 break;
             case ChannelDtmfReceived dtmf when dtmf.Channel.Id == FarChannelId && dtmf.Digit.Length == 1:
-                Notify(o => o.OnDtmf(dtmf.Digit[0], TimeSpan.FromMilliseconds(dtmf.DurationMs)));
+                _relay.Dtmf(dtmf.Digit[0], TimeSpan.FromMilliseconds(dtmf.DurationMs));
                 break;
             case ChannelHangupRequest request when request.Soft != true && request.Cause is > 0 and var cause:
                 // A hard hangup request carries a Q.850 cause; soft ones carry AST_SOFTHANGUP_* bits (ignored).
@@ -202,11 +185,11 @@ internal sealed partial class AsteriskCall
             PbxCause? cause = destroyed.Cause > 0 ? AriHangupReason.FromQ850(destroyed.Cause, destroyed.CauseTxt) : null;
             lock (_gate)
             {
-                cause = _causeHint is { } hint && (cause is null || cause.Value.Q850 == 16) && !_answered ? hint : cause ?? _causeHint;
+                cause = _causeHint is { } hint && (cause is null || cause.Value.Q850 == 16) && !_relay.HasAnswered ? hint : cause ?? _causeHint;
             }
 
             // Cause 0 before answer is what Asterisk reports for an extension that does not exist.
-            End(cause ?? (_answered ? PbxCause.NormalClearing : PbxCause.Unallocated), "far channel destroyed");
+            End(cause ?? (_relay.HasAnswered ? PbxCause.NormalClearing : PbxCause.Unallocated), "far channel destroyed");
             return;
         }
 
@@ -275,38 +258,12 @@ internal sealed partial class AsteriskCall
     public void RaiseMediaReady(IPEndPoint remoteRtp, PbxCodec codec)
     {
         RemoteRtp = remoteRtp;
-        Notify(o => o.OnMediaReady(new PbxMediaAnswer(remoteRtp, codec)));
+        _relay.MediaReady(new PbxMediaAnswer(remoteRtp, codec));
     }
 
-    public void RaiseRinging()
-    {
-        lock (_gate)
-        {
-            if (_ringingRaised || _ended)
-            {
-                return;
-            }
+    public void RaiseRinging() => _relay.Ringing();
 
-            _ringingRaised = true;
-        }
-
-        Notify(o => o.OnRinging());
-    }
-
-    public void RaiseAnswered()
-    {
-        lock (_gate)
-        {
-            if (_answered || _ended)
-            {
-                return;
-            }
-
-            _answered = true;
-        }
-
-        Notify(o => o.OnAnswered());
-    }
+    public void RaiseAnswered() => _relay.Answered();
 
     private void SetCauseHint(PbxCause cause)
     {
@@ -435,7 +392,7 @@ internal sealed partial class AsteriskCall
 
         _externalMediaInStasis.TrySetResult();
         LogEnded(_pbx.Logger, Key, FarChannelId, cause.ToString(), why);
-        Notify(o => o.OnHangup(cause));
+        _relay.Hangup(cause);
         var done = _cleanup!;
         _ = _pbx.RunAsync(
             async () =>
@@ -506,29 +463,6 @@ internal sealed partial class AsteriskCall
         {
             // Asterisk unreachable now: the reconciliation after the next connect removes "{app}-" leftovers.
             LogCleanupFailed(_pbx.Logger, Key, e.Message);
-        }
-    }
-
-    private void Notify(Action<IPbxLegObserver> action)
-    {
-        IPbxLegObserver? observer;
-        lock (_gate)
-        {
-            observer = _observer;
-            if (observer is null)
-            {
-                _pending.Add(action);
-                return;
-            }
-        }
-
-        try
-        {
-            action(observer);
-        }
-        catch (Exception e)
-        {
-            LogObserverFailed(_pbx.Logger, Key, e);
         }
     }
 

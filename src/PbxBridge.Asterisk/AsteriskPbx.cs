@@ -25,7 +25,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     private IPbxInboundHandler? _inbound;
     private long _reconciledLeftovers;
 
-    public AsteriskPbx(AsteriskOptions options, ILogger<AsteriskPbx>? logger = null, HttpMessageHandler? httpHandler = null, AriReconnectBackoff? backoff = null)
+    public AsteriskPbx(AsteriskOptions options, ILogger<AsteriskPbx>? logger = null, HttpMessageHandler? httpHandler = null, PbxReconnectBackoff? backoff = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();

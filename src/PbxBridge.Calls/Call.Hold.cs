@@ -32,15 +32,22 @@ public sealed partial class Call
         // recvonly we answer a hold with.
         var held = endpoint.Audio.HeldByBrowser;
         IPbxLeg? leg;
+        bool changed;
         lock (gate)
         {
-            leg = heldByAgent == held ? null : pbxLeg;
+            changed = heldByAgent != held;
+            leg = changed ? pbxLeg : null;
             heldByAgent = held;
             answerSdp = result.Sdp;
             if (leg is not null)
             {
                 pbxHoldRelay = RelayHoldAsync(pbxHoldRelay, leg, held);
             }
+        }
+
+        if (changed)
+        {
+            services.AgentStates?.OnAgentChanged(AgentId);
         }
 
         if (leg is not null)

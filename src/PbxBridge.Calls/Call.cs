@@ -27,7 +27,8 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
     private InboundPbxCall? inboundPbx;
     private IPbxLeg? pbxLeg;
     private string? answerSdp;
-    private bool heldByAgent;
+    private volatile bool heldByAgent;
+    private CallState state = CallState.Setup;
     private bool pbxHungUp;
 
     private Call(CallServices services, CallDirection direction, string agentId, string remoteParty)
@@ -50,7 +51,19 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
 
     public string RemoteParty { get; }
 
-    public CallState State { get; private set; } = CallState.Setup;
+    /// <summary>Each change is reported to <see cref="CallServices.AgentStates"/> (the agent's state toward the PBX's queues).</summary>
+    public CallState State
+    {
+        get => state;
+        private set
+        {
+            state = value;
+            services.AgentStates?.OnAgentChanged(AgentId);
+        }
+    }
+
+    /// <summary>The agent's browser holds the call (its last offer was sendonly or inactive).</summary>
+    public bool HeldByAgent => heldByAgent;
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 

@@ -94,6 +94,11 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 
         everConnected |= connected;
         IsControlConnected = connected;
+        if (connected)
+        {
+            services?.AgentStates?.OnPbxConnected();
+        }
+
         logger.Log(connected ? LogLevel.Information : LogLevel.Warning, "PBX control connection {State}", connected ? "up" : "down");
     }
 
@@ -158,6 +163,7 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     {
         calls[call.Id] = call;
         services!.Observer.OnCallStarted(call);
+        services.AgentStates?.OnAgentChanged(call.AgentId);
         _ = call.Ended.ContinueWith(_ => calls.TryRemove(call.Id, out Call? _), TaskScheduler.Default);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
@@ -23,6 +24,9 @@ public sealed class CallServices
     public required ICallObserver Observer { get; init; }
     public required CallLimits Limits { get; init; }
     public required ISipAgentDirectory Agents { get; init; }
+
+    /// <summary>Publishes agents' states to the PBX's queues; null where the PBX has none (the demo).</summary>
+    public AgentStateTracker? AgentStates { get; init; }
 
     /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
     public IceUfragDirectory? IceTcp { get; init; }

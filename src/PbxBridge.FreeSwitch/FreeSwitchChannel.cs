@@ -18,19 +18,19 @@ internal sealed class FreeSwitchChannel
     private volatile string? _uniqueId;
     private volatile string? _partnerUniqueId;
 
-    public FreeSwitchChannel(IFreeSwitchApi api, string context, SipUdpCall sip, LegObserverRelay relay, string? bridgeCallId)
+    public FreeSwitchChannel(IFreeSwitchApi api, string context, SipUdpCall sip, PbxLegRelay relay, string? bridgeCallId)
     {
         _api = api;
         _context = context;
         Sip = sip;
         Relay = relay;
         BridgeCallId = bridgeCallId;
-        _details["SIP Call-ID"] = sip.Dialog.CallId;
+        _details["SIP Call-ID"] = sip.CallId;
     }
 
     public SipUdpCall Sip { get; }
 
-    public LegObserverRelay Relay { get; }
+    public PbxLegRelay Relay { get; }
 
     /// <summary>PbxBridge's call id sent as X-PbxBridge-Call-Id (outbound legs only).</summary>
     public string? BridgeCallId { get; }
@@ -69,7 +69,7 @@ internal sealed class FreeSwitchChannel
     public PbxCause? HangupCause { get; set; }
 
     /// <summary>The FreeSWITCH Unique-ID once known; until then our SIP Call-ID (which FreeSWITCH logs as sip_call_id).</summary>
-    public string PbxId => _uniqueId ?? Sip.Dialog.CallId;
+    public string PbxId => _uniqueId ?? Sip.CallId;
 
     public IReadOnlyDictionary<string, string> Details => _details;
 
@@ -115,7 +115,7 @@ internal sealed class FreeSwitchChannel
     internal static bool IsDtmfDigit(char digit) => digit is (>= '0' and <= '9') or '*' or '#' or (>= 'A' and <= 'D');
 
     private string RequireUniqueId() =>
-        UniqueId ?? throw new InvalidOperationException($"FreeSWITCH has not reported a Unique-ID for SIP call {Sip.Dialog.CallId} yet");
+        UniqueId ?? throw new InvalidOperationException($"FreeSWITCH has not reported a Unique-ID for SIP call {Sip.CallId} yet");
 
     private async Task RunAsync(string command, CancellationToken cancellationToken)
     {

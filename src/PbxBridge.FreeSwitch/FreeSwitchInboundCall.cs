@@ -26,7 +26,7 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
         CallerName = privacy.HideName ? string.Empty : from?.DisplayName?.Trim('"') ?? string.Empty;
     }
 
-    public LegObserverRelay Relay { get; } = new();
+    public PbxLegRelay Relay { get; } = new();
 
     public FreeSwitchChannel Channel
     {
@@ -69,7 +69,7 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
     public override async Task AnswerAsync(PbxMediaOffer media, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(media);
-        if (Relay.HasHungUp)
+        if (Relay.HasEnded)
         {
             throw new PbxCallFailedException(PbxCause.OriginatorCancel, "FreeSWITCH cancelled the call before the agent answered");
         }
@@ -154,6 +154,8 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
             _onEnded(this);
         }
     }
+
+    void ISipUdpCallObserver.OnRemoteHold(bool held) => Relay.PbxHold(held);
 
     void ISipUdpCallObserver.OnRemoteEnded(SipRequest request)
     {

@@ -39,6 +39,12 @@ public sealed class FreeSwitchOptions
     /// <summary>The dialplan context agents' calls enter and blind transfers use (the profile's context).</summary>
     public string Context { get; set; } = "from-pbxbridge";
 
+    /// <summary>
+    /// The mod_callcenter agent name of a PbxBridge agent ({agent} is its id), whose status and state PbxBridge sets
+    /// (pbx-config/freeswitch/autoload_configs/callcenter.conf.xml). Agents mod_callcenter does not know are left alone.
+    /// </summary>
+    public string CallcenterAgent { get; set; } = "{agent}@default";
+
     /// <summary>Upper bound of the ESL reconnect backoff (1 s, 2 s, 4 s ... up to this).</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -86,6 +92,11 @@ public sealed class FreeSwitchOptions
         if (string.IsNullOrWhiteSpace(Context) || Context.Contains(' ', StringComparison.Ordinal))
         {
             errors.Add($"{SectionName}:Context '{Context}' must be a dialplan context name without spaces (default from-pbxbridge)");
+        }
+
+        if (!CallcenterAgent.Contains("{agent}", StringComparison.Ordinal) || CallcenterAgent.AsSpan().IndexOfAny(" '\r\n") >= 0)
+        {
+            errors.Add($"{SectionName}:CallcenterAgent '{CallcenterAgent}' must contain {{agent}} and no spaces or quotes (default {{agent}}@default)");
         }
 
         if (ReconnectMaxDelay <= TimeSpan.Zero)

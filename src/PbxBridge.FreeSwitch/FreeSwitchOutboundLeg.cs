@@ -16,11 +16,11 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
 
     public FreeSwitchOutboundLeg(IPbxLegObserver observer, Action<FreeSwitchOutboundLeg> onEnded)
     {
-        Relay = new LegObserverRelay(observer);
+        Relay = new PbxLegRelay(observer);
         _onEnded = onEnded;
     }
 
-    public LegObserverRelay Relay { get; }
+    public PbxLegRelay Relay { get; }
 
     public FreeSwitchChannel Channel
     {
@@ -80,7 +80,7 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
 
     void ISipUdpCallObserver.OnConfirmed(SipMessage message)
     {
-        if (!ReportMedia(Channel.Sip.RemoteSdp) && !Relay.HasHungUp)
+        if (!ReportMedia(Channel.Sip.RemoteSdp) && !Relay.HasEnded)
         {
             // FreeSWITCH answered without a PCMU stream we can use; same cause it reports itself (transcript 07).
             var cause = FreeSwitchHangupCause.FromName("INCOMPATIBLE_DESTINATION");
@@ -112,6 +112,8 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
             _onEnded(this);
         }
     }
+
+    void ISipUdpCallObserver.OnRemoteHold(bool held) => Relay.PbxHold(held);
 
     void ISipUdpCallObserver.OnRemoteEnded(SipRequest request)
     {

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Esl;
 using PbxBridge.FreeSwitch.Sip;
+using PbxBridge.Sip;
 using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Transactions;
 
 namespace PbxBridge.FreeSwitch;
 
@@ -30,7 +32,8 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
 
     private readonly FreeSwitchOptions _options;
     private readonly ILogger _logger;
-    private readonly SipUdpTimers _timers;
+    private readonly TimeProvider _time;
+    private readonly SipTimerValues _timers;
     private readonly ConcurrentDictionary<string, FreeSwitchChannel> _bySipCallId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FreeSwitchChannel> _byBridgeCallId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FreeSwitchChannel> _byUniqueId = new(StringComparer.Ordinal);
@@ -43,15 +46,17 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
     private long _reconnects;
 
     public FreeSwitchPbx(FreeSwitchOptions options, ILogger<FreeSwitchPbx> logger)
-        : this(options, logger, SipUdpTimers.Rfc3261)
+        : this(options, logger, TimeProvider.System, SipTimerValues.Default)
     {
     }
 
-    internal FreeSwitchPbx(FreeSwitchOptions options, ILogger logger, SipUdpTimers timers)
+    /// <summary>With the SIP leg's clock and RFC 3261 timer values (tests shorten T1 or drive a fake clock).</summary>
+    internal FreeSwitchPbx(FreeSwitchOptions options, ILogger logger, TimeProvider time, SipTimerValues timers)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger;
+        _time = time;
         _timers = timers;
     }
 
@@ -82,8 +87,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
 
         _inbound = inbound;
         var bind = new IPEndPoint(IPAddress.Parse(_options.LocalSipAddress), _options.LocalSipPort);
-        var transport = new SipUdpTransport(bind, _logger);
-        _agent = new SipUdpAgent(transport, _options.SipEndPoint, _timers, _logger) { IncomingInvite = OnIncomingInvite };
+        _agent = new SipUdpAgent(bind, _options.SipEndPoint, _time, _timers, _logger) { IncomingInvite = OnIncomingInvite };
         _agent.Start();
 
         var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,12 +109,13 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
             throw new PbxCallFailedException(FreeSwitchHangupCause.FromName("INCOMPATIBLE_DESTINATION"), "the pbxbridge profile speaks PCMU only");
         }
 
-        var fs = SipUdpDialog.Format(agent.FreeSwitch);
-        var local = SipUdpDialog.Format(agent.LocalEndPoint);
+        var fs = agent.FreeSwitch.ToString();
+        var local = agent.FreeSwitchFlow.LocalSentBy;
         var display = request.AgentDisplayName.Replace("\"", string.Empty, StringComparison.Ordinal).Replace("\\", string.Empty, StringComparison.Ordinal);
         var leg = new FreeSwitchOutboundLeg(request.Observer, OnLegEnded);
         var sip = SipUdpCall.Invite(
             agent,
+            request.AgentId,
             $"sip:{request.Destination}@{fs}",
             // The From user is what FreeSWITCH makes the caller id (CDRs, the callee's display): the agent id itself.
             // X-PbxBridge-Agent is what tells the dialplan the caller is an agent.
@@ -123,7 +128,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         leg.Channel = channel;
         Track(channel, leg.OnChannelGone);
         _byBridgeCallId[request.CallId] = channel;
-        LogPlacing(_logger, request.CallId, request.AgentId, request.Destination, sip.Dialog.CallId);
+        LogPlacing(_logger, request.CallId, request.AgentId, request.Destination, sip.CallId);
         sip.Start();
 
         try
@@ -181,7 +186,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
 
     private void Track(FreeSwitchChannel channel, Action<PbxCause> end)
     {
-        _bySipCallId[channel.Sip.Dialog.CallId] = channel;
+        _bySipCallId[channel.Sip.CallId] = channel;
         _ends[channel] = end;
     }
 
@@ -192,7 +197,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
     private void Forget(FreeSwitchChannel channel)
     {
         _ends.TryRemove(channel, out _);
-        _bySipCallId.TryRemove(new KeyValuePair<string, FreeSwitchChannel>(channel.Sip.Dialog.CallId, channel));
+        _bySipCallId.TryRemove(new KeyValuePair<string, FreeSwitchChannel>(channel.Sip.CallId, channel));
         if (channel.BridgeCallId is { } bridgeCallId)
         {
             _byBridgeCallId.TryRemove(new KeyValuePair<string, FreeSwitchChannel>(bridgeCallId, channel));
@@ -205,46 +210,42 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         }
     }
 
-    private void OnIncomingInvite(SipRequest invite, IPEndPoint remote)
+    /// <summary>Runs inside the SIP core's section: the call is accepted there, the Calls room hears of it after.</summary>
+    private void OnIncomingInvite(SipRequest invite, InviteServerTransaction transaction)
     {
         var agent = _agent!;
-        if (!remote.Address.Equals(agent.FreeSwitch.Address))
-        {
-            // Only FreeSWITCH's pbxbridge profile may place calls to agents.
-            LogForeignInvite(_logger, remote.ToString());
-            _ = agent.SendAsync(SipResponse.For(invite, 403, "Forbidden"), remote);
-            return;
-        }
-
         var agentId = FreeSwitchInboundCall.ParseAgentId(invite);
         if (agentId is null)
         {
-            var notFound = SipResponse.For(invite, 404, "Not Found", SipUdpDialog.NewTag());
+            var notFound = SipResponse.For(invite, 404, "Not Found", SipCore.NewTag());
             notFound.Headers.Add(SipHeaderNames.Reason, FreeSwitchHangupCause.ToReasonHeader(PbxCause.Unallocated));
-            _ = agent.SendAsync(notFound, remote);
+            agent.Respond(transaction, notFound);
             return;
         }
 
         var call = new FreeSwitchInboundCall(invite, agentId, OnInboundEnded);
-        var sip = SipUdpCall.Accept(agent, invite, remote, call);
+        var sip = SipUdpCall.Accept(agent, invite, transaction, agentId, call);
         var channel = new FreeSwitchChannel(this, _options.Context, sip, call.Relay, null);
         call.Channel = channel;
         Track(channel, call.OnChannelGone);
-        LogInbound(_logger, agentId, call.CallerNumber, sip.Dialog.CallId);
-        try
+        LogInbound(_logger, agentId, call.CallerNumber, sip.CallId);
+        agent.Core.Post(() =>
         {
-            _inbound!.OnInboundCall(call);
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-        {
-            LogInboundHandlerFailed(_logger, sip.Dialog.CallId, e.Message);
-            _ = call.RejectAsync(PbxCause.NormalTemporaryFailure, CancellationToken.None);
-        }
+            try
+            {
+                _inbound!.OnInboundCall(call);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                LogInboundHandlerFailed(_logger, sip.CallId, e.Message);
+                _ = call.RejectAsync(PbxCause.NormalTemporaryFailure, CancellationToken.None);
+            }
+        });
     }
 
     private async Task ControlLoopAsync(TaskCompletionSource firstAttempt)
     {
-        var backoff = new EslBackoff(TimeSpan.FromMilliseconds(500), _options.ReconnectMaxDelay);
+        var backoff = new PbxReconnectBackoff(TimeSpan.FromMilliseconds(500), _options.ReconnectMaxDelay);
         var connectedBefore = false;
         while (!_stop.IsCancellationRequested)
         {
@@ -358,7 +359,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
                 if (_ends.TryGetValue(channel, out var end))
                 {
                     // FreeSWITCH's BYE normally arrives first; if it was lost, end our side after the retransmission window.
-                    _ = Task.Delay(_timers.TransactionTimeout).ContinueWith(_ => end(cause), TaskScheduler.Default);
+                    _ = Task.Delay(_timers.TimerB, _time).ContinueWith(_ => end(cause), TaskScheduler.Default);
                 }
 
                 break;
@@ -479,9 +480,6 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound call {SipCallId} refused by the call handler: {Message}")]
     private static partial void LogInboundHandlerFailed(ILogger logger, string sipCallId, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE from {Remote}, which is not FreeSWITCH's pbxbridge profile: 403")]
-    private static partial void LogForeignInvite(ILogger logger, string remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "FreeSWITCH channel {Uuid} (sip_call_id {SipCallId}) belongs to no PbxBridge call: uuid_kill")]
     private static partial void LogKillingOrphan(ILogger logger, string uuid, string sipCallId);

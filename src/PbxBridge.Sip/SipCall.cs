@@ -205,6 +205,15 @@ public abstract class SipCall : ISipDialogOwner
 
     void ISipDialogOwner.OnFlowClosed(SipDialog dialog) => Finish(new SipCallEnd(SipCallEndReason.TransportClosed));
 
+    /// <summary>Raised (on a stack thread) when the agent's side of the call moved to a new connection: it reconnected.</summary>
+    public event Action? Reconnected;
+
+    void ISipDialogOwner.OnFlowMoved(SipDialog dialog, ISipFlow previous)
+    {
+        Flow = dialog.Flow;
+        Stack.Post(() => Reconnected?.Invoke());
+    }
+
     void ISipDialogOwner.OnSessionExpired(SipDialog dialog)
     {
         SendBye("SIP;cause=408;text=\"Session Timer Expired\"");

@@ -156,8 +156,30 @@ internal sealed partial class SipCore
         }
     }
 
-    /// <summary>The dialogs that live on a flow that just closed.</summary>
-    public List<SipDialog> DialogsOn(ISipFlow flow) => _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList();
+    /// <summary>
+    /// A flow is gone: its transactions end without a response. Its dialogs wait <paramref name="reconnectGrace"/> for
+    /// their agent to come back on a new flow (a WebSocket dropped by a network change; the agent re-registers and
+    /// re-INVITEs there) before their owners hear of it; without a grace the owners hear of it now.
+    /// </summary>
+    public void CloseFlow(ISipFlow flow, TimeSpan reconnectGrace)
+    {
+        foreach (var dialog in _dialogs.Values.Where(d => ReferenceEquals(d.Flow, flow)).ToList())
+        {
+            if (reconnectGrace > TimeSpan.Zero)
+            {
+                dialog.AwaitNewFlow(reconnectGrace);
+            }
+            else
+            {
+                dialog.Owner.OnFlowClosed(dialog);
+            }
+        }
+
+        foreach (var transaction in Transactions.OnFlow(flow))
+        {
+            transaction.Terminate();
+        }
+    }
 
     /// <summary>Sends a request in a new client transaction; the callback gets every response (408 on timeout).</summary>
     public SipTransaction SendRequest(ISipFlow flow, SipRequest request, Action<SipResponse> onResponse)
@@ -218,6 +240,17 @@ internal sealed partial class SipCore
         {
             Respond(transaction, SipResponse.For(request, 500, "CSeq Out Of Order"));
             return true;
+        }
+
+        if (!ReferenceEquals(dialog.Flow, flow))
+        {
+            // A peer the transaction user accepts on another flow (an agent that reconnected and registered there,
+            // issue 23): whatever we send in this dialog (BYE, re-INVITE) must follow it.
+            var previous = dialog.Flow;
+            dialog.MoveTo(flow);
+            Counters.DialogMoved();
+            LogDialogMoved(dialog.Owner.AgentId, request.Method, previous.Remote, flow.Remote);
+            dialog.Owner.OnFlowMoved(dialog, previous);
         }
 
         dialog.Owner.OnInDialogRequest(dialog, request, transaction);
@@ -335,6 +368,9 @@ internal sealed partial class SipCore
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP handler failed")]
     private partial void LogHandlerFailure(Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Agent {AgentId} came back on a new connection: its dialog follows ({Method} from {Remote}, was {Previous})")]
+    private partial void LogDialogMoved(string agentId, string method, IPEndPoint previous, IPEndPoint remote);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} for a dialog of agent {AgentId} from {Remote}, neither its connection nor one the agent registered on: refused with 481")]
     private partial void LogForeignDialogRequest(string method, string agentId, IPEndPoint remote);

@@ -105,16 +105,8 @@ public sealed partial class SipStack : ISipMessageSink, ISipTransactionUser, IDi
             LogRegistrationEnded(removed.AgentId, removed.ContactUri, "flow closed");
         }
 
-        foreach (var dialog in Core.DialogsOn(flow))
-        {
-            dialog.Owner.OnFlowClosed(dialog);
-        }
-
         FlowClosedForOutgoing?.Invoke(flow);
-        foreach (var transaction in Transactions.OnFlow(flow))
-        {
-            transaction.Terminate();
-        }
+        Core.CloseFlow(flow, Options.ReconnectGrace);
     });
 
     /// <summary>Outgoing calls with forks on the flow subscribe here while they ring.</summary>

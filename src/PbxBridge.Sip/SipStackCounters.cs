@@ -17,6 +17,7 @@ public sealed class SipStackCounters
     private long _authThrottled;
     private long _registrationsRefused;
     private long _foreignDialogRequests;
+    private long _dialogsMoved;
     private long _sendQueueOverflows;
     private long _unauthenticatedClosed;
     private long _digestUriMismatches;
@@ -54,6 +55,9 @@ public sealed class SipStackCounters
     /// <summary>Requests (BYE, re-INVITE, CANCEL, ACK...) and responses for a dialog or transaction of an agent that came
     /// from neither its connection nor one the agent registered on: refused with 481 (ACKs and responses dropped).</summary>
     public long ForeignDialogRequests => Interlocked.Read(ref _foreignDialogRequests);
+
+    /// <summary>Dialogs that followed their agent to a new connection (it reconnected mid-call).</summary>
+    public long DialogsMoved => Interlocked.Read(ref _dialogsMoved);
 
     /// <summary>WebSocket connections closed (1008) because their send queue outgrew the bound: the peer did not read.</summary>
     public long ConnectionsClosedForSendQueue => Interlocked.Read(ref _sendQueueOverflows);
@@ -99,6 +103,8 @@ public sealed class SipStackCounters
     internal void RegistrationRefused() => Interlocked.Increment(ref _registrationsRefused);
 
     internal void ForeignDialogRequestRefused() => Interlocked.Increment(ref _foreignDialogRequests);
+
+    internal void DialogMoved() => Interlocked.Increment(ref _dialogsMoved);
     internal void SendQueueOverflowed() => Interlocked.Increment(ref _sendQueueOverflows);
 
     internal void UnauthenticatedClosed() => Interlocked.Increment(ref _unauthenticatedClosed);

@@ -16,6 +16,13 @@ public sealed class SipStackOptions
     /// <summary>REGISTER Expires bounds (RFC 3261 §10.2.8: below the minimum is 423 with Min-Expires).</summary>
     public int MinExpires { get; set; } = 60;
 
+    /// <summary>
+    /// How long a call outlives its agent's closed connection, waiting for the agent to come back on a new one (Wi-Fi
+    /// to 4G: JsSIP and SIP.js reconnect, REGISTER, and re-INVITE with an ICE restart there). Zero ends the call when
+    /// the connection closes. A browser gone for good is hung up by ICE consent (RFC 7675) or when this runs out.
+    /// </summary>
+    public TimeSpan ReconnectGrace { get; set; } = TimeSpan.FromSeconds(20);
+
     public int MaxExpires { get; set; } = 3600;
 
     public int DefaultExpires { get; set; } = 600;

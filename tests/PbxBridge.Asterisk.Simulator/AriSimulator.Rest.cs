@@ -100,6 +100,8 @@ public sealed partial class AriSimulator
             (["channels", var id, "variable"], "GET") => GetVariable(context, id),
             (["channels", var id, "variable"], "POST") => SetVariable(context, id),
             (["channels", var id, "rtp_statistics"], "GET") => WithChannel(context, id, _ => Error(context, 404, "RTP info not found")),
+            (["deviceStates", var name], "PUT") => UpdateDeviceState(context, name),
+            (["deviceStates", var name], "GET") => GetDeviceState(context, name),
             (["bridges"], "GET") => ListBridges(context),
             (["bridges"], "POST") => CreateBridge(context),
             (["bridges", var id], "GET") => WithBridge(context, id, b => WriteJsonAsync(context, 200, AriShapes.Bridge(b))),

@@ -1,4 +1,5 @@
 using PbxBridge.Asterisk.Tests.Support;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
 

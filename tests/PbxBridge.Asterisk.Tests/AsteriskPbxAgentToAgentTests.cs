@@ -1,5 +1,6 @@
 using PbxBridge.Asterisk.Tests.Support;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
 
@@ -31,7 +32,7 @@ public sealed class AsteriskPbxAgentToAgentTests
         await using var calleeRtp = new RtpProbe();
         await inbound.AnswerAsync(new PbxMediaOffer(calleeRtp.LocalEndPoint, PbxCodec.Pcmu), CancellationToken.None);
         await caller.Answered.Task.WaitAsync(Wait);
-        var (callerRemote, _) = await caller.MediaReady.Task.WaitAsync(Wait);
+        var callerRemote = await caller.MediaReady.Task.WaitAsync(Wait);
         var payload = Enumerable.Range(0, 160).Select(i => (byte)i).ToArray();
         for (var i = 0; i < 10; i++)
         {
@@ -43,7 +44,7 @@ public sealed class AsteriskPbxAgentToAgentTests
 
         await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
 
-        Assert.Equal(PbxCause.NormalClearing, await callee.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await callee.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
         Assert.True(await bed.Sim.WaitUntilAsync(_ => bed.Pbx.ActiveCalls == 0, Wait));
     }
@@ -57,7 +58,7 @@ public sealed class AsteriskPbxAgentToAgentTests
 
         await bed.Pbx.PlaceCallAsync(bed.Call("1002", caller), CancellationToken.None);
 
-        Assert.Equal(PbxCause.UserBusy, await caller.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.UserBusy, await caller.HungUp.Task.WaitAsync(Wait));
         Assert.False(caller.Answered.Task.IsCompleted);
         Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
     }

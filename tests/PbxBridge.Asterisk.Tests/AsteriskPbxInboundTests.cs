@@ -1,6 +1,7 @@
 using PbxBridge.Asterisk.Ari;
 using PbxBridge.Asterisk.Tests.Support;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
 
@@ -28,7 +29,7 @@ public sealed class AsteriskPbxInboundTests
         await call.AnswerAsync(bed.Media(), CancellationToken.None);
 
         Assert.Equal("Up", bed.Sim.StateOf(channelId));
-        var (remote, _) = await observer.MediaReady.Task.WaitAsync(Wait);
+        var remote = await observer.MediaReady.Task.WaitAsync(Wait);
         Assert.Equal(bed.Sim.FirstExternalMedia()!.LocalEndPoint, remote);
         await observer.Answered.Task.WaitAsync(Wait);
         Assert.True(await bed.Rtp.WaitForPacketsAsync(25, Wait));
@@ -36,7 +37,7 @@ public sealed class AsteriskPbxInboundTests
 
         bed.Sim.HangupFromPbx(channelId, 16);
 
-        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
     }
 
@@ -83,7 +84,7 @@ public sealed class AsteriskPbxInboundTests
         var observer = new RecordingObserver();
         call.Attach(observer);
 
-        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync());
     }
 

@@ -1,5 +1,6 @@
 using PbxBridge.Asterisk.Tests.Support;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
 
@@ -15,9 +16,9 @@ public sealed class AsteriskPbxOutboundTests
 
         var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
 
-        var (remote, codec) = await observer.MediaReady.Task.WaitAsync(Wait);
+        var remote = await observer.MediaReady.Task.WaitAsync(Wait);
         await observer.Answered.Task.WaitAsync(Wait);
-        Assert.Equal(PbxCodec.Pcmu, codec);
+        Assert.Equal(PbxCodec.Pcmu, observer.Media!.Codec);
         Assert.Equal(bed.Sim.FirstExternalMedia()!.LocalEndPoint, remote);
         Assert.True(await bed.Rtp.WaitForPacketsAsync(25, Wait));
         Assert.All(bed.Rtp.Received, p => Assert.Equal(remote, p.Source));
@@ -28,7 +29,7 @@ public sealed class AsteriskPbxOutboundTests
 
         await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
 
-        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync());
     }
 
@@ -82,7 +83,7 @@ public sealed class AsteriskPbxOutboundTests
         await using var bed = await AsteriskTestBed.StartAsync();
         var observer = new RecordingObserver();
         var leg = await bed.Pbx.PlaceCallAsync(bed.Call("600", observer), CancellationToken.None);
-        var (remote, _) = await observer.MediaReady.Task.WaitAsync(Wait);
+        var remote = await observer.MediaReady.Task.WaitAsync(Wait);
         await observer.Answered.Task.WaitAsync(Wait);
 
         var payload = Enumerable.Range(0, 160).Select(i => (byte)i).ToArray();
@@ -105,7 +106,7 @@ public sealed class AsteriskPbxOutboundTests
 
         await bed.Pbx.PlaceCallAsync(bed.Call("603", observer), CancellationToken.None);
 
-        Assert.Equal(17, (await observer.Hangup.Task.WaitAsync(Wait)).Q850);
+        Assert.Equal(17, (await observer.HungUp.Task.WaitAsync(Wait)).Q850);
         Assert.False(observer.Answered.Task.IsCompleted);
         Assert.True(await bed.NothingLeftAsync());
         Assert.True(await bed.Sim.WaitUntilAsync(_ => bed.Pbx.ActiveCalls == 0, Wait));
@@ -119,7 +120,7 @@ public sealed class AsteriskPbxOutboundTests
 
         await bed.Pbx.PlaceCallAsync(bed.Call("999", observer), CancellationToken.None);
 
-        Assert.Equal(PbxCause.Unallocated, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.Unallocated, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync());
     }
 
@@ -133,7 +134,7 @@ public sealed class AsteriskPbxOutboundTests
         await observer.Ringing.Task.WaitAsync(Wait);
         await leg.HangupAsync(PbxCause.OriginatorCancel, CancellationToken.None);
 
-        Assert.Equal(PbxCause.OriginatorCancel, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.OriginatorCancel, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.False(observer.Answered.Task.IsCompleted);
         Assert.True(await bed.NothingLeftAsync());
     }
@@ -148,7 +149,7 @@ public sealed class AsteriskPbxOutboundTests
 
         bed.Sim.HangupFromPbx(leg.PbxId, 16);
 
-        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
         await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
         Assert.Equal(1, observer.HangupCount);
@@ -202,7 +203,7 @@ public sealed class AsteriskPbxOutboundTests
         bed.Sim.SendDtmfFromFar(leg.PbxId, '#');
 
         Assert.Equal(["5"], bed.Sim.DtmfSentTo(leg.PbxId));
-        Assert.True(await bed.Sim.WaitUntilAsync(_ => observer.Digits.Contains('#'), Wait));
+        Assert.True(await bed.Sim.WaitUntilAsync(_ => observer.Digits.Any(d => d.Digit == '#'), Wait));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => leg.SendDtmfAsync('x', TimeSpan.FromMilliseconds(100), CancellationToken.None));
     }
 
@@ -231,7 +232,7 @@ public sealed class AsteriskPbxOutboundTests
         await leg.TransferAsync("700", CancellationToken.None);
 
         Assert.Equal("pbxbridge-outbound,700,1", bed.Sim.ContinuedTo(leg.PbxId));
-        Assert.Equal(PbxCause.NormalClearing, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync());
     }
 
@@ -261,7 +262,7 @@ public sealed class AsteriskPbxOutboundTests
 
         Assert.Equal(0, bed.Sim.ChannelCount);
         Assert.Equal(0, bed.Sim.BridgeCount);
-        Assert.True(observer.Hangup.Task.IsCompleted);
+        Assert.True(observer.HungUp.Task.IsCompleted);
         await bed.Rtp.DisposeAsync();
         await bed.Sim.DisposeAsync();
     }

@@ -1,6 +1,7 @@
 using PbxBridge.Asterisk.Ari;
 using PbxBridge.Asterisk.Tests.Support;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
 
@@ -23,11 +24,11 @@ public sealed class AsteriskPbxRecoveryTests
         Assert.True(await bed.Sim.WaitUntilAsync(s => s.EventConnectionsAccepted >= 2 && bed.Pbx.IsControlConnected, Wait));
         Assert.True(bed.Inbound.DisconnectedChanges >= 1);
         Assert.True(bed.Inbound.ConnectedChanges >= 2);
-        Assert.False(observer.Hangup.Task.IsCompleted, bed.Log.ToString());
+        Assert.False(observer.HungUp.Task.IsCompleted, bed.Log.ToString());
 
         bed.Sim.HangupFromPbx(leg.PbxId, 16);
 
-        var cause = await observer.Hangup.Task.WaitAsync(Wait);
+        var cause = await observer.HungUp.Task.WaitAsync(Wait);
         Assert.True(cause == PbxCause.NormalClearing, bed.Log.ToString());
         Assert.True(await bed.NothingLeftAsync());
     }
@@ -98,7 +99,7 @@ public sealed class AsteriskPbxRecoveryTests
     public async Task Refused_connection_is_retried_and_start_returns_after_the_first_attempt()
     {
         var options = new AsteriskOptions { Url = "http://127.0.0.1:9", User = "pbxbridge", Password = "x" };
-        await using var pbx = new AsteriskPbx(options, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
+        await using var pbx = new AsteriskPbx(options, backoff: new PbxReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)));
 
         await pbx.StartAsync(new RecordingInboundHandler(), CancellationToken.None).WaitAsync(Wait);
 
@@ -119,7 +120,7 @@ public sealed class AsteriskPbxRecoveryTests
         // While nobody listens the far party hangs up: the events are lost, as with real Asterisk.
         bed.Sim.HangupFromPbx(leg.PbxId, 16);
 
-        Assert.Equal(PbxCause.NormalTemporaryFailure, await observer.Hangup.Task.WaitAsync(Wait));
+        Assert.Equal(PbxCause.NormalTemporaryFailure, await observer.HungUp.Task.WaitAsync(Wait));
         Assert.True(await bed.NothingLeftAsync());
     }
 }

@@ -16,7 +16,7 @@ namespace PbxBridge.FreeSwitch.Simulator;
 /// 604 503 NORMAL_TEMPORARY_FAILURE, 605 488 INCOMPATIBLE_DESTINATION, anything else 404 UNALLOCATED_NUMBER.
 /// <code>await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions());</code>
 /// </summary>
-public sealed class FreeSwitchSimulator : IAsyncDisposable
+public sealed partial class FreeSwitchSimulator : IAsyncDisposable
 {
     public const string CoreUuid = "0447ec2f-1e4e-440d-8af4-78860c99f3c9";
 
@@ -304,6 +304,8 @@ public sealed class FreeSwitchSimulator : IAsyncDisposable
                 // The far party leaves the bridge; hangup_after_bridge=true then ends PbxBridge's leg.
                 _ = Task.Delay(100).ContinueWith(_ => HangupChannelAsync(target, "NORMAL_CLEARING"), TaskScheduler.Default);
                 return "+OK\n";
+            case "callcenter_config" when Options.CallcenterLoaded:
+                return Callcenter(command);
             // Recorded with the profile on 127.0.0.1:5080; the real one prints the address it listens on.
             case "sofia" when command == "sofia status":
                 return Options.ProfileRunning ? AtOurSipAddress(RecordedResponses.SofiaStatus) : RecordedResponses.SofiaStatusWithoutProfile;

@@ -18,6 +18,12 @@ public sealed class FreeSwitchSimulatorOptions
     /// <summary>acl.conf.xml list "pbxbridge": others get text/rude-rejection.</summary>
     public IReadOnlyList<IPAddress> AllowedEslClients { get; set; } = [IPAddress.Loopback];
 
+    /// <summary>False simulates a FreeSWITCH without mod_callcenter (`callcenter_config` is "Command not found").</summary>
+    public bool CallcenterLoaded { get; set; } = true;
+
+    /// <summary>mod_callcenter's agents (as callcenter.conf.xml defines them), each starting "Logged Out".</summary>
+    public IReadOnlyList<string> CallcenterAgents { get; set; } = ["1001@default", "1002@default"];
+
     /// <summary>False simulates a pbxbridge profile that failed to bind (`sofia status` without it).</summary>
     public bool ProfileRunning { get; set; } = true;
 

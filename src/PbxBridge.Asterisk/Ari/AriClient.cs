@@ -150,6 +150,15 @@ public sealed class AriClient : IDisposable
     public Task SetVariableAsync(string channelId, string variable, string value, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Post, $"channels/{Escape(channelId)}/variable" + new AriQuery().Add("variable", variable).Add("value", value), cancellationToken);
 
+    // --- device states ---
+
+    /// <summary>
+    /// PUT /deviceStates/{deviceName}?deviceState=STATE: sets (creating it) a device state ARI controls. The name must
+    /// start with "Stasis:"; STATE is NOT_INUSE, INUSE, BUSY, INVALID, UNAVAILABLE, RINGING, RINGINUSE or ONHOLD.
+    /// </summary>
+    public Task UpdateDeviceStateAsync(string deviceName, string deviceState, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, "deviceStates/" + Escape(deviceName) + new AriQuery().Add("deviceState", deviceState), cancellationToken);
+
     // --- bridges ---
 
     public Task<List<Bridge>> ListBridgesAsync(CancellationToken cancellationToken = default) =>

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Asterisk.Ari.Events;
+using PbxBridge.Calls.Pbx;
 
 namespace PbxBridge.Asterisk.Ari;
 
@@ -20,7 +21,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
     private readonly AsteriskOptions _options;
     private readonly IAriEventHandler _handler;
     private readonly ILogger _logger;
-    private readonly AriReconnectBackoff _backoff;
+    private readonly PbxReconnectBackoff _backoff;
     private readonly AriClient? _client;
     private readonly CancellationTokenSource _stop = new();
     private ClientWebSocket? _socket;
@@ -33,12 +34,12 @@ public sealed partial class AriEventStream : IAsyncDisposable
     /// REST access to ask, after ApplicationReplaced, whether the other client still holds the app; without it the
     /// stream takes the app back after the backoff.
     /// </param>
-    public AriEventStream(AsteriskOptions options, IAriEventHandler handler, ILogger logger, AriReconnectBackoff? backoff = null, AriClient? client = null)
+    public AriEventStream(AsteriskOptions options, IAriEventHandler handler, ILogger logger, PbxReconnectBackoff? backoff = null, AriClient? client = null)
     {
         _options = options;
         _handler = handler;
         _logger = logger;
-        _backoff = backoff ?? new AriReconnectBackoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        _backoff = backoff ?? new PbxReconnectBackoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
         _client = client;
     }
 

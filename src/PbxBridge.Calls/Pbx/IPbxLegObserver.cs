@@ -2,7 +2,7 @@ namespace PbxBridge.Calls.Pbx;
 
 /// <summary>
 /// What a PBX adapter reports about one leg. Calls may arrive on any thread; each is raised at most once
-/// except <see cref="OnDtmf"/>. Implementations must not block.
+/// except <see cref="OnDtmf"/> and <see cref="OnPbxHold"/>. Implementations must not block.
 /// </summary>
 public interface IPbxLegObserver
 {
@@ -20,6 +20,16 @@ public interface IPbxLegObserver
 
     /// <summary>A digit the PBX reported on this leg (ARI ChannelDtmfReceived, ESL DTMF event).</summary>
     void OnDtmf(char digit, TimeSpan duration);
+
+    /// <summary>
+    /// The PBX put this leg on hold (<paramref name="held"/> true: its re-offer was sendonly or inactive, RFC 3264
+    /// §8.4) or took it off hold (false); raised on each change, never after <see cref="OnHangup"/>. FreeSWITCH does
+    /// this when the far end of a bridge holds. Ignored unless an observer carries it on (the PBX plays its own hold
+    /// music into the leg meanwhile).
+    /// </summary>
+    void OnPbxHold(bool held)
+    {
+    }
 
     /// <summary>The leg ended on the PBX side, or the call could not be set up. Raised exactly once.</summary>
     void OnHangup(PbxCause cause);

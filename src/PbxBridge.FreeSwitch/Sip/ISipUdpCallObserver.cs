@@ -2,7 +2,8 @@ using PbxBridge.Sip.Message;
 
 namespace PbxBridge.FreeSwitch.Sip;
 
-/// <summary>What a <see cref="SipUdpCall"/> reports to the leg that owns it. Called on the SIP receive task; must not block.</summary>
+/// <summary>What a <see cref="SipUdpCall"/> reports to the leg that owns it. Called after the SIP core's lock is
+/// released, in order; must not block.</summary>
 internal interface ISipUdpCallObserver
 {
     /// <summary>UAC: 180/183 from FreeSWITCH.</summary>
@@ -16,4 +17,8 @@ internal interface ISipUdpCallObserver
 
     /// <summary>The peer ended the call: BYE in a dialog, or CANCEL of the INVITE we were answering.</summary>
     void OnRemoteEnded(SipRequest request);
+
+    /// <summary>FreeSWITCH put the call on hold (its re-offer is sendonly or inactive, RFC 3264 §8.4) or took it off
+    /// hold; raised on each change only.</summary>
+    void OnRemoteHold(bool held);
 }

@@ -1,39 +1,68 @@
 using System.Net;
+using PbxBridge.Sip;
+using PbxBridge.Sip.Dialogs;
 using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Transactions;
 
 namespace PbxBridge.FreeSwitch.Sip;
 
 /// <summary>
-/// One INVITE session with FreeSWITCH over UDP, either side: as UAC (our INVITE to the pbxbridge profile) or as UAS
-/// (FreeSWITCH's INVITE for agent-&lt;id&gt;). Handles 100/180/200 with 2xx retransmission until ACK (§13.3.1.4),
-/// ACK of 2xx and non-2xx, CANCEL (200 + 487), BYE both ways, re-INVITE answered with the current SDP, in-dialog
-/// OPTIONS/INFO.
+/// One INVITE session with FreeSWITCH, either side: as UAC (our INVITE to the pbxbridge profile) or as UAS
+/// (FreeSWITCH's INVITE for agent-&lt;id&gt;). An adapter from the Sip room's core (transactions, dialog, 2xx
+/// retransmission) to the FreeSWITCH leg: it builds the PCMU SDP, answers re-INVITEs (RFC 3264 §6.1 directions, hold
+/// reported to the observer), and reports progress to <see cref="ISipUdpCallObserver"/> after the core's lock is
+/// released. Every method may be called from any thread.
 /// </summary>
-internal sealed class SipUdpCall
+internal sealed class SipUdpCall : ISipDialogOwner
 {
-    private const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
     private readonly SipUdpAgent _agent;
-    private readonly object _gate = new();
-    private SipRequest? _invite;
-    private SipResponse? _lastInviteResponse;
-    private SipClientTransaction? _inviteTransaction;
-    private CancellationTokenSource? _retransmit2xx;
+    private readonly SipCore _core;
+    private readonly SipRequest _invite;
+    private readonly TaskCompletionSource _inviteDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile State _state = State.Early;
+    private InviteServerTransaction? _serverTransaction;
+    private InviteClientTransaction? _clientTransaction;
+    private SipAnswerRetransmission? _answerRetransmission;
+    private uint _answerCSeq;
+    private SipTimer? _cancelTimer;
+    private SipDialog? _dialog;
+    private IPEndPoint? _localRtp;
+    private int? _telephoneEvent = PcmuSdp.TelephoneEventPayloadType;
     private string? _localSdp;
+    private string _localDirection = "sendrecv";
     private long _sdpVersion;
-    private bool _confirmed;
-    private bool _ended;
+    private bool _provisional;
+    private bool _cancelPending;
+    private string? _cancelReason;
+    private bool _remoteHold;
 
-    private SipUdpCall(SipUdpAgent agent, SipUdpDialog dialog, bool isUas, ISipUdpCallObserver observer)
+    private SipUdpCall(SipUdpAgent agent, SipRequest invite, string agentId, bool isUas, ISipUdpCallObserver observer)
     {
         _agent = agent;
-        Dialog = dialog;
+        _core = agent.Core;
+        _invite = invite;
+        AgentId = agentId;
         IsUas = isUas;
         Observer = observer;
         SessionId = Random.Shared.NextInt64(100_000, 999_999_999);
         _sdpVersion = SessionId;
     }
 
-    public SipUdpDialog Dialog { get; }
+    private enum State
+    {
+        /// <summary>No final response yet.</summary>
+        Early,
+
+        /// <summary>UAS: our 2xx went out, its ACK has not come.</summary>
+        Answered,
+        Confirmed,
+        Ended,
+    }
+
+    public string CallId => _invite.CallId!;
+
+    /// <summary>The agent this leg belongs to (in logs of requests refused for its dialog).</summary>
+    public string AgentId { get; }
 
     public bool IsUas { get; }
 
@@ -41,486 +70,428 @@ internal sealed class SipUdpCall
 
     public long SessionId { get; }
 
-    /// <summary>The SDP FreeSWITCH sent (INVITE offer as UAS, 18x/2xx answer as UAC), latest first.</summary>
+    /// <summary>The SDP FreeSWITCH sent (INVITE offer as UAS, 18x/2xx answer as UAC, re-INVITE offers), latest first.</summary>
     public string? RemoteSdp { get; private set; }
 
-    public bool IsConfirmed
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _confirmed;
-            }
-        }
-    }
+    public bool IsConfirmed => _state == State.Confirmed;
 
     /// <summary>UAS: a final response (200 or a failure) went out for the INVITE.</summary>
-    public bool HasSentFinalResponse
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lastInviteResponse is { IsProvisional: false };
-            }
-        }
-    }
+    public bool HasSentFinalResponse => _serverTransaction?.HasFinalResponse == true;
 
-    public bool IsEnded
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _ended;
-            }
-        }
-    }
+    public bool IsEnded => _state == State.Ended;
 
-    /// <summary>UAS: wraps FreeSWITCH's initial INVITE and answers 100 Trying at once.</summary>
-    public static SipUdpCall Accept(SipUdpAgent agent, SipRequest invite, IPEndPoint remote, ISipUdpCallObserver observer)
+    /// <summary>UAS: wraps FreeSWITCH's initial INVITE and answers 100 Trying at once. Call inside the core's section
+    /// (the agent's <see cref="SipUdpAgent.IncomingInvite"/>).</summary>
+    public static SipUdpCall Accept(SipUdpAgent agent, SipRequest invite, InviteServerTransaction transaction, string agentId, ISipUdpCallObserver observer)
     {
-        var from = invite.Headers.Get(SipHeaderNames.From) ?? throw new ArgumentException("INVITE without From");
-        var to = invite.Headers.Get(SipHeaderNames.To) ?? throw new ArgumentException("INVITE without To");
-        var contact = invite.Contacts.FirstOrDefault()?.UriText ?? "sip:" + SipUdpDialog.Format(remote);
-        var dialog = new SipUdpDialog(invite.CallId!, SipUdpDialog.NewTag(), SipUdpDialog.WithoutTag(to), SipUdpDialog.WithoutTag(from), contact, remote, 0)
-        {
-            RemoteTag = invite.From?.Tag,
-        };
-        var call = new SipUdpCall(agent, dialog, isUas: true, observer) { _invite = invite, RemoteSdp = invite.BodyText };
-        agent.Register(call);
-        call.Respond(100, "Trying", null);
+        var call = new SipUdpCall(agent, invite, agentId, isUas: true, observer) { _serverTransaction = transaction, RemoteSdp = invite.BodyText };
+        var localTag = SipCore.NewTag();
+        var to = invite.Headers.Get(SipHeaderNames.To)!.TrimEnd();
+        var contact = invite.Contacts.FirstOrDefault()?.UriText ?? "sip:" + transaction.Flow.Remote;
+        call._dialog = new SipDialog(agent.Core, transaction.Flow, call, invite.CallId!, localTag, invite.From?.Tag ?? string.Empty,
+            to + ";tag=" + localTag, invite.Headers.Get(SipHeaderNames.From)!, contact, invite.Headers.GetList(SipHeaderNames.RecordRoute),
+            0, invite.CSeq!.Value.Number, agent.ContactFor(to));
+        agent.Core.AddDialog(call._dialog);
+        agent.TrackInvite(call);
+        agent.Respond(transaction, SipResponse.For(invite, 100, "Trying"));
         return call;
     }
 
     /// <summary>UAC: a new INVITE toward FreeSWITCH (sent by <see cref="Start"/>); <paramref name="extraHeaders"/> carry X-PbxBridge-*.</summary>
-    public static SipUdpCall Invite(SipUdpAgent agent, string requestUri, string fromAddress, string toAddress, IPEndPoint localRtp, IReadOnlyList<KeyValuePair<string, string>> extraHeaders, ISipUdpCallObserver observer)
+    public static SipUdpCall Invite(SipUdpAgent agent, string agentId, string requestUri, string fromAddress, string toAddress, IPEndPoint localRtp,
+        IReadOnlyList<KeyValuePair<string, string>> extraHeaders, ISipUdpCallObserver observer)
     {
-        var dialog = new SipUdpDialog(Guid.NewGuid().ToString("N") + "@pbxbridge", SipUdpDialog.NewTag(), fromAddress, toAddress, requestUri, agent.FreeSwitch, 0);
-        var call = new SipUdpCall(agent, dialog, isUas: false, observer);
         var invite = new SipRequest(SipMethod.Invite, requestUri);
-        dialog.AddCommonHeaders(invite, agent.LocalEndPoint, SipUdpDialog.NewBranch(), dialog.NextCSeq(), SipMethod.Invite);
+        invite.Headers.Add(SipHeaderNames.Via, agent.Core.ViaFor(agent.FreeSwitchFlow, SipCore.NewBranch()));
+        invite.Headers.Add(SipHeaderNames.MaxForwards, "70");
+        invite.Headers.Add(SipHeaderNames.From, fromAddress + ";tag=" + SipCore.NewTag());
+        invite.Headers.Add(SipHeaderNames.To, toAddress);
+        invite.Headers.Add(SipHeaderNames.CallId, SipCore.NewCallId() + "@pbxbridge");
+        invite.Headers.Add(SipHeaderNames.CSeq, new CSeq(1, SipMethod.Invite).ToString());
         invite.Headers.Add(SipHeaderNames.Contact, agent.ContactFor(fromAddress));
-        invite.Headers.Add(SipHeaderNames.Allow, Allow);
+        invite.Headers.Add(SipHeaderNames.Allow, SipUdpAgent.Allow);
         foreach (var header in extraHeaders)
         {
             invite.Headers.Add(header.Key, header.Value);
         }
 
-        invite.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+        var call = new SipUdpCall(agent, invite, agentId, isUas: false, observer) { _localRtp = localRtp };
         call._localSdp = PcmuSdp.Build(localRtp, call.SessionId, call._sdpVersion);
+        invite.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
         invite.BodyText = call._localSdp;
-        call._invite = invite;
         return call;
     }
 
     /// <summary>UAC: sends the INVITE. Separate from <see cref="Invite"/> so the owner is fully wired before any response.</summary>
-    public void Start()
-    {
-        _agent.Register(this);
-        var transaction = _agent.StartTransaction(_invite!, Dialog.RemoteEndPoint, OnInviteProvisional);
-        lock (_gate)
-        {
-            _inviteTransaction = transaction;
-        }
-
-        _ = AwaitInviteFinalAsync(transaction);
-    }
+    public void Start() => _core.Execute(() =>
+        _clientTransaction = (InviteClientTransaction)_core.SendRequest(_agent.FreeSwitchFlow, _invite, OnInviteResponse));
 
     /// <summary>UAS: 180 Ringing (or 183) before the answer.</summary>
-    public void SendProvisional(int status, string reason)
+    public void SendProvisional(int status, string reason) => _core.Execute(() =>
     {
-        lock (_gate)
+        if (_state == State.Early)
         {
-            if (_ended || _lastInviteResponse is { IsProvisional: false })
-            {
-                return;
-            }
+            _agent.Respond(_serverTransaction!, Response(status, reason, null));
+        }
+    });
+
+    /// <summary>UAS: 200 OK with our SDP, retransmitted until FreeSWITCH's ACK (RFC 3261 §13.3.1.4); without an ACK
+    /// within 64*T1 the call ends with BYE and <see cref="ISipUdpCallObserver.OnFailed"/>.</summary>
+    public void Answer(IPEndPoint localRtp) => _core.Execute(() =>
+    {
+        if (_state != State.Early)
+        {
+            throw new InvalidOperationException("the INVITE was already answered or ended");
         }
 
-        Respond(status, reason, null);
-    }
-
-    /// <summary>UAS: 200 OK with our SDP, retransmitted until FreeSWITCH's ACK (§13.3.1.4).</summary>
-    public void Answer(IPEndPoint localRtp)
-    {
-        lock (_gate)
+        _localRtp = localRtp;
+        _telephoneEvent = PcmuSdp.TelephoneEventPayloadTypeOf(RemoteSdp);
+        _localSdp = PcmuSdp.Build(localRtp, SessionId, _sdpVersion, telephoneEvent: _telephoneEvent);
+        var ok = Response(200, "OK", _localSdp);
+        _state = State.Answered;
+        _agent.ForgetInvite(this);
+        _agent.Respond(_serverTransaction!, ok);
+        RetransmitAnswer(ok, _invite.CSeq!.Value.Number, () =>
         {
-            if (_ended || _lastInviteResponse is { IsProvisional: false })
-            {
-                throw new InvalidOperationException("the INVITE was already answered or ended");
-            }
-
-            _localSdp = PcmuSdp.Build(localRtp, SessionId, _sdpVersion, telephoneEvent: PcmuSdp.TelephoneEventPayloadTypeOf(RemoteSdp));
-        }
-
-        var ok = Respond(200, "OK", _localSdp);
-        StartRetransmitting2xx(ok);
-    }
+            var failed = SipResponse.For(_invite, 408, "ACK Timeout");
+            SendBye("Q.850;cause=41;text=\"NORMAL_TEMPORARY_FAILURE\"");
+            Finish();
+            _core.Post(() => Observer.OnFailed(failed));
+        });
+    });
 
     /// <summary>UAS: a final failure (480, 486, 603 ...) with a Q.850 Reason header (RFC 3326).</summary>
-    public void Reject(int status, string reasonPhrase, string? reasonHeader)
+    public void Reject(int status, string reasonPhrase, string? reasonHeader) => _core.Execute(() =>
     {
-        lock (_gate)
+        if (_state != State.Early)
         {
-            if (_ended || _lastInviteResponse is { IsProvisional: false })
-            {
-                return;
-            }
-
-            _ended = true;
+            return;
         }
 
-        Respond(status, reasonPhrase, null, reasonHeader);
-        _agent.ForgetLater(this);
+        _agent.Respond(_serverTransaction!, Response(status, reasonPhrase, null, reasonHeader));
+        Finish();
+    });
+
+    /// <summary>Ends the call from our side: CANCEL before a final response (UAC), a final failure (UAS), BYE once
+    /// answered. Completes when the peer has answered the CANCEL's INVITE or the BYE (or gave up on it).</summary>
+    public Task HangupAsync(string? reasonHeader, CancellationToken cancellationToken)
+    {
+        var done = Task.CompletedTask;
+        _core.Execute(() => done = Hangup(reasonHeader));
+        return done.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Ends the call from our side: CANCEL before a final response (UAC), BYE once confirmed.</summary>
-    public async Task HangupAsync(string? reasonHeader, CancellationToken cancellationToken)
+    public bool IsInviteBranch(string? branch) => branch is not null && branch == _invite.TopVia?.Branch;
+
+    /// <summary>UAS: FreeSWITCH cancelled its INVITE (the CANCEL itself got 200 from the agent).</summary>
+    public void OnCancel(SipRequest cancel)
     {
-        SipClientTransaction? inviteTransaction;
-        bool confirmed;
-        lock (_gate)
+        if (_state != State.Early)
         {
-            if (_ended)
-            {
-                return;
-            }
-
-            _ended = true;
-            confirmed = _confirmed || (IsUas && _lastInviteResponse is { IsSuccess: true });
-            inviteTransaction = _inviteTransaction;
+            return;
         }
 
-        _retransmit2xx?.Cancel();
-        if (!confirmed && !IsUas && inviteTransaction is not null && !inviteTransaction.Final.IsCompleted)
-        {
-            var cancel = new SipRequest(SipMethod.Cancel, _invite!.RequestUri);
-            cancel.Headers.Add(SipHeaderNames.Via, _invite.Headers.Get(SipHeaderNames.Via)!);
-            cancel.Headers.Add(SipHeaderNames.MaxForwards, "70");
-            cancel.Headers.Add(SipHeaderNames.From, _invite.Headers.Get(SipHeaderNames.From)!);
-            cancel.Headers.Add(SipHeaderNames.To, _invite.Headers.Get(SipHeaderNames.To)!);
-            cancel.Headers.Add(SipHeaderNames.CallId, Dialog.CallId);
-            cancel.Headers.Add(SipHeaderNames.CSeq, _invite.CSeq!.Value.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) + " CANCEL");
-            AddReason(cancel, reasonHeader);
-            var transaction = _agent.StartTransaction(cancel, Dialog.RemoteEndPoint, null);
-            await transaction.Final.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _agent.Respond(_serverTransaction!, Response(487, "Request Terminated", null));
+        Finish();
+        _core.Post(() => Observer.OnRemoteEnded(cancel));
+    }
 
-            // The INVITE now ends with 487, which AwaitInviteFinalAsync ACKs.
-            await inviteTransaction.Final.WaitAsync(_agent.Timers.TransactionTimeout, cancellationToken).ConfigureAwait(false);
-        }
-        else if (IsUas && !confirmed)
+    /// <summary>UAS: the INVITE came again after our 2xx ended its transaction; the 2xx answers it again.</summary>
+    public void OnInviteRetransmitted(SipRequest invite)
+    {
+        if (_state == State.Answered && invite.CSeq == _invite.CSeq)
         {
-            Respond(480, "Temporarily Unavailable", null, reasonHeader);
+            _answerRetransmission?.SendNow();
+        }
+    }
+
+    private Task Hangup(string? reasonHeader)
+    {
+        var state = _state;
+        if (state == State.Ended)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (state is State.Answered or State.Confirmed)
+        {
+            var bye = SendBye(reasonHeader);
+            Finish();
+            return bye;
+        }
+
+        if (IsUas)
+        {
+            _agent.Respond(_serverTransaction!, Response(480, "Temporarily Unavailable", null, reasonHeader));
+            Finish();
+            return Task.CompletedTask;
+        }
+
+        // UAC before the final response: CANCEL (RFC 3261 §9.1), once FreeSWITCH has sent a provisional response.
+        _state = State.Ended;
+        _cancelReason = reasonHeader;
+        if (_provisional)
+        {
+            SendCancel();
         }
         else
         {
-            var bye = Dialog.CreateRequest(SipMethod.Bye, _agent.LocalEndPoint);
-            AddReason(bye, reasonHeader);
-            var transaction = _agent.StartTransaction(bye, Dialog.RemoteEndPoint, null);
-            await transaction.Final.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _cancelPending = true;
         }
 
-        _agent.ForgetLater(this);
+        return _inviteDone.Task;
     }
 
-    /// <summary>A request FreeSWITCH sent within this call (retransmitted INVITE, ACK, BYE, CANCEL, re-INVITE ...).</summary>
-    public void OnRequest(SipRequest request, IPEndPoint remote)
+    private void SendCancel()
+    {
+        var cancel = _clientTransaction!.CreateCancel();
+        AddReason(cancel, _cancelReason);
+        _core.SendRequest(_agent.FreeSwitchFlow, cancel, _ => { });
+
+        // The INVITE now ends with 487 (ACKed by its transaction); if that never comes, give up after 64*T1 (§9.1).
+        _cancelTimer = _core.Timers.Start("Timer B (CANCEL)", _core.Timers.Values.TimerB, () =>
+        {
+            _cancelTimer = null;
+            _clientTransaction.Terminate();
+            _inviteDone.TrySetResult();
+        });
+    }
+
+    private void OnInviteResponse(SipResponse response)
+    {
+        if (response.IsProvisional)
+        {
+            _provisional = true;
+            if (_cancelPending)
+            {
+                _cancelPending = false;
+                SendCancel();
+            }
+
+            if (response.StatusCode > 100 && _state == State.Early)
+            {
+                if (!string.IsNullOrEmpty(response.BodyText))
+                {
+                    RemoteSdp = response.BodyText;
+                }
+
+                _core.Post(() => Observer.OnProvisional(response));
+            }
+
+            return;
+        }
+
+        _cancelTimer?.Stop();
+        _cancelTimer = null;
+        if (response.IsSuccess)
+        {
+            OnInviteAccepted(response);
+            return;
+        }
+
+        // A failure (its ACK went with the transaction) or Timer B's 408.
+        var ours = _state == State.Ended;
+        Finish();
+        _inviteDone.TrySetResult();
+        if (!ours)
+        {
+            _core.Post(() => Observer.OnFailed(response));
+        }
+    }
+
+    private void OnInviteAccepted(SipResponse ok)
+    {
+        var routes = ok.Headers.GetList(SipHeaderNames.RecordRoute);
+        routes.Reverse();
+        _dialog = new SipDialog(_core, _agent.FreeSwitchFlow, this, CallId, _invite.From!.Tag!, ok.To?.Tag ?? string.Empty,
+            _invite.Headers.Get(SipHeaderNames.From)!, ok.Headers.Get(SipHeaderNames.To)!, ok.Contacts.FirstOrDefault()?.UriText ?? _invite.RequestUri,
+            routes, _invite.CSeq!.Value.Number, null, _agent.ContactFor(_invite.Headers.Get(SipHeaderNames.From)!));
+        _core.AddDialog(_dialog);
+        _core.Send(_agent.FreeSwitchFlow, _dialog.CreateAck(_invite.CSeq!.Value.Number));
+        if (!string.IsNullOrEmpty(ok.BodyText))
+        {
+            RemoteSdp = ok.BodyText;
+        }
+
+        _inviteDone.TrySetResult();
+        if (_state == State.Ended)
+        {
+            // We hung up (CANCEL) but the 200 crossed it: end the session we just confirmed (§9.1).
+            SendBye("Q.850;cause=16;text=\"NORMAL_CLEARING\"");
+            Finish();
+            return;
+        }
+
+        _state = State.Confirmed;
+        _core.Post(() => Observer.OnConfirmed(ok));
+    }
+
+    private Task SendBye(string? reasonHeader)
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_dialog is not { IsTerminated: false } dialog)
+        {
+            sent.TrySetResult();
+            return sent.Task;
+        }
+
+        var bye = dialog.CreateRequest(SipMethod.Bye);
+        AddReason(bye, reasonHeader);
+        _core.SendRequest(dialog.Flow, bye, r =>
+        {
+            if (!r.IsProvisional)
+            {
+                sent.TrySetResult();
+            }
+        });
+        return sent.Task;
+    }
+
+    /// <summary>The session is over on our side: no more retransmissions, the dialog goes (a retransmitted BYE is
+    /// still answered by its server transaction).</summary>
+    private void Finish()
+    {
+        _state = State.Ended;
+        _answerRetransmission?.Stop();
+        _answerRetransmission = null;
+        _cancelTimer?.Stop();
+        _cancelTimer = null;
+        _dialog?.Terminate();
+        _agent.ForgetInvite(this);
+    }
+
+    private void RetransmitAnswer(SipResponse ok, uint cseq, Action onAckTimeout)
+    {
+        _answerRetransmission?.Stop();
+        _answerCSeq = cseq;
+        _answerRetransmission = SipAnswerRetransmission.Start(_core, _dialog!.Flow, ok, onAckTimeout);
+    }
+
+    void ISipDialogOwner.OnInDialogRequest(SipDialog dialog, SipRequest request, SipTransaction transaction)
     {
         switch (request.Method)
         {
-            case SipMethod.Invite when IsSameTransaction(request, _invite):
-                SipResponse? last;
-                lock (_gate)
+            case SipMethod.Bye:
+                _agent.Respond(transaction, SipResponse.For(request, 200, "OK"));
+                if (_state != State.Ended)
                 {
-                    last = _lastInviteResponse;
-                }
-
-                if (last is not null)
-                {
-                    _ = _agent.SendAsync(last, remote);
+                    Finish();
+                    _core.Post(() => Observer.OnRemoteEnded(request));
                 }
 
                 break;
             case SipMethod.Invite:
-                OnReInvite(request, remote);
-                break;
-            case SipMethod.Ack:
-                OnAck(request);
-                break;
-            case SipMethod.Cancel:
-                OnCancel(request, remote);
-                break;
-            case SipMethod.Bye:
-                _ = _agent.SendAsync(SipResponse.For(request, 200, "OK"), remote);
-                bool first;
-                lock (_gate)
-                {
-                    first = !_ended;
-                    _ended = true;
-                }
-
-                _retransmit2xx?.Cancel();
-                if (first)
-                {
-                    Observer.OnRemoteEnded(request);
-                    _agent.ForgetLater(this);
-                }
-
+                OnReInvite(request, transaction);
                 break;
             default:
                 // OPTIONS, INFO, UPDATE without SDP changes: acknowledge so FreeSWITCH keeps the call.
-                _ = _agent.SendAsync(SipResponse.For(request, 200, "OK"), remote);
+                _agent.Respond(transaction, SipResponse.For(request, 200, "OK"));
                 break;
         }
     }
 
-    /// <summary>A response to one of our requests in this call, already matched to its transaction by the agent.</summary>
-    public void OnRetransmitted2xx(SipResponse response)
+    /// <summary>
+    /// Hold/unhold or a session refresh from FreeSWITCH: the answer mirrors the offer's direction (RFC 3264 §6.1:
+    /// sendonly gets recvonly, inactive gets inactive; §8.4 is how a peer puts a stream on hold), with a new SDP version
+    /// only when it changed (§8). A change of hold is reported once to the observer.
+    /// </summary>
+    private void OnReInvite(SipRequest reInvite, SipTransaction transaction)
     {
-        // §13.2.2.4: every retransmitted 2xx of the INVITE gets the ACK again.
-        if (response.CSeq is { Method: SipMethod.Invite } && response.IsSuccess && !IsUas)
-        {
-            SendAck(response, SipUdpDialog.NewBranch());
-        }
-    }
-
-    private static bool IsSameTransaction(SipRequest request, SipRequest? original) =>
-        original is not null && request.TopVia?.Branch == original.TopVia?.Branch && request.CSeq == original.CSeq;
-
-    private static void AddReason(SipRequest request, string? reasonHeader)
-    {
-        if (reasonHeader is not null)
-        {
-            request.Headers.Add(SipHeaderNames.Reason, reasonHeader);
-        }
-    }
-
-    private SipResponse Respond(int status, string reason, string? sdp, string? reasonHeader = null)
-    {
-        var invite = _invite!;
-        var response = SipResponse.For(invite, status, reason, status > 100 ? Dialog.LocalTag : null);
-        if (status > 100 && status < 300)
-        {
-            response.Headers.Add(SipHeaderNames.Contact, _agent.ContactFor(Dialog.LocalAddress));
-            response.Headers.Add(SipHeaderNames.Allow, Allow);
-        }
-
-        if (reasonHeader is not null)
-        {
-            response.Headers.Add(SipHeaderNames.Reason, reasonHeader);
-        }
-
-        if (sdp is not null)
-        {
-            response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
-            response.BodyText = sdp;
-        }
-
-        lock (_gate)
-        {
-            _lastInviteResponse = response;
-        }
-
-        _ = _agent.SendAsync(response, Dialog.RemoteEndPoint);
-        return response;
-    }
-
-    private void StartRetransmitting2xx(SipResponse ok)
-    {
-        var cts = new CancellationTokenSource();
-        _retransmit2xx = cts;
-        _ = Task.Run(async () =>
-        {
-            var interval = _agent.Timers.T1;
-            var deadline = DateTime.UtcNow + _agent.Timers.TransactionTimeout;
-            try
-            {
-                while (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(interval, cts.Token).ConfigureAwait(false);
-                    await _agent.SendAsync(ok, Dialog.RemoteEndPoint).ConfigureAwait(false);
-                    interval = TimeSpan.FromTicks(Math.Min((interval * 2).Ticks, _agent.Timers.T2.Ticks));
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            // No ACK within 64*T1: §13.3.1.4 says the UAS should end the session with BYE.
-            await HangupAsync("Q.850;cause=41;text=\"NORMAL_TEMPORARY_FAILURE\"", CancellationToken.None).ConfigureAwait(false);
-            Observer.OnFailed(SipResponse.For(_invite!, 408, "ACK Timeout"));
-        });
-    }
-
-    private void OnAck(SipRequest ack)
-    {
-        bool first;
-        lock (_gate)
-        {
-            first = !_confirmed && _lastInviteResponse is { IsSuccess: true };
-            if (first)
-            {
-                _confirmed = true;
-            }
-        }
-
-        _retransmit2xx?.Cancel();
-        if (first && !IsEnded)
-        {
-            Observer.OnConfirmed(ack);
-        }
-    }
-
-    private void OnCancel(SipRequest cancel, IPEndPoint remote)
-    {
-        _ = _agent.SendAsync(SipResponse.For(cancel, 200, "OK"), remote);
-        bool cancelled;
-        lock (_gate)
-        {
-            cancelled = IsUas && !_ended && _lastInviteResponse is not { IsProvisional: false };
-            if (cancelled)
-            {
-                _ended = true;
-            }
-        }
-
-        if (cancelled)
-        {
-            Respond(487, "Request Terminated", null);
-            Observer.OnRemoteEnded(cancel);
-            _agent.ForgetLater(this);
-        }
-    }
-
-    private void OnReInvite(SipRequest reInvite, IPEndPoint remote)
-    {
-        // Hold/unhold or a session refresh from FreeSWITCH: answer with our current SDP (RFC 3264 §8, same version
-        // when nothing changed on our side), and keep its new address if it moved.
+        _dialog!.RefreshTarget(reInvite);
+        var held = _remoteHold;
         if (!string.IsNullOrEmpty(reInvite.BodyText))
         {
             RemoteSdp = reInvite.BodyText;
+            if (PcmuSdp.TryParse(reInvite.BodyText, out _, out _, out var offered))
+            {
+                var answer = offered switch
+                {
+                    "sendonly" => "recvonly",
+                    "recvonly" => "sendonly",
+                    "inactive" => "inactive",
+                    _ => "sendrecv",
+                };
+                held = offered is "sendonly" or "inactive";
+                if (answer != _localDirection && _localRtp is not null)
+                {
+                    _localDirection = answer;
+                    _localSdp = PcmuSdp.Build(_localRtp, SessionId, ++_sdpVersion, answer, _telephoneEvent);
+                }
+            }
         }
 
         var ok = SipResponse.For(reInvite, 200, "OK");
-        ok.Headers.Add(SipHeaderNames.Contact, _agent.ContactFor(Dialog.LocalAddress));
-        ok.Headers.Add(SipHeaderNames.Allow, Allow);
+        ok.Headers.Add(SipHeaderNames.Contact, _agent.ContactFor(_dialog.LocalHeader));
+        ok.Headers.Add(SipHeaderNames.Allow, SipUdpAgent.Allow);
         if (_localSdp is not null)
         {
             ok.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
             ok.BodyText = _localSdp;
         }
 
-        _ = _agent.SendAsync(ok, remote);
+        _agent.Respond(transaction, ok);
+
+        // A re-INVITE's 2xx is retransmitted until its ACK like the first one's; a lost ACK here ends nothing.
+        RetransmitAnswer(ok, reInvite.CSeq!.Value.Number, () => { });
+        if (held != _remoteHold)
+        {
+            _remoteHold = held;
+            _core.Post(() => Observer.OnRemoteHold(held));
+        }
     }
 
-    private void OnInviteProvisional(SipResponse response)
+    void ISipDialogOwner.OnAck(SipDialog dialog, SipRequest ack)
     {
-        if (response.StatusCode == 100)
+        if (ack.CSeq?.Number != _answerCSeq || _answerRetransmission is null)
         {
             return;
         }
 
-        AdoptRemoteTag(response);
-        if (!string.IsNullOrEmpty(response.BodyText))
+        _answerRetransmission.Stop();
+        _answerRetransmission = null;
+        if (_state == State.Answered)
         {
-            RemoteSdp = response.BodyText;
-        }
-
-        Observer.OnProvisional(response);
-    }
-
-    private async Task AwaitInviteFinalAsync(SipClientTransaction transaction)
-    {
-        SipResponse final;
-        try
-        {
-            final = await transaction.Final.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        if (final.IsSuccess)
-        {
-            AdoptRemoteTag(final);
-            if (final.Contacts.FirstOrDefault()?.UriText is { } target)
-            {
-                Dialog.RemoteTarget = target;
-            }
-
-            if (!string.IsNullOrEmpty(final.BodyText))
-            {
-                RemoteSdp = final.BodyText;
-            }
-
-            SendAck(final, SipUdpDialog.NewBranch());
-            bool wasEnded;
-            lock (_gate)
-            {
-                _confirmed = true;
-                wasEnded = _ended;
-            }
-
-            if (wasEnded)
-            {
-                // We hung up (CANCEL) but the 200 crossed it: end the session we just confirmed (§9.1).
-                lock (_gate)
-                {
-                    _ended = false;
-                }
-
-                await HangupAsync("Q.850;cause=16;text=\"NORMAL_CLEARING\"", CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
-
-            Observer.OnConfirmed(final);
-            return;
-        }
-
-        if (final.StatusCode != 408 || final.Headers.Get(SipHeaderNames.Via) is not null)
-        {
-            // §17.1.1.3: the ACK for a non-2xx final response reuses the INVITE's branch.
-            SendAck(final, _invite!.TopVia!.Branch!);
-        }
-
-        bool notify;
-        lock (_gate)
-        {
-            notify = !_ended;
-            _ended = true;
-        }
-
-        if (notify)
-        {
-            Observer.OnFailed(final);
-        }
-
-        _agent.ForgetLater(this);
-    }
-
-    private void AdoptRemoteTag(SipResponse response)
-    {
-        if (response.To?.Tag is { } tag && Dialog.RemoteTag is null)
-        {
-            Dialog.RemoteTag = tag;
+            _state = State.Confirmed;
+            _core.Post(() => Observer.OnConfirmed(ack));
         }
     }
 
-    private void SendAck(SipResponse response, string branch)
+    /// <summary>§13.2.2.4: every retransmitted 2xx of our INVITE gets the ACK again.</summary>
+    void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response) =>
+        _core.Send(dialog.Flow, dialog.CreateAck(_invite.CSeq!.Value.Number));
+
+    /// <summary>The agent is shutting down: nothing more can be sent or heard on this leg.</summary>
+    void ISipDialogOwner.OnFlowClosed(SipDialog dialog) => Finish();
+
+    /// <summary>We never ask FreeSWITCH for RFC 4028 session timers, so none runs.</summary>
+    void ISipDialogOwner.OnSessionExpired(SipDialog dialog)
     {
-        var invite = _invite!;
-        var requestUri = response.IsSuccess ? Dialog.RemoteTarget : invite.RequestUri;
-        var ack = new SipRequest(SipMethod.Ack, requestUri);
-        ack.Headers.Add(SipHeaderNames.Via, $"SIP/2.0/UDP {SipUdpDialog.Format(_agent.LocalEndPoint)};branch={branch};rport");
-        ack.Headers.Add(SipHeaderNames.MaxForwards, "70");
-        ack.Headers.Add(SipHeaderNames.From, invite.Headers.Get(SipHeaderNames.From)!);
-        ack.Headers.Add(SipHeaderNames.To, response.Headers.Get(SipHeaderNames.To)!);
-        ack.Headers.Add(SipHeaderNames.CallId, Dialog.CallId);
-        ack.Headers.Add(SipHeaderNames.CSeq, invite.CSeq!.Value.Number.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ACK");
-        _ = _agent.SendAsync(ack, Dialog.RemoteEndPoint);
+    }
+
+    private static void AddReason(SipMessage message, string? reasonHeader)
+    {
+        if (reasonHeader is not null)
+        {
+            message.Headers.Add(SipHeaderNames.Reason, reasonHeader);
+        }
+    }
+
+    private SipResponse Response(int status, string reason, string? sdp, string? reasonHeader = null)
+    {
+        var response = SipResponse.For(_invite, status, reason, status > 100 ? _dialog!.LocalTag : null);
+        if (status > 100 && status < 300)
+        {
+            response.Headers.Add(SipHeaderNames.Contact, _agent.ContactFor(_dialog!.LocalHeader));
+            response.Headers.Add(SipHeaderNames.Allow, SipUdpAgent.Allow);
+        }
+
+        AddReason(response, reasonHeader);
+        if (sdp is not null)
+        {
+            response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+            response.BodyText = sdp;
+        }
+
+        return response;
     }
 }

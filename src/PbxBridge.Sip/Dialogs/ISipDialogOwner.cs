@@ -1,5 +1,6 @@
 using PbxBridge.Sip.Message;
 using PbxBridge.Sip.Transactions;
+using PbxBridge.Sip.Transport;
 
 namespace PbxBridge.Sip.Dialogs;
 
@@ -19,6 +20,9 @@ internal interface ISipDialogOwner
     void OnRetransmitted2xx(SipDialog dialog, SipResponse response);
 
     void OnFlowClosed(SipDialog dialog);
+
+    /// <summary>The agent came back on another connection (<see cref="SipDialog.Flow"/> is already the new one).</summary>
+    void OnFlowMoved(SipDialog dialog, ISipFlow previous);
 
     void OnSessionExpired(SipDialog dialog);
 }

@@ -51,11 +51,14 @@ internal sealed class SipAnswerRetransmission
         _retransmit = null;
     }
 
+    /// <summary>The INVITE came again: answer it with the 2xx now, the schedule goes on as it was.</summary>
+    public void SendNow() => _core.Send(_flow, _ok);
+
     private void Retransmit(TimeSpan interval)
     {
         _retransmit = _core.Timers.Start("2xx retransmit", interval, () =>
         {
-            _core.Send(_flow, _ok);
+            SendNow();
             Retransmit(_core.Timers.Values.Backoff(interval, capAtT2: true));
         });
     }

@@ -12,6 +12,7 @@ internal sealed class SipDialog
     private readonly SipCore _core;
     private readonly string _localContact;
     private SipTimer? _sessionTimer;
+    private SipTimer? _reconnectTimer;
 
     /// <param name="localContact">Our Contact in requests we send in the dialog (a target refresh, RFC 3261 §12.2.1.1).</param>
     public SipDialog(SipCore core, ISipFlow flow, ISipDialogOwner owner, string callId, string localTag, string remoteTag,
@@ -33,7 +34,8 @@ internal sealed class SipDialog
         RemoteCSeq = remoteCSeq;
     }
 
-    public ISipFlow Flow { get; }
+    /// <summary>The connection the peer's side of the dialog is on now; it moves when an agent reconnects.</summary>
+    public ISipFlow Flow { get; private set; }
 
     public ISipDialogOwner Owner { get; }
 
@@ -144,6 +146,32 @@ internal sealed class SipDialog
     public string SessionExpiresHeader(string refresher) =>
         SessionInterval.ToString(CultureInfo.InvariantCulture) + ";refresher=" + refresher;
 
+    /// <summary>
+    /// The dialog's connection closed: the agent has <paramref name="grace"/> to send an in-dialog request on a new
+    /// one (<see cref="MoveTo"/>); otherwise the owner hears <see cref="ISipDialogOwner.OnFlowClosed"/>.
+    /// </summary>
+    public void AwaitNewFlow(TimeSpan grace)
+    {
+        var lost = Flow;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = _core.Timers.Start("Reconnect-Grace", grace, () =>
+        {
+            _reconnectTimer = null;
+            if (!IsTerminated && ReferenceEquals(Flow, lost))
+            {
+                Owner.OnFlowClosed(this);
+            }
+        });
+    }
+
+    /// <summary>The agent's requests for this dialog now come on <paramref name="flow"/> (it reconnected): ours go there too.</summary>
+    public void MoveTo(ISipFlow flow)
+    {
+        Flow = flow;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = null;
+    }
+
     public void Terminate()
     {
         if (IsTerminated)
@@ -154,6 +182,8 @@ internal sealed class SipDialog
         IsTerminated = true;
         _sessionTimer?.Stop();
         _sessionTimer = null;
+        _reconnectTimer?.Stop();
+        _reconnectTimer = null;
         _core.RemoveDialog(this);
     }
 }

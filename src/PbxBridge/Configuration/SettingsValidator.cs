@@ -57,6 +57,11 @@ public static partial class SettingsValidator
             errors.Add($"Sip:MinExpires = {s.Sip.MinExpires} / Sip:MaxExpires = {s.Sip.MaxExpires}: need 10 <= MinExpires <= MaxExpires.");
         }
 
+        if (s.Sip.ReconnectGraceSeconds is < 0 or > 300)
+        {
+            errors.Add($"Sip:ReconnectGraceSeconds = {s.Sip.ReconnectGraceSeconds} is out of range: use 0-300 (default 20; 0 ends a call when its agent's WebSocket closes).");
+        }
+
         if (adapterErrors is not null)
         {
             errors.AddRange(adapterErrors);

@@ -19,4 +19,10 @@ public sealed class SipOptions
     public int MinExpires { get; set; } = 60;
 
     public int MaxExpires { get; set; } = 3600;
+
+    /// <summary>
+    /// Seconds a call outlives its agent's closed WebSocket, for the agent to reconnect (new address: Wi-Fi to 4G),
+    /// register and re-INVITE on the new connection; the PBX leg never notices. 0 ends the call when the WebSocket closes.
+    /// </summary>
+    public int ReconnectGraceSeconds { get; set; } = 20;
 }

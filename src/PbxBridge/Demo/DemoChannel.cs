@@ -14,9 +14,8 @@ public sealed class DemoChannel
     private readonly IPAddress bindAddress;
     private readonly ILogger logger;
     private readonly Action<DemoChannel> onEnded;
-    private IPbxLegObserver? observer;
+    private readonly PbxLegRelay relay = new();
     private DemoMediaChannel? media;
-    private int hungUp;
 
     public DemoChannel(string id, DemoBehaviour behaviour, IPAddress bindAddress, ILogger logger, Action<DemoChannel> onEnded)
     {
@@ -31,7 +30,7 @@ public sealed class DemoChannel
 
     public DemoBehaviour Behaviour { get; private set; }
 
-    public bool IsUp => Volatile.Read(ref hungUp) == 0;
+    public bool IsUp => !relay.HasEnded;
 
     public IReadOnlyDictionary<string, string> Details => media is null
         ? new Dictionary<string, string> { ["demo_behaviour"] = Behaviour.ToString() }
@@ -43,37 +42,36 @@ public sealed class DemoChannel
             ["demo_packets_sent"] = media.PacketsSent.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
-    public void Attach(IPbxLegObserver legObserver) => observer = legObserver;
+    public void Attach(IPbxLegObserver legObserver) => relay.Attach(legObserver);
 
-    public void Ringing() => observer?.OnRinging();
+    public void Ringing() => relay.Ringing();
 
     /// <summary>Opens the demo's RTP socket toward PbxBridge and announces it, like UNICASTRTP_LOCAL_ADDRESS/PORT.</summary>
     public void OpenMedia(PbxMediaOffer offer)
     {
         media = new DemoMediaChannel(bindAddress, offer.LocalRtp, offer.Codec, Behaviour);
         media.Start();
-        observer?.OnMediaReady(new PbxMediaAnswer(media.LocalEndPoint, offer.Codec));
+        relay.MediaReady(new PbxMediaAnswer(media.LocalEndPoint, offer.Codec));
     }
 
-    public void Answered() => observer?.OnAnswered();
+    public void Answered() => relay.Answered();
 
     /// <summary>The PBX side ends the channel (demo hangup, timeout, busy).</summary>
     public Task EndFromPbxAsync(PbxCause cause)
     {
-        if (Interlocked.Exchange(ref hungUp, 1) != 0)
+        if (!relay.Hangup(cause))
         {
             return Task.CompletedTask;
         }
 
-        logger.LogInformation("demo channel {Id} ends: {Cause}", Id, cause);
-        observer?.OnHangup(cause);
+        logger.LogInformation("demo channel {Id} ended: {Cause}", Id, cause);
         return ReleaseAsync();
     }
 
     /// <summary>PbxBridge hangs the channel up: no report back, as a PBX does not echo our own hangup as news.</summary>
     public Task HangupAsync(PbxCause cause)
     {
-        if (Interlocked.Exchange(ref hungUp, 1) != 0)
+        if (!relay.EndQuietly())
         {
             return Task.CompletedTask;
         }
@@ -85,7 +83,7 @@ public sealed class DemoChannel
     public Task SendDtmfAsync(char digit, TimeSpan duration)
     {
         logger.LogInformation("demo channel {Id} got DTMF {Digit} ({Duration} ms)", Id, digit, (int)duration.TotalMilliseconds);
-        observer?.OnDtmf(digit, duration);
+        relay.Dtmf(digit, duration);
         return Task.CompletedTask;
     }
 

@@ -23,7 +23,9 @@ public sealed class DemoInboundCall(DemoChannel channel, string agentId, string 
 
     public override Task AnswerAsync(PbxMediaOffer media, CancellationToken cancellationToken)
     {
+        // The PBX confirms the answer as Asterisk and FreeSWITCH do (the contract suite found the demo silent here).
         channel.OpenMedia(media);
+        channel.Answered();
         return Task.CompletedTask;
     }
 

@@ -63,6 +63,7 @@ public sealed class PbxBridgeService(
             ("pbxbridge_admin_requests_refused_total", "Admin API and /metrics requests refused (HTTP 403): no valid token, or from loopback without Http:TrustLoopback.", adminAccess.Refused),
             ("pbxbridge_sip_registrations_refused_total", "REGISTERs refused over Limits:MaxRegistrationsPerAgent (503 with Retry-After; 403 when one REGISTER alone carries more contacts).", sip.Counters.RegistrationsRefused),
             ("pbxbridge_sip_digest_uri_mismatch_total", "Requests refused (400) because their digest uri was not their Request-URI.", sip.Counters.DigestUriMismatches),
+            ("pbxbridge_sip_reconnects_survived_total", "Calls whose agent came back on a new WebSocket (network change) and kept the call: its dialog moved there.", sip.Counters.DialogsMoved),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),
             ("pbxbridge_overload_steps_engaged_total", "Overload steps engaged (each step crossed counts; see pbxbridge_overload_step).", callServices.Overload.StepsEngaged),
@@ -111,13 +112,17 @@ public sealed class PbxBridgeService(
         ("pbxbridge_media_loop_ticks_skipped_total", "Ticks given up after a loop fell 100 ms behind: 20 ms of audio to the PBX each.", activity.SkippedTicks),
     ];
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // The container disposes the PBX adapter (closing ARI / ESL) after every hosted service stopped.
         overloadMonitor.Dispose();
         callServices.Pacer.Dispose();
+        if (callServices.AgentStates is { } agentStates)
+        {
+            await agentStates.DisposeAsync();
+        }
+
         logger.LogInformation("PbxBridge stopped");
-        return Task.CompletedTask;
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

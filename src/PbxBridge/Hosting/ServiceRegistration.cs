@@ -1,6 +1,7 @@
 using System.Net;
 using PbxBridge.Agents;
 using PbxBridge.Calls;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
@@ -9,6 +10,7 @@ using PbxBridge.Http;
 using PbxBridge.Metrics;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Ice;
@@ -44,12 +46,14 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new OverloadMonitor(
             sp.GetRequiredService<MediaPacer>(), sp.GetRequiredService<OverloadController>(), sp.GetRequiredService<ILogger<OverloadMonitor>>(), TimeProvider.System));
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
+        services.AddSingleton(_ => new RegistrationChangeNotifier(new InMemoryRegistrationStore()));
         services.AddSingleton(sp => new SipStack(
             new SipStackOptions
             {
                 UserAgent = $"PbxBridge/{Cli.VersionCommand.Version}",
                 DigestAlgorithms = [.. settings.Sip.DigestAlgorithms.Select(a => a == "SHA-256" ? DigestAlgorithm.Sha256 : DigestAlgorithm.Md5)],
                 MinExpires = settings.Sip.MinExpires,
+                ReconnectGrace = TimeSpan.FromSeconds(settings.Sip.ReconnectGraceSeconds),
                 MaxExpires = settings.Sip.MaxExpires,
                 MaxRegistrationsPerAgent = settings.Limits.MaxRegistrationsPerAgent,
                 MessageRate = new SipMessageRateLimit(settings.Limits.MessagesPerSecond, settings.Limits.MessageBurst, TimeSpan.FromSeconds(settings.Limits.FloodGraceSeconds)),
@@ -57,6 +61,7 @@ public static class ServiceRegistration
                 MaxAuthFailures = settings.Limits.AuthFailures,
                 AuthFailureWindow = TimeSpan.FromSeconds(settings.Limits.AuthFailureWindowSeconds),
                 AuthThrottleMaxDelay = TimeSpan.FromSeconds(settings.Limits.AuthMaxDelaySeconds),
+                RegistrationStore = sp.GetRequiredService<RegistrationChangeNotifier>(),
             },
             sp.GetRequiredService<ISipAgentDirectory>(),
             sp.GetRequiredService<CallManager>(),
@@ -91,6 +96,7 @@ public static class ServiceRegistration
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
+            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
             Overload = sp.GetRequiredService<OverloadController>(),
         });
         services.AddSingleton<SipConnectionLifetime>();
@@ -99,6 +105,22 @@ public static class ServiceRegistration
         {
             services.AddHostedService<IceTcpPortService>();
         }
+    }
+
+    /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
+    /// <see cref="CallServices.AgentStates"/>, every call change).</summary>
+    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher)
+    {
+        var registrations = sp.GetRequiredService<RegistrationChangeNotifier>();
+        var callManager = sp.GetRequiredService<CallManager>();
+        var tracker = new AgentStateTracker(
+            publisher,
+            registrations,
+            sp.GetRequiredService<AgentDirectory>().All.Select(a => a.AgentId),
+            () => callManager.Calls,
+            sp.GetRequiredService<ILogger<AgentStateTracker>>());
+        registrations.Changed += tracker.OnAgentChanged;
+        return tracker;
     }
 
     /// <summary>The TCP ports advertised as passive ICE-TCP candidates: the dedicated one, then the HTTPS port.</summary>

@@ -71,6 +71,20 @@ public sealed class ShippedAsteriskConfigTests
     }
 
     [Fact]
+    public void The_example_queue_rings_members_only_while_pbxbridge_says_they_are_free()
+    {
+        var defaults = new AsteriskOptions();
+        var queue = Section("queues_pbxbridge.conf", "pbxbridge-support");
+
+        // member => interface,penalty,membername,state_interface: the state_interface is the device PbxBridge sets.
+        Assert.Equal("no", queue.Get("ringinuse"));
+        Assert.Equal(
+            [$"Local/1001@pbxbridge-agents/n,0,Agent 1001,Stasis:{defaults.App}-1001", $"Local/1002@pbxbridge-agents/n,0,Agent 1002,Stasis:{defaults.App}-1002"],
+            queue.All("member"));
+        Assert.Contains("Queue(pbxbridge-support,t)", File.ReadAllText(Path.Combine(Folder, "extensions_pbxbridge.conf")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Acl_permits_only_pbxbridges_address()
     {
         var acl = Section("acl.conf", "pbxbridge");
@@ -129,6 +143,8 @@ public sealed class ShippedAsteriskConfigTests
         Assert.Equal("20999", sections["rtp.conf"].Single(s => s.Name == "general").Get("rtpend"));
         Assert.Equal("10.0.0.5/255.255.255.255", sections["acl.conf"].Single(s => s.Name == "pbxbridge").Get("permit"));
         Assert.Contains("Stasis(pbxbridge-node7,agent=${EXTEN})", files["extensions_pbxbridge.conf"], StringComparison.Ordinal);
+        Assert.Contains("Stasis:pbxbridge-node7-1001", sections["queues_pbxbridge.conf"].Single(s => s.Name == "pbxbridge-support").All("member").First(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Stasis:pbxbridge-1", files["queues_pbxbridge.conf"], StringComparison.Ordinal);
         Assert.Contains("; the ARI user name", files["ari.conf"], StringComparison.Ordinal);
     }
 

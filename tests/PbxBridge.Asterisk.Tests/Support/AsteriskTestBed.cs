@@ -1,6 +1,7 @@
 using PbxBridge.Asterisk.Ari;
 using PbxBridge.Asterisk.Simulator;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests.Support;
 
@@ -41,7 +42,7 @@ internal sealed class AsteriskTestBed : IAsyncDisposable
         var options = OptionsFor(sim);
         configure?.Invoke(options);
         var log = new ListLogger<AsteriskPbx>();
-        var pbx = new AsteriskPbx(options, log, backoff: new AriReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)));
+        var pbx = new AsteriskPbx(options, log, backoff: new PbxReconnectBackoff(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400)));
         var inbound = new RecordingInboundHandler();
         await pbx.StartAsync(inbound, CancellationToken.None);
         return new AsteriskTestBed(sim, pbx, inbound, new RtpProbe()) { Log = log };

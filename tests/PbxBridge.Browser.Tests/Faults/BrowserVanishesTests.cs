@@ -54,19 +54,21 @@ public sealed class BrowserVanishesTests : IDisposable
     }
 
     [Fact]
-    public async Task Killed_browser_is_hung_up_on_the_pbx_as_soon_as_its_websocket_closes_and_leaves_nothing_behind()
+    public async Task Killed_browser_is_hung_up_on_the_pbx_once_the_reconnect_grace_after_its_websocket_closed_runs_out()
     {
         await using var sim = await AriSimulator.StartAsync();
 
-        // The default 30 s consent: a crash must not wait for it, the kernel closes the crashed browser's connection.
-        await using var host = await SimulatedPbxHost.StartAsync(SimulatedPbxHost.AsteriskArgs(sim));
+        // The default 30 s consent: a crash must not wait for it. The kernel closes the crashed browser's connection;
+        // the call then waits Sip:ReconnectGraceSeconds for the agent to come back on a new one (issue 23), no longer.
+        const int graceSeconds = 5;
+        await using var host = await SimulatedPbxHost.StartAsync([.. SimulatedPbxHost.AsteriskArgs(sim), $"--Sip:ReconnectGraceSeconds={graceSeconds}"]);
         var pbxHungUpAt = WhenAsteriskLosesTheCall(sim);
 
         var result = await Vanish(host, "SIGKILL");
         var hungUpAfterMs = await pbxHungUpAt - result.GetProperty("vanishedAt").GetInt64();
-        output.WriteLine($"SIGKILL: Asterisk lost the call {hungUpAfterMs} ms after the browser was killed");
+        output.WriteLine($"SIGKILL: Asterisk lost the call {hungUpAfterMs} ms after the browser was killed (grace {graceSeconds} s)");
 
-        Assert.InRange(hungUpAfterMs, 0, 10_000);
+        Assert.InRange(hungUpAfterMs, (graceSeconds - 1) * 1000, (graceSeconds + 5) * 1000);
         Assert.DoesNotContain("ICE consent expired", host.Output, StringComparison.Ordinal);
         await AssertNothingLeftAsync(host, result);
     }

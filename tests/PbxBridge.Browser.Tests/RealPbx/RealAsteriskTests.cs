@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PbxBridge.Browser.Tests.Harness;
 using PbxBridge.Browser.Tests.RealPbx.Harness;
 
@@ -12,7 +13,7 @@ namespace PbxBridge.Browser.Tests.RealPbx;
 /// After each scenario neither side keeps a channel, bridge or call.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixture<RealAsteriskFixture>
+public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixture<RealAsteriskFixture>
 {
     [SkippableTheory]
     [InlineData("jssip")]
@@ -44,19 +45,39 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
     }
 
     [SkippableFact]
-    public async Task A_queue_of_local_channels_delivers_the_caller_to_the_agent()
+    public async Task The_shipped_queue_delivers_the_caller_to_the_signed_in_agent()
     {
         Ready();
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "sipjs");
+        Assert.True(
+            await Poll.UntilAsync(async () => (await QueueMemberAsync("1001")).Contains("(Not in use)", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+            $"queue member 1001 never became free: {await QueueMemberAsync("1001")}");
 
         await fixture.Pbx.RxAsync("channel originate Local/500@lab-queue application Milliwatt");
         await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
         await agent.AnswerAsync();
         await agent.AssertHearsAsync(RealAsterisk.MilliwattHz, "the queue caller's Milliwatt");
-        Assert.Contains("support", await fixture.Pbx.RxAsync("queue show support"), StringComparison.Ordinal);
+        Assert.Contains("(In use)", await QueueMemberAsync("1001"), StringComparison.Ordinal);
 
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
+    }
+
+    [SkippableTheory]
+    [InlineData(AgentAway.OnACall, "(In use)")]
+    [InlineData(AgentAway.SignedOut, "(Unavailable)")]
+    [InlineData(AgentAway.PageClosed, "(Unavailable)")]
+    public async Task The_queue_rings_only_the_free_agent_when_the_other_is_busy_or_away(AgentAway away, string expected1001)
+    {
+        Ready();
+        await SharedScenarios.QueueRingsOnlyTheFreeAgentAsync(
+            fixture,
+            away,
+            QueueMemberAsync,
+            expected1001,
+            "(Not in use)",
+            () => fixture.Pbx.RxAsync("channel originate Local/500@lab-queue application Milliwatt"),
+            RealAsterisk.MilliwattHz);
     }
 
     [SkippableFact]
@@ -148,6 +169,63 @@ public sealed class RealAsteriskTests(RealAsteriskFixture fixture) : IClassFixtu
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
     }
+
+    /// <summary>The member line of agent <paramref name="agent"/> in <c>queue show pbxbridge-support</c>: "Agent 1001 (Local/... from
+    /// Stasis:pbxbridge-1001) (ringinuse disabled) (In use) ...".</summary>
+    private async Task<string> QueueMemberAsync(string agent)
+    {
+        // The CLI colours the status ("(\e[1;32;40mIn use\e[0m)"): without the escapes it reads "(In use)".
+        var output = AnsiEscape().Replace(await fixture.Pbx.RxAsync("queue show pbxbridge-support"), string.Empty);
+        return output.Split('\n').FirstOrDefault(l => l.Contains("Agent " + agent, StringComparison.Ordinal))?.Trim() ?? "(not a member)";
+    }
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiEscape();
+
+    /// <summary>
+    /// Issue 23: Wi-Fi to 4G mid-call. Chromium's namespace changes address, its WebSocket is aborted, the library
+    /// reconnects, registers and re-INVITEs with an ICE restart; the echo goes on, and Asterisk keeps the very same
+    /// channels (no new channel, nothing torn down: externalMedia has no SIP to re-INVITE, and PbxBridge sends it nothing).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_call_to_the_echo_survives_the_agent_changing_network_and_asterisk_keeps_its_channels(string library)
+    {
+        Ready();
+        await using var network = await BrowserNetwork.CreateAsync();
+        await fixture.ReplaceHostAsync("--Http:ListenAddress=0.0.0.0", $"--Media:PublicAddress={network.HostAddress}");
+        try
+        {
+            await WaitConnectedAsync();
+            await using var agent = await AgentBrowser.LaunchAsync(library, RealPbxAgents.MicrophoneHz1001, network.Name);
+            await agent.RegisterAsync(new Uri($"https://{network.HostAddress}:{fixture.Host.Port}/"), "1001", RealPbxAgents.Password);
+            fixture.AssertConfirmed(await agent.CallAsync("600"), agent);
+            await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "600's echo before the network change");
+            var channelsBefore = await ChannelNamesAsync();
+            Assert.NotEmpty(channelsBefore);
+
+            var recovered = await agent.NetworkChangeAsync(network.BrowserAddress, $"10.{network.Subnet}.0.3");
+
+            Assert.Equal("renegotiated", recovered.GetProperty("state").GetString());
+            await agent.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "600's echo after the network change");
+            Assert.Equal(channelsBefore, await ChannelNamesAsync());
+            var metrics = await fixture.Host.Http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+            Assert.Equal(1, PrometheusText.Value(metrics, "pbxbridge_sip_reconnects_survived_total"));
+            await agent.HangupAsync();
+            await fixture.AssertNothingLeftAsync();
+        }
+        finally
+        {
+            await fixture.RestoreHostAsync();
+        }
+    }
+
+    private async Task<string[]> ChannelNamesAsync() =>
+        [.. (await fixture.Pbx.RxAsync("core show channels concise"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('!')[0])
+            .Order(StringComparer.Ordinal)];
 
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 

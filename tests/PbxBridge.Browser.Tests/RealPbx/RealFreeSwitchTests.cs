@@ -46,22 +46,13 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
     }
 
     [SkippableFact]
-    public async Task Mod_callcenter_delivers_the_queue_caller_to_the_agent()
+    public async Task The_shipped_mod_callcenter_queue_delivers_the_caller_to_the_signed_in_agent()
     {
         Ready();
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "sipjs");
-        foreach (var command in new[]
-                 {
-                     "callcenter_config agent add 1001@default callback",
-                     "callcenter_config agent set contact 1001@default loopback/agent-1001/default",
-                     "callcenter_config agent set status 1001@default Available",
-                     "callcenter_config agent set state 1001@default Waiting",
-                     "callcenter_config tier add support@default 1001@default 1 1",
-                     "callcenter_config queue load support@default",
-                 })
-        {
-            await fixture.Pbx.ApiAsync(command);
-        }
+        Assert.True(
+            await Poll.UntilAsync(async () => await CallcenterAgentAsync("1001") == "Available/Waiting", TimeSpan.FromSeconds(10)),
+            $"PbxBridge never made agent 1001 available: {await CallcenterAgentAsync("1001")}");
 
         await fixture.Pbx.ApiAsync($"bgapi originate loopback/500/default &playback({Tone})");
         await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
@@ -69,8 +60,27 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "the queue caller's tone");
 
         await agent.HangupAsync();
-        await fixture.Pbx.ApiAsync("callcenter_config agent del 1001@default");
         await fixture.AssertNothingLeftAsync();
+        Assert.True(
+            await Poll.UntilAsync(async () => await CallcenterAgentAsync("1001") == "Available/Waiting", TimeSpan.FromSeconds(10)),
+            $"agent 1001 is not free again after the queue call: {await CallcenterAgentAsync("1001")}");
+    }
+
+    [SkippableTheory]
+    [InlineData(AgentAway.OnACall, "Available/Idle")]
+    [InlineData(AgentAway.SignedOut, "Logged Out/")]
+    [InlineData(AgentAway.PageClosed, "Logged Out/")]
+    public async Task Mod_callcenter_rings_only_the_free_agent_when_the_other_is_busy_or_away(AgentAway away, string expected1001)
+    {
+        Ready();
+        await SharedScenarios.QueueRingsOnlyTheFreeAgentAsync(
+            fixture,
+            away,
+            CallcenterAgentAsync,
+            expected1001,
+            "Available/Waiting",
+            () => fixture.Pbx.ApiAsync($"bgapi originate loopback/500/default &playback({Tone})"),
+            RealFreeSwitch.ToneHz);
     }
 
     [SkippableFact]
@@ -121,6 +131,11 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
     }
+
+    /// <summary>mod_callcenter's "status/state" of agent <paramref name="agent"/>@default, e.g. "Available/Waiting".</summary>
+    private async Task<string> CallcenterAgentAsync(string agent) =>
+        (await fixture.Pbx.ApiAsync($"callcenter_config agent get status {agent}@default")).Trim() + "/"
+        + (await fixture.Pbx.ApiAsync($"callcenter_config agent get state {agent}@default")).Trim();
 
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
+using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Dtls;
@@ -20,13 +22,21 @@ internal sealed class CallHarness : IAsyncDisposable
     private static int s_portBlock;
     private readonly MediaPacer _pacer;
     private readonly SipStack _stack;
+    private readonly MemorySipFlow _flow;
 
-    public CallHarness()
+    public CallHarness(IPbxAgentStatePublisher? agentStates = null)
     {
         // Each harness has its own 40-port block in a range no other test project uses.
         var first = 44000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
         Manager = new CallManager(Log.CreateLogger<CallManager>());
-        _stack = new SipStack(new SipStackOptions(), new TestAgentDirectory(), Manager, Log.CreateLogger<SipStack>());
+        var registrations = new RegistrationChangeNotifier(new InMemoryRegistrationStore());
+        _stack = new SipStack(new SipStackOptions { RegistrationStore = registrations }, new TestAgentDirectory(), Manager, Log.CreateLogger<SipStack>());
+        if (agentStates is not null)
+        {
+            AgentStates = new AgentStateTracker(agentStates, registrations, [TestAgentDirectory.AgentId], () => Manager.Calls, Log.CreateLogger<AgentStateTracker>());
+            registrations.Changed += AgentStates.OnAgentChanged;
+        }
+
         _pacer = new MediaPacer(Log.CreateLogger<MediaPacer>(), 1);
         Manager.Attach(new CallServices
         {
@@ -42,13 +52,21 @@ internal sealed class CallHarness : IAsyncDisposable
             Observer = new NullCallObserver(),
             Limits = CallLimits.Default,
             Agents = new TestAgentDirectory(),
+            AgentStates = AgentStates,
         });
         var flow = new MemorySipFlow("flow-1");
         ((ISipMessageSink)_stack).OnFlowOpened(flow);
+        _flow = flow;
         Browser = new BrowserSipPhone(_stack, flow);
     }
 
     public CapturedLog Log { get; } = new();
+
+    /// <summary>Agent states toward the PBX, when the harness was given a publisher.</summary>
+    public AgentStateTracker? AgentStates { get; }
+
+    /// <summary>The browser's WebSocket closes (the page was closed, the network lost).</summary>
+    public void CloseBrowserConnection() => ((ISipMessageSink)_stack).OnFlowClosed(_flow);
 
     public FakePbx Pbx { get; } = new();
 
@@ -82,6 +100,11 @@ internal sealed class CallHarness : IAsyncDisposable
         var calls = Manager.Calls.ToList();
         await Task.WhenAll(calls.Select(c => c.HangupAsync("test over")));
         await Task.WhenAll(calls.Select(c => c.Ended)).WaitAsync(TimeSpan.FromSeconds(10));
+        if (AgentStates is not null)
+        {
+            await AgentStates.DisposeAsync();
+        }
+
         _stack.Dispose();
         _pacer.Dispose();
     }

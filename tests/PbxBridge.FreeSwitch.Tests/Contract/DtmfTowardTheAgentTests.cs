@@ -4,6 +4,7 @@ using PbxBridge.FreeSwitch.Simulator;
 using PbxBridge.Media;
 using PbxBridge.Media.Dtmf;
 using PbxBridge.Media.Rtp;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 

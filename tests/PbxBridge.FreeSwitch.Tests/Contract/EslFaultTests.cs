@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
@@ -49,7 +50,7 @@ public sealed class EslFaultTests
         var orphan = await simulator.WaitForCallToAsync("601", TimeSpan.FromSeconds(2));
         await TestContext.Eventually(() => orphan.RemoteRtp is not null);
 
-        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator), NullLogger.Instance, FreeSwitchFixture.TestTimers);
+        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator), NullLogger.Instance, TimeProvider.System, FreeSwitchFixture.TestTimers);
         await pbx.StartAsync(new RecordingInboundHandler(), TestContext.Timeout);
 
         Assert.Equal("NORMAL_CLEARING", await orphan.HungUp.Within(5));
@@ -59,7 +60,7 @@ public sealed class EslFaultTests
     public async Task Wrong_password_at_startup_is_reported_as_a_bad_password_and_sip_still_runs()
     {
         await using var simulator = await FreeSwitchSimulator.StartAsync();
-        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator, "not-the-password"), NullLogger.Instance, FreeSwitchFixture.TestTimers);
+        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator, "not-the-password"), NullLogger.Instance, TimeProvider.System, FreeSwitchFixture.TestTimers);
 
         await pbx.StartAsync(new RecordingInboundHandler(), TestContext.Timeout).Within(5);
 
@@ -72,7 +73,7 @@ public sealed class EslFaultTests
     public async Task Acl_rejection_at_startup_is_reported_as_such()
     {
         await using var simulator = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { AllowedEslClients = [IPAddress.Parse("127.0.0.2")] });
-        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator), NullLogger.Instance, FreeSwitchFixture.TestTimers);
+        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator), NullLogger.Instance, TimeProvider.System, FreeSwitchFixture.TestTimers);
 
         await pbx.StartAsync(new RecordingInboundHandler(), TestContext.Timeout).Within(5);
 

@@ -1,7 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using PbxBridge.FreeSwitch.Sip;
+using PbxBridge.Sip.Transactions;
 using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
@@ -22,7 +23,7 @@ internal sealed class FreeSwitchFixture : IAsyncDisposable
     public RecordingInboundHandler Handler { get; }
 
     /// <summary>Fast timers keep retransmission paths short in tests (T1 50 ms, so 64*T1 is 3.2 s).</summary>
-    public static SipUdpTimers TestTimers { get; } = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400));
+    public static SipTimerValues TestTimers { get; } = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(500));
 
     public static FreeSwitchOptions OptionsFor(FreeSwitchSimulator simulator, string? password = null) => new()
     {
@@ -35,11 +36,14 @@ internal sealed class FreeSwitchFixture : IAsyncDisposable
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(500),
     };
 
-    public static async Task<FreeSwitchFixture> StartAsync(FreeSwitchSimulatorOptions? simulatorOptions = null, string? password = null)
+    /// <summary>Starts both; the SIP leg runs on <paramref name="time"/> (a fake clock) with <paramref name="timers"/>
+    /// when given, else on the system clock with <see cref="TestTimers"/>.</summary>
+    public static async Task<FreeSwitchFixture> StartAsync(FreeSwitchSimulatorOptions? simulatorOptions = null, string? password = null,
+        TimeProvider? time = null, SipTimerValues? timers = null)
     {
         var simulator = await FreeSwitchSimulator.StartAsync(simulatorOptions);
-        var pbx = new FreeSwitchPbx(OptionsFor(simulator, password), NullLogger.Instance, TestTimers);
-        var handler = new RecordingInboundHandler();
+        var pbx = new FreeSwitchPbx(OptionsFor(simulator, password), NullLogger.Instance, time ?? TimeProvider.System, timers ?? TestTimers);
+        var handler = new RecordingInboundHandler { Registered = ["1001"] };
         await pbx.StartAsync(handler, TestContext.Timeout);
         simulator.Options.PbxBridgeSip = pbx.LocalSipEndPoint!;
         return new FreeSwitchFixture(simulator, pbx, handler);

@@ -1,5 +1,6 @@
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
@@ -57,7 +58,7 @@ public sealed class InboundCallTests
         await simCall.HangupAsync();
         await callee.HungUp.Task.Within(5);
         // Past the window after which a CHANNEL_HANGUP_COMPLETE ends a leg whose BYE was lost (64*T1 = 3.2 s here).
-        await Task.Delay(FreeSwitchFixture.TestTimers.TransactionTimeout + TimeSpan.FromMilliseconds(500));
+        await Task.Delay(FreeSwitchFixture.TestTimers.TimerB + TimeSpan.FromMilliseconds(500));
 
         Assert.Equal("1001", call.AgentId);
         Assert.Equal(callerChannel.XHeaders["X-PbxBridge-Call-Id"], simCall.Channel.XHeaders["X-PbxBridge-Call-Id"]);

@@ -1,5 +1,6 @@
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Simulator;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 

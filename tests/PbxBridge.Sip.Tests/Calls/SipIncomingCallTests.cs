@@ -306,7 +306,7 @@ public sealed class SipIncomingCallTests
     }
 
     [Fact]
-    public void Closing_the_websocket_ends_the_call_with_transport_closed()
+    public void Closing_the_websocket_ends_the_call_with_transport_closed_once_the_reconnect_grace_has_passed()
     {
         var (h, ua) = Registered();
         using var _ = h;
@@ -322,10 +322,116 @@ public sealed class SipIncomingCallTests
 
         ua.Flow.IsOpen = false;
         h.Stack.OnFlowClosed(ua.Flow);
+        Assert.Empty(h.Stack.Registrations);
+        h.Time.Advance(h.Stack.Options.ReconnectGrace - TimeSpan.FromSeconds(1));
+        Assert.Null(ended);
+
+        h.Time.Advance(TimeSpan.FromSeconds(2));
 
         Assert.Equal(SipCallEndReason.TransportClosed, ended!.Reason);
-        Assert.Empty(h.Stack.Registrations);
         AssertNothingLeft(h);
+    }
+
+    [Fact]
+    public void With_no_reconnect_grace_closing_the_websocket_ends_the_call_at_once()
+    {
+        var h = new StackHarness(o => o.ReconnectGrace = TimeSpan.Zero);
+        using var _ = h;
+        var ua = new BrowserUa(h, h.Connect("f1"), "1001");
+        Assert.Equal(200, ua.Register().StatusCode);
+        SipCallEnd? ended = null;
+        h.Handler.OnCall = c =>
+        {
+            c.Ended += e => ended = e;
+            c.Accept(Answer);
+        };
+        var call = ua.Invite("600", Offer);
+        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
+        ua.InDialog(call, "ACK", call.CSeq);
+
+        ua.Flow.IsOpen = false;
+        h.Stack.OnFlowClosed(ua.Flow);
+
+        Assert.Equal(SipCallEndReason.TransportClosed, ended!.Reason);
+        AssertNothingLeft(h);
+    }
+
+    /// <summary>
+    /// Issue 23: Wi-Fi to 4G. The agent's WebSocket closes, it reconnects from elsewhere, registers, and re-INVITEs
+    /// (ICE restart) on the new connection: the call stays, the offer reaches the handler, and what we send in the
+    /// dialog afterwards (BYE) goes on the new connection.
+    /// </summary>
+    [Fact]
+    public void An_agent_that_reconnects_and_re_invites_on_a_new_websocket_keeps_its_call_and_our_bye_follows_it()
+    {
+        var (h, ua) = Registered();
+        using var _ = h;
+        SipCallEnd? ended = null;
+        SipCall? accepted = null;
+        var reconnected = 0;
+        var reoffers = new List<string>();
+        h.Handler.OnCall = c =>
+        {
+            accepted = c;
+            c.Ended += e => ended = e;
+            c.Reconnected += () => reconnected++;
+            c.ReofferHandler = offer =>
+            {
+                reoffers.Add(offer);
+                return SipReofferResult.Answer(Answer);
+            };
+            c.Accept(Answer);
+        };
+        var call = ua.Invite("600", Offer);
+        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
+        ua.InDialog(call, "ACK", call.CSeq);
+        ua.Flow.IsOpen = false;
+        h.Stack.OnFlowClosed(ua.Flow);
+
+        var moved = new BrowserUa(h, h.Connect("f2", address: "198.51.100.7"), "1001");
+        Assert.Equal(200, moved.Register().StatusCode);
+        moved.Flow.Clear();
+        moved.InDialog(call, "INVITE", call.CSeq + 1, "application/sdp", Offer);
+        Assert.Equal(200, moved.Flow.Responses("INVITE").Single().StatusCode);
+        moved.InDialog(call, "ACK", call.CSeq + 1);
+        h.Time.Advance(h.Stack.Options.ReconnectGrace * 2);
+
+        Assert.Null(ended);
+        Assert.Single(reoffers);
+        Assert.Equal(1, reconnected);
+        Assert.Equal(1, h.Stack.Counters.DialogsMoved);
+        accepted!.Hangup();
+        var bye = moved.Flow.Requests("BYE").Single();
+        Assert.Equal(call.CallId, bye.CallId);
+        Assert.Empty(ua.Flow.Requests("BYE"));
+    }
+
+    [Fact]
+    public void Another_agent_on_its_own_websocket_still_gets_481_for_a_dialog_whose_connection_closed()
+    {
+        var (h, ua) = Registered();
+        using var _ = h;
+        SipCallEnd? ended = null;
+        h.Handler.OnCall = c =>
+        {
+            c.Ended += e => ended = e;
+            c.Accept(Answer);
+        };
+        var call = ua.Invite("600", Offer);
+        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
+        ua.InDialog(call, "ACK", call.CSeq);
+        ua.Flow.IsOpen = false;
+        h.Stack.OnFlowClosed(ua.Flow);
+
+        var stranger = new BrowserUa(h, h.Connect("f2"), "1002");
+        Assert.Equal(200, stranger.Register().StatusCode);
+        stranger.Flow.Clear();
+        stranger.InDialog(call, "INVITE", call.CSeq + 1, "application/sdp", Offer);
+
+        Assert.Equal(481, stranger.Flow.Responses("INVITE").Single().StatusCode);
+        Assert.Equal(0, h.Stack.Counters.DialogsMoved);
+        h.Time.Advance(h.Stack.Options.ReconnectGrace + TimeSpan.FromSeconds(1));
+        Assert.Equal(SipCallEndReason.TransportClosed, ended!.Reason);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,6 +5,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Demo;
 using PbxBridge.Media.G711;
 using PbxBridge.Media.Rtp;
+using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Tests.Demo;
 
@@ -35,7 +35,7 @@ public sealed class DemoPbxTests
         }
 
         Assert.InRange(ZeroCrossingFrequency(samples, 8000), 1000, 1008);
-        Assert.Equal(IPAddress.Loopback, observer.MediaAddress!.Address);
+        Assert.Equal(IPAddress.Loopback, observer.Media!.RemoteRtp.Address);
         await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
         Assert.Equal(0, pbx.ActiveChannels);
     }
@@ -52,8 +52,8 @@ public sealed class DemoPbxTests
 
         var packet = new byte[172];
         RtpPacketWriter.Write(packet, new RtpHeaderFields(0, 7, 160, 0x1234), Enumerable.Range(0, 160).Select(i => (byte)i).ToArray());
-        await stranger.SendToAsync(packet, observer.MediaAddress!);
-        await rtp.SendToAsync(packet, observer.MediaAddress!);
+        await stranger.SendToAsync(packet, observer.Media!.RemoteRtp);
+        await rtp.SendToAsync(packet, observer.Media!.RemoteRtp);
 
         var buffer = new byte[1500];
         var n = await rtp.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(2));
@@ -86,7 +86,7 @@ public sealed class DemoPbxTests
     {
         using var rtp = LocalRtp();
         await using var slow = new DemoPbx(IPAddress.Loopback, NullLogger<DemoPbx>.Instance, TimeSpan.FromMinutes(10));
-        await slow.StartAsync(new RecordingInbound(), CancellationToken.None);
+        await slow.StartAsync(new RecordingInboundHandler(), CancellationToken.None);
         var ringing = new RecordingObserver();
         var leg = await slow.PlaceCallAsync(Request("600", rtp, ringing), CancellationToken.None);
         await ringing.Ringing.Task.WaitAsync(TimeSpan.FromSeconds(5));
@@ -95,7 +95,7 @@ public sealed class DemoPbxTests
         await leg.HangupAsync(PbxCause.OriginatorCancel, CancellationToken.None);
 
         await using var prompt = new DemoPbx(IPAddress.Loopback, NullLogger<DemoPbx>.Instance, TimeSpan.Zero);
-        await prompt.StartAsync(new RecordingInbound(), CancellationToken.None);
+        await prompt.StartAsync(new RecordingInboundHandler(), CancellationToken.None);
         var answered = new RecordingObserver();
         await prompt.PlaceCallAsync(Request("600", rtp, answered), CancellationToken.None);
         await answered.Answered.Task.WaitAsync(TimeSpan.FromSeconds(5));
@@ -125,23 +125,23 @@ public sealed class DemoPbxTests
         var observer = new RecordingObserver();
         var leg = await pbx.PlaceCallAsync(Request("600", rtp, observer), CancellationToken.None);
         await leg.SendDtmfAsync('7', TimeSpan.FromMilliseconds(100), CancellationToken.None);
-        Assert.Equal('7', Assert.Single(observer.Digits));
+        Assert.Equal('7', Assert.Single(observer.Digits).Digit);
     }
 
     [Fact]
     public async Task Demo_call_to_an_agent_reaches_the_inbound_handler_and_ends_from_the_pbx_side()
     {
         await using var pbx = new DemoPbx(IPAddress.Loopback, NullLogger<DemoPbx>.Instance);
-        var inbound = new RecordingInbound();
+        var inbound = new RecordingInboundHandler();
         await pbx.StartAsync(inbound, CancellationToken.None);
         var id = pbx.CallAgent("1001", "601", "Demo 601");
-        var call = Assert.Single(inbound.Calls);
+        Assert.True(inbound.Calls.Reader.TryRead(out var call));
         Assert.Equal("1001", call.AgentId);
         var observer = new RecordingObserver();
         call.Attach(observer);
         using var rtp = LocalRtp();
         await call.AnswerAsync(new PbxMediaOffer((IPEndPoint)rtp.LocalEndPoint!, PbxCodec.Pcmu), CancellationToken.None);
-        Assert.NotNull(observer.MediaAddress);
+        Assert.NotNull(observer.Media);
         Assert.True(await pbx.HangupAsync(id));
         Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(TimeSpan.FromSeconds(2)));
     }
@@ -149,7 +149,7 @@ public sealed class DemoPbxTests
     private static async Task<DemoPbx> StartedPbx()
     {
         var pbx = new DemoPbx(IPAddress.Loopback, NullLogger<DemoPbx>.Instance);
-        await pbx.StartAsync(new RecordingInbound(), CancellationToken.None);
+        await pbx.StartAsync(new RecordingInboundHandler(), CancellationToken.None);
         return pbx;
     }
 
@@ -175,29 +175,5 @@ public sealed class DemoPbxTests
         }
 
         return crossings / 2.0 * rate / samples.Count;
-    }
-
-    private sealed class RecordingObserver : IPbxLegObserver
-    {
-        public TaskCompletionSource Ringing { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public TaskCompletionSource<PbxCause> HungUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public ConcurrentQueue<char> Digits { get; } = new();
-        public IPEndPoint? MediaAddress { get; private set; }
-
-        public void OnRinging() => Ringing.TrySetResult();
-        public void OnMediaReady(PbxMediaAnswer media) => MediaAddress = media.RemoteRtp;
-        public void OnAnswered() => Answered.TrySetResult();
-        public void OnDtmf(char digit, TimeSpan duration) => Digits.Enqueue(digit);
-        public void OnHangup(PbxCause cause) => HungUp.TrySetResult(cause);
-    }
-
-    private sealed class RecordingInbound : IPbxInboundHandler
-    {
-        public ConcurrentQueue<InboundPbxCall> Calls { get; } = new();
-        public void OnInboundCall(InboundPbxCall call) => Calls.Enqueue(call);
-        public void OnControlConnectionChanged(bool connected)
-        {
-        }
     }
 }

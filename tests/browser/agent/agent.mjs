@@ -3,10 +3,12 @@
 //   node agent/agent.mjs --library=jssip|sipjs --wav=/abs/mic.wav
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
-// Ops: register, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
-// hold, unhold, hangup, waitEnd {timeoutMs}, close. Progress goes to stderr.
+// Ops: register, unregister, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
+// hold, unhold, hangup, waitEnd {timeoutMs}, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs:
+// only when the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../lib/chromium.mjs';
+import { changeNetwork } from '../lib/network-change.mjs';
 import { scenarioArgs, log } from '../lib/scenario.mjs';
 import { toneProbeScript, measureTone, waitForSound } from '../lib/tone.mjs';
 import { bundleLibrary } from '../sip/bundle.mjs';
@@ -30,6 +32,7 @@ const ops = {
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
     return registration;
   },
+  unregister: () => page.evaluate(() => window.phone.unregister()),
   call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
   waitIncoming: ({ timeoutMs = 30000 }) => page.evaluate((t) => window.phone.waitForIncoming(t), timeoutMs),
   answer: () => page.evaluate(() => window.phone.answer()),
@@ -41,6 +44,11 @@ const ops = {
   unhold: () => page.evaluate(() => window.phone.unhold()),
   hangup: () => page.evaluate(() => window.phone.hangup()),
   waitEnd: ({ timeoutMs = 20000 }) => page.evaluate((t) => window.phone.waitForEnd(t), timeoutMs),
+  async networkChange({ oldAddress, newAddress, device }) {
+    const recovered = await changeNetwork(page, { oldAddress, newAddress, device });
+    if (recovered.state !== 'renegotiated') throw new Error(`the call was not recovered: ${JSON.stringify(recovered)}`);
+    return recovered;
+  },
   async close() {
     await browser.close();
     return {};

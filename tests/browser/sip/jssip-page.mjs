@@ -40,6 +40,14 @@ function install() {
     });
   }
 
+  // Signing out: REGISTER with Expires: 0, the WebSocket stays open (what a phone's "sign out" button does).
+  function unregister() {
+    return new Promise((resolve) => {
+      ua.on('unregistered', () => resolve({ state: 'unregistered' }));
+      ua.unregister();
+    });
+  }
+
   function call({ dial, host, action }) {
     return new Promise((resolve) => {
       const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
@@ -114,7 +122,27 @@ function install() {
     };
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold };
+  // Issue 23, the network under the page changes (Wi-Fi to 4G) and the OS drops the WebSocket: JsSIP reconnects and
+  // registers again by itself; the application then re-offers the call with an ICE restart on the new connection.
+  // Call before the change, so the 'registered' of the reconnection is the one awaited.
+  function recoverCall(timeoutMs) {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const timer = setTimeout(() => resolve({ state: 'timeout' }), timeoutMs);
+      ua.once('registered', () => {
+        const sent = session.renegotiate({ rtcOfferConstraints: { iceRestart: true } }, () => {
+          clearTimeout(timer);
+          resolve({ state: 'renegotiated', afterMs: Date.now() - started });
+        });
+        if (!sent) {
+          clearTimeout(timer);
+          resolve({ state: 'renegotiate refused' });
+        }
+      });
+    });
+  }
+
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
@@ -139,5 +167,6 @@ export async function collectStats(pc) {
   out.selectedRemoteTcpType = remote?.tcpType ?? null;
   out.selectedLocalType = local?.candidateType ?? null;
   out.selectedRemoteAddress = remote ? `${remote.address}:${remote.port}` : null;
+  out.selectedLocalAddress = local ? `${local.address}:${local.port}` : null;
   return out;
 }

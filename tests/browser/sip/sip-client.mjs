@@ -1,6 +1,8 @@
 // One SIP-over-WebSocket softphone scenario in headless Chromium with a real SIP library (JsSIP or SIP.js).
 //   node sip/sip-client.mjs --library=jssip|sipjs --url=https://127.0.0.1:8443 --agent=1001 --password=... \
-//        --action=call|busy|cancel|wrong-password|incoming|call-until-end|hold --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
+//        --action=call|busy|cancel|wrong-password|incoming|call-until-end|hold|network-change --dial=600 --wav=/abs/tone700.wav [--expectHz=700] [--dtmf=159#]
+// network-change (run inside the browser's own namespace, as root): mid-call --oldAddress moves to --newAddress on --device
+// and the old address's TCP connections are aborted (ss -K); the page reconnects, registers and re-INVITEs with an ICE restart.
 // call-until-end: the call is up, carries sound, and then only the other side may end it (no measuring that a
 // sudden end could interrupt); it reports how it ended.
 // hold: the call is up and carries sound, the library's hold() then, a second later, unhold(); the sound measured
@@ -8,6 +10,7 @@
 // Prints one JSON line (see lib/scenario.mjs). The browser plays the WAV as its microphone; what comes back is
 // measured with an AnalyserNode on the remote track.
 import { launchChromium } from '../lib/chromium.mjs';
+import { changeNetwork } from '../lib/network-change.mjs';
 import { scenarioArgs, log, runScenario } from '../lib/scenario.mjs';
 import { toneProbeScript, measureTone, waitForSound } from '../lib/tone.mjs';
 import { bundleLibrary } from './bundle.mjs';
@@ -15,7 +18,7 @@ import { jssipPage } from './jssip-page.mjs';
 import { sipjsPage } from './sipjs-page.mjs';
 
 const args = scenarioArgs({
-  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false', dtmf: '',
+  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false', dtmf: '', oldAddress: '', newAddress: '', device: 'br0',
 });
 
 await runScenario(async () => {
@@ -83,6 +86,24 @@ await runScenario(async () => {
       const soundAfterMs = await waitForSound(page);
       const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
       return { call, hold, unhold, tone, end: await page.evaluate(() => window.phone.hangup()) };
+    }
+    if (args.action === 'network-change') {
+      // Issue 23: mid-call the namespace's address changes (the test gave this script the namespace: it runs as root
+      // in it) and the OS aborts the connections of the address that went away, as a phone does moving to 4G.
+      if (call.state !== 'confirmed') throw new Error(`call not confirmed: ${JSON.stringify(call)}`);
+      await waitForSound(page);
+      const before = { tone: await measureTone(page, { durationMs: 1500 }), stats: await page.evaluate(() => window.phone.stats()) };
+      log(`${args.library}: network change ${args.oldAddress} -> ${args.newAddress}`);
+      const recovered = await changeNetwork(page, { oldAddress: args.oldAddress, newAddress: args.newAddress, device: args.device });
+      log(`${args.library}: ${JSON.stringify(recovered)}`);
+      if (recovered.state !== 'renegotiated') {
+        throw new Error(`the call was not recovered: ${JSON.stringify(recovered)}; page console: ${browser.consoleLines.slice(-40).map((l) => l.slice(0, 160)).join(' | ')}`);
+      }
+      await page.waitForTimeout(1500);
+      const soundAfterMs = await waitForSound(page);
+      const tone = { ...(await measureTone(page, { durationMs: Number(args.holdMs) })), soundAfterMs };
+      const stats = await page.evaluate(() => window.phone.stats());
+      return { call, before, recovered, tone, stats, end: await page.evaluate(() => window.phone.hangup()) };
     }
     if (args.action !== 'call') {
       return { call };

@@ -6,6 +6,7 @@ function install() {
   const SIP = window.SIP;
   const media = { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } };
   let ua = null;
+  let registerer = null;
   let session = null;
   let incoming = null;
   let ended = null;
@@ -27,6 +28,18 @@ function install() {
     });
   }
 
+  let registerer = null;
+
+  // Signing out: REGISTER with Expires: 0, the WebSocket stays open.
+  function unregister() {
+    return new Promise((resolve) => {
+      registerer.stateChange.addListener((state) => {
+        if (state === SIP.RegistererState.Unregistered) resolve({ state: 'unregistered' });
+      });
+      registerer.unregister().catch((e) => resolve({ state: 'failed', cause: String(e) }));
+    });
+  }
+
   async function register({ wss, host, agent, password }) {
     ua = new SIP.UserAgent({
       uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
@@ -44,7 +57,7 @@ function install() {
       },
     });
     await ua.start();
-    const registerer = new SIP.Registerer(ua);
+    registerer = new SIP.Registerer(ua);
     return new Promise((resolve) => {
       registerer.stateChange.addListener((state) => {
         if (state === SIP.RegistererState.Registered) resolve({ state: 'registered' });
@@ -131,7 +144,38 @@ function install() {
     return window.pbxCollectStats(session.sessionDescriptionHandler.peerConnection);
   }
 
-  window.phone = { register, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold };
+  // Issue 23, the network under the page changes and the OS drops the WebSocket: SIP.js leaves reconnecting to the
+  // application, which (as SIP.js's own guide does) reconnects, registers again, and re-offers the call with an
+  // ICE restart on the new connection. Call before the change.
+  function recoverCall(timeoutMs) {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const timer = setTimeout(() => resolve({ state: 'timeout' }), timeoutMs);
+      const done = (result) => { clearTimeout(timer); resolve(result); };
+      ua.delegate = { ...ua.delegate, onDisconnect: async () => {
+        for (;;) {
+          try {
+            await ua.reconnect();
+            break;
+          } catch {
+            await new Promise((r) => setTimeout(r, 1000));
+          }
+        }
+        await new Promise((registered) => {
+          registerer.register({ requestDelegate: { onAccept: () => registered() } }).catch((e) => done({ state: 'register failed', cause: String(e) }));
+        });
+        session.invite({
+          sessionDescriptionHandlerOptions: { ...media, offerOptions: { iceRestart: true } },
+          requestDelegate: {
+            onAccept: () => done({ state: 'renegotiated', afterMs: Date.now() - started }),
+            onReject: (response) => done({ state: 'rejected', status: response.message.statusCode }),
+          },
+        }).catch((e) => done({ state: 'invite failed', cause: String(e) }));
+      } };
+    });
+  }
+
+  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -28,15 +28,20 @@ public sealed class AgentBrowser : IAsyncDisposable
         Library = library;
     }
 
+    private bool _disposed;
+
     public string Library { get; }
 
     /// <summary>Launches Chromium with <paramref name="library"/> ("jssip" or "sipjs") and a microphone playing a
     /// <paramref name="microphoneHz"/> tone.</summary>
-    public static async Task<AgentBrowser> LaunchAsync(string library, double microphoneHz)
+    public static Task<AgentBrowser> LaunchAsync(string library, double microphoneHz) => LaunchAsync(library, microphoneHz, null);
+
+    /// <summary>As above, with Chromium in <paramref name="networkNamespace"/> (a <see cref="BrowserNetwork"/>) when one is given.</summary>
+    public static async Task<AgentBrowser> LaunchAsync(string library, double microphoneHz, string? networkNamespace)
     {
         var wav = Path.Combine(Path.GetTempPath(), $"agent-mic-{Guid.NewGuid():N}.wav");
         ToneWav.Write(wav, microphoneHz, 120);
-        var startInfo = new ProcessStartInfo("node")
+        var startInfo = new ProcessStartInfo(networkNamespace is null ? "node" : "ip")
         {
             WorkingDirectory = RepoPaths.BrowserTests,
             RedirectStandardInput = true,
@@ -44,6 +49,14 @@ public sealed class AgentBrowser : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var word in new[] { "netns", "exec", networkNamespace, "node" })
+            {
+                startInfo.ArgumentList.Add(word);
+            }
+        }
+
         startInfo.ArgumentList.Add(RepoPaths.BrowserScript("agent", "agent.mjs"));
         startInfo.ArgumentList.Add($"--library={library}");
         startInfo.ArgumentList.Add($"--wav={wav}");
@@ -55,6 +68,9 @@ public sealed class AgentBrowser : IAsyncDisposable
 
     public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password) =>
         SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password });
+
+    /// <summary>Signs out (REGISTER with Expires: 0) and keeps the page and its WebSocket open.</summary>
+    public Task<JsonElement> UnregisterAsync() => SendAsync("unregister");
 
     /// <summary>Dials and returns when the call is confirmed or failed ({state, status, progress}).</summary>
     public Task<JsonElement> CallAsync(string dial) => SendAsync("call", new JsonObject { ["dial"] = dial });
@@ -79,6 +95,14 @@ public sealed class AgentBrowser : IAsyncDisposable
     public Task<JsonElement> UnholdAsync() => SendAsync("unhold");
 
     public Task<JsonElement> HangupAsync() => SendAsync("hangup");
+
+    /// <summary>
+    /// Mid-call, the browser's namespace moves from <paramref name="oldAddress"/> to <paramref name="newAddress"/> and
+    /// the old address's connections are aborted; returns once the library reconnected, registered and re-INVITEd with
+    /// an ICE restart ({state: "renegotiated", afterMs}). Only for an agent launched in a namespace.
+    /// </summary>
+    public Task<JsonElement> NetworkChangeAsync(string oldAddress, string newAddress) =>
+        SendAsync("networkChange", new JsonObject { ["oldAddress"] = oldAddress, ["newAddress"] = newAddress, ["device"] = "br0" });
 
     /// <summary>How the call ended ({originator, cause} / {state, byeFromRemote}), or {timeout: true}.</summary>
     public Task<JsonElement> WaitEndAsync(TimeSpan timeout) =>
@@ -144,6 +168,13 @@ public sealed class AgentBrowser : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A scenario may close the page itself (an agent closing the tab) before its `await using` does.
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)

@@ -185,7 +185,7 @@ public sealed class RealAsterisk : IRealPbx
 
     /// <summary>
     /// The files a site has before PbxBridge: the lab layout (one private folder for everything), autoload, a MOH class
-    /// playing a known tone, and a dialplan of its own: echo, Milliwatt, a digit reader, a digit sender, a queue.
+    /// playing a known tone, and a dialplan of its own: echo, Milliwatt, a digit reader, a digit sender, the shipped example queue.
     /// </summary>
     private void WriteSiteConfiguration()
     {
@@ -219,14 +219,10 @@ public sealed class RealAsterisk : IRealPbx
         File.WriteAllText(Path.Combine(etc, "logger.conf"), "[general]\ndateformat = %F %T.%3q\n[logfiles]\nconsole => notice,warning,error\nfull => notice,warning,error,verbose,debug,dtmf\n");
         File.WriteAllText(Path.Combine(etc, "musiconhold.conf"), $"[default]\nmode = files\ndirectory = {RunDirectory}/moh\n");
         Sox.Tone(Path.Combine(RunDirectory, "moh", "tone440.wav"), MusicOnHoldHz, 10);
-        File.WriteAllText(Path.Combine(etc, "queues.conf"), """
-            [general]
-            [support]
-            strategy = ringall
-            timeout = 20
-            member => Local/1001@pbxbridge-agents/n
-
-            """);
+        // The site's queue is PbxBridge's shipped example, as an admin would take it: agents 1001 and 1002, each with
+        // PbxBridge's device state as state_interface.
+        File.Copy(Path.Combine(RepoPaths.Root, "pbx-config", "asterisk", "queues_pbxbridge.conf"), Path.Combine(etc, "queues_pbxbridge.conf"));
+        File.WriteAllText(Path.Combine(etc, "queues.conf"), "[general]\n#include queues_pbxbridge.conf\n");
         File.WriteAllText(Path.Combine(etc, "extensions.conf"), """
             [general]
             [globals]
@@ -256,7 +252,7 @@ public sealed class RealAsterisk : IRealPbx
              same => n,Goto(pbxbridge-agents,${EXTEN},1)
             [lab-queue]
             exten => 500,1,Answer()
-             same => n,Queue(support,t)
+             same => n,Queue(pbxbridge-support,t)
 
             """);
     }

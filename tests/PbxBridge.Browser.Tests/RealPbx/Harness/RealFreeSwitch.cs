@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PbxBridge.Browser.Tests.Harness;
 
 namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 
@@ -140,6 +141,8 @@ public sealed partial class RealFreeSwitch : IRealPbx
             // No sound files ship: the site's hold music is a known tone.
             .Replace("data=\"hold_music=local_stream://moh\"", $"data=\"hold_music=tone_stream://%(10000,0,{HoldMusicHz});loops=-1\"", StringComparison.Ordinal);
         File.WriteAllText(vars, text);
+        // The site's queue is PbxBridge's shipped mod_callcenter example: agents 1001 and 1002 in pbxbridge-support@default.
+        File.Copy(Path.Combine(RepoPaths.Root, "pbx-config", "freeswitch", "autoload_configs", "callcenter.conf.xml"), Path.Combine(Conf, "autoload_configs", "callcenter.conf.xml"), overwrite: true);
         var modules = Path.Combine(Conf, "autoload_configs", "modules.conf.xml");
         File.WriteAllText(modules, File.ReadAllText(modules).Replace("<!--<load module=\"mod_callcenter\"/>-->", "<load module=\"mod_callcenter\"/>", StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(Conf, "dialplan", "default", "01_lab.xml"), $$"""
@@ -156,7 +159,7 @@ public sealed partial class RealFreeSwitch : IRealPbx
                 <action application="hash" data="insert/lab/digits/${lab_digits}"/>
                 <action application="playback" data="tone_stream://%(10000,0,{{ToneHz}});loops=-1"/></condition></extension>
               <extension name="lab-queue"><condition field="destination_number" expression="^500$">
-                <action application="answer"/><action application="callcenter" data="support@default"/></condition></extension>
+                <action application="answer"/><action application="callcenter" data="pbxbridge-support@default"/></condition></extension>
             </include>
             """);
     }

@@ -47,6 +47,19 @@ public abstract class RealPbxFixture<TPbx> : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Replaces PbxBridge with one started with <paramref name="extraSettings"/> as well (a scenario whose browser is in
+    /// a namespace of its own needs it listening beyond loopback); <see cref="RestoreHostAsync"/> puts the usual one back.
+    /// </summary>
+    public async Task ReplaceHostAsync(params string[] extraSettings)
+    {
+        await Host.DisposeAsync();
+        _host = null;
+        _host = await RealPbxAgents.StartPbxBridgeAsync([.. Pbx.PbxBridgeSettings, .. extraSettings]);
+    }
+
+    public Task RestoreHostAsync() => ReplaceHostAsync();
+
     /// <summary>The PBX holds no channel or bridge and PbxBridge no call.</summary>
     public async Task AssertNothingLeftAsync()
     {

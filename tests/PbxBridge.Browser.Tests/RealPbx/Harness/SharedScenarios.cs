@@ -94,4 +94,87 @@ public static class SharedScenarios
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
     }
+
+    /// <summary>
+    /// The site's queue (PbxBridge's shipped example: agents 1001 and 1002) while 1001 cannot take a call, because it
+    /// <paramref name="away"/>: the queue rings 1002 only. 1001's browser gets no INVITE and PbxBridge is never even
+    /// asked to ring 1001 (with ringall / ring-all, a queue that knows nothing tries both); 1002 answers and hears the
+    /// caller. <paramref name="pbxSees"/> reads the PBX's view of an agent; the queue is called only once the PBX shows
+    /// 1001 as <paramref name="expected1001"/> and 1002 as <paramref name="expectedFree"/>.
+    /// </summary>
+    public static async Task QueueRingsOnlyTheFreeAgentAsync<TPbx>(
+        RealPbxFixture<TPbx> fixture,
+        AgentAway away,
+        Func<string, Task<string>> pbxSees,
+        string expected1001,
+        string expectedFree,
+        Func<Task> callTheQueue,
+        double callerHz)
+        where TPbx : class, IRealPbx
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        ArgumentNullException.ThrowIfNull(pbxSees);
+        ArgumentNullException.ThrowIfNull(callTheQueue);
+        var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "jssip");
+        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", "sipjs");
+        try
+        {
+            switch (away)
+            {
+                case AgentAway.OnACall:
+                    fixture.AssertConfirmed(await alice.CallAsync("601"), alice);
+                    break;
+                case AgentAway.SignedOut:
+                    Assert.Equal("unregistered", (await alice.UnregisterAsync()).GetProperty("state").GetString());
+                    break;
+                case AgentAway.PageClosed:
+                    await alice.DisposeAsync();
+                    break;
+            }
+
+            var seen = (string.Empty, string.Empty);
+            Assert.True(
+                await Poll.UntilAsync(
+                    async () => (seen = (await pbxSees("1001"), await pbxSees("1002"))) is var (a, b)
+                        && a.Contains(expected1001, StringComparison.Ordinal) && b.Contains(expectedFree, StringComparison.Ordinal),
+                    TimeSpan.FromSeconds(10)),
+                $"{away}: the PBX sees 1001 as '{seen.Item1}' (expected {expected1001}) and 1002 as '{seen.Item2}' (expected {expectedFree})\n{RealPbxFixture<TPbx>.Tail(fixture.Host.Output, 3000)}");
+
+            var mark = fixture.Host.Output.Length;
+            await callTheQueue();
+            await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+            await bob.AnswerAsync();
+            await bob.AssertHearsAsync(callerHz, "the queue caller");
+            if (away == AgentAway.OnACall)
+            {
+                var error = await Assert.ThrowsAnyAsync<Exception>(() => alice.WaitIncomingAsync(TimeSpan.FromSeconds(2)));
+                Assert.Contains("no incoming call", error.Message, StringComparison.Ordinal);
+            }
+
+            var since = fixture.Host.Output[mark..];
+            Assert.False(
+                since.Contains("for agent 1001", StringComparison.Ordinal),
+                $"{away}: the queue tried agent 1001:\n{RealPbxFixture<TPbx>.Tail(since, 3000)}");
+
+            await bob.HangupAsync();
+            if (away == AgentAway.OnACall)
+            {
+                await alice.HangupAsync();
+            }
+
+            await fixture.AssertNothingLeftAsync();
+        }
+        finally
+        {
+            await alice.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Why agent 1001 cannot take a queue call.</summary>
+public enum AgentAway
+{
+    OnACall,
+    SignedOut,
+    PageClosed,
 }

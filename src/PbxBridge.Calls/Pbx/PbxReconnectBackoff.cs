@@ -1,18 +1,19 @@
-namespace PbxBridge.Asterisk.Ari;
+namespace PbxBridge.Calls.Pbx;
 
 /// <summary>
-/// Delay before the next events-WebSocket connect attempt: exponential from <see cref="Initial"/>, capped at
-/// <see cref="Cap"/>, with +-20 % jitter so several PbxBridge nodes do not reconnect in lockstep after an Asterisk restart.
+/// Delay before the next attempt to reach the PBX's control interface (ARI events WebSocket, ESL): exponential from
+/// <see cref="Initial"/>, capped at <see cref="Cap"/>, with +-20 % jitter so several PbxBridge nodes do not reconnect
+/// in lockstep after a PBX restart.
 /// </summary>
-public sealed class AriReconnectBackoff
+public sealed class PbxReconnectBackoff
 {
     private readonly Random _random;
     private int _attempt;
 
-    public AriReconnectBackoff(TimeSpan initial, TimeSpan cap, Random? random = null)
+    public PbxReconnectBackoff(TimeSpan initial, TimeSpan cap, Random? random = null)
     {
-        Initial = initial;
-        Cap = cap;
+        Initial = initial <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : initial;
+        Cap = cap < Initial ? Initial : cap;
         _random = random ?? Random.Shared;
     }
 

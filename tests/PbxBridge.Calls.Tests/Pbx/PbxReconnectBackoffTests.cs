@@ -1,13 +1,13 @@
-using PbxBridge.Asterisk.Ari;
+using PbxBridge.Calls.Pbx;
 
-namespace PbxBridge.Asterisk.Tests.Ari;
+namespace PbxBridge.Calls.Tests;
 
-public sealed class AriReconnectBackoffTests
+public sealed class PbxReconnectBackoffTests
 {
     [Fact]
     public void Delay_doubles_within_jitter_and_stops_at_the_cap()
     {
-        var backoff = new AriReconnectBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), new Random(7));
+        var backoff = new PbxReconnectBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), new Random(7));
 
         var delays = Enumerable.Range(0, 8).Select(_ => backoff.Next().TotalMilliseconds).ToArray();
 
@@ -21,7 +21,7 @@ public sealed class AriReconnectBackoffTests
     [Fact]
     public void Reset_starts_again_from_the_initial_delay()
     {
-        var backoff = new AriReconnectBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), new Random(1));
+        var backoff = new PbxReconnectBackoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), new Random(1));
         for (var i = 0; i < 5; i++)
         {
             backoff.Next();
@@ -35,8 +35,8 @@ public sealed class AriReconnectBackoffTests
     [Fact]
     public void Jitter_spreads_nodes_that_reconnect_at_the_same_moment()
     {
-        var a = new AriReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), new Random(1));
-        var b = new AriReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), new Random(2));
+        var a = new PbxReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), new Random(1));
+        var b = new PbxReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), new Random(2));
 
         Assert.NotEqual(a.Next(), b.Next());
     }
