@@ -3,6 +3,7 @@ using PbxBridge.Sip;
 using PbxBridge.Sip.Dialogs;
 using PbxBridge.Sip.Message;
 using PbxBridge.Sip.Transactions;
+using PbxBridge.Sip.Transport;
 
 namespace PbxBridge.FreeSwitch.Sip;
 
@@ -462,6 +463,11 @@ internal sealed class SipUdpCall : ISipDialogOwner
 
     /// <summary>The agent is shutting down: nothing more can be sent or heard on this leg.</summary>
     void ISipDialogOwner.OnFlowClosed(SipDialog dialog) => Finish();
+
+    /// <summary>The leg's one UDP flow toward the sofia profile never moves: the agent reconnecting is the browser side's.</summary>
+    void ISipDialogOwner.OnFlowMoved(SipDialog dialog, ISipFlow previous)
+    {
+    }
 
     /// <summary>We never ask FreeSWITCH for RFC 4028 session timers, so none runs.</summary>
     void ISipDialogOwner.OnSessionExpired(SipDialog dialog)
