@@ -57,7 +57,7 @@ public sealed class DemoChannel
     public void Answered() => relay.Answered();
 
     /// <summary>What the demo plays before answering is meant to be heard (a PBX's 183 with SDP).</summary>
-    public void EarlyMedia() => (observer as IPbxEarlyMediaObserver)?.OnEarlyMedia();
+    public void EarlyMedia() => relay.EarlyMedia();
 
     /// <summary>The PBX side ends the channel (demo hangup, timeout, busy).</summary>
     public Task EndFromPbxAsync(PbxCause cause)
