@@ -19,7 +19,6 @@ internal sealed partial class AsteriskCall
     private readonly PbxLegRelay _relay;
     private PbxCause? _causeHint;
     private bool _ended;
-    private bool _transferred;
     private bool _farGone;
     private bool _onHold;
     private TaskCompletionSource? _cleanup;
@@ -102,6 +101,11 @@ internal sealed partial class AsteriskCall
 
     public void OnEvent(AriEvent ariEvent)
     {
+        if (OnTransferEvent(ariEvent))
+        {
+            return;
+        }
+
         switch (ariEvent)
         {
             case StasisStart start when start.Channel.Id == ExternalMediaChannelId:
@@ -193,7 +197,7 @@ internal sealed partial class AsteriskCall
             return;
         }
 
-        if (id == ExternalMediaChannelId)
+        if (id == ExternalMediaChannelId && !IsJoined)
         {
             End(PbxCause.NormalTemporaryFailure, "externalMedia channel hung up on the Asterisk side");
         }
@@ -201,11 +205,9 @@ internal sealed partial class AsteriskCall
 
     private void OnFarStasisEnd()
     {
-        bool transferred;
         PbxCause? hint;
         lock (_gate)
         {
-            transferred = _transferred;
             hint = _causeHint;
             if (IsInbound)
             {
@@ -214,9 +216,9 @@ internal sealed partial class AsteriskCall
             }
         }
 
-        if (transferred || IsInbound)
+        if (IsInbound)
         {
-            End(hint ?? PbxCause.NormalClearing, transferred ? "far party transferred" : "far channel left Stasis");
+            End(hint ?? PbxCause.NormalClearing, "far channel left Stasis");
         }
     }
 
@@ -277,6 +279,12 @@ internal sealed partial class AsteriskCall
 
     public async Task HangupAsync(PbxCause cause, CancellationToken cancellationToken)
     {
+        if (IsJoined)
+        {
+            // Transferred: the far party talks to someone else now; the call ends when one of them hangs up.
+            return;
+        }
+
         End(cause, "hung up by PbxBridge", hangupFar: true);
 
         // Idempotent: a second caller waits for the same cleanup, so on return nothing of the call is left in Asterisk.
@@ -327,50 +335,6 @@ internal sealed partial class AsteriskCall
         await _pbx.Client.StopMohAsync(FarChannelId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Blind transfer: "Tech/resource" destinations are redirected, numbers continue in the transfer context.</summary>
-    public async Task TransferAsync(string destination, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
-        lock (_gate)
-        {
-            if (_ended)
-            {
-                throw new InvalidOperationException("the call has ended");
-            }
-
-            _transferred = true;
-        }
-
-        try
-        {
-            if (destination.Contains('/', StringComparison.Ordinal))
-            {
-                await _pbx.Client.RedirectAsync(FarChannelId, destination, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                if (!AsteriskPbx.IsDialableNumber(destination))
-                {
-                    throw new ArgumentException($"'{destination}' is not a dialable number", nameof(destination));
-                }
-
-                await _pbx.Client.ContinueInDialplanAsync(FarChannelId, _pbx.Options.TransferContext, destination, 1, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            lock (_gate)
-            {
-                _transferred = false;
-            }
-
-            throw;
-        }
-
-        // The far party now belongs to the dialplan; our leg is over. StasisEnd would tell us too, but don't wait for it.
-        End(PbxCause.NormalClearing, "blind transfer to " + destination);
-    }
-
     private static bool IsDtmfDigit(char c) => c is (>= '0' and <= '9') or '*' or '#' or (>= 'A' and <= 'D');
 
     // ---------------- the end ----------------
@@ -391,6 +355,7 @@ internal sealed partial class AsteriskCall
         }
 
         _externalMediaInStasis.TrySetResult();
+        _targetAnswer?.TrySetResult(cause);
         LogEnded(_pbx.Logger, Key, FarChannelId, cause.ToString(), why);
         _relay.Hangup(cause);
         var done = _cleanup!;
@@ -414,18 +379,26 @@ internal sealed partial class AsteriskCall
     public async Task CleanupAsync(PbxCause cause, bool hangupFar)
     {
         bool farGone;
-        bool transferred;
+        bool givenAway;
+        string? target;
         lock (_gate)
         {
             farGone = _farGone;
-            transferred = _transferred;
+            givenAway = _givenAway;
+            target = _targetGone ? null : _targetId;
         }
 
         var client = _pbx.Client;
-        if (FarCreated && !farGone && !transferred)
+        if (FarCreated && !farGone && !givenAway)
         {
             // The far leg is deleted even when it hung up first: an inbound channel still in Stasis would otherwise wait.
             await IgnoreGoneAsync(() => HangupChannelAsync(client, FarChannelId, hangupFar ? cause : PbxCause.NormalClearing)).ConfigureAwait(false);
+        }
+
+        if (target is not null)
+        {
+            // A transfer target still ringing, or the party the far one was joined with.
+            await IgnoreGoneAsync(() => HangupChannelAsync(client, target, PbxCause.NormalClearing)).ConfigureAwait(false);
         }
 
         if (ExternalMediaCreated)

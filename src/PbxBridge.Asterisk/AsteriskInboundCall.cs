@@ -73,5 +73,9 @@ internal sealed class AsteriskInboundCall : InboundPbxCall
 
     public override Task UnholdAsync(CancellationToken cancellationToken) => _call.UnholdAsync(cancellationToken);
 
+    internal AsteriskCall Call => _call;
+
     public override Task TransferAsync(string destination, CancellationToken cancellationToken) => _call.TransferAsync(destination, cancellationToken);
+
+    public override Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => _call.JoinAsync(AsteriskCall.Of(other), cancellationToken);
 }

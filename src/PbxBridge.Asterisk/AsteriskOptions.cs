@@ -19,11 +19,8 @@ public sealed class AsteriskOptions
     /// <summary>The Stasis application name; our channels and bridges are named "{App}-...".</summary>
     public string App { get; set; } = "pbxbridge";
 
-    /// <summary>The endpoint an agent's dialed number is originated to; <c>{number}</c> is replaced.</summary>
+    /// <summary>The endpoint an agent's dialed number, and a blind transfer's target, is originated to; <c>{number}</c> is replaced.</summary>
     public string DialTemplate { get; set; } = "Local/{number}@pbxbridge-outbound";
-
-    /// <summary>The dialplan context a blind transfer continues in.</summary>
-    public string TransferContext { get; set; } = "pbxbridge-outbound";
 
     /// <summary>externalMedia format: "ulaw" (G.711, PT 0) or "slin16" (16 kHz linear, PT 118).</summary>
     public string Format { get; set; } = "ulaw";
@@ -62,11 +59,6 @@ public sealed class AsteriskOptions
         if (!DialTemplate.Contains("{number}", StringComparison.Ordinal) || !DialTemplate.Contains('/', StringComparison.Ordinal))
         {
             errors.Add($"{SectionName}:DialTemplate '{DialTemplate}' must be a Tech/resource endpoint containing {{number}}, e.g. Local/{{number}}@pbxbridge-outbound");
-        }
-
-        if (string.IsNullOrWhiteSpace(TransferContext))
-        {
-            errors.Add($"{SectionName}:TransferContext is empty");
         }
 
         if (Format is not ("ulaw" or "slin16"))

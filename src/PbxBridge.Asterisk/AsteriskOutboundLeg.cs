@@ -17,5 +17,9 @@ internal sealed class AsteriskOutboundLeg(AsteriskCall call) : IPbxLeg
 
     public Task UnholdAsync(CancellationToken cancellationToken) => call.UnholdAsync(cancellationToken);
 
+    internal AsteriskCall Call => call;
+
     public Task TransferAsync(string destination, CancellationToken cancellationToken) => call.TransferAsync(destination, cancellationToken);
+
+    public Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => call.JoinAsync(AsteriskCall.Of(other), cancellationToken);
 }

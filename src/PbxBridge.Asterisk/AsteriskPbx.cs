@@ -128,6 +128,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     internal async Task<IPEndPoint> CreateMediaAsync(AsteriskCall call, PbxMediaOffer media, CancellationToken cancellationToken)
     {
         var format = ExternalMediaFormat.For(media.Codec);
+        call.MediaFormat = format;
         call.ExternalMediaCreated = true;
         var channel = await Client.CreateExternalMediaAsync(
             new ExternalMediaRequest(Options.App, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId),
@@ -414,10 +415,12 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         }
     }
 
+    internal void Unregister(AsteriskCall call, string channelId) => _byChannel.Remove(channelId, call);
+
     internal void Forget(AsteriskCall call)
     {
         _calls.TryRemove(new KeyValuePair<string, AsteriskCall>(call.Key, call));
-        foreach (var id in new[] { call.FarChannelId, call.OtherHalfId, call.ExternalMediaChannelId })
+        foreach (var id in new[] { call.FarChannelId, call.OtherHalfId, call.ExternalMediaChannelId }.Concat(call.TransferChannelIds))
         {
             if (id is not null)
             {

@@ -24,6 +24,7 @@ public sealed partial class Call
         sip.Ended += OnAgentSipEnded;
         sip.DtmfInfo += OnAgentInfoDtmf;
         sip.ReofferHandler = OnAgentReoffer;
+        sip.ReferHandler = OnAgentRefer;
 
         if (!TryCreateBrowserLeg(out var endpoint, out var failure))
         {

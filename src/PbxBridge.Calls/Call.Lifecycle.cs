@@ -14,7 +14,7 @@ public sealed partial class Call
     {
         lock (gate)
         {
-            if (State != CallState.Setup || Direction != CallDirection.FromAgent)
+            if (State != CallState.Setup || Direction != CallDirection.FromAgent || earlyMedia)
             {
                 return;
             }
@@ -55,6 +55,11 @@ public sealed partial class Call
     /// <summary>The PBX leg ended, or never came up.</summary>
     public void OnHangup(PbxCause cause)
     {
+        if (DeferHangupDuringTransfer(cause))
+        {
+            return;
+        }
+
         CallState before;
         lock (gate)
         {

@@ -51,6 +51,7 @@ public sealed partial class Call
         invite.Ended += OnAgentSipEnded;
         invite.DtmfInfo += OnAgentInfoDtmf;
         invite.ReofferHandler = OnAgentReoffer;
+        invite.ReferHandler = OnAgentRefer;
         State = CallState.Ringing;
     }
 

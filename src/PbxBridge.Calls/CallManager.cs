@@ -31,7 +31,12 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     public IEnumerable<Call> Calls => calls.Values;
 
     /// <summary>Set once at start-up (the services need the SIP stack, which needs this handler).</summary>
-    public void Attach(CallServices callServices) => services = callServices;
+    public void Attach(CallServices callServices)
+    {
+        ArgumentNullException.ThrowIfNull(callServices);
+        services = callServices;
+        callServices.FindCall = sip => calls.Values.FirstOrDefault(c => c.HasAgentLeg(sip));
+    }
 
     public bool TryGet(string id, out Call call) => calls.TryGetValue(id, out call!);
 

@@ -25,6 +25,9 @@ public sealed class CallServices
     public required CallLimits Limits { get; init; }
     public required ISipAgentDirectory Agents { get; init; }
 
+    /// <summary>The call whose browser leg is <c>sip</c> (an attended transfer's Replaces names it); set by <see cref="CallManager"/>.</summary>
+    public Func<SipCall, Call?> FindCall { get; set; } = _ => null;
+
     /// <summary>Publishes agents' states to the PBX's queues; null where the PBX has none (the demo).</summary>
     public AgentStateTracker? AgentStates { get; init; }
 

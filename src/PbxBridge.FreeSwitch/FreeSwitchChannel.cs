@@ -97,20 +97,80 @@ internal sealed class FreeSwitchChannel
 
     public Task UnholdAsync(CancellationToken cancellationToken) => RunAsync("uuid_hold off " + RequireUniqueId(), cancellationToken);
 
-    /// <summary>Blind transfer of the far party: `uuid_transfer &lt;partner&gt; &lt;dest&gt; XML &lt;context&gt;` (or -bleg of ours).</summary>
-    public Task TransferAsync(string destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Blind transfer of the far party: FreeSWITCH calls <paramref name="destination"/> through our context
+    /// (`originate loopback/&lt;dest&gt;/&lt;context&gt; &amp;park()`, as a desk phone's call would go), and only once it answered
+    /// is the far party bridged to it (`uuid_bridge`), which takes it away from our leg. `uuid_transfer` would send the
+    /// far party into the dialplan before the outcome is known, and a busy or unknown target would lose the caller; this
+    /// way the NOTIFY tells the agent the target's real outcome and a failure leaves the call as it was.
+    /// </summary>
+    public async Task TransferAsync(string destination, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(destination);
-        if (destination.AsSpan().IndexOfAny(" \t\r\n{}'") >= 0)
+        if (string.IsNullOrWhiteSpace(destination) || destination.AsSpan().IndexOfAny(" \t\r\n{}'/,@;:<>\"") >= 0)
         {
-            throw new ArgumentException("a transfer destination is one dialplan extension without spaces", nameof(destination));
+            throw new PbxCallFailedException(PbxCause.Unallocated, $"'{destination}' is not a number FreeSWITCH can route");
         }
 
-        var command = PartnerUniqueId is { } partner
-            ? $"uuid_transfer {partner} {destination} XML {_context}"
-            : $"uuid_transfer {RequireUniqueId()} -bleg {destination} XML {_context}";
-        return RunAsync(command, cancellationToken);
+        var far = RequireFarParty();
+        var target = Guid.NewGuid().ToString();
+
+        // hangup_after_bridge: the target ends with the far party, as a leg bridged by the dialplan would.
+        var answer = await ApiOrFailAsync(
+            $"originate {{origination_uuid={target},originate_timeout=60,hangup_after_bridge=true,ignore_early_media=true}}loopback/{destination}/{_context} &park()",
+            background: true,
+            cancellationToken).ConfigureAwait(false);
+        if (!answer.StartsWith("+OK", StringComparison.Ordinal))
+        {
+            throw new PbxCallFailedException(FreeSwitchHangupCause.FromName(answer.Replace("-ERR", string.Empty, StringComparison.Ordinal)),
+                $"the transfer target '{destination}' did not answer: {answer.Trim()}");
+        }
+
+        await BridgeFarPartyAsync(far, target, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Attended transfer: `uuid_bridge` of our far party with <paramref name="other"/>'s far party.</summary>
+    public Task JoinAsync(FreeSwitchChannel other, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return BridgeFarPartyAsync(RequireFarParty(), other.RequireFarParty(), cancellationToken);
+    }
+
+    private async Task BridgeFarPartyAsync(string far, string target, CancellationToken cancellationToken)
+    {
+        // The far party may be on our hold music: it would carry on into the new bridge.
+        await ApiOrFailAsync("uuid_hold off " + RequireUniqueId(), background: false, cancellationToken).ConfigureAwait(false);
+        var bridged = await ApiOrFailAsync($"uuid_bridge {far} {target}", background: false, cancellationToken).ConfigureAwait(false);
+        if (!bridged.StartsWith("+OK", StringComparison.Ordinal))
+        {
+            await ApiOrFailAsync($"uuid_kill {target}", background: false, CancellationToken.None).ConfigureAwait(false);
+            throw new PbxCallFailedException(PbxCause.NormalTemporaryFailure, $"FreeSWITCH refused to bridge the far party: {bridged.Trim()}");
+        }
+    }
+
+    private string RequireFarParty() =>
+        PartnerUniqueId ?? throw new PbxCallFailedException(PbxCause.NormalTemporaryFailure, $"FreeSWITCH has not bridged SIP call {Sip.CallId} to a far party");
+
+    /// <summary>The command's reply; an unreachable event socket is a failed transfer, not a crash.</summary>
+    private async Task<string> ApiOrFailAsync(string command, bool background, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return background
+                ? await _api.BgApiAsync(command, cancellationToken).ConfigureAwait(false)
+                : await _api.ApiAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or Esl.EslCommandException)
+        {
+            throw new PbxCallFailedException(PbxCause.NormalTemporaryFailure, $"FreeSWITCH did not run `{command}`: {e.Message}", e);
+        }
+    }
+
+    public static FreeSwitchChannel Of(IPbxLeg leg) => leg switch
+    {
+        FreeSwitchOutboundLeg outbound => outbound.Channel,
+        FreeSwitchInboundCall inbound => inbound.Channel,
+        _ => throw new ArgumentException("not a FreeSWITCH leg: " + leg.GetType().Name, nameof(leg)),
+    };
 
     internal static bool IsDtmfDigit(char digit) => digit is (>= '0' and <= '9') or '*' or '#' or (>= 'A' and <= 'D');
 

@@ -126,6 +126,8 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
 
     public override Task TransferAsync(string destination, CancellationToken cancellationToken) => Channel.TransferAsync(destination, cancellationToken);
 
+    public override Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => Channel.JoinAsync(FreeSwitchChannel.Of(other), cancellationToken);
+
     /// <summary>FreeSWITCH reported CHANNEL_HANGUP_COMPLETE but its BYE never reached us: end our side too.</summary>
     public void OnChannelGone(PbxCause cause)
     {

@@ -155,6 +155,17 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         return await connection.ApiAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    async Task<string> IFreeSwitchApi.BgApiAsync(string command, CancellationToken cancellationToken)
+    {
+        var connection = _connection;
+        if (connection is null || !connection.IsConnected)
+        {
+            throw new InvalidOperationException("FreeSWITCH event socket is not connected");
+        }
+
+        return await connection.BgApiAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace PbxBridge.Sip;
 
 /// <summary>What both call roles share once a dialog exists: BYE, re-INVITE/UPDATE offers (hold/unhold), RFC 4028
 /// refreshes, INFO DTMF, and ending exactly once.</summary>
-public abstract class SipCall : ISipDialogOwner
+public abstract partial class SipCall : ISipDialogOwner
 {
     private int _ended;
 
@@ -102,7 +102,10 @@ public abstract class SipCall : ISipDialogOwner
             case SipMethod.Options:
                 Stack.Respond(transaction, Stack.WithAllow(SipResponse.For(request, 200, "OK")));
                 break;
-            case SipMethod.Message or SipMethod.Refer or SipMethod.Notify or SipMethod.Prack:
+            case SipMethod.Refer:
+                OnRefer(dialog, request, transaction);
+                break;
+            case SipMethod.Message or SipMethod.Notify or SipMethod.Prack:
                 Stack.Respond(transaction, Stack.WithAllow(SipResponse.For(request, 405, "Method Not Allowed")));
                 break;
             default:

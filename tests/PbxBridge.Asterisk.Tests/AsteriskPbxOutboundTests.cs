@@ -222,21 +222,6 @@ public sealed class AsteriskPbxOutboundTests
     }
 
     [Fact]
-    public async Task Blind_transfer_continues_the_far_party_in_the_transfer_context_and_ends_our_leg_cleanly()
-    {
-        await using var bed = await AsteriskTestBed.StartAsync();
-        var observer = new RecordingObserver();
-        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
-        await observer.Answered.Task.WaitAsync(Wait);
-
-        await leg.TransferAsync("700", CancellationToken.None);
-
-        Assert.Equal("pbxbridge-outbound,700,1", bed.Sim.ContinuedTo(leg.PbxId));
-        Assert.Equal(PbxCause.NormalClearing, await observer.HungUp.Task.WaitAsync(Wait));
-        Assert.True(await bed.NothingLeftAsync());
-    }
-
-    [Fact]
     public async Task Wideband_call_uses_slin16_externalmedia_and_receives_640_byte_frames_with_pt_118()
     {
         await using var bed = await AsteriskTestBed.StartAsync(o => o.Format = "slin16");

@@ -33,6 +33,9 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<SimulatedEslSession, Task> _sessions = new();
     private readonly ConcurrentDictionary<string, SimulatedSipCall> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _holdCommands = new();
+
+    // Transfer targets originated with &park(), by origination_uuid: their extension.
+    private readonly ConcurrentDictionary<string, string> _parked = new(StringComparer.Ordinal);
     private Task _acceptLoop = Task.CompletedTask;
     private Task _sipLoop = Task.CompletedTask;
 
@@ -206,6 +209,16 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
         await EndChannelAsync(call, cause).ConfigureAwait(false);
     }
 
+    /// <summary>Transfer targets originated and parked, not yet bridged or killed.</summary>
+    public int ParkedTargets => _parked.Count;
+
+    private static string? OriginationUuid(string dialString)
+    {
+        const string key = "origination_uuid=";
+        var at = dialString.IndexOf(key, StringComparison.Ordinal);
+        return at < 0 ? null : dialString[(at + key.Length)..].Split(',', '}')[0];
+    }
+
     /// <summary>An `api` command's output, as mod_commands answers it.</summary>
     public async Task<string> ExecuteApiAsync(string command)
     {
@@ -242,6 +255,8 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
                 return Find(1) is null ? "false" : "true";
             case "uuid_getvar" when args.Length == 3:
                 return Find(1) is { } withVar && args[2] == "sip_call_id" ? withVar.SipCallId : "_undef_";
+            case "uuid_kill" when args.Length > 1 && _parked.TryRemove(args[1], out _):
+                return "+OK\n";
             case "uuid_kill":
                 if (Find(1) is not { } killed)
                 {
@@ -291,6 +306,37 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
 
                 holding.OnHold = !off;
                 return "+OK Success\n";
+            case "originate" when args.Length >= 3 && command.Contains("loopback/", StringComparison.Ordinal):
+                // A transfer target, as PbxBridge originates it: `originate {origination_uuid=U,...}loopback/DEST/CTX &park()`.
+                // Answered extensions reply "+OK U" once up; the others as a real originate fails: "-ERR CAUSE".
+                var loopback = args[1][(args[1].IndexOf("loopback/", StringComparison.Ordinal) + 9)..];
+                var dialed = loopback.Split('/')[0];
+                var uuid = OriginationUuid(args[1]) ?? Guid.NewGuid().ToString();
+                if (Failures.TryGetValue(dialed, out var refused) || dialed is not ("600" or "601"))
+                {
+                    return "-ERR " + (refused == default ? "UNALLOCATED_NUMBER" : refused.Cause) + "\n";
+                }
+
+                _parked[uuid] = dialed;
+                return "+OK " + uuid + "\n";
+            case "uuid_bridge" when args.Length == 3:
+                // The far party of one of our legs with a parked target (blind) or with the far party of another of our
+                // legs (attended). As on the real one, a leg of ours that loses its partner this way is hung up.
+                var losing = ByPartner(args[1]);
+                var other = ByPartner(args[2]);
+                var parkedTarget = _parked.TryRemove(args[2], out var parkedDest) ? parkedDest : null;
+                if (losing is null || (parkedTarget is null && other is null))
+                {
+                    return "-ERR Invalid uuid\n";
+                }
+
+                losing.TransferredTo = parkedTarget ?? other!.ChannelName;
+                foreach (var orphan in new[] { losing, other }.OfType<SimulatedChannel>())
+                {
+                    _ = Task.Delay(100).ContinueWith(_ => HangupChannelAsync(orphan, "NORMAL_CLEARING"), TaskScheduler.Default);
+                }
+
+                return "+OK\n";
             case "uuid_transfer" when args.Length >= 3:
                 var target = Find(1) ?? ByPartner(args[1]);
                 if (target is null)

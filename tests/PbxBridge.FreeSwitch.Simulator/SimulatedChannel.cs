@@ -44,7 +44,8 @@ public sealed class SimulatedChannel
 
     public bool OnHold { get; internal set; }
 
-    /// <summary>Where uuid_transfer sent the far party, if anywhere.</summary>
+    /// <summary>Where the far party went: uuid_transfer's extension, or what uuid_bridge joined it with (the parked
+    /// target's extension, or the other leg's channel name).</summary>
     public string? TransferredTo { get; internal set; }
 
     /// <summary>Digits that reached the far party through ESL (uuid_send_dtmf on the partner, uuid_recv_dtmf on us).</summary>

@@ -20,6 +20,19 @@ public interface IPbxLeg
 
     Task UnholdAsync(CancellationToken cancellationToken);
 
-    /// <summary>Blind transfer of the far party to <paramref name="destination"/> in the PBX's dialplan.</summary>
+    /// <summary>
+    /// Blind transfer (the agent's REFER): the PBX calls <paramref name="destination"/> through its dialplan, and once it
+    /// answers the far party is connected to it and this leg no longer holds the far party (a later
+    /// <see cref="HangupAsync"/> releases only PbxBridge's own channels). Throws <see cref="PbxCallFailedException"/>
+    /// with the target's cause when it does not answer; the call is then left as it was.
+    /// </summary>
     Task TransferAsync(string destination, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Attended transfer (a REFER with Replaces): connects this leg's far party with <paramref name="other"/>'s far
+    /// party on the PBX. Afterwards neither leg holds its far party; the other leg reports
+    /// <see cref="IPbxLegObserver.OnHangup"/>. Throws <see cref="PbxCallFailedException"/> when the PBX refused, with
+    /// both calls left as they were.
+    /// </summary>
+    Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken);
 }

@@ -43,4 +43,6 @@ public abstract class InboundPbxCall : IPbxLeg
     public abstract Task UnholdAsync(CancellationToken cancellationToken);
 
     public abstract Task TransferAsync(string destination, CancellationToken cancellationToken);
+
+    public abstract Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken);
 }

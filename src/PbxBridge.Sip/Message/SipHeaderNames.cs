@@ -37,6 +37,8 @@ public static class SipHeaderNames
     public const string MinSe = "Min-SE";
     public const string Event = "Event";
     public const string ReferTo = "Refer-To";
+    public const string ReferredBy = "Referred-By";
+    public const string SubscriptionState = "Subscription-State";
     public const string AllowEvents = "Allow-Events";
 
     /// <summary>Expands a compact form (case-insensitive) and returns the canonical spelling of known names.</summary>
@@ -80,6 +82,6 @@ public static class SipHeaderNames
         Via, From, To, CallId, CSeq, MaxForwards, Contact, ContentLength, ContentType, ContentEncoding, Route,
         RecordRoute, Expires, MinExpires, Authorization, ProxyAuthorization, WwwAuthenticate, ProxyAuthenticate,
         Allow, Accept, Supported, Require, ProxyRequire, Unsupported, UserAgent, Server, Reason, RetryAfter,
-        Subject, Date, SessionExpires, MinSe, Event, ReferTo, AllowEvents,
+        Subject, Date, SessionExpires, MinSe, Event, ReferTo, AllowEvents, ReferredBy, SubscriptionState,
     ];
 }

@@ -18,5 +18,5 @@ public static class SipMethod
     public const string Prack = "PRACK";
 
     /// <summary>What we put in Allow: the methods this stack actually handles.</summary>
-    public const string Allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER";
+    public const string Allowed = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER, REFER";
 }

@@ -40,4 +40,6 @@ public sealed class DemoInboundCall(DemoChannel channel, string agentId, string 
     public override Task UnholdAsync(CancellationToken cancellationToken) => channel.HoldAsync(false);
 
     public override Task TransferAsync(string destination, CancellationToken cancellationToken) => channel.TransferAsync(destination);
+
+    public override Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => DemoChannel.JoinAsync();
 }

@@ -18,4 +18,6 @@ public sealed class DemoLeg(DemoChannel channel) : IPbxLeg
     public Task UnholdAsync(CancellationToken cancellationToken) => channel.HoldAsync(false);
 
     public Task TransferAsync(string destination, CancellationToken cancellationToken) => channel.TransferAsync(destination);
+
+    public Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => DemoChannel.JoinAsync();
 }

@@ -64,6 +64,33 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
     }
 
     [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_queue_caller_answered_by_1001_is_blind_transferred_to_1002_who_hears_it(string transferorLibrary)
+    {
+        Ready();
+        await TransferScenarios.BlindTransferOfAQueueCallerToAnotherAgentAsync(fixture, transferorLibrary, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task An_attended_transfer_joins_the_held_caller_with_the_consulted_agent(string transferorLibrary)
+    {
+        Ready();
+        await TransferScenarios.AttendedTransferJoinsTheCallerWithTheConsultedAgentAsync(fixture, transferorLibrary, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_blind_transfer_to_a_number_that_does_not_exist_leaves_the_call_up_and_says_404(string library)
+    {
+        Ready();
+        await TransferScenarios.BlindTransferToANumberThatDoesNotExistKeepsTheCallAsync(fixture, library, QueueCaller);
+    }
+
+    [SkippableTheory]
     [InlineData(AgentAway.OnACall, "(In use)")]
     [InlineData(AgentAway.SignedOut, "(Unavailable)")]
     [InlineData(AgentAway.PageClosed, "(Unavailable)")]
@@ -168,6 +195,24 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         await agent.AssertHearsAsync(RealAsterisk.MilliwattHz, "a call after ApplicationReplaced");
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
+    }
+
+    /// <summary>A caller into the shipped queue (pbxbridge-support, agents 1001 and 1002), once Asterisk sees 1001 free.</summary>
+    private TransferScenarios.QueueCaller QueueCaller => new(
+        () => CallTheQueueWhen1001IsFreeAsync("Milliwatt"),
+        RealAsterisk.MilliwattHz,
+        () => Task.CompletedTask,
+        "4999")
+    {
+        StartEchoingAsync = () => CallTheQueueWhen1001IsFreeAsync("Echo"),
+    };
+
+    private async Task CallTheQueueWhen1001IsFreeAsync(string application)
+    {
+        Assert.True(
+            await Poll.UntilAsync(async () => (await QueueMemberAsync("1001")).Contains("(Not in use)", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+            $"queue member 1001 never became free: {await QueueMemberAsync("1001")}");
+        await fixture.Pbx.RxAsync($"channel originate Local/500@lab-queue application {application}");
     }
 
     /// <summary>The member line of agent <paramref name="agent"/> in <c>queue show pbxbridge-support</c>: "Agent 1001 (Local/... from

@@ -83,6 +83,42 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
             RealFreeSwitch.ToneHz);
     }
 
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_queue_caller_answered_by_1001_is_blind_transferred_to_1002_who_hears_it(string transferorLibrary)
+    {
+        Ready();
+        await TransferScenarios.BlindTransferOfAQueueCallerToAnotherAgentAsync(fixture, transferorLibrary, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task An_attended_transfer_joins_the_held_caller_with_the_consulted_agent(string transferorLibrary)
+    {
+        Ready();
+        await TransferScenarios.AttendedTransferJoinsTheCallerWithTheConsultedAgentAsync(fixture, transferorLibrary, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_blind_transfer_to_a_number_that_does_not_exist_leaves_the_call_up_and_says_404(string library)
+    {
+        Ready();
+        await TransferScenarios.BlindTransferToANumberThatDoesNotExistKeepsTheCallAsync(fixture, library, QueueCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_tone_before_the_answer_pre_answer_is_heard_before_the_200_then_the_answered_tone(string library)
+    {
+        Ready();
+        await SharedScenarios.EarlyMediaBeforeTheAnswerAsync(fixture, library, "606", RealFreeSwitch.EarlyToneHz, RealFreeSwitch.ToneHz);
+    }
+
     [SkippableFact]
     public async Task Agent_calls_agent_through_the_shipped_dialplan_holds_with_music_and_resumes()
     {
@@ -130,6 +166,28 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "after the restart");
         await agent.HangupAsync();
         await fixture.AssertNothingLeftAsync();
+    }
+
+    /// <summary>A caller into the shipped mod_callcenter queue (pbxbridge-support, agents 1001 and 1002), once
+    /// mod_callcenter sees 1001 free; ten minutes of tone (the lab's usual tone stream ends after ten seconds, shorter
+    /// than a transfer takes).</summary>
+    private TransferScenarios.QueueCaller QueueCaller => new(
+        () => CallTheQueueWhen1001IsFreeAsync($"playback(tone_stream://%(600000,0,{RealFreeSwitch.ToneHz}))"),
+        RealFreeSwitch.ToneHz,
+        () => Task.CompletedTask,
+        // Vanilla's default context answers every number it has no extension for with early-media hold music
+        // (acknowledge_call), which only times out; an agent id PbxBridge does not have is refused at once (404).
+        "agent-4999")
+    {
+        StartEchoingAsync = () => CallTheQueueWhen1001IsFreeAsync("echo()"),
+    };
+
+    private async Task CallTheQueueWhen1001IsFreeAsync(string application)
+    {
+        Assert.True(
+            await Poll.UntilAsync(async () => await CallcenterAgentAsync("1001") == "Available/Waiting", TimeSpan.FromSeconds(10)),
+            $"mod_callcenter never saw agent 1001 free: {await CallcenterAgentAsync("1001")}");
+        await fixture.Pbx.ApiAsync($"bgapi originate loopback/500/default &{application}");
     }
 
     /// <summary>mod_callcenter's "status/state" of agent <paramref name="agent"/>@default, e.g. "Available/Waiting".</summary>

@@ -36,4 +36,6 @@ internal sealed class FakeInboundCall : InboundPbxCall
     public override Task UnholdAsync(CancellationToken cancellationToken) => Requests.Add("unhold");
 
     public override Task TransferAsync(string destination, CancellationToken cancellationToken) => Requests.Add("transfer " + destination);
+
+    public override Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => Requests.Add("join " + other.PbxId);
 }

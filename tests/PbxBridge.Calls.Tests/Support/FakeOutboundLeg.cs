@@ -21,5 +21,17 @@ internal sealed class FakeOutboundLeg(OutboundCallRequest request) : IPbxLeg
 
     public Task UnholdAsync(CancellationToken cancellationToken) => Requests.Add("unhold");
 
-    public Task TransferAsync(string destination, CancellationToken cancellationToken) => Requests.Add("transfer " + destination);
+    /// <summary>What the next transfer or join fails with (the target's cause); null: it succeeds.</summary>
+    public PbxCause? TransferFailure { get; set; }
+
+    public async Task TransferAsync(string destination, CancellationToken cancellationToken)
+    {
+        await Requests.Add("transfer " + destination);
+        if (TransferFailure is { } cause)
+        {
+            throw new PbxCallFailedException(cause, "fake target failed");
+        }
+    }
+
+    public Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => Requests.Add("join " + other.PbxId);
 }

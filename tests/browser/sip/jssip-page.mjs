@@ -7,16 +7,64 @@ function install() {
   let session = null;
   let incoming = null;
   let ended = null;
+  // Every live call, oldest first: an attended transfer holds the first while it consults on the second.
+  const calls = [];
+
+  function listen(s) {
+    const pc = s.connection;
+    if (!pc) return;
+    const stream = new MediaStream();
+    pc.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
+    window.pbxToneProbe.attach(stream);
+  }
 
   function watch(s) {
     session = s;
-    ended = new Promise((resolve) => {
-      s.on('ended', (e) => resolve({ originator: e.originator, cause: e.cause }));
-      s.on('failed', (e) => resolve({ originator: e.originator, cause: e.cause, status: e.message?.status_code ?? null }));
+    const entry = { session: s };
+    entry.ended = new Promise((resolve) => {
+      const done = (result) => {
+        calls.splice(calls.indexOf(entry), 1);
+        if (session === s && calls.length > 0) {
+          // Back to the call that waited (the consultation ended): the probe listens to it again.
+          session = calls[calls.length - 1].session;
+          ended = calls[calls.length - 1].ended;
+          listen(session);
+        }
+        resolve(result);
+      };
+      s.on('ended', (e) => done({ originator: e.originator, cause: e.cause }));
+      s.on('failed', (e) => done({ originator: e.originator, cause: e.cause, status: e.message?.status_code ?? null }));
     });
+    calls.push(entry);
+    ended = entry.ended;
     const attach = (pc) => pc.addEventListener('track', (ev) => window.pbxToneProbe.attach(ev.streams[0] ?? new MediaStream([ev.track])));
     if (s.connection) attach(s.connection);
     else s.on('peerconnection', (e) => attach(e.peerconnection));
+  }
+
+  // RFC 3515 REFER as JsSIP phones send it: refer(target) for a blind transfer, refer(target, {replaces}) naming the
+  // consultation call for an attended one, sent on the held first call. The NOTIFYs' sipfrag statuses are collected;
+  // on a 2xx the phone hangs up the transferred call (JsSIP leaves that to the application), on a failure it keeps it.
+  function refer({ target, host, attended }) {
+    const transferred = attended ? calls[calls.length - 2] : calls[calls.length - 1];
+    const consultation = attended ? calls[calls.length - 1].session : null;
+    return new Promise((resolve) => {
+      const statuses = [];
+      const finish = (outcome, status) => {
+        if (outcome === 'accepted') transferred.session.terminate();
+        resolve({ outcome, status, statuses });
+      };
+      transferred.session.refer(`sip:${target}@${host}`, {
+        ...(consultation ? { replaces: consultation } : {}),
+        eventHandlers: {
+          requestFailed: (e) => finish('rejected', e.response?.status_code ?? null),
+          trying: (e) => statuses.push(e.status_line.status_code),
+          progress: (e) => statuses.push(e.status_line.status_code),
+          accepted: (e) => { statuses.push(e.status_line.status_code); finish('accepted', e.status_line.status_code); },
+          failed: (e) => { statuses.push(e.status_line.status_code); finish('failed', e.status_line.status_code); },
+        },
+      });
+    });
   }
 
   function register({ wss, host, agent, password, servers }) {
@@ -40,6 +88,30 @@ function install() {
       });
       ua.start();
     });
+  }
+
+  // Dials and resolves at the first provisional response carrying SDP (early media: JsSIP applies it at once), or with
+  // the call's outcome when none comes; waitConfirmed then waits for the 200.
+  let confirmed = null;
+  function callEarly({ dial, host }) {
+    return new Promise((resolve) => {
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers } });
+      watch(s);
+      const progress = [];
+      confirmed = new Promise((done) => {
+        s.on('confirmed', () => done({ state: 'confirmed', progress, at: Date.now() }));
+        s.on('failed', (e) => done({ state: 'failed', cause: e.cause, status: e.message?.status_code ?? null, progress }));
+      });
+      s.on('progress', (e) => {
+        progress.push(e.response?.status_code ?? 0);
+        if (e.response?.body) resolve({ state: 'early', progress: [...progress] });
+      });
+      confirmed.then(resolve);
+    });
+  }
+
+  function waitConfirmed() {
+    return confirmed;
   }
 
   // Signing out: REGISTER with Expires: 0, the WebSocket stays open (what a phone's "sign out" button does).
@@ -144,7 +216,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall };
+  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -9,25 +9,67 @@ function install() {
   let session = null;
   let incoming = null;
   let ended = null;
+  // Every live call, oldest first: an attended transfer holds the first while it consults on the second.
+  const calls = [];
+
+  function listen(s) {
+    const pc = s.sessionDescriptionHandler?.peerConnection;
+    if (!pc) return;
+    const stream = new MediaStream();
+    pc.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
+    window.pbxToneProbe.attach(stream);
+  }
 
   function watch(s) {
     session = s;
     let attached = false;
-    ended = new Promise((resolve) => {
+    const entry = { session: s };
+    entry.ended = new Promise((resolve) => {
       s.stateChange.addListener((state) => {
-        if (state === SIP.SessionState.Established && !attached) {
+        if (state === SIP.SessionState.Established && !attached && !s.pbxProbeAttached) {
           attached = true;
-          const pc = s.sessionDescriptionHandler.peerConnection;
-          const stream = new MediaStream();
-          pc.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
-          window.pbxToneProbe.attach(stream);
+          listen(s);
         }
-        if (state === SIP.SessionState.Terminated) resolve({ state: 'terminated', byeFromRemote: s.pbxByeFromRemote === true });
+        if (state === SIP.SessionState.Terminated) {
+          calls.splice(calls.indexOf(entry), 1);
+          if (session === s && calls.length > 0) {
+            // Back to the call that waited (the consultation ended): the probe listens to it again.
+            session = calls[calls.length - 1].session;
+            ended = calls[calls.length - 1].ended;
+            listen(session);
+          }
+          resolve({ state: 'terminated', byeFromRemote: s.pbxByeFromRemote === true });
+        }
       });
     });
+    calls.push(entry);
+    ended = entry.ended;
   }
 
-  let registerer = null;
+  // RFC 3515 REFER as SIP.js phones send it: Session.refer(uri) for a blind transfer, Session.refer(otherSession)
+  // (Refer-To with Replaces) for an attended one, sent on the held first call. NOTIFYs are accepted and their sipfrag
+  // statuses collected; on a 2xx the phone sends BYE on the transferred call, as SIP.js's SimpleUser does.
+  function refer({ target, host, attended }) {
+    const transferred = attended ? calls[calls.length - 2].session : calls[calls.length - 1].session;
+    const to = attended ? calls[calls.length - 1].session : SIP.UserAgent.makeURI(`sip:${target}@${host}`);
+    return new Promise((resolve) => {
+      const statuses = [];
+      transferred.refer(to, {
+        requestDelegate: { onReject: (response) => resolve({ outcome: 'rejected', status: response.message.statusCode, statuses }) },
+        onNotify: (notification) => {
+          notification.accept();
+          const status = Number(/^SIP\/2\.0 (\d{3})/.exec(notification.request.body ?? '')?.[1] ?? 0);
+          statuses.push(status);
+          if (status >= 200 && status < 300) {
+            transferred.bye().catch(() => {});
+            resolve({ outcome: 'accepted', status, statuses });
+          } else if (status >= 300) {
+            resolve({ outcome: 'failed', status, statuses });
+          }
+        },
+      }).catch((e) => resolve({ outcome: 'rejected', cause: String(e), statuses }));
+    });
+  }
 
   // Signing out: REGISTER with Expires: 0, the WebSocket stays open.
   function unregister() {
@@ -67,6 +109,46 @@ function install() {
         },
       }).catch((e) => resolve({ state: 'failed', cause: String(e) }));
     });
+  }
+
+  // Dials with SIP.js's earlyMedia option (without it SIP.js ignores SDP in a 183 and waits for the 200's) and resolves
+  // at the first provisional response carrying SDP, or with the call's outcome when none comes.
+  let confirmed = null;
+  function callEarly({ dial, host }) {
+    return new Promise((resolve) => {
+      const inviter = new SIP.Inviter(ua, SIP.UserAgent.makeURI(`sip:${dial}@${host}`), { sessionDescriptionHandlerOptions: media, earlyMedia: true });
+      inviter.delegate = { onBye: () => { inviter.pbxByeFromRemote = true; } };
+      watch(inviter);
+      const progress = [];
+      confirmed = new Promise((done) => {
+        inviter.stateChange.addListener((state) => {
+          if (state === SIP.SessionState.Established) done({ state: 'confirmed', progress, at: Date.now() });
+        });
+        inviter.invite({
+          requestDelegate: {
+            onProgress: (response) => {
+              progress.push(response.message.statusCode);
+              if (response.message.body) {
+                // What a SIP.js app does with early media: play the receivers' tracks before the session is established.
+                if (!inviter.pbxProbeAttached && inviter.sessionDescriptionHandler) {
+                  inviter.pbxProbeAttached = true;
+                  const stream = new MediaStream();
+                  inviter.sessionDescriptionHandler.peerConnection.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
+                  window.pbxToneProbe.attach(stream);
+                }
+                resolve({ state: 'early', progress: [...progress] });
+              }
+            },
+            onReject: (response) => done({ state: 'failed', status: response.message.statusCode, progress }),
+          },
+        }).catch((e) => done({ state: 'failed', cause: String(e), progress }));
+      });
+      confirmed.then(resolve);
+    });
+  }
+
+  function waitConfirmed() {
+    return confirmed;
   }
 
   function call({ dial, host, action }) {
@@ -174,7 +256,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall };
+  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

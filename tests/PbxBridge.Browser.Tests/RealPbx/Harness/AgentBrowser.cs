@@ -69,6 +69,12 @@ public sealed class AgentBrowser : IAsyncDisposable
     public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password) =>
         SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password });
 
+    /// <summary>Dials; returns at the first provisional response with SDP ({state: "early", progress}), or with the
+    /// outcome ({state: "confirmed" | "failed"}) when none came. <see cref="WaitConfirmedAsync"/> then waits for the 200.</summary>
+    public Task<JsonElement> CallEarlyAsync(string dial) => SendAsync("callEarly", new JsonObject { ["dial"] = dial });
+
+    public Task<JsonElement> WaitConfirmedAsync() => SendAsync("waitConfirmed");
+
     /// <summary>Signs out (REGISTER with Expires: 0) and keeps the page and its WebSocket open.</summary>
     public Task<JsonElement> UnregisterAsync() => SendAsync("unregister");
 
@@ -95,6 +101,18 @@ public sealed class AgentBrowser : IAsyncDisposable
     public Task<JsonElement> UnholdAsync() => SendAsync("unhold");
 
     public Task<JsonElement> HangupAsync() => SendAsync("hangup");
+
+    /// <summary>
+    /// REFER (RFC 3515) as the library sends it: blind to <paramref name="target"/> on the current call, or attended
+    /// (<paramref name="target"/> the consultation's number) on the held first call with Replaces naming the current
+    /// one. Returns when the final NOTIFY came: {outcome: accepted|failed|rejected, status, statuses: [100, ..., final]}.
+    /// On "accepted" the phone has hung the transferred call up, as JsSIP and SIP.js phones do.
+    /// </summary>
+    public Task<JsonElement> ReferAsync(string target, bool attended = false) =>
+        SendAsync("refer", new JsonObject { ["target"] = target, ["attended"] = attended }, TimeSpan.FromSeconds(90));
+
+    /// <summary>How many calls the phone has up.</summary>
+    public async Task<int> CallCountAsync() => (await SendAsync("calls")).GetInt32();
 
     /// <summary>
     /// Mid-call, the browser's namespace moves from <paramref name="oldAddress"/> to <paramref name="newAddress"/> and
