@@ -73,6 +73,7 @@ public sealed class TurnTests : IDisposable
         var rules = await network.ListNftablesAsync();
         var dropped = System.Text.RegularExpressions.Regex.Matches(rules, @"counter packets (\d+)").Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         Assert.True(dropped > 0, $"Chromium never tried a direct path, so the test proves nothing:\n{rules}");
+        Assert.True(await host.WaitForMetricAsync("pbxbridge_calls_by_media_transport_total{transport=\"relay\"} 1"), "the call was not counted as relayed");
     }
 
     [Fact]
