@@ -148,7 +148,7 @@ internal sealed class FreeSwitchChannel
     }
 
     private string RequireFarParty() =>
-        PartnerUniqueId ?? throw new PbxCallFailedException(PbxCause.NormalTemporaryFailure, $"FreeSWITCH has not bridged SIP call {Sip.Dialog.CallId} to a far party");
+        PartnerUniqueId ?? throw new PbxCallFailedException(PbxCause.NormalTemporaryFailure, $"FreeSWITCH has not bridged SIP call {Sip.CallId} to a far party");
 
     /// <summary>The command's reply; an unreachable event socket is a failed transfer, not a crash.</summary>
     private async Task<string> ApiOrFailAsync(string command, bool background, CancellationToken cancellationToken)

@@ -72,8 +72,6 @@ function install() {
     });
   }
 
-  let registerer = null;
-
   // Signing out: REGISTER with Expires: 0, the WebSocket stays open.
   function unregister() {
     return new Promise((resolve) => {
