@@ -7,10 +7,30 @@
 #   3. starts rtpengine (Debian rtpengine-daemon, userspace) and holds the same numbers of opus <-> PCMU calls
 #      (Opus side over ICE/DTLS-SRTP like the browser legs; --rtpengine-opus-side rtp for plain RTP),
 # and prints a table and a final JSON line. Extra arguments go to the load generator, e.g.
-#   bench/loadgen.sh --calls 10,50,100 --hold 25 --complexity 5 [--wav /abs/speech48k.wav] [--rtpengine ""]
+#   bench/loadgen.sh --calls 10,50,100 --hold 25 --complexity 5 [--wav /abs/speech48k.wav | --speech] [--usedtx 1] [--rtpengine ""]
 # It is not part of ./test.sh: it takes minutes and its figures depend on the machine.
+# --speech: every leg sends two espeak-ng sentences with their pauses (made now from Debian's espeak-ng and sox,
+# installed if missing) instead of the generated signal; the echo sends them back, so both directions carry speech.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == "--speech" ]]; then
+    if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+      apt-get install -y -o DPkg::Lock::Timeout=300 espeak-ng sox >&2
+    fi
+    speech="$(mktemp -d)"
+    espeak-ng -v en-us -s 150 -w "$speech/s1.wav" "Thank you for calling. Your call is important to us. Please hold while we connect you to the next available agent."
+    espeak-ng -v en-us -s 140 -w "$speech/s2.wav" "I can see your order here. It was shipped on Monday, and it should arrive by Thursday afternoon."
+    sox "$speech/s1.wav" -r 48000 -c 1 -b 16 "$speech/p1.wav"
+    sox "$speech/s2.wav" -r 48000 -c 1 -b 16 "$speech/p2.wav"
+    sox "$speech/p1.wav" "$speech/p2.wav" "$speech/speech48.wav" pad 0 1
+    args+=(--wav "$speech/speech48.wav")
+  else
+    args+=("$arg")
+  fi
+done
+set -- "${args[@]+"${args[@]}"}"
 dotnet build -c Release -v quiet -nologo src/PbxBridge/PbxBridge.csproj >&2
 dotnet build -c Release -v quiet -nologo bench/PbxBridge.LoadGen/PbxBridge.LoadGen.csproj >&2
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" >&2

@@ -83,6 +83,9 @@ internal sealed class LoadGenOptions
     /// <summary>rtpengine's --log-level: 7 logs ICE, DTLS and codec set-up per call, too much while measuring.</summary>
     public int RtpengineLogLevel { get; private set; } = 4;
 
+    /// <summary>--usedtx 1: the legs' Opus fmtp says usedtx=1, as a browser page may munge it, so PbxBridge sends DTX toward them.</summary>
+    public bool UseDtx { get; private set; }
+
     public static LoadGenOptions Parse(string[] args)
     {
         var options = new LoadGenOptions();
@@ -107,6 +110,7 @@ internal sealed class LoadGenOptions
                 case "--port": options.Port = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--complexity": options.OpusComplexity = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--wav": options.Wav = value; break;
+                case "--usedtx": options.UseDtx = value is "1" or "true"; break;
                 case "--ramp-concurrency": options.RampConcurrency = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--extension": options.Extension = value; break;
                 case "--state-dir": options.StateDirectory = value; break;

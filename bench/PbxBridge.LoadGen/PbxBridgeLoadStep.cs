@@ -45,7 +45,7 @@ internal sealed class PbxBridgeLoadStep
         var setups = new List<Task>();
         for (var i = 0; i < calls; i++)
         {
-            var leg = new BrowserLeg(i, _certificate, _source, PbxBridgeProcess.AgentId(i), PbxBridgeProcess.Password, "127.0.0.1", probe: i < ProbeLegs);
+            var leg = new BrowserLeg(i, _certificate, _source, PbxBridgeProcess.AgentId(i), PbxBridgeProcess.Password, "127.0.0.1", probe: i < ProbeLegs, useDtx: _options.UseDtx);
             legs.Add(leg);
             await ramp.WaitAsync(cancellationToken);
             setups.Add(SetUpAsync(leg, ramp, failures, cancellationToken));

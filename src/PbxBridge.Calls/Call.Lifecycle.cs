@@ -14,7 +14,7 @@ public sealed partial class Call
     {
         lock (gate)
         {
-            if (State != CallState.Setup || Direction != CallDirection.FromAgent)
+            if (State != CallState.Setup || Direction != CallDirection.FromAgent || earlyMedia)
             {
                 return;
             }

@@ -73,7 +73,12 @@ internal sealed class FreeSwitchOutboundLeg : IPbxLeg, ISipUdpCallObserver
             Relay.Ringing();
         }
 
-        ReportMedia(Channel.Sip.RemoteSdp);
+        // pre_answer (and a bridge to a far end with early media) sends 183 with SDP: its RTP is meant to be heard.
+        if (ReportMedia(Channel.Sip.RemoteSdp) && response.StatusCode == 183 && response.Body.Length > 0)
+        {
+            Relay.EarlyMedia();
+        }
+
         if (response.StatusCode is 180 or 183)
         {
             _placed.TrySetResult();

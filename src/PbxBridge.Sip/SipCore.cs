@@ -343,15 +343,9 @@ internal sealed partial class SipCore
             return;
         }
 
-        if (Transactions.Find<InviteClientTransaction>(key) is { } ict)
+        if (Transactions.Find<SipClientTransaction>(key) is { } client)
         {
-            ict.OnResponse(response);
-            return;
-        }
-
-        if (Transactions.Find<NonInviteClientTransaction>(key) is { } nict)
-        {
-            nict.OnResponse(response);
+            client.OnResponse(response);
             return;
         }
 

@@ -52,4 +52,21 @@ public sealed class HoldTests
 
         Assert.Empty(leg.Requests.All);
     }
+
+    [Fact]
+    public async Task A_legacy_hold_with_connection_address_0_0_0_0_holds_and_a_real_address_resumes()
+    {
+        await using var harness = new CallHarness();
+        var leg = await harness.AgentCallAnsweredAsync();
+
+        // RFC 2543 hold as older SIP phones send it: c=IN IP4 0.0.0.0, no direction attribute changed (still sendrecv).
+        var legacyHold = BrowserSipPhone.ChromiumOffer.Replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0", StringComparison.Ordinal);
+        Assert.NotEqual(BrowserSipPhone.ChromiumOffer, legacyHold);
+        var holdAnswer = await harness.Browser.ReinviteWithAsync(legacyHold);
+        Assert.Equal(["hold"], await leg.Requests.WaitForAsync(1));
+        await harness.Browser.ReinviteAsync("sendrecv");
+
+        Assert.Equal(["hold", "unhold"], await leg.Requests.WaitForAsync(2));
+        Assert.Contains("a=recvonly", holdAnswer, StringComparison.Ordinal);
+    }
 }

@@ -19,11 +19,14 @@ internal sealed class BrowserLeg : IAsyncDisposable
     private long _inviteTicks;
     private long _answeredTicks;
 
-    public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe)
+    private readonly bool _useDtx;
+
+    public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe, bool useDtx = false)
     {
         Index = index;
         _sip = new SipWebSocketUserAgent(user, password, domain);
         _media = new BrowserMedia(certificate, source, probe);
+        _useDtx = useDtx;
     }
 
     public int Index { get; }
@@ -72,7 +75,7 @@ internal sealed class BrowserLeg : IAsyncDisposable
         await _sip.ConnectAsync(wss, cancellationToken);
         await _sip.RegisterAsync(cancellationToken);
 
-        var offer = _media.CreateOffer(SdpOfferer.OfferedTelephoneEvents);
+        var offer = _media.CreateOffer(SdpOfferer.OfferedTelephoneEvents, _useDtx);
         _inviteTicks = Stopwatch.GetTimestamp();
         string answerSdp;
         try

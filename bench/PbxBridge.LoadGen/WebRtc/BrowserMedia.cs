@@ -107,7 +107,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
     /// The offer Chromium would send: one bundled audio section, UDP/TLS/RTP/SAVPF, a=setup:actpass, our host
     /// candidate, rtcp-mux, Opus 111 and the given telephone-events.
     /// </summary>
-    public SessionDescription CreateOffer(IReadOnlyList<(int PayloadType, int ClockRate)> telephoneEvents)
+    public SessionDescription CreateOffer(IReadOnlyList<(int PayloadType, int ClockRate)> telephoneEvents, bool useDtx = false)
     {
         var port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         var local = new LocalAudioDescription(
@@ -115,6 +115,19 @@ internal sealed class BrowserMedia : IAsyncDisposable
             telephoneEvents, MediaDirection.SendRecv, SdpOfferer.Mid, _ssrc, "loadgen",
             (ulong)Random.Shared.NextInt64(1, long.MaxValue), 1);
         var offer = SdpOfferer.CreateOffer(local);
+        if (useDtx)
+        {
+            // RFC 7587 §6.1: this receiver prefers DTX (a page can ask Chrome for it by munging the fmtp).
+            var audio = offer.Media[0];
+            for (var i = 0; i < audio.Attributes.Count; i++)
+            {
+                if (audio.Attributes[i] is { Name: "fmtp", Value: { } value } && value.StartsWith($"{OpusPayloadType} ", StringComparison.Ordinal))
+                {
+                    audio.Attributes[i] = new SdpAttribute("fmtp", value + ";usedtx=1");
+                }
+            }
+        }
+
         // We are a full ICE agent (controlling), not lite: drop the attribute PbxBridge's own offers carry.
         for (var i = offer.Attributes.Count - 1; i >= 0; i--)
         {

@@ -3,8 +3,8 @@ namespace PbxBridge.Calls.Overload;
 /// <summary>
 /// Decides, one load sample at a time, how far up the <see cref="OverloadStep.Ladder"/> PbxBridge must be so the
 /// media loops keep room for their ticks: one step up for each sample in which the busiest loop is awake more than
-/// the engage share (or over the release share with late or skipped ticks), straight to the top when it is over the
-/// engage share and audio already suffers (many late or any skipped tick), and one step down per release time spent
+/// the engage share (or over the release share with late or skipped ticks), straight to the cheapest encoder for every
+/// call when it is over the engage share and audio already suffers (many late or any skipped tick), and one step down per release time spent
 /// under the release share. Pure: it reads no clock (the samples carry their interval), so tests drive it with figures.
 /// Observe is called from one thread; the current step is read from any (media loops, SIP threads) without a lock.
 /// </summary>
@@ -80,7 +80,9 @@ public sealed class OverloadController
         var level = from.Level;
         if (severe)
         {
-            level = top;
+            // Straight to the cheapest encoder for every call, but refusing only if the next second is still over:
+            // one stalled second (a first call's code compiled on the loop, a GC) must not turn agents away.
+            level = Math.Min(top, Math.Max(level + 1, top - 1));
             _calmFor = TimeSpan.Zero;
         }
         else if (overloaded)

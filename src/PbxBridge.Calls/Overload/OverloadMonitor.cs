@@ -68,10 +68,16 @@ public sealed class OverloadMonitor : IDisposable
                 activity.SkippedTicks - _lastActivity.SkippedTicks);
             _lastTimestamp = now;
             _lastActivity = activity;
-            if (_controller.Observe(sample) is { } change)
-            {
-                Log(change);
-            }
+            Apply(sample);
+        }
+    }
+
+    /// <summary>Feeds one sample to the controller and logs the step it engaged or released, if any.</summary>
+    internal void Apply(MediaLoadSample sample)
+    {
+        if (_controller.Observe(sample) is { } change)
+        {
+            Log(change);
         }
     }
 

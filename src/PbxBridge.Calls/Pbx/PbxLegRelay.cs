@@ -15,6 +15,7 @@ public sealed class PbxLegRelay
     private bool _rang;
     private bool _media;
     private bool _answered;
+    private bool _earlyMedia;
     private bool _ended;
 
     public PbxLegRelay(IPbxLegObserver? observer = null, Action<Exception>? onObserverFailed = null)
@@ -73,6 +74,9 @@ public sealed class PbxLegRelay
     public void MediaReady(PbxMediaAnswer media) => Raise(ref _media, o => o.OnMediaReady(media));
 
     public void Answered() => Raise(ref _answered, o => o.OnAnswered());
+
+    /// <summary>The PBX's audio before answer is meant to be heard (183 with SDP): only observers that can carry it hear of it.</summary>
+    public void EarlyMedia() => Raise(ref _earlyMedia, o => (o as IPbxEarlyMediaObserver)?.OnEarlyMedia());
 
     /// <summary>A digit from the PBX (may repeat).</summary>
     public void Dtmf(char digit, TimeSpan duration)

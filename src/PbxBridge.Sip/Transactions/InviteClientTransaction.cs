@@ -6,72 +6,37 @@ namespace PbxBridge.Sip.Transactions;
 /// <summary>RFC 3261 §17.1.1 (Figure 5): Calling → Proceeding → Completed → Terminated. Timer A retransmits over
 /// UDP, Timer B gives up (408); a non-2xx final is ACKed here with the same branch, Timer D absorbs its
 /// retransmissions. A 2xx ends the transaction: the dialog sends that ACK (a new transaction).</summary>
-internal sealed class InviteClientTransaction : SipTransaction
+internal sealed class InviteClientTransaction : SipClientTransaction
 {
-    private readonly Action<SipResponse> _onResponse;
-    private TimeSpan _timerA;
     private SipRequest? _ack;
 
     public InviteClientTransaction(SipTransactionTable table, SipRequest request, ISipFlow flow, Action<SipResponse> onResponse)
-        : base(table, ClientKey(request.TopVia!.Branch!, request.Method), flow)
+        : base(table, request, flow, onResponse, SipTransactionState.Calling, "Timer A", "Timer B")
     {
-        Request = request;
-        _onResponse = onResponse;
-        State = SipTransactionState.Calling;
     }
 
-    public SipRequest Request { get; }
+    protected override bool Retransmits => State == SipTransactionState.Calling;
 
-    public SipTransactionState State { get; private set; }
+    /// <summary>Timer A doubles without the T2 cap (§17.1.1.2).</summary>
+    protected override TimeSpan NextInterval(TimeSpan current) => Timers.Backoff(current, capAtT2: false);
 
-    public void Start()
-    {
-        Send(Request);
-        if (!Flow.IsReliable)
-        {
-            _timerA = Timers.T1;
-            StartTimer("Timer A", _timerA, Retransmit);
-        }
-
-        StartTimer("Timer B", Timers.TimerB, () =>
-        {
-            State = SipTransactionState.Terminated;
-            Terminate();
-            _onResponse(SipResponse.For(Request, 408, "Request Timeout"));
-        });
-    }
-
-    private void Retransmit()
-    {
-        if (State != SipTransactionState.Calling)
-        {
-            return;
-        }
-
-        Send(Request);
-        _timerA = Timers.Backoff(_timerA, capAtT2: false);
-        StartTimer("Timer A", _timerA, Retransmit);
-    }
-
-    public void OnResponse(SipResponse response)
+    public override void OnResponse(SipResponse response)
     {
         switch (State)
         {
             case SipTransactionState.Calling or SipTransactionState.Proceeding when response.IsProvisional:
                 State = SipTransactionState.Proceeding;
-                StopTimer("Timer A");
-                StopTimer("Timer B");
-                _onResponse(response);
+                StopTimers();
+                Report(response);
                 break;
             case SipTransactionState.Calling or SipTransactionState.Proceeding when response.IsSuccess:
                 State = SipTransactionState.Terminated;
                 Terminate();
-                _onResponse(response);
+                Report(response);
                 break;
             case SipTransactionState.Calling or SipTransactionState.Proceeding:
                 State = SipTransactionState.Completed;
-                StopTimer("Timer A");
-                StopTimer("Timer B");
+                StopTimers();
                 _ack = BuildAck(response);
                 Send(_ack);
                 StartTimer("Timer D", Timers.TimerD(Flow.IsReliable), () =>
@@ -79,7 +44,7 @@ internal sealed class InviteClientTransaction : SipTransaction
                     State = SipTransactionState.Terminated;
                     Terminate();
                 });
-                _onResponse(response);
+                Report(response);
                 break;
             case SipTransactionState.Completed when !response.IsProvisional && !response.IsSuccess:
                 Send(_ack!);

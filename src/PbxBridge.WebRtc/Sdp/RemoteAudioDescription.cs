@@ -220,6 +220,26 @@ public sealed class RemoteAudioDescription
 
     private static MediaDirection ReadDirection(MediaDescription audio, SessionDescription session)
     {
+        var declared = DeclaredDirection(audio, session);
+
+        // RFC 2543 hold, still sent by older SIP stacks (RFC 3264 §8.4 asks answerers to honour it): c=0.0.0.0 means
+        // "send me nothing". Not with m= port 9, which is trickle ICE's placeholder (RFC 8840) with that same address.
+        var connection = audio.Connection ?? session.Connection;
+        if (connection is not null && connection.EndsWith(" 0.0.0.0", StringComparison.Ordinal) && audio.Port != 9)
+        {
+            return declared switch
+            {
+                MediaDirection.SendRecv => MediaDirection.SendOnly,
+                MediaDirection.RecvOnly => MediaDirection.Inactive,
+                _ => declared,
+            };
+        }
+
+        return declared;
+    }
+
+    private static MediaDirection DeclaredDirection(MediaDescription audio, SessionDescription session)
+    {
         foreach (var source in new[] { audio.Attributes, session.Attributes })
         {
             foreach (var attribute in source)

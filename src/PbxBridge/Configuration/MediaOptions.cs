@@ -49,6 +49,18 @@ public sealed class MediaOptions
     /// </summary>
     public bool IceTcpOnHttpsPort { get; set; }
 
+    /// <summary>
+    /// TURN servers handed to agents with time-limited credentials (GET /api/ice-servers), as RTCIceServer urls:
+    /// e.g. "turns:turn.example.com:443?transport=tcp", "turn:turn.example.com:3478". Empty = no TURN.
+    /// </summary>
+    public string[] TurnUrls { get; set; } = [];
+
+    /// <summary>The TURN REST API shared secret (coturn's static-auth-secret): credentials are made with it, never stored.</summary>
+    public string TurnSharedSecret { get; set; } = "";
+
+    /// <summary>How long handed-out TURN credentials stay valid (seconds).</summary>
+    public int TurnCredentialSeconds { get; set; } = 43200;
+
     /// <summary>Seconds without a valid ICE check before a browser leg is declared gone (RFC 7675 consent).</summary>
     public int ConsentTimeoutSeconds { get; set; } = 30;
 }

@@ -141,6 +141,21 @@ public static partial class SettingsValidator
             errors.Add($"Media:OpusBitrate = {media.OpusBitrate} is out of range: use 6000-510000 bit/s (default 24000).");
         }
 
+        if (media.TurnUrls.Length > 0 && media.TurnSharedSecret.Length < 16)
+        {
+            errors.Add("Media:TurnSharedSecret is missing or shorter than 16 characters: set it to coturn's static-auth-secret (Media:TurnUrls is set).");
+        }
+
+        foreach (var url in media.TurnUrls.Where(u => !u.StartsWith("turn:", StringComparison.Ordinal) && !u.StartsWith("turns:", StringComparison.Ordinal)))
+        {
+            errors.Add($"Media:TurnUrls has '{url}': give TURN URIs (RFC 7065), e.g. turns:turn.example.com:443?transport=tcp.");
+        }
+
+        if (media.TurnCredentialSeconds is < 60 or > 604800)
+        {
+            errors.Add($"Media:TurnCredentialSeconds = {media.TurnCredentialSeconds} is out of range: use 60-604800 (default 43200).");
+        }
+
         if (media.IceTcpPort is < 0 or > 65535)
         {
             errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");

@@ -14,4 +14,7 @@ public enum DemoBehaviour
 
     /// <summary>603: busy.</summary>
     Busy,
+
+    /// <summary>605: early media: the 1004 Hz tone before answering (183 with SDP), answered 6 s later, tone going on.</summary>
+    EarlyTone,
 }

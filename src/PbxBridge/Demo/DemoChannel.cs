@@ -49,12 +49,15 @@ public sealed class DemoChannel
     /// <summary>Opens the demo's RTP socket toward PbxBridge and announces it, like UNICASTRTP_LOCAL_ADDRESS/PORT.</summary>
     public void OpenMedia(PbxMediaOffer offer)
     {
-        media = new DemoMediaChannel(bindAddress, offer.LocalRtp, offer.Codec, Behaviour);
+        media = new DemoMediaChannel(bindAddress, offer.LocalRtp, offer.Codec, Behaviour == DemoBehaviour.EarlyTone ? DemoBehaviour.Tone : Behaviour);
         media.Start();
         relay.MediaReady(new PbxMediaAnswer(media.LocalEndPoint, offer.Codec));
     }
 
     public void Answered() => relay.Answered();
+
+    /// <summary>What the demo plays before answering is meant to be heard (a PBX's 183 with SDP).</summary>
+    public void EarlyMedia() => relay.EarlyMedia();
 
     /// <summary>The PBX side ends the channel (demo hangup, timeout, busy).</summary>
     public Task EndFromPbxAsync(PbxCause cause)

@@ -8,11 +8,14 @@ namespace PbxBridge.Demo;
 /// <summary>
 /// The built-in demo PBX (<c>Pbx:Kind=Demo</c>): the same <see cref="IPbx"/> contract as the Asterisk and FreeSWITCH
 /// adapters, entirely in-process, with real RTP over loopback UDP. 600 echoes, 601 plays 1004 Hz, 602 rings for
-/// 30 s and never answers, 603 is busy; anything else does not exist (404). It can also call an agent.
+/// 30 s and never answers, 603 is busy, 605 plays the tone as early media for 6 s before answering; anything else does not exist (404). It can also call an agent.
 /// </summary>
 public sealed class DemoPbx : IPbx
 {
     public static readonly TimeSpan RingNoAnswerTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long 605 plays its tone as early media before answering.</summary>
+    public static readonly TimeSpan EarlyMediaDuration = TimeSpan.FromSeconds(6);
     public static readonly TimeSpan DefaultAnswerDelay = TimeSpan.FromMilliseconds(150);
     private readonly TimeSpan answerDelay;
     private readonly IPAddress bindAddress;
@@ -42,6 +45,7 @@ public sealed class DemoPbx : IPbx
         "601" => DemoBehaviour.Tone,
         "602" => DemoBehaviour.RingNoAnswer,
         "603" => DemoBehaviour.Busy,
+        "605" => DemoBehaviour.EarlyTone,
         _ => null,
     };
 
@@ -49,14 +53,14 @@ public sealed class DemoPbx : IPbx
     {
         inbound = inboundHandler;
         inboundHandler.OnControlConnectionChanged(true);
-        logger.LogInformation("demo PBX ready: 600 echo, 601 tone 1004 Hz, 602 rings without answer, 603 busy");
+        logger.LogInformation("demo PBX ready: 600 echo, 601 tone 1004 Hz, 602 rings without answer, 603 busy, 605 early media then answer");
         return Task.CompletedTask;
     }
 
     public Task<IPbxLeg> PlaceCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
     {
         var behaviour = BehaviourOf(request.Destination)
-            ?? throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX has no extension {request.Destination}: try 600 (echo), 601 (tone), 602 (no answer) or 603 (busy)");
+            ?? throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX has no extension {request.Destination}: try 600 (echo), 601 (tone), 602 (no answer), 603 (busy) or 605 (early media)");
         var channel = NewChannel(behaviour);
         channel.Attach(request.Observer);
         _ = RunOutboundAsync(channel, request);
@@ -121,12 +125,27 @@ public sealed class DemoPbx : IPbx
     {
         try
         {
-            channel.Ringing();
+            // 605 goes straight to early media, as FreeSWITCH's pre_answer does: 183 with SDP, no 180 first.
+            if (channel.Behaviour != DemoBehaviour.EarlyTone)
+            {
+                channel.Ringing();
+            }
+
             switch (channel.Behaviour)
             {
                 case DemoBehaviour.Busy:
                     await Task.Delay(answerDelay, stopping.Token);
                     await channel.EndFromPbxAsync(PbxCause.UserBusy);
+                    return;
+                case DemoBehaviour.EarlyTone:
+                    channel.OpenMedia(request.Media);
+                    channel.EarlyMedia();
+                    await Task.Delay(EarlyMediaDuration, stopping.Token);
+                    if (channel.IsUp)
+                    {
+                        channel.Answered();
+                    }
+
                     return;
                 case DemoBehaviour.RingNoAnswer:
                     await Task.Delay(RingNoAnswerTimeout, stopping.Token);

@@ -14,5 +14,6 @@ public static class Endpoints
         HealthEndpoint.Map(app);
         SipWebSocketEndpoint.Map(app);
         AdminApi.Map(app, settings);
+        IceServersEndpoint.Map(app, settings);
     }
 }

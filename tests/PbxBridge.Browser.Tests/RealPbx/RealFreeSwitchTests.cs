@@ -110,6 +110,15 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await TransferScenarios.BlindTransferToANumberThatDoesNotExistKeepsTheCallAsync(fixture, library, QueueCaller);
     }
 
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_tone_before_the_answer_pre_answer_is_heard_before_the_200_then_the_answered_tone(string library)
+    {
+        Ready();
+        await SharedScenarios.EarlyMediaBeforeTheAnswerAsync(fixture, library, "606", RealFreeSwitch.EarlyToneHz, RealFreeSwitch.ToneHz);
+    }
+
     [SkippableFact]
     public async Task Agent_calls_agent_through_the_shipped_dialplan_holds_with_music_and_resumes()
     {

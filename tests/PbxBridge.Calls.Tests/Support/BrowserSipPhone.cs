@@ -23,12 +23,16 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
     private string _remoteUri = "";
     private string _remoteTag = "";
     private string _target = "";
+    private string _invite = "";
 
     /// <summary>Chromium's offer from a recorded call, with CRLF line ends.</summary>
     public static string ChromiumOffer { get; } =
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Sdp", "chromium156-offer.sdp")).ReplaceLineEndings("\r\n");
 
     public MemorySipFlow Flow => flow;
+
+    /// <summary>The Call-ID of the call dialled or answered last.</summary>
+    public string CallId => _callId;
 
     /// <summary>PbxBridge's SDP for the call once it answered (its ICE credentials and candidate).</summary>
     public string AnswerSdp { get; private set; } = "";
@@ -52,9 +56,27 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
         _localUri = $"sip:{TestAgentDirectory.AgentId}@pbxbridge";
         _localTag = "ft" + Next();
         _remoteUri = $"sip:{destination}@pbxbridge";
-        var text = Request("INVITE", _remoteUri, ++_cseq, $"<{_remoteUri}>", ChromiumOffer);
+        var text = _invite = Request("INVITE", _remoteUri, ++_cseq, $"<{_remoteUri}>", ChromiumOffer);
         var trying = await RequestAsync(text, "INVITE", provisionalToo: true);
         Assert.True(trying.StatusCode < 300, $"the INVITE was refused: {trying.StatusCode}");
+    }
+
+    /// <summary>The final failure to the INVITE we dialled last (its ACK is the stack's business, not ours here).</summary>
+    public Task<SipResponse> WaitRejectedAsync()
+    {
+        var callId = _callId;
+        return flow.WaitForAsync<SipResponse>(r => r.CallId == callId && r.CSeq?.Method == "INVITE" && r.StatusCode >= 300);
+    }
+
+    /// <summary>CANCEL of the INVITE we dialled last (RFC 3261 §9.1: its Via, From, To, Call-ID and CSeq number).</summary>
+    public async Task<SipResponse> CancelAsync()
+    {
+        var lines = _invite.Split("\r\n");
+        string Line(string name) => lines.First(l => l.StartsWith(name + ":", StringComparison.Ordinal));
+        var cseq = Line("CSeq")[5..].Trim().Split(' ')[0];
+        var cancel = $"CANCEL {_remoteUri} SIP/2.0\r\n{Line("Via")}\r\nMax-Forwards: 69\r\n{Line("To")}\r\n{Line("From")}\r\n{Line("Call-ID")}\r\n"
+            + $"CSeq: {cseq} CANCEL\r\nContent-Length: 0\r\n\r\n";
+        return await RequestAsync(cancel, "CANCEL");
     }
 
     /// <summary>Waits for the 200 to our INVITE and ACKs it: the dialog is confirmed.</summary>
@@ -94,10 +116,13 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
     }
 
     /// <summary>An in-dialog re-INVITE with Chromium's SDP in <paramref name="direction"/>; returns PbxBridge's answer SDP.</summary>
-    public async Task<string> ReinviteAsync(string direction)
+    public Task<string> ReinviteAsync(string direction) =>
+        ReinviteWithAsync(ChromiumOffer.Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal));
+
+    /// <summary>An in-dialog re-INVITE offering <paramref name="offer"/>; returns PbxBridge's answer SDP.</summary>
+    public async Task<string> ReinviteWithAsync(string offer)
     {
         var cseq = ++_cseq;
-        var offer = ChromiumOffer.Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal);
         await SendAsync(Request("INVITE", _target, cseq, null, offer));
         var ok = await flow.WaitForAsync<SipResponse>(r => r.CallId == _callId && r.CSeq is { Method: "INVITE" } c && c.Number == cseq && r.StatusCode >= 200);
         Assert.Equal(200, ok.StatusCode);

@@ -24,7 +24,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly SipStack _stack;
     private readonly MemorySipFlow _flow;
 
-    public CallHarness(IPbxAgentStatePublisher? agentStates = null)
+    public CallHarness(IPbxAgentStatePublisher? agentStates = null, CallLimits? limits = null)
     {
         // Each harness has its own 40-port block in a range no other test project uses.
         var first = 44000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
@@ -50,7 +50,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Media = new CallMediaSettings(PbxCodec.Pcmu, 5, 24000, true, false),
             LoggerFactory = Log,
             Observer = new NullCallObserver(),
-            Limits = CallLimits.Default,
+            Limits = limits ?? CallLimits.Default,
             Agents = new TestAgentDirectory(),
             AgentStates = AgentStates,
         });

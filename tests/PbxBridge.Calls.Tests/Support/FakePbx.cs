@@ -14,7 +14,13 @@ internal sealed class FakePbx : IPbx
 
     public Task StartAsync(IPbxInboundHandler inbound, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<IPbxLeg> PlaceCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
+    /// <summary>While set and not completed, PlaceCallAsync waits for it (the PBX is still setting the call up).</summary>
+    public TaskCompletionSource? Placing { get; set; }
+
+    /// <summary>Set when the Calls room cancelled a PlaceCallAsync still running.</summary>
+    public bool PlacingCancelled { get; private set; }
+
+    public async Task<IPbxLeg> PlaceCallAsync(OutboundCallRequest request, CancellationToken cancellationToken)
     {
         var leg = new FakeOutboundLeg(request);
         lock (_gate)
@@ -22,7 +28,20 @@ internal sealed class FakePbx : IPbx
             _placed.Add(leg);
         }
 
-        return Task.FromResult<IPbxLeg>(leg);
+        if (Placing is { } placing)
+        {
+            try
+            {
+                await placing.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                PlacingCancelled = true;
+                throw;
+            }
+        }
+
+        return leg;
     }
 
     /// <summary>The leg placed for the agent's call, waiting up to 5 s for it.</summary>

@@ -32,6 +32,18 @@ internal sealed class MemorySipFlow(string id) : ISipFlow
         }
     }
 
+    /// <summary>Everything sent so far, in order.</summary>
+    public IReadOnlyList<SipMessage> Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sent];
+            }
+        }
+    }
+
     /// <summary>The first message sent so far that matches, waiting up to 5 s for it.</summary>
     public async Task<T> WaitForAsync<T>(Func<T, bool> match)
         where T : SipMessage

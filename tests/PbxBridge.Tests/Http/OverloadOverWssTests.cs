@@ -25,6 +25,7 @@ public sealed class OverloadOverWssTests
         Assert.Equal(200, (await agent.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
 
         overload.Observe(new MediaLoadSample(TimeSpan.FromSeconds(1), 0.95, 100, 12, 1));
+        overload.Observe(new MediaLoadSample(TimeSpan.FromSeconds(1), 0.95, 100, 15, 2));
         Assert.True(overload.Current.RefuseNewCalls);
         var started = TimeProvider.System.GetTimestamp();
         var refused = await agent.InviteAsync("602", Offer);

@@ -164,6 +164,33 @@ public sealed class SdpAnswererTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Legacy_hold_with_connection_address_0_0_0_0_is_answered_recvonly_and_we_stop_sending()
+    {
+        Assert.True(_endpoint.AcceptOffer(ChromiumOffer).Succeeded);
+
+        // RFC 2543 hold (RFC 3264 §8.4): c=0.0.0.0 with the direction left at sendrecv.
+        var result = _endpoint.AcceptReoffer(ChromiumOffer.Replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0", StringComparison.Ordinal));
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        Assert.Contains("a=recvonly", result.Sdp, StringComparison.Ordinal);
+        Assert.True(_endpoint.Audio.HeldByBrowser);
+        Assert.False(_endpoint.Audio.MaySend);
+    }
+
+    [Fact]
+    public void Address_0_0_0_0_on_port_9_is_trickle_ices_placeholder_not_a_hold()
+    {
+        var trickle = ChromiumOffer
+            .Replace("m=audio 45443 ", "m=audio 9 ", StringComparison.Ordinal)
+            .Replace("c=IN IP4 127.0.0.1", "c=IN IP4 0.0.0.0", StringComparison.Ordinal);
+
+        Assert.True(_endpoint.AcceptOffer(trickle).Succeeded);
+
+        Assert.Equal(MediaDirection.SendRecv, _endpoint.Audio.Direction);
+        Assert.False(_endpoint.Audio.HeldByBrowser);
+    }
+
+    [Fact]
     public void Reoffer_with_new_ICE_credentials_is_answered_with_fresh_ones()
     {
         var first = _endpoint.AcceptOffer(ChromiumOffer);

@@ -3,9 +3,10 @@
 //   node agent/agent.mjs --library=jssip|sipjs --wav=/abs/mic.wav
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
-// Ops: register, unregister, call {dial}, waitIncoming {timeoutMs}, answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones},
-// hold, unhold, hangup, waitEnd {timeoutMs}, refer {target, attended}, calls, networkChange {oldAddress, newAddress, device}
-// (lib/network-change.mjs: only when the script runs in the browser's own namespace), close. Progress goes to stderr.
+// Ops: register, unregister, call {dial}, callEarly {dial} (resolves at a 183 with SDP), waitConfirmed, waitIncoming {timeoutMs},
+// answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones}, hold, unhold, hangup, waitEnd {timeoutMs},
+// refer {target, attended}, calls, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs: only when
+// the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../lib/chromium.mjs';
 import { changeNetwork } from '../lib/network-change.mjs';
@@ -33,6 +34,8 @@ const ops = {
     return registration;
   },
   unregister: () => page.evaluate(() => window.phone.unregister()),
+  callEarly: ({ dial }) => page.evaluate((o) => window.phone.callEarly(o), { dial, host }),
+  waitConfirmed: () => page.evaluate(() => window.phone.waitConfirmed()),
   call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
   waitIncoming: ({ timeoutMs = 30000 }) => page.evaluate((t) => window.phone.waitForIncoming(t), timeoutMs),
   answer: () => page.evaluate(() => window.phone.answer()),

@@ -3,6 +3,7 @@
 function install() {
   const media = { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false };
   let ua = null;
+  let iceServers = [];
   let session = null;
   let incoming = null;
   let ended = null;
@@ -66,7 +67,8 @@ function install() {
     });
   }
 
-  function register({ wss, host, agent, password }) {
+  function register({ wss, host, agent, password, servers }) {
+    iceServers = servers ?? [];
     return new Promise((resolve) => {
       ua = new window.JsSIP.UA({
         sockets: [new window.JsSIP.WebSocketInterface(wss)],
@@ -88,6 +90,30 @@ function install() {
     });
   }
 
+  // Dials and resolves at the first provisional response carrying SDP (early media: JsSIP applies it at once), or with
+  // the call's outcome when none comes; waitConfirmed then waits for the 200.
+  let confirmed = null;
+  function callEarly({ dial, host }) {
+    return new Promise((resolve) => {
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers } });
+      watch(s);
+      const progress = [];
+      confirmed = new Promise((done) => {
+        s.on('confirmed', () => done({ state: 'confirmed', progress, at: Date.now() }));
+        s.on('failed', (e) => done({ state: 'failed', cause: e.cause, status: e.message?.status_code ?? null, progress }));
+      });
+      s.on('progress', (e) => {
+        progress.push(e.response?.status_code ?? 0);
+        if (e.response?.body) resolve({ state: 'early', progress: [...progress] });
+      });
+      confirmed.then(resolve);
+    });
+  }
+
+  function waitConfirmed() {
+    return confirmed;
+  }
+
   // Signing out: REGISTER with Expires: 0, the WebSocket stays open (what a phone's "sign out" button does).
   function unregister() {
     return new Promise((resolve) => {
@@ -98,7 +124,7 @@ function install() {
 
   function call({ dial, host, action }) {
     return new Promise((resolve) => {
-      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers: [] } });
+      const s = ua.call(`sip:${dial}@${host}`, { mediaConstraints: media, pcConfig: { iceServers } });
       watch(s);
       const progress = [];
       s.on('progress', (e) => {
@@ -150,7 +176,7 @@ function install() {
   function answer() {
     return new Promise((resolve) => {
       incoming.on('confirmed', () => resolve({ state: 'confirmed' }));
-      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers: [] } });
+      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers } });
     });
   }
 
@@ -190,7 +216,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
@@ -214,6 +240,7 @@ export async function collectStats(pc) {
   out.selectedRemoteType = remote?.candidateType ?? null;
   out.selectedRemoteTcpType = remote?.tcpType ?? null;
   out.selectedLocalType = local?.candidateType ?? null;
+  out.selectedLocalRelayProtocol = local?.relayProtocol ?? null;
   out.selectedRemoteAddress = remote ? `${remote.address}:${remote.port}` : null;
   out.selectedLocalAddress = local ? `${local.address}:${local.port}` : null;
   return out;

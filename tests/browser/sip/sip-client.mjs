@@ -18,7 +18,7 @@ import { jssipPage } from './jssip-page.mjs';
 import { sipjsPage } from './sipjs-page.mjs';
 
 const args = scenarioArgs({
-  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false', dtmf: '', oldAddress: '', newAddress: '', device: 'br0',
+  library: undefined, url: undefined, agent: '1001', password: undefined, action: 'call', dial: '600', wav: '', expectHz: '', holdMs: '2500', waitRemoteEnd: 'false', dtmf: '', oldAddress: '', newAddress: '', device: 'br0', turn: 'false',
 });
 
 await runScenario(async () => {
@@ -31,7 +31,16 @@ await runScenario(async () => {
     await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
     const wss = args.url.replace('https://', 'wss://') + '/sip';
     const host = new URL(args.url).hostname;
-    const options = { wss, host, agent: args.agent, password: args.password };
+    const options = { wss, host, agent: args.agent, password: args.password, servers: [] };
+    if (args.turn === 'true') {
+      // What an app does before it starts its phone: the agent's TURN credentials from PbxBridge (issue 23).
+      const reply = await browser.context.request.get(`${args.url}/api/ice-servers`, {
+        headers: { Authorization: `Basic ${Buffer.from(`${args.agent}:${args.password}`).toString('base64')}` },
+      });
+      if (!reply.ok()) throw new Error(`GET /api/ice-servers answered ${reply.status()}`);
+      options.servers = (await reply.json()).iceServers;
+      log(`ice servers: ${JSON.stringify(options.servers.map((s) => s.urls))}`);
+    }
 
     log(`${args.library}: registering ${args.agent}`);
     const registration = await page.evaluate((o) => window.phone.register(o), options);

@@ -6,7 +6,6 @@ function install() {
   const SIP = window.SIP;
   const media = { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } };
   let ua = null;
-  let registerer = null;
   let session = null;
   let incoming = null;
   let ended = null;
@@ -27,7 +26,7 @@ function install() {
     const entry = { session: s };
     entry.ended = new Promise((resolve) => {
       s.stateChange.addListener((state) => {
-        if (state === SIP.SessionState.Established && !attached) {
+        if (state === SIP.SessionState.Established && !attached && !s.pbxProbeAttached) {
           attached = true;
           listen(s);
         }
@@ -82,14 +81,14 @@ function install() {
     });
   }
 
-  async function register({ wss, host, agent, password }) {
+  async function register({ wss, host, agent, password, servers }) {
     ua = new SIP.UserAgent({
       uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
       transportOptions: { server: wss },
       authorizationUsername: agent,
       authorizationPassword: password,
       userAgentString: 'PbxBridge test (SIP.js)',
-      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] } },
+      sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: servers ?? [] } },
       delegate: {
         onInvite: (invitation) => {
           incoming = invitation;
@@ -110,6 +109,46 @@ function install() {
         },
       }).catch((e) => resolve({ state: 'failed', cause: String(e) }));
     });
+  }
+
+  // Dials with SIP.js's earlyMedia option (without it SIP.js ignores SDP in a 183 and waits for the 200's) and resolves
+  // at the first provisional response carrying SDP, or with the call's outcome when none comes.
+  let confirmed = null;
+  function callEarly({ dial, host }) {
+    return new Promise((resolve) => {
+      const inviter = new SIP.Inviter(ua, SIP.UserAgent.makeURI(`sip:${dial}@${host}`), { sessionDescriptionHandlerOptions: media, earlyMedia: true });
+      inviter.delegate = { onBye: () => { inviter.pbxByeFromRemote = true; } };
+      watch(inviter);
+      const progress = [];
+      confirmed = new Promise((done) => {
+        inviter.stateChange.addListener((state) => {
+          if (state === SIP.SessionState.Established) done({ state: 'confirmed', progress, at: Date.now() });
+        });
+        inviter.invite({
+          requestDelegate: {
+            onProgress: (response) => {
+              progress.push(response.message.statusCode);
+              if (response.message.body) {
+                // What a SIP.js app does with early media: play the receivers' tracks before the session is established.
+                if (!inviter.pbxProbeAttached && inviter.sessionDescriptionHandler) {
+                  inviter.pbxProbeAttached = true;
+                  const stream = new MediaStream();
+                  inviter.sessionDescriptionHandler.peerConnection.getReceivers().forEach((r) => r.track && stream.addTrack(r.track));
+                  window.pbxToneProbe.attach(stream);
+                }
+                resolve({ state: 'early', progress: [...progress] });
+              }
+            },
+            onReject: (response) => done({ state: 'failed', status: response.message.statusCode, progress }),
+          },
+        }).catch((e) => done({ state: 'failed', cause: String(e), progress }));
+      });
+      confirmed.then(resolve);
+    });
+  }
+
+  function waitConfirmed() {
+    return confirmed;
   }
 
   function call({ dial, host, action }) {
@@ -217,7 +256,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -69,6 +69,12 @@ public sealed class AgentBrowser : IAsyncDisposable
     public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password) =>
         SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password });
 
+    /// <summary>Dials; returns at the first provisional response with SDP ({state: "early", progress}), or with the
+    /// outcome ({state: "confirmed" | "failed"}) when none came. <see cref="WaitConfirmedAsync"/> then waits for the 200.</summary>
+    public Task<JsonElement> CallEarlyAsync(string dial) => SendAsync("callEarly", new JsonObject { ["dial"] = dial });
+
+    public Task<JsonElement> WaitConfirmedAsync() => SendAsync("waitConfirmed");
+
     /// <summary>Signs out (REGISTER with Expires: 0) and keeps the page and its WebSocket open.</summary>
     public Task<JsonElement> UnregisterAsync() => SendAsync("unregister");
 

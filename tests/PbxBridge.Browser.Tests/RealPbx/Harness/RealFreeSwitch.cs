@@ -14,6 +14,9 @@ public sealed partial class RealFreeSwitch : IRealPbx
     public const double HoldMusicHz = 440;
     public const double ToneHz = 1004;
 
+    /// <summary>What 606 plays before it answers.</summary>
+    public const double EarlyToneHz = 440;
+
     private readonly string _prefix;
     private PbxProcess? _process;
 
@@ -157,6 +160,12 @@ public sealed partial class RealFreeSwitch : IRealPbx
                 <action application="answer"/>
                 <action application="read" data="4 4 silence_stream://250 lab_digits 15000 #"/>
                 <action application="hash" data="insert/lab/digits/${lab_digits}"/>
+                <action application="playback" data="tone_stream://%(10000,0,{{ToneHz}});loops=-1"/></condition></extension>
+              <!-- 606 plays a 440 Hz tone before answering (pre_answer: 183 with SDP), answers after 6 s and plays 1004 Hz. -->
+              <extension name="lab-early-media"><condition field="destination_number" expression="^606$">
+                <action application="pre_answer"/>
+                <action application="playback" data="tone_stream://%(6000,0,{{EarlyToneHz}})"/>
+                <action application="answer"/>
                 <action application="playback" data="tone_stream://%(10000,0,{{ToneHz}});loops=-1"/></condition></extension>
               <extension name="lab-queue"><condition field="destination_number" expression="^500$">
                 <action application="answer"/><action application="callcenter" data="pbxbridge-support@default"/></condition></extension>

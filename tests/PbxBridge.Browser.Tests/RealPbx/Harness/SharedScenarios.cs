@@ -169,6 +169,29 @@ public static class SharedScenarios
             await alice.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// The agent dials a destination that plays <paramref name="earlyHz"/> before answering: the browser gets 183 with
+    /// SDP, hears that tone before the 200 OK, then <paramref name="answeredHz"/> after it.
+    /// </summary>
+    public static async Task EarlyMediaBeforeTheAnswerAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, string destination, double earlyHz, double answeredHz)
+        where TPbx : class, IRealPbx
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
+
+        var early = await agent.CallEarlyAsync(destination);
+        Assert.True(early.GetProperty("state").GetString() == "early", $"{library}: no provisional response with SDP: {early}\n{RealPbxFixture<TPbx>.Tail(fixture.Host.Output, 3000)}");
+        await agent.AssertHearsAsync(earlyHz, $"{destination}'s early media");
+        var heardAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        var confirmed = await agent.WaitConfirmedAsync();
+        fixture.AssertConfirmed(confirmed, agent);
+        Assert.True(heardAt < confirmed.GetProperty("at").GetInt64(), $"{library}: the early tone was only heard after the 200 OK");
+        await agent.AssertHearsAsync(answeredHz, $"{destination} after the answer");
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+    }
 }
 
 /// <summary>Why agent 1001 cannot take a queue call.</summary>
