@@ -96,10 +96,29 @@ public sealed class DemoChannel
         return Task.CompletedTask;
     }
 
-    public Task TransferAsync(string destination)
+    /// <summary>Offers this channel's caller to another agent for a blind transfer (set by <see cref="DemoPbx"/>).</summary>
+    internal Func<string, DemoBehaviour, Task>? TransferToAgent { get; set; }
+
+    /// <summary>
+    /// Blind transfer of the demo's synthetic far party: to 600/601 it becomes that echo or tone; 602 never answers,
+    /// 603 is busy; any other number is taken as an agent id, which the demo PBX calls with this caller and which must
+    /// answer for the transfer to succeed (the Calls room refuses an unknown or absent agent: 404 / 480).
+    /// </summary>
+    public async Task TransferAsync(string destination)
     {
         var behaviour = DemoPbx.BehaviourOf(destination);
-        if (behaviour is DemoBehaviour.Echo or DemoBehaviour.Tone)
+        if (behaviour is DemoBehaviour.RingNoAnswer or DemoBehaviour.Busy)
+        {
+            throw new PbxCallFailedException(behaviour == DemoBehaviour.Busy ? PbxCause.UserBusy : PbxCause.NoAnswer, $"demo extension {destination} does not answer");
+        }
+
+        if (behaviour is null)
+        {
+            await (TransferToAgent ?? throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX cannot transfer to {destination}"))(destination, Behaviour);
+            logger.LogInformation("demo channel {Id}'s caller transferred to agent {Agent}", Id, destination);
+            return;
+        }
+
         {
             Behaviour = behaviour.Value;
             if (media is not null)
@@ -108,10 +127,7 @@ public sealed class DemoChannel
             }
 
             logger.LogInformation("demo channel {Id} transferred to {Destination}", Id, destination);
-            return Task.CompletedTask;
         }
-
-        throw new PbxCallFailedException(PbxCause.Unallocated, $"demo PBX cannot transfer to {destination}");
     }
 
     /// <summary>The demo's far parties are synthetic (a tone, an echo): there are no two people to connect.</summary>

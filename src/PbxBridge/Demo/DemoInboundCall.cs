@@ -21,17 +21,31 @@ public sealed class DemoInboundCall(DemoChannel channel, string agentId, string 
 
     public override Task RingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private readonly TaskCompletionSource<PbxCause?> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Null once the agent answered; the cause when the call was refused or ended before.</summary>
+    public Task<PbxCause?> Outcome => outcome.Task;
+
     public override Task AnswerAsync(PbxMediaOffer media, CancellationToken cancellationToken)
     {
         // The PBX confirms the answer as Asterisk and FreeSWITCH do (the contract suite found the demo silent here).
         channel.OpenMedia(media);
         channel.Answered();
+        outcome.TrySetResult(null);
         return Task.CompletedTask;
     }
 
-    public override Task RejectAsync(PbxCause cause, CancellationToken cancellationToken) => channel.HangupAsync(cause);
+    public override Task RejectAsync(PbxCause cause, CancellationToken cancellationToken)
+    {
+        outcome.TrySetResult(cause);
+        return channel.HangupAsync(cause);
+    }
 
-    public override Task HangupAsync(PbxCause cause, CancellationToken cancellationToken) => channel.HangupAsync(cause);
+    public override Task HangupAsync(PbxCause cause, CancellationToken cancellationToken)
+    {
+        outcome.TrySetResult(cause);
+        return channel.HangupAsync(cause);
+    }
 
     public override Task SendDtmfAsync(char digit, TimeSpan duration, CancellationToken cancellationToken) => channel.SendDtmfAsync(digit, duration);
 

@@ -92,8 +92,33 @@ public sealed class DemoPbx : IPbx
     {
         var id = $"demo-{Interlocked.Increment(ref nextId)}";
         var channel = new DemoChannel(id, behaviour, bindAddress, logger, c => channels.TryRemove(c.Id, out _));
+        channel.TransferToAgent = TransferToAgentAsync;
         channels[id] = channel;
         return channel;
+    }
+
+    /// <summary>A blind transfer's target agent: the demo calls it with the transferred caller's sound, and the
+    /// transfer succeeds once the agent answered (its cause otherwise).</summary>
+    private async Task TransferToAgentAsync(string agentId, DemoBehaviour behaviour)
+    {
+        var handler = inbound ?? throw new PbxCallFailedException(PbxCause.NormalTemporaryFailure, "demo PBX not started");
+        var call = new DemoInboundCall(NewChannel(behaviour), agentId, "transfer", "Transferred caller");
+        handler.OnInboundCall(call);
+        PbxCause? failure;
+        try
+        {
+            failure = await call.Outcome.WaitAsync(RingNoAnswerTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await call.HangupAsync(PbxCause.NoAnswer, CancellationToken.None).ConfigureAwait(false);
+            failure = PbxCause.NoAnswer;
+        }
+
+        if (failure is { } cause)
+        {
+            throw new PbxCallFailedException(cause, $"agent {agentId} did not take the transferred call: {cause}");
+        }
     }
 
     private async Task RunOutboundAsync(DemoChannel channel, OutboundCallRequest request)
