@@ -29,7 +29,8 @@ public sealed class MediaRejectionMetricsTests
     {
         var metrics = new PbxBridgeMetrics();
 
-        // The metrics observer reads only the counters of a released call, never the call object.
+        // The rejection totals come from the released call's counters alone (the call object only says what carried its
+        // media, and a call that never had a browser leg has nothing to say).
         metrics.OnCallReleased(null!, Released(CallMediaRejections.None with { DtlsMalformed = 3, SrtpAuthenticationFailed = 2, StunMalformed = 1 }));
         metrics.OnCallReleased(null!, Released(CallMediaRejections.None with { DtlsMalformed = 4, RtcpMalformed = 5, RtpFromPbxDiscarded = 6 }));
         var text = metrics.Render();
