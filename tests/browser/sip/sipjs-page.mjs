@@ -6,6 +6,7 @@ function install() {
   const SIP = window.SIP;
   const media = { constraints: { audio: { echoCancellation: false, noiseSuppression: false, autoGainControl: false }, video: false } };
   let ua = null;
+  let registerer = null;
   let session = null;
   let incoming = null;
   let ended = null;
