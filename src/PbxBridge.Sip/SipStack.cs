@@ -44,6 +44,10 @@ public sealed partial class SipStack : ISipMessageSink, ISipTransactionUser, IDi
 
     public SipStackCounters Counters { get; } = new();
 
+    /// <summary>Failed agent passwords per source address; other ways of proving one (the ICE servers endpoint) count
+    /// into the same record, so they are no faster a password oracle than SIP.</summary>
+    public AuthFailureLimiter AuthFailures => _authenticator.Limiter;
+
     public string Realm => _agents.Realm;
 
     internal SipCore Core { get; }

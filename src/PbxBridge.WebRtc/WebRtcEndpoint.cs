@@ -42,6 +42,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
     private readonly List<string> _registeredUfrags = [];
     private volatile IceTcpConnection[] _tcp = [];
     private long _tcpConnections;
+    private volatile string? _selectedProtocol;
     private long _tcpSendsDroppedClosed;
     private readonly uint _ssrc = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue);
     private readonly string _cname = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12));
@@ -149,7 +150,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         SendsDroppedByDirection = Volatile.Read(ref _sendsDroppedByDirection),
         ReceiveErrors = _demux.Errors,
         SelectedRemote = SelectedRemote,
-        SelectedProtocol = _agent?.NominatedAddress is { } nominated ? (TcpConnectionTo(nominated) is null ? "udp" : "tcp") : null,
+        SelectedProtocol = _selectedProtocol,
         IceTcpConnections = Volatile.Read(ref _tcpConnections),
         IceTcpSendsDropped = Volatile.Read(ref _tcpSendsDroppedClosed) + _tcp.Sum(c => c.SendsDropped),
         DtlsState = (_dtls?.State ?? DtlsState.New).ToString().ToLowerInvariant(),
@@ -394,6 +395,8 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
 
         if (outcome == IceCheckOutcome.Nominated)
         {
+            // Kept as it was at nomination: the connection list is gone once the leg is disposed, the answer is not.
+            _selectedProtocol = TcpConnectionTo(source) is null ? "udp" : "tcp";
             WebRtcLog.Nominated(_logger, EndPointOf(source).ToString());
         }
 

@@ -35,6 +35,8 @@ public sealed class PbxBridgeService(
         logger.LogInformation("DTLS warm-up handshake took {Milliseconds} ms", (int)warmup.TotalMilliseconds);
         calls.Attach(callServices);
         metrics.ActiveCalls = () => calls.ActiveCalls;
+        var turnAddresses = TurnAddresses(settings.Media.TurnUrls);
+        metrics.IsTurnRelay = address => turnAddresses.Contains(address);
         metrics.LiveCalls = () => calls.Calls;
         metrics.RegisteredAgents = () => sip.Registrations.Count;
         metrics.PbxControlUp = () => pbx.IsControlConnected;
@@ -80,6 +82,28 @@ public sealed class PbxBridgeService(
             // Printed on the console only, never to the log files.
             Console.WriteLine($"Demo agents 1001 and 1002, password: {demo.Password}   (open {url}/phone/ and call 600 echo, 601 tone, 602 no answer, 603 busy)");
         }
+    }
+
+    /// <summary>The addresses of Media:TurnUrls' hosts (resolved once at start; a name that does not resolve is skipped).</summary>
+    private static HashSet<System.Net.IPAddress> TurnAddresses(IEnumerable<string> urls)
+    {
+        var addresses = new HashSet<System.Net.IPAddress>();
+        foreach (var url in urls)
+        {
+            // turn[s]:host[:port][?transport=...] (RFC 7065)
+            var rest = url[(url.IndexOf(':', StringComparison.Ordinal) + 1)..].Split('?')[0];
+            var host = rest.StartsWith('[') ? rest[1..rest.IndexOf(']', StringComparison.Ordinal)] : rest.Split(':')[0];
+            try
+            {
+                addresses.UnionWith(System.Net.IPAddress.TryParse(host, out var literal) ? [literal] : System.Net.Dns.GetHostAddresses(host));
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // Unresolvable now: its relayed calls count as udp.
+            }
+        }
+
+        return addresses;
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using PbxBridge.Configuration;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
+using PbxBridge.Sip.Registrar;
 
 namespace PbxBridge.Http;
 
@@ -13,34 +14,32 @@ namespace PbxBridge.Http;
 /// GET /api/ice-servers: the RTCIceServer list an agent's page puts in its RTCPeerConnection configuration
 /// (JsSIP pcConfig.iceServers, SIP.js peerConnectionConfiguration.iceServers), with TURN credentials made for that
 /// agent (<see cref="TurnRestCredentials"/>). Only for an agent: HTTP Basic with its SIP id and password, checked
-/// against its HA1 like a digest would be. An address that fails five times in a minute gets 429 until the minute is
-/// over, so the endpoint is no faster a password oracle than SIP itself.
+/// against its HA1 like a digest would be. Failures count into the SIP stack's own per-address record
+/// (<see cref="AuthFailureLimiter"/>, Limits:AuthFailures, swept with it): an address that SIP would refuse gets 429
+/// with Retry-After here, so the endpoint is no faster a password oracle than SIP itself.
 /// </summary>
 public static class IceServersEndpoint
 {
-    private const int MaxFailures = 5;
-    private static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(1);
-    private static readonly ConcurrentDictionary<IPAddress, (int Count, DateTime Since)> Failures = new();
-
     public static void Map(WebApplication app, PbxBridgeSettings settings)
     {
-        app.MapGet("/api/ice-servers", (HttpContext context, ISipAgentDirectory agents) =>
+        app.MapGet("/api/ice-servers", (HttpContext context, ISipAgentDirectory agents, SipStack sip) =>
         {
             var address = context.Connection.RemoteIpAddress ?? IPAddress.None;
-            var now = DateTime.UtcNow;
-            if (Failures.TryGetValue(address, out var failed) && now - failed.Since < FailureWindow && failed.Count >= MaxFailures)
+            if (sip.AuthFailures.Check(address, out var retryAfter) != AuthThrottle.Allow)
             {
+                sip.AuthFailures.RecordFailure(address);
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 return Results.StatusCode(StatusCodes.Status429TooManyRequests);
             }
 
             if (!TryAuthenticate(context.Request.Headers.Authorization.ToString(), agents, out var agentId))
             {
-                Failures.AddOrUpdate(address, (1, now), (_, f) => now - f.Since < FailureWindow ? (f.Count + 1, f.Since) : (1, now));
+                sip.AuthFailures.RecordFailure(address);
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"pbxbridge\", charset=\"UTF-8\"";
                 return Results.StatusCode(StatusCodes.Status401Unauthorized);
             }
 
-            Failures.TryRemove(address, out _);
+            sip.AuthFailures.RecordSuccess(address);
             var media = settings.Media;
             if (media.TurnUrls.Length == 0)
             {

@@ -14,6 +14,7 @@ public sealed class PbxBridgeMetrics : ICallObserver
     private static readonly double[] SetupBounds = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30];
     private readonly LabeledCounter callsByOutcome = new("pbxbridge_calls_total", "Calls ended, by outcome.", "outcome");
     private readonly LabeledCounter callsByCause = new("pbxbridge_calls_by_pbx_cause_total", "Calls ended, by the PBX's Q.850 cause.", "cause");
+    private readonly LabeledCounter callsByTransport = new("pbxbridge_calls_by_media_transport_total", "Calls ended, by what carried the agent's media: udp, tcp (ICE-TCP) or relay (TURN).", "transport");
     private readonly LabeledCounter mediaFailures = new("pbxbridge_media_failures_total", "ICE / DTLS / SRTP / SDP / port failures, by kind.", "kind");
     private readonly Histogram setupSeconds = new("pbxbridge_call_setup_seconds", "From INVITE (or PBX offer) to answer.", SetupBounds);
     private readonly CallMediaTotals endedTotals = new();
@@ -47,7 +48,18 @@ public sealed class PbxBridgeMetrics : ICallObserver
         callsByCause.Increment(cause.Q850.ToString(CultureInfo.InvariantCulture));
     }
 
-    public void OnCallReleased(Call call, CallMediaCounters finalCounters) => endedTotals.Add(finalCounters);
+    public void OnCallReleased(Call call, CallMediaCounters finalCounters)
+    {
+        endedTotals.Add(finalCounters);
+        if (call.Media.Browser?.Statistics is { SelectedProtocol: { } protocol } browser)
+        {
+            // What carried the agent's audio: a relay is a UDP path whose far end is one of our TURN servers.
+            callsByTransport.Increment(protocol == "udp" && browser.SelectedRemote is { } remote && IsTurnRelay(remote.Address) ? "relay" : protocol);
+        }
+    }
+
+    /// <summary>Whether an address is one of the TURN servers agents are given (Media:TurnUrls), set by the host.</summary>
+    public Func<System.Net.IPAddress, bool> IsTurnRelay { get; set; } = _ => false;
 
     public void OnMediaFailure(string kind, string reason) => mediaFailures.Increment(kind);
 
@@ -64,6 +76,7 @@ public sealed class PbxBridgeMetrics : ICallObserver
         callsByOutcome.WriteTo(text);
         callsByCause.WriteTo(text);
         mediaFailures.WriteTo(text);
+        callsByTransport.WriteTo(text);
         setupSeconds.WriteTo(text);
 
         var totals = endedTotals.Copy();

@@ -157,6 +157,23 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits (10 s at most) until /metrics has the sample line <paramref name="sample"/> (name, labels and value); false if it never did.</summary>
+    public async Task<bool> WaitForMetricAsync(string sample)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var metrics = await Http.GetStringAsync(new Uri(BaseUri, "metrics"));
+            if (metrics.Split('\n').Any(line => line.Trim() == sample))
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
     /// <summary>POST /api/demo/calls: the demo PBX calls <paramref name="agent"/> (the caller plays the 1004 Hz tone).</summary>
     public async Task<string> StartDemoCallAsync(string agent = "1001", string from = "601")
     {

@@ -37,6 +37,7 @@ public sealed class IceTcpTests : IDisposable
         Assert.Equal("passive", stats.GetProperty("selectedRemoteTcpType").GetString());
         Assert.Equal($"{network.HostAddress}:{host.Port}", stats.GetProperty("selectedRemoteAddress").GetString());
         await AssertUdpWasTriedAndDropped(network);
+        Assert.True(await host.WaitForMetricAsync("pbxbridge_calls_by_media_transport_total{transport=\"tcp\"} 1"), "the call was not counted as carried over ICE-TCP");
     }
 
     [Fact]

@@ -58,6 +58,7 @@ public sealed class NetworkChangeTests : IDisposable
         // One call toward the PBX from start to end: the reconnect made no second one.
         Assert.Equal(1, PrometheusText.Value(metrics, "pbxbridge_calls_started_total"));
         Assert.Contains("came back on a new connection", host.Output, StringComparison.Ordinal);
+        Assert.True(await host.WaitForMetricAsync("pbxbridge_calls_by_media_transport_total{transport=\"udp\"} 1"), "the call was not counted as carried over UDP");
     }
 
     private static void AssertTone(JsonElement tone, double expectedHz)

@@ -73,6 +73,7 @@ public sealed class TurnTests : IDisposable
         var rules = await network.ListNftablesAsync();
         var dropped = System.Text.RegularExpressions.Regex.Matches(rules, @"counter packets (\d+)").Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
         Assert.True(dropped > 0, $"Chromium never tried a direct path, so the test proves nothing:\n{rules}");
+        Assert.True(await host.WaitForMetricAsync("pbxbridge_calls_by_media_transport_total{transport=\"relay\"} 1"), "the call was not counted as relayed");
     }
 
     [Fact]
@@ -98,5 +99,35 @@ public sealed class TurnTests : IDisposable
         var expected = Convert.ToBase64String(System.Security.Cryptography.HMACSHA1.HashData(
             System.Text.Encoding.UTF8.GetBytes(SharedSecret), System.Text.Encoding.UTF8.GetBytes(username)));
         Assert.Equal(expected, server.GetProperty("credential").GetString());
+    }
+
+    /// <summary>Wrong passwords on the ICE servers endpoint count like failed SIP digests (Limits:AuthFailures, 3 here):
+    /// past the limit even the right password gets 429 with Retry-After until the address is forgiven.</summary>
+    [Fact]
+    public async Task Wrong_passwords_are_throttled_like_sip_digests_with_429_and_retry_after()
+    {
+        await using var host = await PbxBridgeProcess.StartAsync(extraArgs:
+        [
+            "--Media:TurnUrls:0=turn:turn.example.com:3478",
+            $"--Media:TurnSharedSecret={SharedSecret}",
+            "--Limits:AuthFailures=3",
+        ]);
+
+        async Task<HttpResponseMessage> AskAsync(string password)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(host.BaseUri, "api/ice-servers"));
+            request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"1001:{password}")));
+            return await host.Http.SendAsync(request);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var wrong = await AskAsync("not-the-password");
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var throttled = await AskAsync(host.AgentPassword);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without a Retry-After");
     }
 }

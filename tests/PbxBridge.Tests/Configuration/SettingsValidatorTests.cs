@@ -83,6 +83,9 @@ public sealed class SettingsValidatorTests
     [InlineData("Limits:OverloadReleaseSeconds", "0", "1-3600")]
     [InlineData("Limits:OverloadRetryAfterSeconds", "0", "1-3600")]
     [InlineData("Media:OverloadOpusComplexityStep", "0", "1-10")]
+    [InlineData("Media:IceTcpPort", "70000", "0 for no dedicated ICE-TCP port")]
+    [InlineData("Media:TurnCredentialSeconds", "10", "60-604800")]
+    [InlineData("Sip:ReconnectGraceSeconds", "-1", "0-300")]
     public void A_limit_out_of_range_names_the_key_the_value_and_the_fix(string key, string value, string fix)
     {
         var error = Assert.Single(Validate($"--{key}={value}"));
@@ -97,6 +100,23 @@ public sealed class SettingsValidatorTests
         var error = Assert.Single(Validate("--Limits:OverloadEngageBusyPercent=60", "--Limits:OverloadReleaseBusyPercent=60"));
 
         Assert.StartsWith("Limits:OverloadReleaseBusyPercent = 60 must be 1 or more and below Limits:OverloadEngageBusyPercent (60)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ice_tcp_on_the_https_port_is_an_option_of_its_own_not_the_same_port_twice()
+    {
+        var error = Assert.Single(Validate("--Http:Port=8443", "--Media:IceTcpPort=8443"));
+
+        Assert.Contains("set Media:IceTcpOnHttpsPort = true instead", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Turn_urls_need_the_shared_secret_and_turn_uris()
+    {
+        var errors = Validate("--Media:TurnUrls:0=stun:turn.example.com", "--Media:TurnSharedSecret=short");
+
+        Assert.Contains(errors, e => e.StartsWith("Media:TurnSharedSecret is missing or shorter than 16 characters", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Media:TurnUrls has 'stun:turn.example.com': give TURN URIs", StringComparison.Ordinal));
     }
 
     [Fact]
