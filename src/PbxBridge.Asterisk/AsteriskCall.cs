@@ -20,6 +20,7 @@ internal sealed partial class AsteriskCall
     private PbxCause? _causeHint;
     private bool _ended;
     private bool _farGone;
+    private bool _farRang;
     private bool _onHold;
     private TaskCompletionSource? _cleanup;
 
@@ -119,6 +120,7 @@ internal sealed partial class AsteriskCall
                 OnDialStatus(dial.Dialstatus);
                 break;
             case ChannelStateChange change when change.Channel.Id == FarChannelId && change.Channel.State == "Ringing":
+                MarkFarRang();
                 RaiseRinging();
                 break;
             case ChannelDtmfReceived dtmf when dtmf.Channel.Id == FarChannelId && dtmf.Digit.Length == 1:
@@ -148,12 +150,16 @@ internal sealed partial class AsteriskCall
         {
             case "RINGING":
             case "PROGRESS":
+                MarkFarRang();
                 RaiseRinging();
                 break;
             case "BUSY":
                 SetCauseHint(PbxCause.UserBusy);
                 break;
-            case "NOANSWER":
+
+            // NOANSWER is "no answer" only for a far end that rang: a number with no extension behind it ends the same
+            // way at once, with cause 0 and no RINGING before (Asterisk 22), and must read as unallocated (404), not 480.
+            case "NOANSWER" when FarRang:
                 SetCauseHint(PbxCause.NoAnswer);
                 break;
             case "CONGESTION":
@@ -264,6 +270,25 @@ internal sealed partial class AsteriskCall
     }
 
     public void RaiseRinging() => _relay.Ringing();
+
+    private void MarkFarRang()
+    {
+        lock (_gate)
+        {
+            _farRang = true;
+        }
+    }
+
+    private bool FarRang
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _farRang;
+            }
+        }
+    }
 
     public void RaiseAnswered() => _relay.Answered();
 

@@ -44,6 +44,23 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         await fixture.AssertNothingLeftAsync();
     }
 
+    /// <summary>
+    /// A number the dialplan has no extension for: Asterisk ends the originated channel at once with NOANSWER and
+    /// cause 0, never having rung. The agent must read that as 404 (unallocated), as res_pjsip would answer, not 480.
+    /// </summary>
+    [SkippableFact]
+    public async Task An_agent_dialing_a_number_the_dialplan_does_not_have_gets_404()
+    {
+        Ready();
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "jssip");
+
+        var outcome = await agent.CallAsync("4242");
+
+        Assert.Equal("failed", outcome.GetProperty("state").GetString());
+        Assert.Equal(404, outcome.GetProperty("status").GetInt32());
+        await fixture.AssertNothingLeftAsync();
+    }
+
     [SkippableFact]
     public async Task The_shipped_queue_delivers_the_caller_to_the_signed_in_agent()
     {
