@@ -316,33 +316,19 @@ internal sealed partial class AsteriskCall
         }
     }
 
-    /// <summary>
-    /// What the originate's Dial events say about the target. NOANSWER is only "no answer" for a target that rang:
-    /// a number with no extension behind it ends the same way at once, with cause 0 on both halves and no RINGING
-    /// before (seen on Asterisk 22), and must read as unallocated (404), not 480.
-    /// </summary>
+    /// <summary>What the originate's Dial events say about the target (<see cref="AriDialStatus"/>).</summary>
     private void OnTargetDialStatus(string dialstatus)
     {
-        switch (dialstatus)
+        if (AriDialStatus.IsRinging(dialstatus))
         {
-            case "RINGING" or "PROGRESS":
-                lock (_gate)
-                {
-                    _targetRang = true;
-                }
-
-                break;
-            case "BUSY":
-                SetTargetCauseHint(PbxCause.UserBusy);
-                break;
-            case "NOANSWER" when TargetRang:
-                SetTargetCauseHint(PbxCause.NoAnswer);
-                break;
-            case "CONGESTION" or "CHANUNAVAIL":
-                SetTargetCauseHint(PbxCause.Congestion);
-                break;
-            default:
-                break;
+            lock (_gate)
+            {
+                _targetRang = true;
+            }
+        }
+        else if (AriDialStatus.CauseHint(dialstatus, TargetRang) is { } cause)
+        {
+            SetTargetCauseHint(cause);
         }
     }
 

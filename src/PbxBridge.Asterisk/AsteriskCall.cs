@@ -146,28 +146,14 @@ internal sealed partial class AsteriskCall
 
     private void OnDialStatus(string dialstatus)
     {
-        switch (dialstatus)
+        if (AriDialStatus.IsRinging(dialstatus))
         {
-            case "RINGING":
-            case "PROGRESS":
-                MarkFarRang();
-                RaiseRinging();
-                break;
-            case "BUSY":
-                SetCauseHint(PbxCause.UserBusy);
-                break;
-
-            // NOANSWER is "no answer" only for a far end that rang: a number with no extension behind it ends the same
-            // way at once, with cause 0 and no RINGING before (Asterisk 22), and must read as unallocated (404), not 480.
-            case "NOANSWER" when FarRang:
-                SetCauseHint(PbxCause.NoAnswer);
-                break;
-            case "CONGESTION":
-            case "CHANUNAVAIL":
-                SetCauseHint(PbxCause.Congestion);
-                break;
-            default:
-                break;
+            MarkFarRang();
+            RaiseRinging();
+        }
+        else if (AriDialStatus.CauseHint(dialstatus, FarRang) is { } cause)
+        {
+            SetCauseHint(cause);
         }
     }
 
