@@ -29,50 +29,38 @@ public sealed class HttpsPortWithIceTcp(
             return sockets.BindAsync(endpoint, cancellationToken);
         }
 
-        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        Socket socket;
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            if (ip.Address.Equals(IPAddress.IPv6Any))
-            {
-                socket.DualMode = true;
-            }
-
-            socket.Bind(ip);
-            socket.Listen(options.Value.Backlog);
+            socket = IceTcpListener.Listen(ip, options.Value.Backlog);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
-            socket.Dispose();
             throw new AddressInUseException(e.Message, e);
         }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
 
-        var contexts = new SocketConnectionContextFactory(
-            new SocketConnectionFactoryOptions(), loggerFactory.CreateLogger<HttpsPortWithIceTcp>());
-        return ValueTask.FromResult<IConnectionListener>(new Listener(socket, opener, contexts));
+        var logger = loggerFactory.CreateLogger<HttpsPortWithIceTcp>();
+        var contexts = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
+        return ValueTask.FromResult<IConnectionListener>(new Listener(socket, opener, contexts, logger));
     }
 
     private sealed class Listener : IConnectionListener
     {
-        private readonly Socket _socket;
-        private readonly IceTcpOpener _opener;
         private readonly SocketConnectionContextFactory _contexts;
         private readonly Channel<Socket> _tls = Channel.CreateUnbounded<Socket>(new UnboundedChannelOptions { SingleReader = true });
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _accepting;
+        private readonly IceTcpListener _accepting;
 
-        public Listener(Socket socket, IceTcpOpener opener, SocketConnectionContextFactory contexts)
+        public Listener(Socket socket, IceTcpOpener opener, SocketConnectionContextFactory contexts, ILogger logger)
         {
-            _socket = socket;
-            _opener = opener;
             _contexts = contexts;
             EndPoint = socket.LocalEndPoint!;
-            _accepting = Task.Run(AcceptAsync);
+            _accepting = IceTcpListener.Accept(socket, opener, tls =>
+            {
+                if (!_tls.Writer.TryWrite(tls))
+                {
+                    tls.Dispose();
+                }
+            }, logger);
         }
 
         public EndPoint EndPoint { get; }
@@ -93,17 +81,9 @@ public sealed class HttpsPortWithIceTcp(
 
         public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)
         {
-            await _stop.CancelAsync();
-            _socket.Dispose();
+            // Accepting stops first, so no TLS connection arrives after the channel is completed.
+            await _accepting.DisposeAsync();
             _tls.Writer.TryComplete();
-            try
-            {
-                await _accepting;
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopping.
-            }
         }
 
         public async ValueTask DisposeAsync()
@@ -115,36 +95,6 @@ public sealed class HttpsPortWithIceTcp(
             }
 
             _contexts.Dispose();
-            _stop.Dispose();
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                Socket accepted;
-                try
-                {
-                    accepted = await _socket.AcceptAsync(_stop.Token);
-                }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-                {
-                    return;
-                }
-                catch (SocketException)
-                {
-                    // Reset before accepted: the port stays open.
-                    continue;
-                }
-
-                _opener.Admit(accepted, socket =>
-                {
-                    if (!_tls.Writer.TryWrite(socket))
-                    {
-                        socket.Dispose();
-                    }
-                });
-            }
         }
     }
 }
