@@ -149,6 +149,7 @@ public sealed class MediaEventLoopTests
         using var socket = BoundSocket();
         using var sender = BoundSocket();
         UdpDatagram.EnableArrivalTimestamps(socket);
+        WaitUntilTheKernelStamps(socket, sender);
         var sent = Stopwatch.GetTimestamp();
         sender.SendTo(new byte[] { 0x80, 0 }, socket.LocalEndPoint!);
 
@@ -162,6 +163,30 @@ public sealed class MediaEventLoopTests
         Assert.InRange(Stopwatch.GetElapsedTime(sent, arrival).TotalMilliseconds, -5, 50);
         Assert.True(Stopwatch.GetElapsedTime(arrival, read).TotalMilliseconds >= 140, "arrival was stamped when read");
         Assert.Equal(sender.LocalEndPoint, new IPEndPoint(IPAddress.Any, 0).Create(source));
+    }
+
+    /// <summary>
+    /// Linux turns receive timestamps on for the whole stack through deferred work (a static key), so a datagram that
+    /// arrives just after the first SO_TIMESTAMPNS socket of the machine asked for them is stamped only when read. Wait
+    /// until a probe that sat 30 ms in the queue comes back with its age, as every datagram of a running service does.
+    /// </summary>
+    private static void WaitUntilTheKernelStamps(Socket socket, Socket sender)
+    {
+        var source = new SocketAddress(AddressFamily.InterNetwork);
+        var buffer = new byte[100];
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            sender.SendTo(new byte[] { 0x80, 0 }, socket.LocalEndPoint!);
+            Thread.Sleep(30);
+            var length = UdpDatagram.TryReceiveFrom(UdpDatagram.DescriptorOf(socket), buffer, source, out var arrival);
+            Assert.Equal(2, length);
+            if (Stopwatch.GetElapsedTime(arrival).TotalMilliseconds >= 20)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("the kernel never stamped a datagram's arrival (SO_TIMESTAMPNS)");
     }
 
     private static Socket BoundSocket()
