@@ -107,6 +107,7 @@ public static class ServiceRegistration
             AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
             Overload = sp.GetRequiredService<OverloadController>(),
         });
+        services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
         if (settings.Media.IceTcpPort > 0)
