@@ -23,6 +23,7 @@ public static partial class SettingsValidator
         }
 
         ValidateAgents(s.Agents, errors);
+        ValidateCluster(s.Cluster, errors);
         ValidateLimits(s.Limits, errors);
         if (s.Demo.AnswerDelayMs is < 0 or > 30_000)
         {
@@ -244,6 +245,15 @@ public static partial class SettingsValidator
         }
 
         ValidateOverload(limits, errors);
+    }
+
+    private static void ValidateCluster(ClusterOptions cluster, List<string> errors)
+    {
+        // No '-': it separates the node from the ARI application and call ids, so "a" could not tell "a-b"'s apart.
+        if (cluster.NodeId is { } id && (id.Length is 0 or > 32 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            errors.Add($"Cluster:NodeId = '{id}' is not a node name: use 1-32 letters, digits or _ (no '-'), unique per node, e.g. node1; leave it unset for a single node.");
+        }
     }
 
     private static void ValidateOverload(LimitsOptions limits, List<string> errors)

@@ -166,6 +166,9 @@ public sealed class PbxBridgeService(
         callServices.Pacer.Dispose();
         if (callServices.AgentStates is { } agentStates)
         {
+            // The agents whose connections the drain just closed reach the PBX as signed out (on a cluster node:
+            // withdrawn, so their next calls go to the node they reconnect to) while ARI/ESL is still up.
+            await agentStates.StopAsync(TimeSpan.FromSeconds(5));
             await agentStates.DisposeAsync();
         }
 

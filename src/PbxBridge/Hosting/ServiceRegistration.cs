@@ -104,9 +104,10 @@ public static class ServiceRegistration
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
-            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
+            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher, settings.Cluster) : null,
             Overload = sp.GetRequiredService<OverloadController>(),
         });
+        services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
         if (settings.Media.IceTcpPort > 0)
@@ -116,8 +117,9 @@ public static class ServiceRegistration
     }
 
     /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
-    /// <see cref="CallServices.AgentStates"/>, every call change).</summary>
-    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher)
+    /// <see cref="CallServices.AgentStates"/>, every call change). On a cluster node (Cluster:NodeId) also where each
+    /// agent registered here is served, when the adapter can tell its PBX (<see cref="IPbxAgentLocationPublisher"/>).</summary>
+    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher, ClusterOptions cluster)
     {
         var registrations = sp.GetRequiredService<RegistrationChangeNotifier>();
         var callManager = sp.GetRequiredService<CallManager>();
@@ -126,8 +128,9 @@ public static class ServiceRegistration
             registrations,
             sp.GetRequiredService<AgentDirectory>().All.Select(a => a.AgentId),
             () => callManager.Calls,
-            sp.GetRequiredService<ILogger<AgentStateTracker>>());
-        registrations.Changed += tracker.OnAgentChanged;
+            sp.GetRequiredService<ILogger<AgentStateTracker>>(),
+            cluster.Enabled ? sp.GetRequiredService<IPbx>() as IPbxAgentLocationPublisher : null);
+        registrations.Changed += tracker.OnAgentRegistrationChanged;
         return tracker;
     }
 

@@ -33,6 +33,14 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Run_with_a_cluster_node_id_holding_a_dash_exits_with_EX_CONFIG_naming_Cluster_NodeId()
+    {
+        var (exit, output, _) = await PbxBridgeCli.RunAsync(Timeout, "run", "--Cluster:NodeId=node-1");
+        Assert.Equal(78, exit);
+        Assert.Contains("Cluster:NodeId = 'node-1' is not a node name", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_with_a_browser_range_start_above_end_names_the_key()
     {
         var (exit, output, _) = await PbxBridgeCli.RunAsync(Timeout, "--Media:BrowserPortStart=40900", "--Media:BrowserPortEnd=40100");

@@ -23,6 +23,26 @@ public sealed class SettingsValidatorTests
         Assert.Contains("1-65535", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("node-1")]
+    [InlineData("node 1")]
+    [InlineData("a23456789012345678901234567890123")]
+    public void A_cluster_node_id_that_could_not_name_an_application_is_refused_naming_the_key_and_the_fix(string nodeId)
+    {
+        var error = Assert.Single(Validate($"--Cluster:NodeId={nodeId}"));
+        Assert.StartsWith($"Cluster:NodeId = '{nodeId}' is not a node name: use 1-32 letters, digits or _", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_cluster_node_id_pbxbridge_is_a_single_node_and_with_one_a_node_of_its_own_application()
+    {
+        Assert.False(PbxBridgeSettings.Bind(ConfigurationFactory.Build([])).Cluster.Enabled);
+        var node = PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Cluster:NodeId=node_2", "--Pbx:Kind=Asterisk", "--Pbx:Asterisk:Password=p"]));
+        Assert.Empty(SettingsValidator.Validate(node));
+        Assert.Equal("pbxbridge-node_2", PbxAdapterSettings.Asterisk(node).Application);
+        Assert.Equal("pbxbridge", PbxAdapterSettings.Asterisk(PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Pbx:Asterisk:Password=p"]))).Application);
+    }
+
     [Fact]
     public void Browser_range_start_above_end_names_its_key()
     {
