@@ -38,6 +38,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
     private readonly byte[] _checkTransaction = new byte[12];
     private readonly uint _ssrc = (uint)Random.Shared.Next();
     private readonly EchoProbe? _probe;
+    private readonly ToneMeter? _tone;
     private IceControllingCheck? _check;
     private QueuedDatagramTransport? _dtlsTransport;
     private SrtpContext? _srtpOut;
@@ -52,8 +53,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
     private long _highestExtendedSequence;
     private double _minTransitMs = double.MaxValue;
 
-    public BrowserMedia(ClientCertificate certificate, OpusFrameSource source, bool probe)
+    public BrowserMedia(ClientCertificate certificate, OpusFrameSource source, bool probe, bool measureTone = false)
     {
+        _tone = measureTone ? new ToneMeter() : null;
         _certificate = certificate;
         _source = source;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -238,6 +240,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
         _srtpIn?.Dispose();
         _srtpOut?.Dispose();
         _probe?.Dispose();
+        _tone?.Dispose();
         _stop.Dispose();
     }
 
@@ -414,5 +417,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
         }
 
         _probe?.OnPacket(rtp, arrival);
+        _tone?.OnPacket(rtp);
     }
+
+    /// <summary>The dominant frequency heard lately (with <c>measureTone</c>), see <see cref="ToneMeter"/>.</summary>
+    public (double FrequencyHz, double Rms) ReceivedTone => _tone?.Dominant() ?? (0, 0);
 }
