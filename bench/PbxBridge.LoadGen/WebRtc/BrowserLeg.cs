@@ -21,11 +21,12 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
     private readonly bool _useDtx;
 
-    public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe, bool useDtx = false, bool measureTone = false)
+    /// <param name="iceTcpPort">null: media over UDP; else over ICE-TCP to PbxBridge's passive candidate on this port.</param>
+    public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe, bool useDtx = false, bool measureTone = false, int? iceTcpPort = null)
     {
         Index = index;
         _sip = new SipWebSocketUserAgent(user, password, domain);
-        _media = new BrowserMedia(certificate, source, probe, measureTone);
+        _media = new BrowserMedia(certificate, source, probe, measureTone, iceTcpPort);
         _useDtx = useDtx;
     }
 
