@@ -65,7 +65,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
 
     internal ILogger Logger { get; }
 
-    private string Prefix => Options.App + "-";
+    private string Prefix => Options.Application + "-";
 
     public Task StartAsync(IPbxInboundHandler inbound, CancellationToken cancellationToken)
     {
@@ -102,7 +102,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             // (Progress() and a tone or an announcement, a ringback) reaches the agent as early media. An originated
             // channel would enter Stasis, and the bridge, only once answered.
             var endpoint = Options.DialTemplate.Replace("{number}", request.Destination, StringComparison.Ordinal);
-            var create = new CreateChannelRequest(endpoint, Options.App)
+            var create = new CreateChannelRequest(endpoint, Options.Application)
             {
                 AppArgs = "outbound",
                 ChannelId = call.FarChannelId,
@@ -143,7 +143,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         call.MediaFormat = format;
         call.ExternalMediaCreated = true;
         var channel = await Client.CreateExternalMediaAsync(
-            new ExternalMediaRequest(Options.App, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId)
+            new ExternalMediaRequest(Options.Application, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId)
             {
                 Variables = callerId is null ? null : new Dictionary<string, string>(StringComparer.Ordinal) { ["CALLERID(all)"] = callerId },
             },
@@ -330,7 +330,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             bridges = await Client.ListBridgesAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                app = await Client.GetApplicationAsync(Options.App, cancellationToken).ConfigureAwait(false);
+                app = await Client.GetApplicationAsync(Options.Application, cancellationToken).ConfigureAwait(false);
             }
             catch (AriException e) when (e.IsNotFound)
             {

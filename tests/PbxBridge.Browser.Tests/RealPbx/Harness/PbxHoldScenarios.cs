@@ -17,7 +17,7 @@ public static class PbxHoldScenarios
     /// microphone again.
     /// </summary>
     public static async Task PbxHoldsTheAgentsLegAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, Func<Task> holdLeg, Func<Task> unholdLeg)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(holdLeg);
@@ -43,7 +43,7 @@ public static class PbxHoldScenarios
     /// music; 1002 resumes, 1001's library shows that, and each hears the other's microphone again.
     /// </summary>
     public static async Task FarAgentsHoldIsShownAsRemoteHoldAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double holdMusicHz)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
@@ -69,7 +69,7 @@ public static class PbxHoldScenarios
     }
 
     private static void AssertRemoteHold<TPbx>(JsonElement shown, bool held, string library, RealPbxFixture<TPbx> fixture)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         Assert.True(
             shown.GetProperty("held").GetBoolean() == held,
