@@ -195,5 +195,38 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         (await fixture.Pbx.ApiAsync($"callcenter_config agent get status {agent}@default")).Trim() + "/"
         + (await fixture.Pbx.ApiAsync($"callcenter_config agent get state {agent}@default")).Trim();
 
+    /// <summary>
+    /// FreeSWITCH holds the agent's own leg (uuid_hold: its re-INVITE a=sendonly to PbxBridge's UA): the browser gets
+    /// PbxBridge's re-INVITE and shows the remote hold; uuid_hold off resumes it and 600's echo is heard again.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task FreeSwitch_holding_the_agents_leg_is_shown_as_remote_hold_then_resumes_both_ways(string library)
+    {
+        Ready();
+        var leg = string.Empty;
+        await PbxHoldScenarios.PbxHoldsTheAgentsLegAsync(
+            fixture,
+            library,
+            async () =>
+            {
+                leg = await AgentLegUuidAsync();
+                await fixture.Pbx.ApiAsync("uuid_hold " + leg);
+            },
+            async () => await fixture.Pbx.ApiAsync("uuid_hold off " + leg));
+    }
+
+    /// <summary>The uuid of the one channel on the pbxbridge sofia profile (the agent's leg), from <c>show channels as json</c>.</summary>
+    private async Task<string> AgentLegUuidAsync()
+    {
+        var listing = await fixture.Pbx.ApiAsync("show channels as json");
+        using var json = JsonDocument.Parse(listing);
+        return json.RootElement.TryGetProperty("rows", out var rows)
+            ? rows.EnumerateArray().Where(r => r.GetProperty("name").GetString()!.StartsWith("sofia/pbxbridge/", StringComparison.Ordinal))
+                .Select(r => r.GetProperty("uuid").GetString()!).Single()
+            : throw new InvalidOperationException("FreeSWITCH lists no channel: " + listing);
+    }
+
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 }

@@ -37,6 +37,11 @@ function install() {
     });
     calls.push(entry);
     ended = entry.ended;
+    // The PBX holding us arrives as its re-INVITE (a=sendonly or inactive): JsSIP answers it and emits 'hold' / 'unhold'
+    // with originator 'remote'.
+    s.pbxRemoteHolds = [];
+    s.on('hold', (e) => e.originator === 'remote' && s.pbxRemoteHolds.push('hold'));
+    s.on('unhold', (e) => e.originator === 'remote' && s.pbxRemoteHolds.push('unhold'));
     const attach = (pc) => pc.addEventListener('track', (ev) => window.pbxToneProbe.attach(ev.streams[0] ?? new MediaStream([ev.track])));
     if (s.connection) attach(s.connection);
     else s.on('peerconnection', (e) => attach(e.peerconnection));
@@ -216,7 +221,14 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  // Resolves once the current call's remote hold is `held` (JsSIP's isOnHold().remote), with the 'hold'/'unhold' events seen.
+  async function waitRemoteHold({ held, timeoutMs }) {
+    const deadline = Date.now() + timeoutMs;
+    while (session.isOnHold().remote !== held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { held: session.isOnHold().remote, events: [...session.pbxRemoteHolds] };
+  }
+
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

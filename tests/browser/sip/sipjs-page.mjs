@@ -193,6 +193,16 @@ function install() {
     });
   }
 
+  // SIP.js answers the PBX's hold re-INVITE (a=sendonly or inactive) and emits no event: the held side reads it from
+  // its transceiver, whose negotiated direction becomes recvonly (or inactive). Resolves once that says `held`.
+  async function waitRemoteHold({ held, timeoutMs }) {
+    const direction = () => session.sessionDescriptionHandler?.peerConnection?.getTransceivers()[0]?.currentDirection ?? null;
+    const remoteHeld = () => ['recvonly', 'inactive'].includes(direction());
+    const deadline = Date.now() + timeoutMs;
+    while (remoteHeld() !== held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { held: remoteHeld(), direction: direction() };
+  }
+
   const hold = () => setHold(true);
   const unhold = () => setHold(false);
 
@@ -257,7 +267,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -100,6 +100,14 @@ public sealed class AgentBrowser : IAsyncDisposable
 
     public Task<JsonElement> UnholdAsync() => SendAsync("unhold");
 
+    /// <summary>
+    /// Waits until the library shows the far side's hold as <paramref name="held"/> (JsSIP: isOnHold().remote after its
+    /// 'hold' / 'unhold' events with originator remote; SIP.js: the transceiver's negotiated direction recvonly or
+    /// inactive): {held, events | direction}.
+    /// </summary>
+    public Task<JsonElement> RemoteHoldAsync(bool held, TimeSpan timeout) =>
+        SendAsync("remoteHold", new JsonObject { ["held"] = held, ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10));
+
     public Task<JsonElement> HangupAsync() => SendAsync("hangup");
 
     /// <summary>
