@@ -241,10 +241,10 @@ internal sealed partial class AsteriskCall
         }
         catch (TimeoutException)
         {
-            var app = await _pbx.Client.GetApplicationAsync(_pbx.Options.App, cancellationToken).ConfigureAwait(false);
+            var app = await _pbx.Client.GetApplicationAsync(_pbx.Options.Application, cancellationToken).ConfigureAwait(false);
             if (!app.ChannelIds.Contains(ExternalMediaChannelId))
             {
-                throw new AriException($"externalMedia channel {ExternalMediaChannelId} did not enter Stasis app '{_pbx.Options.App}' within {timeout.TotalMilliseconds:0} ms");
+                throw new AriException($"externalMedia channel {ExternalMediaChannelId} did not enter Stasis app '{_pbx.Options.Application}' within {timeout.TotalMilliseconds:0} ms");
             }
         }
     }

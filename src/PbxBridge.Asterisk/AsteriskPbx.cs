@@ -64,7 +64,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
 
     internal ILogger Logger { get; }
 
-    private string Prefix => Options.App + "-";
+    private string Prefix => Options.Application + "-";
 
     public Task StartAsync(IPbxInboundHandler inbound, CancellationToken cancellationToken)
     {
@@ -94,7 +94,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             call.RaiseMediaReady(remote, request.Media.Codec);
 
             var endpoint = Options.DialTemplate.Replace("{number}", request.Destination, StringComparison.Ordinal);
-            var originate = new OriginateRequest(endpoint, Options.App)
+            var originate = new OriginateRequest(endpoint, Options.Application)
             {
                 AppArgs = "outbound",
                 CallerId = CallerIdFor(request.AgentDisplayName, request.AgentId),
@@ -131,7 +131,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         call.MediaFormat = format;
         call.ExternalMediaCreated = true;
         var channel = await Client.CreateExternalMediaAsync(
-            new ExternalMediaRequest(Options.App, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId),
+            new ExternalMediaRequest(Options.Application, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId),
             cancellationToken).ConfigureAwait(false);
         call.MediaConfirmedAt = Stopwatch.GetTimestamp();
         var remote = await ExternalMediaAddress.ReadAsync(Client, channel, cancellationToken).ConfigureAwait(false);
@@ -312,7 +312,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             bridges = await Client.ListBridgesAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                app = await Client.GetApplicationAsync(Options.App, cancellationToken).ConfigureAwait(false);
+                app = await Client.GetApplicationAsync(Options.Application, cancellationToken).ConfigureAwait(false);
             }
             catch (AriException e) when (e.IsNotFound)
             {

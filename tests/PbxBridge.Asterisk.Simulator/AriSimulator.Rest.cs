@@ -74,6 +74,8 @@ public sealed partial class AriSimulator
         {
             (["asterisk", "info"], "GET") => Info(context),
             (["asterisk", "modules", var module], "GET") => Module(context, module),
+            (["asterisk", "variable"], "GET") => GetGlobal(context),
+            (["asterisk", "variable"], "POST") => SetGlobal(context),
             (["applications"], "GET") => Applications(context, null),
             (["applications", var name], "GET") => Applications(context, name),
             (["channels"], "GET") => ListChannels(context),
@@ -212,8 +214,9 @@ public sealed partial class AriSimulator
     {
         JsonObject Describe(string app)
         {
+            // Only the channels in this application's Stasis() (AppData "app,args"): Asterisk lists each app's own.
             var channels = new JsonArray();
-            foreach (var c in _channels.Values.Where(c => c.InStasis))
+            foreach (var c in _channels.Values.Where(c => c.InStasis && (c.AppData == app || c.AppData.StartsWith(app + ",", StringComparison.Ordinal))))
             {
                 channels.Add(c.Id);
             }

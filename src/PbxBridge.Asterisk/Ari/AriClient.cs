@@ -44,6 +44,18 @@ public sealed class AriClient : IDisposable
     public Task<Module> GetModuleAsync(string moduleName, CancellationToken cancellationToken = default) =>
         GetAsync("asterisk/modules/" + Escape(moduleName), AriJsonContext.Default.Module, cancellationToken);
 
+    /// <summary>GET /asterisk/variable: a global variable (or a dialplan function's value); "" when unset.</summary>
+    public async Task<string> GetGlobalVariableAsync(string variable, CancellationToken cancellationToken = default)
+    {
+        var result = await GetAsync("asterisk/variable" + new AriQuery().Add("variable", variable), AriJsonContext.Default.Variable, cancellationToken)
+            .ConfigureAwait(false);
+        return result.Value;
+    }
+
+    /// <summary>POST /asterisk/variable: sets a global variable; a null <paramref name="value"/> deletes it.</summary>
+    public Task SetGlobalVariableAsync(string variable, string? value, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, "asterisk/variable" + new AriQuery().Add("variable", variable).Add("value", value), cancellationToken);
+
     // --- applications ---
 
     public Task<List<Application>> ListApplicationsAsync(CancellationToken cancellationToken = default) =>

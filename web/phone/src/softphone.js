@@ -6,7 +6,10 @@ import JsSIP from 'jssip';
 import { AudioAnalysis } from './audio-analysis.js';
 import { CallLine, CallState } from './call-line.js';
 import { CallQualityProbe, rateQuality } from './call-quality.js';
+import { apiBaseFromServerUrl, basicAuthorization, fetchIceServers } from './ice-servers.js';
+import { describeNetworkCheck, readPaths, runNetworkCheck } from './network-check.js';
 import { callFailedText, registrationErrorText, serverUnreachableText } from './plain-errors.js';
+import { CallRecovery, RecoveryState } from './reconnect.js';
 import { Ringback } from './ringback.js';
 import { Transfer } from './transfer.js';
 
@@ -51,6 +54,11 @@ export class Softphone {
     this.qualityProbe = null;
     this.quality = null;
     this.qualityTimer = null;
+
+    this.iceServers = []; // from /api/ice-servers at sign-in: TURN with this agent's credentials
+    this.networkCheck = null; // { state: 'running' | 'done', text, udp, tcp, relay, selected }
+    this.mediaPath = null; // the call's selected ICE path: { path: 'udp' | 'tcp' | 'relay', port, relayProtocol }
+    this.recovery = new CallRecovery(() => this.onChange());
   }
 
   get rating() {
@@ -138,14 +146,18 @@ export class Softphone {
         }
         this.webSocket = 'reconnecting';
         if (this.registration === 'registered') this.registration = 'registering';
+        if (this.session !== null && this.callState === CallState.InCall) this.recovery.transportLost(this.session);
         this.onChange();
       });
       ua.on('registered', () => {
         if (this.ua !== ua) return;
         this.registration = 'registered';
+        const firstTime = !this.signedIn;
         this.signedIn = true;
         this.lastError = null;
         this.onChange();
+        if (firstTime) this.prepareNetwork(ua, agentId, password, serverUrl);
+        this.recovery.registered();
         settle(true);
       });
       ua.on('unregistered', () => {
@@ -180,6 +192,38 @@ export class Softphone {
     for (const line of [...this.lines]) {
       try { line.session.terminate(); } catch { /* already over */ }
       this.endLine(line, null);
+    }
+    if (ua !== null) {
+      try { ua.stop(); } catch { /* already stopped */ }
+    }
+    this.webSocket = 'offline';
+    this.signedIn = false;
+    if (this.registration !== 'failed') this.registration = 'unregistered';
+    this.onChange();
+  }
+
+  // Before the first call: TURN credentials for this agent, then the network check with them. Neither blocks signing
+  // in; a call placed meanwhile simply goes without TURN.
+  async prepareNetwork(ua, agentId, password, serverUrl) {
+    const apiBase = apiBaseFromServerUrl(serverUrl);
+    const authorization = basicAuthorization(agentId, password);
+    this.networkCheck = { state: 'running', text: 'Checking the network for audio…' };
+    this.onChange();
+    const { iceServers } = await fetchIceServers({ apiBase, authorization });
+    if (this.ua !== ua) return;
+    this.iceServers = iceServers;
+    const check = await runNetworkCheck({ apiBase, authorization, iceServers });
+    if (this.ua !== ua) return;
+    this.networkCheck = { state: 'done', ...check, text: describeNetworkCheck(check, new URL(apiBase).hostname) };
+    this.onChange();
+  }
+
+  signOut() {
+    const ua = this.ua;
+    this.ua = null;
+    if (this.session !== null) {
+      try { this.session.terminate(); } catch { /* already over */ }
+      this.endCall(null);
     }
     if (ua !== null) {
       try { ua.stop(); } catch { /* already stopped */ }
@@ -290,6 +334,7 @@ export class Softphone {
     this.line = line;
     this.qualityProbe = null;
     this.quality = null;
+    this.mediaPath = null;
     if (line.connection !== null) this.watchConnection(line, line.connection);
     this.playRemote(line);
     this.onChange();
@@ -339,7 +384,7 @@ export class Softphone {
     return {
       ...(microphoneStream ? { mediaStream: microphoneStream } : { mediaConstraints: { audio: true, video: false } }),
       // 'balanced' accepts an answer without a=group:BUNDLE, which max-bundle would reject.
-      pcConfig: { iceServers: [], bundlePolicy: 'balanced', rtcpMuxPolicy: 'require' },
+      pcConfig: { iceServers: this.iceServers, bundlePolicy: 'balanced', rtcpMuxPolicy: 'require' },
       rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
     };
   }
@@ -358,6 +403,9 @@ export class Softphone {
       this.lastEnd = null;
       this.quality = null;
       this.qualityProbe = null;
+      this.mediaPath = null;
+      // Connection recovery follows the call the agent talks on.
+      this.recovery.newCall();
     }
 
     if (session.connection) this.watchConnection(line, session.connection);
@@ -449,8 +497,10 @@ export class Softphone {
     if (probe === null || this.callState !== CallState.InCall) return;
     try {
       const sample = await probe.sample();
+      const path = readPaths(await probe.connection.getStats()).selected;
       if (probe === this.qualityProbe) {
         this.quality = sample;
+        this.mediaPath = path;
         this.onChange();
       }
     } catch {
@@ -491,12 +541,15 @@ export class Softphone {
     if (e && e.cause && e.cause !== JsSIP.C.causes.BYE && e.cause !== JsSIP.C.causes.CANCELED) {
       text = callFailedText(e.cause, e.message);
     }
+    const recovering = this.recovery.session !== null && this.recovery.session === line.session;
+    this.recovery.callEnded(line.session);
     if (text !== null && originator !== 'local' && line.ending === null) this.lastError = text;
     if (line.ending === 'transferred') this.lastEnd = `Call with ${line.partyLabel()} transferred.`;
     else if (line.state === CallState.Incoming) this.lastEnd = originator === 'remote' ? `Missed call from ${line.partyLabel()}.` : 'Call rejected.';
     else if (line.answered) this.lastEnd = originator === 'remote' ? 'The other party hung up.' : 'Call ended.';
     else if (originator === 'local') this.lastEnd = 'Call cancelled.';
     else if (wasActive) this.lastEnd = null;
+    if (recovering && this.recovery.state === RecoveryState.Lost) this.lastEnd = this.recovery.text;
 
     if (wasActive) {
       this.line = null;
@@ -504,6 +557,7 @@ export class Softphone {
       this.qualityTimer = null;
       this.qualityProbe = null;
       this.quality = null;
+      this.mediaPath = null;
       this.remoteAnalysis?.close();
       this.remoteAnalysis = null;
       this.frequencies = [];
