@@ -242,6 +242,39 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         await fixture.AssertNothingLeftAsync();
     }
 
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_second_call_is_answered_with_the_first_on_hold_which_hears_music_then_resumes(string library)
+    {
+        Ready();
+        await CallWaitingScenarios.SecondCallAnsweredWithTheFirstOnHoldThenResumedAsync(fixture, library, SecondCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_second_call_declined_with_486_leaves_the_first_up(string library)
+    {
+        Ready();
+        await CallWaitingScenarios.SecondCallDeclinedWithBusyWhileInACallAsync(fixture, library, SecondCaller);
+    }
+
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_third_call_beyond_the_agent_limit_is_refused(string library)
+    {
+        Ready();
+        await CallWaitingScenarios.ThirdCallBeyondTheAgentLimitIsRefusedAsync(fixture, library, SecondCaller);
+    }
+
+    /// <summary>Asterisk calls 1001 from the lab's caller context, playing Milliwatt.</summary>
+    private CallWaitingScenarios.PbxCaller SecondCaller => new(
+        () => fixture.Pbx.RxAsync("channel originate Local/1001@lab-caller application Milliwatt"),
+        RealAsterisk.MilliwattHz,
+        RealAsterisk.MusicOnHoldHz);
+
     /// <summary>A caller into the shipped queue (pbxbridge-support, agents 1001 and 1002), once Asterisk sees 1001 free.</summary>
     private TransferScenarios.QueueCaller QueueCaller => new(
         () => CallTheQueueWhen1001IsFreeAsync("Milliwatt"),

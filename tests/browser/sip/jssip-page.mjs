@@ -161,9 +161,12 @@ function install() {
     });
   }
 
+  // Resolves with how this call ended: taken before terminate(), which ends it at once and makes the call that
+  // waited (if any) the current one.
   async function hangup() {
+    const ending = ended;
     session.terminate();
-    return ended;
+    return ending;
   }
 
   function waitForIncoming(timeoutMs) {
@@ -178,11 +181,30 @@ function install() {
     });
   }
 
+  // Answers the ringing call; from then on waitForIncoming waits for the next one (call waiting).
   function answer() {
+    const ringing = incoming;
+    incoming = null;
     return new Promise((resolve) => {
-      incoming.on('confirmed', () => resolve({ state: 'confirmed' }));
-      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers } });
+      ringing.on('confirmed', () => resolve({ state: 'confirmed' }));
+      ringing.answer({ mediaConstraints: media, pcConfig: { iceServers } });
     });
+  }
+
+  // Declines the ringing call (call waiting: 486 Busy Here), the call in progress goes on.
+  function reject({ status }) {
+    const ringing = incoming;
+    incoming = null;
+    ringing.terminate({ status_code: status, reason_phrase: status === 486 ? 'Busy Here' : 'Decline' });
+    return { rejected: status, calls: calls.length };
+  }
+
+  // Makes call number `line` (0 = the oldest) the current one: hold, unhold, hangup, dtmf and the tone probe act on it.
+  function focus({ line }) {
+    session = calls[line].session;
+    ended = calls[line].ended;
+    listen(session);
+    return { calls: calls.length };
   }
 
   function waitForEnd(timeoutMs) {
@@ -228,7 +250,7 @@ function install() {
     return { held: session.isOnHold().remote, events: [...session.pbxRemoteHolds] };
   }
 
-  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -207,8 +207,10 @@ function install() {
   const unhold = () => setHold(false);
 
   async function hangup() {
+    // This call's end, taken first: once it ends, the call that waited (if any) becomes the current one.
+    const ending = ended;
     await session.bye();
-    return ended;
+    return ending;
   }
 
   function waitForIncoming(timeoutMs) {
@@ -223,9 +225,28 @@ function install() {
     });
   }
 
+  // Answers the ringing call; from then on waitForIncoming waits for the next one (call waiting).
   async function answer() {
-    await incoming.accept({ sessionDescriptionHandlerOptions: media });
+    const ringing = incoming;
+    incoming = null;
+    await ringing.accept({ sessionDescriptionHandlerOptions: media });
     return { state: 'confirmed' };
+  }
+
+  // Declines the ringing call (call waiting: 486 Busy Here), the call in progress goes on.
+  async function reject({ status }) {
+    const ringing = incoming;
+    incoming = null;
+    await ringing.reject({ statusCode: status });
+    return { rejected: status, calls: calls.length };
+  }
+
+  // Makes call number `line` (0 = the oldest) the current one: hold, unhold, hangup, dtmf and the tone probe act on it.
+  function focus({ line }) {
+    session = calls[line].session;
+    ended = calls[line].ended;
+    listen(session);
+    return { calls: calls.length };
   }
 
   function waitForEnd(timeoutMs) {
@@ -267,7 +288,7 @@ function install() {
     });
   }
 
-  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;
