@@ -1,7 +1,7 @@
 using System.Globalization;
-using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Testing;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// A real Asterisk in a private run folder, set up as a site would have it before PbxBridge arrives (the lab's stock
@@ -9,7 +9,7 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// <c>pbxbridge config render</c> and the install steps of pbx-config/asterisk/README.md, run as written while
 /// Asterisk is up. It runs in the test's network namespace; ARI on 127.0.0.1:8088 as the shipped http.conf says.
 /// </summary>
-public sealed class RealAsterisk : IRealPbx
+public sealed class RealAsterisk : IRealPbx<RealAsterisk>
 {
     /// <summary>The site's music on hold: a 440 Hz tone, so the held party's ear can be checked by frequency.</summary>
     public const double MusicOnHoldHz = 440;
@@ -44,6 +44,8 @@ public sealed class RealAsterisk : IRealPbx
     ];
 
     public string ConsoleOutput => _process?.ConsoleOutput ?? string.Empty;
+
+    public static string? MissingReason => RealPbxInstall.Asterisk is null ? RealPbxInstall.AsteriskMissing : null;
 
     /// <summary>Boots Asterisk with the site's stock configuration (no PbxBridge files yet).</summary>
     public static async Task<RealAsterisk> StartAsync()

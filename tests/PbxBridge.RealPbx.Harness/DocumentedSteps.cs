@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text;
-using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Testing;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// Runs the install steps a README gives an admin, as written: every <c>```sh</c> block between the markers
