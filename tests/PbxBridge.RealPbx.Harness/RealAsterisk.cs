@@ -67,14 +67,28 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
     /// </summary>
     public async Task InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
     {
+        await RunDocumentedStepsAsync(null, pbxBridgeSettings);
+        await WaitForAriAsync();
+    }
+
+    /// <summary>
+    /// Runs a named block of pbx-config/asterisk/README.md (<c>install-steps:NAME</c>; null: the install steps) as the
+    /// admin would on this Asterisk, with <paramref name="variables"/> set too; returns what it printed.
+    /// </summary>
+    public Task<string> RunDocumentedStepsAsync(string? name, IEnumerable<string> pbxBridgeSettings, IReadOnlyDictionary<string, string>? variables = null)
+    {
         var environment = AdminShell.Environment(
             Path.Combine(RunDirectory, "bin"),
             new Dictionary<string, string> { ["asterisk"] = $"{AsteriskBinary} -C {ConfigFile}" },
             pbxBridgeSettings);
         environment["RENDERED"] = Path.Combine(RunDirectory, "rendered");
         environment["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc");
-        await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md"), environment, TimeSpan.FromSeconds(90));
-        await WaitForAriAsync();
+        foreach (var (key, value) in variables ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md", name), environment, TimeSpan.FromSeconds(90));
     }
 
     /// <summary><c>asterisk -rx COMMAND</c> against this instance.</summary>

@@ -169,11 +169,13 @@ function install() {
     return ending;
   }
 
-  function waitForIncoming(timeoutMs) {
+  // fresh: wait for a call after the one the page already had (an agent that was rung before, e.g. by a queue).
+  function waitForIncoming(timeoutMs, fresh = false) {
+    const before = fresh ? incoming : null;
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
+        if (incoming && incoming !== before) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };
