@@ -101,6 +101,7 @@ public static class ServiceRegistration
         });
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        Cluster.ClusterRegistration.Add(services, settings);
         if (settings.Media.IceTcpPort > 0)
         {
             services.AddHostedService<IceTcpPortService>();
