@@ -12,7 +12,7 @@ namespace PbxBridge.LoadGen;
 /// the tests start it (<see cref="PbxBridgeChildProcess"/>); its console output goes to a log file so the terminal
 /// cost is not part of the measurement.
 /// </summary>
-internal sealed class PbxBridgeProcess : IAsyncDisposable
+internal sealed class PbxBridgeProcess : IAsyncDisposable, IDisposable
 {
     public const string Password = "loadgen-pw";
     public const string Realm = "pbxbridge";
@@ -100,6 +100,8 @@ internal sealed class PbxBridgeProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _child.DisposeAsync();
+
+    public void Dispose() => _child.Dispose();
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }

@@ -11,7 +11,7 @@ namespace PbxBridge.Testing;
 /// with its process tree on dispose. What it prints is kept for failure messages (in memory, or in
 /// <see cref="PbxBridgeStartInfo.LogFile"/>).
 /// </summary>
-public sealed class PbxBridgeChildProcess : IAsyncDisposable
+public sealed class PbxBridgeChildProcess : IAsyncDisposable, IDisposable
 {
     private readonly Process _process;
     private readonly string? _logFile;
@@ -116,9 +116,38 @@ public sealed class PbxBridgeChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Kill())
+        {
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Killed but not yet reaped; the OS finishes it.
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>The same as <see cref="DisposeAsync"/>, blocking (for a caller's <c>using</c>).</summary>
+    public void Dispose()
+    {
+        if (Kill())
+        {
+            _process.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>Kills the process tree once; true when there is an exit to wait for.</summary>
+    private bool Kill()
+    {
         if (_disposed)
         {
-            return;
+            return false;
         }
 
         _disposed = true;
@@ -128,19 +157,15 @@ public sealed class PbxBridgeChildProcess : IAsyncDisposable
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                return true;
             }
         }
         catch (InvalidOperationException)
         {
             // Never started (it failed at once): nothing to kill.
         }
-        catch (TimeoutException)
-        {
-            // Killed but not yet reaped; the OS finishes it.
-        }
 
-        _process.Dispose();
+        return false;
     }
 
     private static ProcessStartInfo StartInfo(PbxBridgeStartInfo start)

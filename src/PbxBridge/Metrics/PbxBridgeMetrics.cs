@@ -54,7 +54,7 @@ public sealed class PbxBridgeMetrics : ICallObserver
     public void OnCallReleased(Call call, CallMediaCounters finalCounters)
     {
         endedTotals.Add(finalCounters);
-        if (call?.Media.Browser?.Statistics is { SelectedProtocol: { } protocol } browser)
+        if (call.Media.Browser?.Statistics is { SelectedProtocol: { } protocol } browser)
         {
             // What carried the agent's audio: a relay is a UDP path whose far end is one of our TURN servers.
             callsByTransport.Increment(protocol == "udp" && browser.SelectedRemote is { } remote && IsTurnRelay(remote.Address) ? "relay" : protocol);
