@@ -712,6 +712,12 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
             return connection.Send(packet);
         }
 
+        if (_single is not null)
+        {
+            _single.Send(packet, target, _loop);
+            return true;
+        }
+
         _socket.SendTo(packet, SocketFlags.None, target);
         return true;
     }

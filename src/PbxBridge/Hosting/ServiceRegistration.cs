@@ -74,7 +74,7 @@ public static class ServiceRegistration
         {
             // Bound now, while settings are checked: a port another process holds is a configuration error.
             var socket = BindSingleUdpPort(settings);
-            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops));
+            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops, settings.Media.SingleUdpPortBatch));
         }
 
         services.AddSingleton(sp => new CallServices
