@@ -93,7 +93,7 @@ internal sealed partial class AsteriskCall
         try
         {
             await _pbx.Client.OriginateAsync(
-                new OriginateRequest(endpoint, _pbx.Options.App)
+                new OriginateRequest(endpoint, _pbx.Options.Application)
                 {
                     AppArgs = "transfer",
                     Timeout = 60,

@@ -135,10 +135,10 @@ public sealed class AsteriskDoctor : IPbxDoctor
 
     private async Task<DoctorCheck> CheckApplicationAsync(CancellationToken cancellationToken)
     {
-        var name = $"ARI application {_options.App}";
+        var name = $"ARI application {_options.Application}";
         try
         {
-            var app = await _client.GetApplicationAsync(_options.App, cancellationToken).ConfigureAwait(false);
+            var app = await _client.GetApplicationAsync(_options.Application, cancellationToken).ConfigureAwait(false);
             return new DoctorCheck(name, DoctorOutcome.Passed, $"registered ({app.ChannelIds.Count} channels, {app.BridgeIds.Count} bridges)");
         }
         catch (AriException e) when (e.IsNotFound)
@@ -146,7 +146,7 @@ public sealed class AsteriskDoctor : IPbxDoctor
             return new DoctorCheck(
                 name,
                 DoctorOutcome.Failed,
-                $"not registered: Asterisk knows the app only after `pbxbridge run` has connected to /ari/events?app={_options.App}",
+                $"not registered: Asterisk knows the app only after `pbxbridge run` has connected to /ari/events?app={_options.Application}",
                 NeedsRunningService: true);
         }
         catch (Exception e) when (e is AriException or HttpRequestException or TaskCanceledException)

@@ -16,8 +16,25 @@ public sealed class AsteriskOptions
     /// <summary>Alternative to User/Password: "user:password", sent as the <c>api_key</c> query parameter.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The Stasis application name; our channels and bridges are named "{App}-...".</summary>
+    /// <summary>
+    /// The site's Stasis application name: a single node's ARI application, the device states of agents
+    /// (<c>Stasis:{App}-{agent}</c>) and the AstDB family where cluster nodes say which node serves an agent
+    /// (<c>{App}/agent/{agent}</c>).
+    /// </summary>
     public string App { get; set; } = "pbxbridge";
+
+    /// <summary>
+    /// Cluster:NodeId when this PbxBridge is one node of several (set by the host, not bound from Pbx:Asterisk);
+    /// null for a single node.
+    /// </summary>
+    public string? NodeId { get; set; }
+
+    /// <summary>
+    /// The ARI application this process registers and names its channels and bridges after ("{Application}-..."):
+    /// <see cref="App"/> for a single node, "{App}-{NodeId}" for a cluster node, so that no node's reconciliation
+    /// ever sees another node's channels as its own.
+    /// </summary>
+    public string Application => string.IsNullOrEmpty(NodeId) ? App : App + "-" + NodeId;
 
     /// <summary>The endpoint an agent's dialed number, and a blind transfer's target, is originated to; <c>{number}</c> is replaced.</summary>
     public string DialTemplate { get; set; } = "Local/{number}@pbxbridge-outbound";

@@ -11,8 +11,11 @@ namespace PbxBridge.Asterisk;
 /// </summary>
 public sealed partial class AsteriskPbx : IPbxAgentStatePublisher
 {
-    /// <summary>The device app_queue watches for <paramref name="agentId"/>: "Stasis:pbxbridge-1001".</summary>
-    public string DeviceNameOf(string agentId) => "Stasis:" + Prefix + agentId;
+    /// <summary>
+    /// The device app_queue watches for <paramref name="agentId"/>: "Stasis:pbxbridge-1001", named after the site's
+    /// app (not a cluster node's), so the queue's state_interface is the same whichever node serves the agent.
+    /// </summary>
+    public string DeviceNameOf(string agentId) => "Stasis:" + Options.App + "-" + agentId;
 
     public Task PublishAgentStateAsync(string agentId, AgentState state, CancellationToken cancellationToken) =>
         Client.UpdateDeviceStateAsync(DeviceNameOf(agentId), DeviceStateOf(state), cancellationToken);

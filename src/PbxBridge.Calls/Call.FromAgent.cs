@@ -25,6 +25,7 @@ public sealed partial class Call
         sip.DtmfInfo += OnAgentInfoDtmf;
         sip.ReofferHandler = OnAgentReoffer;
         sip.ReferHandler = OnAgentRefer;
+        AttachPbxHold(sip);
 
         if (!TryCreateBrowserLeg(out var endpoint, out var failure))
         {
@@ -82,7 +83,7 @@ public sealed partial class Call
     {
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger, services.IceTcp);
+            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger, services.IceTcp, services.SingleUdpPort);
             Media.Browser = endpoint;
             failure = "";
             return true;

@@ -40,6 +40,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
     private readonly byte[] _checkTransaction = new byte[12];
     private readonly uint _ssrc = (uint)Random.Shared.Next();
     private readonly EchoProbe? _probe;
+    private readonly ToneMeter? _tone;
     private IceControllingCheck? _check;
     private QueuedDatagramTransport? _dtlsTransport;
     private SrtpContext? _srtpOut;
@@ -55,8 +56,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
     private double _minTransitMs = double.MaxValue;
 
     /// <param name="iceTcpPort">null: UDP; else connect over ICE-TCP to the answer's passive TCP candidate on this port.</param>
-    public BrowserMedia(ClientCertificate certificate, OpusFrameSource source, bool probe, int? iceTcpPort = null)
+    public BrowserMedia(ClientCertificate certificate, OpusFrameSource source, bool probe, bool measureTone = false, int? iceTcpPort = null)
     {
+        _tone = measureTone ? new ToneMeter() : null;
         _certificate = certificate;
         _source = source;
         _iceTcpPort = iceTcpPort;
@@ -254,6 +256,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
         _srtpIn?.Dispose();
         _srtpOut?.Dispose();
         _probe?.Dispose();
+        _tone?.Dispose();
         _stop.Dispose();
     }
 
@@ -437,5 +440,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
         }
 
         _probe?.OnPacket(rtp, arrival);
+        _tone?.OnPacket(rtp);
     }
+
+    /// <summary>The dominant frequency heard lately (with <c>measureTone</c>), see <see cref="ToneMeter"/>.</summary>
+    public (double FrequencyHz, double Rms) ReceivedTone => _tone?.Dominant() ?? (0, 0);
 }

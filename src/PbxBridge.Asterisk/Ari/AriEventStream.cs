@@ -88,7 +88,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
     {
         var http = new Uri(_options.Url.TrimEnd('/') + "/ari/events");
         var builder = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" };
-        var query = new AriQuery().Add("app", _options.App).Add("subscribeAll", "false");
+        var query = new AriQuery().Add("app", _options.Application).Add("subscribeAll", "false");
         if (!string.IsNullOrEmpty(_options.ApiKey))
         {
             query.Add("api_key", _options.ApiKey);
@@ -138,7 +138,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
                 LastError = null;
                 Interlocked.Increment(ref _connects);
                 _backoff.Reset();
-                LogConnected(_logger, _options.App);
+                LogConnected(_logger, _options.Application);
                 try
                 {
                     await _handler.OnConnectedAsync(token).ConfigureAwait(false);
@@ -192,7 +192,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
         HttpStatusCode.Unauthorized => $"ARI refused the events WebSocket: 401, wrong ARI user or password (user '{_options.EffectiveUser}')",
         HttpStatusCode.NotFound => "ARI answered 404 (res_ari not loaded yet, or http.conf/ari.conf disabled); retrying",
         HttpStatusCode.ServiceUnavailable => "ARI answered 503 (Asterisk not booted yet); retrying",
-        HttpStatusCode.BadRequest => $"ARI answered 400 to the events WebSocket (app '{_options.App}')",
+        HttpStatusCode.BadRequest => $"ARI answered 400 to the events WebSocket (app '{_options.Application}')",
         0 => $"events WebSocket to {_options.Url} failed: {e.GetBaseException().Message}",
         var status => $"events WebSocket to {_options.Url} failed with HTTP {(int)status}",
     };
@@ -230,7 +230,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
                 {
                     // Asterisk leaves this socket open but sends it nothing more: we are not connected any longer.
                     _replaced = true;
-                    LastError = $"ApplicationReplaced: another ARI client took app '{_options.App}'; registering it again once that client leaves";
+                    LastError = $"ApplicationReplaced: another ARI client took app '{_options.Application}'; registering it again once that client leaves";
                     return;
                 }
 
@@ -264,7 +264,7 @@ public sealed partial class AriEventStream : IAsyncDisposable
 
         if (ariEvent is ApplicationReplaced)
         {
-            LogApplicationReplaced(_logger, _options.App);
+            LogApplicationReplaced(_logger, _options.Application);
         }
 
         try
@@ -297,11 +297,11 @@ public sealed partial class AriEventStream : IAsyncDisposable
         {
             try
             {
-                await _client.GetApplicationAsync(_options.App, token).ConfigureAwait(false);
+                await _client.GetApplicationAsync(_options.Application, token).ConfigureAwait(false);
             }
             catch (AriException e) when (e.IsNotFound)
             {
-                LogApplicationReleased(_logger, _options.App);
+                LogApplicationReleased(_logger, _options.Application);
                 return;
             }
             catch (Exception e) when (e is AriException or HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))

@@ -11,6 +11,7 @@ public static class PbxAdapterSettings
     {
         var options = new AsteriskOptions();
         settings.Configuration.GetSection(AsteriskOptions.SectionName).Bind(options);
+        options.NodeId = settings.Cluster.Enabled ? settings.Cluster.NodeId : null;
         return options;
     }
 

@@ -16,6 +16,7 @@ public sealed class PbxBridgeSettings
     public required DemoOptions Demo { get; init; }
     public required ShutdownOptions Shutdown { get; init; }
     public required LimitsOptions Limits { get; init; }
+    public required ClusterOptions Cluster { get; init; }
     public required IReadOnlyList<AgentOptions> Agents { get; init; }
 
     /// <summary>The raw configuration, for the PBX adapters' own sections (Pbx:Asterisk, Pbx:FreeSwitch).</summary>
@@ -37,6 +38,7 @@ public sealed class PbxBridgeSettings
             Demo = BindSection<DemoOptions>(configuration, DemoOptions.Section),
             Shutdown = BindSection<ShutdownOptions>(configuration, ShutdownOptions.Section),
             Limits = BindSection<LimitsOptions>(configuration, LimitsOptions.Section),
+            Cluster = BindSection<ClusterOptions>(configuration, ClusterOptions.Section),
             Agents = BindSection<List<AgentOptions>>(configuration, "Agents"),
             Configuration = configuration,
         };

@@ -23,6 +23,7 @@ public static partial class SettingsValidator
         }
 
         ValidateAgents(s.Agents, errors);
+        ValidateCluster(s.Cluster, errors);
         ValidateLimits(s.Limits, errors);
         if (s.Demo.AnswerDelayMs is < 0 or > 30_000)
         {
@@ -156,6 +157,15 @@ public static partial class SettingsValidator
             errors.Add($"Media:TurnCredentialSeconds = {media.TurnCredentialSeconds} is out of range: use 60-604800 (default 43200).");
         }
 
+        if (media.SingleUdpPort is < 0 or > 65535)
+        {
+            errors.Add($"Media:SingleUdpPort = {media.SingleUdpPort} is not a UDP port: use 1-65535 for one port shared by every browser leg, or 0 for one port per leg from Media:BrowserPortStart-End.");
+        }
+        else if (media.SingleUdpPort > 0 && pbxOk && media.SingleUdpPort >= media.PbxPortStart && media.SingleUdpPort <= media.PbxPortEnd)
+        {
+            errors.Add($"Media:SingleUdpPort = {media.SingleUdpPort} is inside Media:PbxPortStart-End ({media.PbxPortStart}-{media.PbxPortEnd}): pick a port outside the PBX-side range.");
+        }
+
         if (media.IceTcpPort is < 0 or > 65535)
         {
             errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");
@@ -235,6 +245,40 @@ public static partial class SettingsValidator
         }
 
         ValidateOverload(limits, errors);
+    }
+
+    private static void ValidateCluster(ClusterOptions cluster, List<string> errors)
+    {
+        // No '-': it separates the node from the ARI application and call ids, so "a" could not tell "a-b"'s apart.
+        if (cluster.NodeId is { } id && (id.Length is 0 or > 32 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
+        {
+            errors.Add($"Cluster:NodeId = '{id}' is not a node name: use 1-32 letters, digits or _ (no '-'), unique per node, e.g. node1; leave it unset for a single node.");
+        }
+
+        if (cluster.Redis is { } redis)
+        {
+            if (!RedisEndPointIsValid(redis))
+            {
+                errors.Add($"Cluster:Redis = '{redis}' is not a Redis address: use host:port (e.g. 10.0.0.5:6379, \",password=...\" may follow), or leave it unset for no shared state.");
+            }
+            else if (!cluster.Enabled)
+            {
+                errors.Add($"Cluster:Redis = '{redis}' needs Cluster:NodeId: give each node its own (e.g. --Cluster:NodeId=node1), or leave Cluster:Redis unset for a single node.");
+            }
+        }
+    }
+
+    private static bool RedisEndPointIsValid(string configuration)
+    {
+        try
+        {
+            var options = StackExchange.Redis.ConfigurationOptions.Parse(configuration);
+            return options.EndPoints.Count > 0 && options.EndPoints.All(e => e is System.Net.DnsEndPoint { Port: > 0 and <= 65535 } or System.Net.IPEndPoint { Port: > 0 and <= 65535 });
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void ValidateOverload(LimitsOptions limits, List<string> errors)

@@ -19,7 +19,9 @@ public static class ServiceHost
 {
     public static async Task<int> RunAsync(PbxBridgeSettings settings, CancellationToken cancellationToken)
     {
-        var nodeId = settings.Configuration["Node:Id"] is { Length: > 0 } id ? id : Environment.MachineName;
+        // A cluster node is known by Cluster:NodeId everywhere (logs, metrics, /healthz); a single node by its host.
+        var nodeId = settings.Cluster.NodeId is { Length: > 0 } clusterId ? clusterId
+            : settings.Configuration["Node:Id"] is { Length: > 0 } id ? id : Environment.MachineName;
         await using var logger = LoggingSetup.Create(settings.Configuration, settings.State.Directory, nodeId);
         try
         {

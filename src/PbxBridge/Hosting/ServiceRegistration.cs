@@ -70,6 +70,13 @@ public static class ServiceRegistration
         var iceTcpPorts = IceTcpPorts(settings);
         services.AddSingleton<IceUfragDirectory>();
         services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
+        if (settings.Media.SingleUdpPort > 0)
+        {
+            // Bound now, while settings are checked: a port another process holds is a configuration error.
+            var socket = BindSingleUdpPort(settings);
+            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops));
+        }
+
         services.AddSingleton(sp => new CallServices
         {
             Pbx = sp.GetRequiredService<IPbx>(),
@@ -85,6 +92,7 @@ public static class ServiceRegistration
                 IceTcpPorts = iceTcpPorts,
             },
             IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
+            SingleUdpPort = sp.GetService<SingleUdpPort>(),
             Pacer = sp.GetRequiredService<MediaPacer>(),
             Media = new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
@@ -96,12 +104,13 @@ public static class ServiceRegistration
             Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
             Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
             Agents = sp.GetRequiredService<ISipAgentDirectory>(),
-            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher) : null,
+            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher, settings.Cluster) : null,
             Overload = sp.GetRequiredService<OverloadController>(),
         });
         services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        Cluster.ClusterRegistration.Add(services, settings);
         if (settings.Media.IceTcpPort > 0)
         {
             services.AddHostedService<IceTcpPortService>();
@@ -109,8 +118,9 @@ public static class ServiceRegistration
     }
 
     /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
-    /// <see cref="CallServices.AgentStates"/>, every call change).</summary>
-    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher)
+    /// <see cref="CallServices.AgentStates"/>, every call change). On a cluster node (Cluster:NodeId) also where each
+    /// agent registered here is served, when the adapter can tell its PBX (<see cref="IPbxAgentLocationPublisher"/>).</summary>
+    private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher, ClusterOptions cluster)
     {
         var registrations = sp.GetRequiredService<RegistrationChangeNotifier>();
         var callManager = sp.GetRequiredService<CallManager>();
@@ -119,9 +129,29 @@ public static class ServiceRegistration
             registrations,
             sp.GetRequiredService<AgentDirectory>().All.Select(a => a.AgentId),
             () => callManager.Calls,
-            sp.GetRequiredService<ILogger<AgentStateTracker>>());
-        registrations.Changed += tracker.OnAgentChanged;
+            sp.GetRequiredService<ILogger<AgentStateTracker>>(),
+            cluster.Enabled ? sp.GetRequiredService<IPbx>() as IPbxAgentLocationPublisher : null);
+        registrations.Changed += tracker.OnAgentRegistrationChanged;
         return tracker;
+    }
+
+    /// <summary>
+    /// Binds Media:SingleUdpPort at the browser-side address; a port another process holds stops startup with the key
+    /// and the fix (exit 78), as any other bad setting does, not with a stack trace on the first call.
+    /// </summary>
+    private static System.Net.Sockets.Socket BindSingleUdpPort(PbxBridgeSettings settings)
+    {
+        var media = settings.Media;
+        var address = IPAddress.Parse(media.BrowserBindAddress.Length > 0 ? media.BrowserBindAddress : media.PublicAddress);
+        try
+        {
+            return SingleUdpPort.Bind(address, media.SingleUdpPort);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new SettingsException(
+                [$"Media:SingleUdpPort = {media.SingleUdpPort} cannot be bound at {address} ({e.SocketErrorCode}): the UDP port is in use or not allowed; pick a free port, or 0 for one port per leg."]);
+        }
     }
 
     /// <summary>The TCP ports advertised as passive ICE-TCP candidates: the dedicated one, then the HTTPS port.</summary>

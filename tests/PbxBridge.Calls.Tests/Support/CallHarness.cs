@@ -24,7 +24,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly SipStack _stack;
     private readonly MemorySipFlow _flow;
 
-    public CallHarness(IPbxAgentStatePublisher? agentStates = null, CallLimits? limits = null)
+    public CallHarness(IPbxAgentStatePublisher? agentStates = null, CallLimits? limits = null, IPbxAgentLocationPublisher? location = null)
     {
         // Each harness has its own 40-port block in a range no other test project uses.
         var first = 44000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
@@ -33,8 +33,8 @@ internal sealed class CallHarness : IAsyncDisposable
         _stack = new SipStack(new SipStackOptions { RegistrationStore = registrations }, new TestAgentDirectory(), Manager, Log.CreateLogger<SipStack>());
         if (agentStates is not null)
         {
-            AgentStates = new AgentStateTracker(agentStates, registrations, [TestAgentDirectory.AgentId], () => Manager.Calls, Log.CreateLogger<AgentStateTracker>());
-            registrations.Changed += AgentStates.OnAgentChanged;
+            AgentStates = new AgentStateTracker(agentStates, registrations, [TestAgentDirectory.AgentId], () => Manager.Calls, Log.CreateLogger<AgentStateTracker>(), location);
+            registrations.Changed += AgentStates.OnAgentRegistrationChanged;
         }
 
         _pacer = new MediaPacer(Log.CreateLogger<MediaPacer>(), 1);

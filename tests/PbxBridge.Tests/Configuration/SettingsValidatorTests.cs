@@ -23,6 +23,44 @@ public sealed class SettingsValidatorTests
         Assert.Contains("1-65535", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("node-1")]
+    [InlineData("node 1")]
+    [InlineData("a23456789012345678901234567890123")]
+    public void A_cluster_node_id_that_could_not_name_an_application_is_refused_naming_the_key_and_the_fix(string nodeId)
+    {
+        var error = Assert.Single(Validate($"--Cluster:NodeId={nodeId}"));
+        Assert.StartsWith($"Cluster:NodeId = '{nodeId}' is not a node name: use 1-32 letters, digits or _", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_cluster_node_id_pbxbridge_is_a_single_node_and_with_one_a_node_of_its_own_application()
+    {
+        Assert.False(PbxBridgeSettings.Bind(ConfigurationFactory.Build([])).Cluster.Enabled);
+        var node = PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Cluster:NodeId=node_2", "--Pbx:Kind=Asterisk", "--Pbx:Asterisk:Password=p"]));
+        Assert.Empty(SettingsValidator.Validate(node));
+        Assert.Equal("pbxbridge-node_2", PbxAdapterSettings.Asterisk(node).Application);
+        Assert.Equal("pbxbridge", PbxAdapterSettings.Asterisk(PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Pbx:Asterisk:Password=p"]))).Application);
+    }
+
+    [Theory]
+    [InlineData("redis.example.com")]
+    [InlineData("10.0.0.5:70000")]
+    [InlineData("")]
+    public void A_cluster_redis_that_is_not_host_and_port_is_refused_naming_the_key_and_the_fix(string redis)
+    {
+        var error = Assert.Single(Validate("--Cluster:NodeId=node1", $"--Cluster:Redis={redis}"));
+        Assert.StartsWith($"Cluster:Redis = '{redis}' is not a Redis address: use host:port", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_redis_needs_a_node_id()
+    {
+        var error = Assert.Single(Validate("--Cluster:Redis=10.0.0.5:6379"));
+        Assert.StartsWith("Cluster:Redis = '10.0.0.5:6379' needs Cluster:NodeId", error, StringComparison.Ordinal);
+        Assert.Empty(Validate("--Cluster:NodeId=node1", "--Cluster:Redis=10.0.0.5:6379,password=secret"));
+    }
+
     [Fact]
     public void Browser_range_start_above_end_names_its_key()
     {
@@ -108,6 +146,19 @@ public sealed class SettingsValidatorTests
         var error = Assert.Single(Validate("--Http:Port=8443", "--Media:IceTcpPort=8443"));
 
         Assert.Contains("set Media:IceTcpOnHttpsPort = true instead", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_single_udp_port_that_is_no_port_or_inside_the_pbx_range_is_refused_with_the_fix()
+    {
+        var notAPort = Assert.Single(Validate("--Media:SingleUdpPort=70000"));
+        Assert.StartsWith("Media:SingleUdpPort = 70000 is not a UDP port: use 1-65535", notAPort, StringComparison.Ordinal);
+        Assert.Contains("or 0 for one port per leg", notAPort, StringComparison.Ordinal);
+
+        var inPbxRange = Assert.Single(Validate("--Media:SingleUdpPort=41010"));
+        Assert.StartsWith("Media:SingleUdpPort = 41010 is inside Media:PbxPortStart-End (41000-41999)", inPbxRange, StringComparison.Ordinal);
+
+        Assert.Empty(Validate("--Media:SingleUdpPort=3478"));
     }
 
     [Fact]
