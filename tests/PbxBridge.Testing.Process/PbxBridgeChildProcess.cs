@@ -104,11 +104,14 @@ public sealed class PbxBridgeChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>SIGKILL to the whole process tree (a crash, an OOM kill): nothing drains; waits until it is gone.</summary>
-    public async Task KillAsync(TimeSpan timeout)
+    /// <summary>
+    /// SIGKILL (kill -9): the process dies at once, as on a crash or an OOM kill, without draining or telling the PBX
+    /// anything; its state directory is left as it was.
+    /// </summary>
+    public async Task KillAsync()
     {
         _process.Kill(entireProcessTree: true);
-        await _process.WaitForExitAsync().WaitAsync(timeout).ConfigureAwait(false);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
