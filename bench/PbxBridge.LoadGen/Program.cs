@@ -75,7 +75,8 @@ using (var pacer = new MediaPacer())
             await Task.Delay(TimeSpan.FromSeconds(10), cancel.Token);
             idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
             Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle after the warm-up, no call: {idleCpu:F1} ms CPU per second"));
-            foreach (var (transport, calls) in options.Transports.SelectMany(t => options.Calls.Select(c => (t, c))))
+            // UDP and TCP back to back at each size: on a shared machine the load drifts, and neighbours compare best.
+            foreach (var (transport, calls) in options.Calls.SelectMany(c => options.Transports.Select(t => (t, c))))
             {
                 Progress($"pbxbridge: {calls} calls over {(transport == "tcp" ? "ICE-TCP" : "UDP")}, hold {options.Hold.TotalSeconds:F0} s");
                 var result = await step.RunAsync(calls, options.Hold, transport, cancel.Token);
