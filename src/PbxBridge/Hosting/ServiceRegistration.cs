@@ -110,6 +110,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        Cluster.ClusterRegistration.Add(services, settings);
         if (settings.Media.IceTcpPort > 0)
         {
             services.AddHostedService<IceTcpPortService>();
