@@ -104,6 +104,16 @@ public sealed class PbxBridgeChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// SIGKILL (kill -9): the process dies at once, as on a crash or an OOM kill, without draining or telling the PBX
+    /// anything; its state directory is left as it was.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -100,7 +100,7 @@ public sealed class PhoneTransferTests : IDisposable
     internal static async Task AssertNoCallLeftAsync(PbxBridgeProcess host)
     {
         var left = "";
-        var empty = await RealPbx.Harness.Poll.UntilAsync(
+        var empty = await PbxBridge.RealPbx.Harness.Poll.UntilAsync(
             async () => (left = (await host.Http.GetStringAsync(new Uri("api/calls", UriKind.Relative))).Trim()) == "[]",
             TimeSpan.FromSeconds(10));
         Assert.True(empty, $"calls left in PbxBridge: {left}");

@@ -20,7 +20,7 @@ public static class CallWaitingScenarios
     /// hear each other again; 1002 hangs up and 1001's call ends.
     /// </summary>
     public static async Task SecondCallAnsweredWithTheFirstOnHoldThenResumedAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, PbxCaller caller)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(caller);
@@ -65,7 +65,7 @@ public static class CallWaitingScenarios
 
     /// <summary>1001 talks to the echo; the PBX calls 1001, who declines with 486: the echo goes on, the PBX's call is gone.</summary>
     public static async Task SecondCallDeclinedWithBusyWhileInACallAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, PbxCaller caller)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(caller);
@@ -93,7 +93,7 @@ public static class CallWaitingScenarios
     /// 503 Too Many Calls For This Agent. Both calls then end.
     /// </summary>
     public static async Task ThirdCallBeyondTheAgentLimitIsRefusedAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, PbxCaller caller)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(caller);
