@@ -165,7 +165,8 @@ function install() {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
+        // An incoming call that has already ended (an earlier call of this page) is not the one being waited for.
+        if (incoming && !incoming.isEnded()) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };

@@ -205,7 +205,8 @@ function install() {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
+        // An incoming call that has already ended (an earlier call of this page) is not the one being waited for.
+        if (incoming && incoming.state !== SIP.SessionState.Terminated) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };
