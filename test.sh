@@ -12,7 +12,7 @@ filter=()
 if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
 
 ensure_dotnet || exit 1
-ensure_apt libopus0 chromium sox iproute2 nftables coturn redis-server openssl ca-certificates || exit 1
+ensure_apt libopus0 chromium sox iproute2 nftables coturn haproxy redis-server openssl ca-certificates || exit 1
 ensure_node || exit 1
 echo "==> npm packages for the browser tests"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || exit 1
@@ -38,28 +38,32 @@ dotnet build PbxBridge.sln -c Debug -nologo -v quiet -clp:ErrorsOnly || { echo "
 status=0
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
-  [ "$name" = "PbxBridge.Browser.Tests" ] && continue
+  # These two boot real PBXs and browsers on fixed ports: they run below, in the private network namespace.
+  case "$name" in PbxBridge.Browser.Tests|PbxBridge.RealPbx.Tests) continue ;; esac
   echo "==> $name"
   dotnet test "$project" --no-build -nologo -v quiet "${filter[@]}" \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
 done
 
-# Browser interop: chromium and PbxBridge share a network namespace with only lo up, so ICE candidates are
-# deterministic (127.0.0.1) and nothing leaves the machine (shared/reference/browser/NOTES.md).
-echo "==> PbxBridge.Browser.Tests (chromium, in a private network namespace)"
+# Real-PBX contract tests and browser interop: the PBXs, chromium and PbxBridge share a network namespace with only lo
+# up, so ICE candidates are deterministic (127.0.0.1), the PBXs' standard ports collide with nothing, and nothing
+# leaves the machine (shared/reference/browser/NOTES.md). The two projects run one after the other (same ports).
+in_namespace() { ip netns exec "$ns" env HOME="$HOME" PATH="$PATH" DOTNET_CLI_HOME="${DOTNET_CLI_HOME:-$HOME}" \
+  PBXBRIDGE_TEST_ASTERISK="${PBXBRIDGE_TEST_ASTERISK:-}" PBXBRIDGE_TEST_FREESWITCH="${PBXBRIDGE_TEST_FREESWITCH:-}" "$@"; }
 ns="pbxb-test-$$"
+run=(in_namespace)
 if ip netns add "$ns" 2>/dev/null; then
   ip netns exec "$ns" ip link set lo up
-  ip netns exec "$ns" env HOME="$HOME" PATH="$PATH" DOTNET_CLI_HOME="${DOTNET_CLI_HOME:-$HOME}" \
-    PBXBRIDGE_TEST_ASTERISK="${PBXBRIDGE_TEST_ASTERISK:-}" PBXBRIDGE_TEST_FREESWITCH="${PBXBRIDGE_TEST_FREESWITCH:-}" \
-    dotnet test tests/PbxBridge.Browser.Tests --no-build -nologo -v quiet "${filter[@]}" \
-    --logger "trx;LogFileName=PbxBridge.Browser.Tests.trx" --results-directory "$results" || status=1
-  ip netns del "$ns"
 else
-  echo "warning: cannot create a network namespace (needs root): running browser tests in the host namespace"
-  dotnet test tests/PbxBridge.Browser.Tests --no-build -nologo -v quiet "${filter[@]}" \
-    --logger "trx;LogFileName=PbxBridge.Browser.Tests.trx" --results-directory "$results" || status=1
+  echo "warning: cannot create a network namespace (needs root): running real-PBX and browser tests in the host namespace"
+  run=()
 fi
+for name in PbxBridge.RealPbx.Tests PbxBridge.Browser.Tests; do
+  echo "==> $name (in a private network namespace)"
+  "${run[@]}" dotnet test "tests/$name" --no-build -nologo -v quiet "${filter[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+[ ${#run[@]} -gt 0 ] && ip netns del "$ns"
 
 extra_passed=0; extra_failed=0
 if [ -x ansible/tests/converge.sh ] && [ ${#filter[@]} -eq 0 ]; then
@@ -103,8 +107,8 @@ done
 echo
 echo "==> real-PBX interop scenarios"
 for pbx in Asterisk FreeSwitch; do
-  ran=$(cat "$results"/*.trx 2>/dev/null | grep -o "testName=\"PbxBridge.Browser.Tests.RealPbx.Real${pbx}Tests[^\"]*\"[^>]*outcome=\"\(Passed\|Failed\)\"" \
-    | sed 's/testName="PbxBridge.Browser.Tests.RealPbx.//; s/".*outcome="/ /; s/"$//' | sed 's/&quot;/"/g')
+  ran=$(cat "$results"/*.trx 2>/dev/null | grep -o "testName=\"PbxBridge.\(Browser.Tests.RealPbx\|RealPbx.Tests\).Real${pbx}[A-Za-z]*Tests[^\"]*\"[^>]*outcome=\"\(Passed\|Failed\)\"" \
+    | sed 's/testName="PbxBridge.Browser.Tests.RealPbx.//; s/testName="PbxBridge.RealPbx.Tests.//; s/".*outcome="/ /; s/"$//' | sed 's/&quot;/"/g')
   if [ -n "$ran" ]; then echo "$ran" | sed 's/^/  ran: /'; fi
 done
 if [ "$skipped" -gt 0 ]; then

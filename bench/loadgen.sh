@@ -8,6 +8,8 @@
 #      (Opus side over ICE/DTLS-SRTP like the browser legs; --rtpengine-opus-side rtp for plain RTP),
 # and prints a table and a final JSON line. Extra arguments go to the load generator, e.g.
 #   bench/loadgen.sh --calls 10,50,100 --hold 25 --complexity 5 [--wav /abs/speech48k.wav | --speech] [--usedtx 1] [--rtpengine ""]
+#     [--transport udp,tcp [--ice-tcp-port N]]   (the PbxBridge legs over UDP and over ICE-TCP, side by side)
+# rtpengine-daemon is installed with apt-get when the comparison is asked for and /usr/bin/rtpengine is missing.
 # It is not part of ./test.sh: it takes minutes and its figures depend on the machine.
 # --speech: every leg sends two espeak-ng sentences with their pauses (made now from Debian's espeak-ng and sox,
 # installed if missing) instead of the generated signal; the echo sends them back, so both directions carry speech.
@@ -31,6 +33,24 @@ for arg in "$@"; do
   fi
 done
 set -- "${args[@]+"${args[@]}"}"
+# The rtpengine comparison (asked for unless --targets leaves it out or --rtpengine "" skips it) needs Debian's
+# rtpengine-daemon: install it here so a fresh machine gives the same-run figure instead of skipping it. Only the
+# binary is used (the load generator starts it userspace-only on its own ports), so its packaged service stays off.
+targets="pbxbridge,rtpengine"
+rtpengine="/usr/bin/rtpengine"
+for ((i = 1; i < $#; i++)); do
+  case "${!i}" in
+    --targets) j=$((i + 1)); targets="${!j}" ;;
+    --rtpengine) j=$((i + 1)); rtpengine="${!j}" ;;
+  esac
+done
+if [[ ",$targets," == *",rtpengine,"* && -n "$rtpengine" && ! -x "$rtpengine" && "$rtpengine" == /usr/bin/rtpengine ]]; then
+  echo "rtpengine comparison asked for: installing Debian rtpengine-daemon" >&2
+  apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 rtpengine-daemon >&2
+  if command -v systemctl >/dev/null && systemctl is-active --quiet rtpengine-daemon 2>/dev/null; then
+    systemctl stop rtpengine-daemon >&2 || true
+  fi
+fi
 dotnet build -c Release -v quiet -nologo src/PbxBridge/PbxBridge.csproj >&2
 dotnet build -c Release -v quiet -nologo bench/PbxBridge.LoadGen/PbxBridge.LoadGen.csproj >&2
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" >&2

@@ -86,6 +86,21 @@ internal sealed class LoadGenOptions
     /// <summary>--usedtx 1: the legs' Opus fmtp says usedtx=1, as a browser page may munge it, so PbxBridge sends DTX toward them.</summary>
     public bool UseDtx { get; private set; }
 
+    /// <summary>
+    /// --transport udp,tcp: what carries the PbxBridge legs' media, each a set of steps in the same run: "udp" (the
+    /// default) or "tcp" (ICE-TCP, RFC 6544 with RFC 4571 framing, as Chromium where UDP is blocked). With tcp,
+    /// PbxBridge runs with ICE-TCP on its HTTPS port, or on <see cref="IceTcpPort"/> when that is set.
+    /// </summary>
+    public IReadOnlyList<string> Transports { get; private set; } = ["udp"];
+
+    /// <summary>--ice-tcp-port N: ICE-TCP on a dedicated port (Media:IceTcpPort) instead of the HTTPS port; 0 = HTTPS port.</summary>
+    public int IceTcpPort { get; private set; }
+
+    /// <summary>PbxBridge's command-line settings the chosen transports need.</summary>
+    public IReadOnlyList<string> IceTcpArguments => !Transports.Contains("tcp")
+        ? []
+        : IceTcpPort > 0 ? [string.Create(CultureInfo.InvariantCulture, $"--Media:IceTcpPort={IceTcpPort}")] : ["--Media:IceTcpOnHttpsPort=true"];
+
     public static LoadGenOptions Parse(string[] args)
     {
         var options = new LoadGenOptions();
@@ -122,6 +137,19 @@ internal sealed class LoadGenOptions
                 case "--rtpengine-log-level": options.RtpengineLogLevel = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--pbxbridge-env": options.PbxBridgeEnvironment = [.. options.PbxBridgeEnvironment, value]; break;
                 case "--targets": options.Targets = value.Split(','); break;
+                case "--transport":
+                    options.Transports = value.Split(',');
+                    if (options.Transports.Any(t => t is not ("udp" or "tcp")))
+                    {
+                        throw new ArgumentException($"--transport is udp, tcp or udp,tcp, not {value}");
+                    }
+
+                    break;
+                case "--ice-tcp-port":
+                    options.IceTcpPort = int.Parse(value, CultureInfo.InvariantCulture) is var port and > 1023 and <= 65535
+                        ? port
+                        : throw new ArgumentException($"--ice-tcp-port is 1024-65535, not {value}");
+                    break;
                 case "--pbx": options.Pbx = value is "asterisk" or "demo" ? value : throw new ArgumentException($"--pbx is asterisk or demo, not {value}"); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }

@@ -10,7 +10,8 @@ namespace PbxBridge.LoadGen;
 /// <summary>
 /// One load step against PbxBridge: ramp N browser legs (a few set up at a time, as agents log in over minutes in
 /// real life), let them settle, hold them while sampling PbxBridge's CPU and RSS from /proc, then hang up all. With
-/// the simulated Asterisk as PBX, each leg's PBX socket is tapped for the one-way latencies.
+/// the simulated Asterisk as PBX, each leg's PBX socket is tapped for the one-way latencies. The legs' media goes
+/// over UDP or, for transport "tcp", over ICE-TCP (RFC 6544/4571) to the HTTPS port or LoadGenOptions.IceTcpPort.
 /// </summary>
 internal sealed class PbxBridgeLoadStep
 {
@@ -35,8 +36,12 @@ internal sealed class PbxBridgeLoadStep
         _asterisk = asterisk;
     }
 
-    public async Task<StepResult> RunAsync(int calls, TimeSpan hold, CancellationToken cancellationToken)
+    public Task<StepResult> RunAsync(int calls, TimeSpan hold, CancellationToken cancellationToken) =>
+        RunAsync(calls, hold, "udp", cancellationToken);
+
+    public async Task<StepResult> RunAsync(int calls, TimeSpan hold, string transport, CancellationToken cancellationToken)
     {
+        int? iceTcpPort = transport == "tcp" ? (_options.IceTcpPort > 0 ? _options.IceTcpPort : _bridge.Port) : null;
         var idle = ProcessSample.Take(_bridge.Pid);
         var wss = new Uri($"wss://127.0.0.1:{_bridge.Port}/sip");
         var legs = new List<BrowserLeg>();
@@ -45,7 +50,7 @@ internal sealed class PbxBridgeLoadStep
         var setups = new List<Task>();
         for (var i = 0; i < calls; i++)
         {
-            var leg = new BrowserLeg(i, _certificate, _source, PbxBridgeProcess.AgentId(i), PbxBridgeProcess.Password, "127.0.0.1", probe: i < ProbeLegs, useDtx: _options.UseDtx);
+            var leg = new BrowserLeg(i, _certificate, _source, PbxBridgeProcess.AgentId(i), PbxBridgeProcess.Password, "127.0.0.1", probe: i < ProbeLegs, useDtx: _options.UseDtx, iceTcpPort: iceTcpPort);
             legs.Add(leg);
             await ramp.WaitAsync(cancellationToken);
             setups.Add(SetUpAsync(leg, ramp, failures, cancellationToken));
@@ -113,7 +118,7 @@ internal sealed class PbxBridgeLoadStep
 
         var result = new StepResult
         {
-            Target = "pbxbridge",
+            Target = transport == "tcp" ? "pbxbridge-tcp" : "pbxbridge",
             Calls = calls,
             Established = established.Count,
             Failed = calls - established.Count,

@@ -57,7 +57,7 @@ using (var pacer = new MediaPacer())
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
         using (var bridge = await PbxBridgeProcess.StartAsync(
             Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
-            asterisk?.PbxBridgeArguments))
+            [.. asterisk?.PbxBridgeArguments ?? [], .. options.IceTcpArguments]))
         {
             Progress(asterisk is null
                 ? $"PbxBridge pid {bridge.Pid} on port {bridge.Port}, demo PBX inside it (log {bridge.LogPath})"
@@ -75,10 +75,10 @@ using (var pacer = new MediaPacer())
             await Task.Delay(TimeSpan.FromSeconds(10), cancel.Token);
             idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
             Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle after the warm-up, no call: {idleCpu:F1} ms CPU per second"));
-            foreach (var calls in options.Calls)
+            foreach (var (transport, calls) in options.Transports.SelectMany(t => options.Calls.Select(c => (t, c))))
             {
-                Progress($"pbxbridge: {calls} calls, hold {options.Hold.TotalSeconds:F0} s");
-                var result = await step.RunAsync(calls, options.Hold, cancel.Token);
+                Progress($"pbxbridge: {calls} calls over {(transport == "tcp" ? "ICE-TCP" : "UDP")}, hold {options.Hold.TotalSeconds:F0} s");
+                var result = await step.RunAsync(calls, options.Hold, transport, cancel.Token);
                 steps.Add(result);
                 foreach (var failure in result.Failures.Take(5))
                 {

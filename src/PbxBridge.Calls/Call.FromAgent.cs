@@ -82,7 +82,7 @@ public sealed partial class Call
     {
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger, services.IceTcp);
+            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger, services.IceTcp, services.SingleUdpPort);
             Media.Browser = endpoint;
             failure = "";
             return true;

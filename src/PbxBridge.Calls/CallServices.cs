@@ -6,6 +6,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Ice;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Calls;
 
@@ -33,6 +34,10 @@ public sealed class CallServices
 
     /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
     public IceUfragDirectory? IceTcp { get; init; }
+
+    /// <summary>The one UDP socket every browser leg shares (Media:SingleUdpPort); null = a port per leg from <see cref="BrowserPorts"/>.</summary>
+    public SingleUdpPort? SingleUdpPort { get; init; }
+
     /// <summary>The overload ladder: the Opus complexity calls get and whether new calls are refused. Off unless set.</summary>
     public OverloadController Overload { get; init; } = new(OverloadSettings.Disabled(10));
 

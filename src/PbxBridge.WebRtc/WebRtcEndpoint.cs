@@ -18,13 +18,16 @@ namespace PbxBridge.WebRtc;
 /// deliver. Nothing is sent toward the browser before DTLS completed and SRTP keys exist.
 /// <see cref="SendRtp"/> is meant for one sending thread at a time: the media loop the endpoint was given.
 /// </summary>
-public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHost
+public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHost, ISingleUdpPortLeg
 {
     private const int StunResponseSize = 512;
     private const int SendBufferSize = 1500;
 
     // Chromium opens one ICE-TCP connection per (its interface, our TCP candidate) pair: a handful at most.
     private const int MaxIceTcpConnections = 4;
+
+    // As many source addresses as the ICE agent keeps verified: older ones are unbound from the single port.
+    private const int BoundAddressLimit = 8;
 
     private readonly WebRtcOptions _options;
     private readonly UdpPortPool _ports;
@@ -34,7 +37,11 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
     private readonly Socket _socket;
     private readonly int _localPort;
     private readonly MediaEventLoop _loop;
-    private readonly DatagramDemultiplexer _demux;
+    private readonly DatagramDemultiplexer? _demux;
+    private readonly SingleUdpPort? _single;
+    private readonly SocketAddress?[] _boundAddresses = new SocketAddress?[BoundAddressLimit];
+    private int _nextBound;
+    private long _singlePortDatagrams;
     private readonly byte[] _stunResponse = new byte[StunResponseSize];
     private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(SendBufferSize, pinned: true);
     private readonly IceUfragDirectory? _ufrags;
@@ -83,11 +90,13 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
     /// Rents a socket from <paramref name="ports"/>; throws when the browser port range is exhausted. Its datagrams
     /// are read and handled on <paramref name="loop"/>'s thread, which should be the one that ticks the call. With
     /// <paramref name="iceTcp"/> (and <see cref="WebRtcOptions.IceTcpPorts"/>) the leg also offers passive ICE-TCP
-    /// candidates and takes the connections the directory finds for its ufrag, on the same loop.
+    /// candidates and takes the connections the directory finds for its ufrag, on the same loop. With
+    /// <paramref name="singleUdpPort"/> no socket is rented: the leg's UDP media goes through that shared port (its
+    /// datagrams still handled on <paramref name="loop"/>, which must be one of the port's loops).
     /// </summary>
     public WebRtcEndpoint(
         WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, MediaEventLoop loop, IWebRtcEndpointObserver observer, ILogger logger,
-        IceUfragDirectory? iceTcp = null)
+        IceUfragDirectory? iceTcp = null, SingleUdpPort? singleUdpPort = null)
     {
         _ufrags = iceTcp;
         _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -96,6 +105,14 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         _loop = loop ?? throw new ArgumentNullException(nameof(loop));
         _observer = observer ?? throw new ArgumentNullException(nameof(observer));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _single = singleUdpPort;
+        if (_single is not null)
+        {
+            _socket = _single.Socket;
+            _localPort = _single.Port;
+            return;
+        }
+
         if (!ports.TryRent(out _socket))
         {
             throw new InvalidOperationException("No free UDP port left in the browser media port range.");
@@ -104,6 +121,8 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         _localPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         _demux = new DatagramDemultiplexer(_socket, this);
     }
+
+    MediaEventLoop ISingleUdpPortLeg.Loop => _loop;
 
     /// <summary>The negotiated audio; valid after a successful AcceptOffer or AcceptAnswer.</summary>
     public NegotiatedAudio Audio => _audio ?? throw new InvalidOperationException("No SDP has been negotiated yet.");
@@ -125,7 +144,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
 
     public WebRtcStatistics Statistics => new()
     {
-        PacketsReceived = _demux.Datagrams,
+        PacketsReceived = _demux?.Datagrams ?? Volatile.Read(ref _singlePortDatagrams),
         RtpPacketsDelivered = Volatile.Read(ref _rtpDelivered),
         RtcpPacketsReceived = Volatile.Read(ref _rtcpReceived),
         RtpPacketsSent = Volatile.Read(ref _rtpSent),
@@ -148,7 +167,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         UnknownDatagrams = Volatile.Read(ref _unknownDatagrams),
         SendsDroppedNotConnected = Volatile.Read(ref _sendsDroppedNotConnected),
         SendsDroppedByDirection = Volatile.Read(ref _sendsDroppedByDirection),
-        ReceiveErrors = _demux.Errors,
+        ReceiveErrors = _demux?.Errors ?? 0,
         SelectedRemote = SelectedRemote,
         SelectedProtocol = _selectedProtocol,
         IceTcpConnections = Volatile.Read(ref _tcpConnections),
@@ -289,7 +308,11 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
             return;
         }
 
-        _watch = _loop.Watch(_socket, _demux);
+        if (_demux is not null)
+        {
+            _watch = _loop.Watch(_socket, _demux);
+        }
+
         var period = TimeSpan.FromMilliseconds(Math.Clamp(_options.ConsentTimeout.TotalMilliseconds / 10, 50, 1000));
         _consentTimer = new Timer(_ => CheckConsent(), null, period, period);
     }
@@ -373,21 +396,58 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
             foreach (var ufrag in _registeredUfrags)
             {
                 _ufrags?.Unregister(ufrag, this);
+                _single?.UnregisterUfrag(ufrag, this);
             }
 
             _registeredUfrags.Clear();
         }
 
-        _ports.Return(_socket);
+        if (_single is not null)
+        {
+            foreach (var address in _boundAddresses)
+            {
+                if (address is not null)
+                {
+                    _single.UnbindAddress(address, this);
+                }
+            }
+
+            // A datagram routed to this leg before the unbinding may be in a hand-off or being handled right now:
+            // after the loop's next pass none is, and later ones see _disposed and are dropped.
+            await _loop.NextPassAsync();
+        }
+        else
+        {
+            _ports.Return(_socket);
+        }
+
         _srtpIn?.Dispose();
         _srtcpIn?.Dispose();
         // _srtpOut is left to the finalizer: a SendRtp racing with hangup must not touch a disposed cipher.
+    }
+
+    void ISingleUdpPortLeg.OnDatagram(Span<byte> datagram, SocketAddress source, long arrival)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || _agent is null)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _singlePortDatagrams);
+        DatagramDemultiplexer.Dispatch(this, datagram, source, arrival);
     }
 
     void IDatagramSink.OnStun(Span<byte> datagram, SocketAddress source)
     {
         var agent = _agent!;
         var outcome = agent.HandleRequest(datagram, source, _stunResponse, out var responseLength);
+        if (outcome is IceCheckOutcome.Success or IceCheckOutcome.Nominated && _single is not null && TcpConnectionTo(source) is null)
+        {
+            // The check verified with our password: media from this address is ours from now on. Bound before the
+            // answer goes out, so the DTLS the browser sends on receiving it already finds this leg.
+            BindSinglePortAddress(source);
+        }
+
         if (responseLength > 0)
         {
             SendTo(_stunResponse.AsSpan(0, responseLength), source);
@@ -520,7 +580,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
 
     private void RegisterUfrag(string ufrag)
     {
-        if (_ufrags is null)
+        if (_ufrags is null && _single is null)
         {
             return;
         }
@@ -529,10 +589,35 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         {
             if (Volatile.Read(ref _disposed) == 0)
             {
-                _ufrags.Register(ufrag, this);
+                _ufrags?.Register(ufrag, this);
+                _single?.RegisterUfrag(ufrag, this);
                 _registeredUfrags.Add(ufrag);
             }
         }
+    }
+
+    /// <summary>On the leg's loop, after a verified check from a UDP address (once per new address, not per packet).</summary>
+    private void BindSinglePortAddress(SocketAddress source)
+    {
+        foreach (var bound in _boundAddresses)
+        {
+            if (bound is not null && bound.Equals(source))
+            {
+                // Bound again anyway: another leg's authenticated check may have taken it over meanwhile.
+                _single!.BindAddress(bound, this);
+                return;
+            }
+        }
+
+        if (_boundAddresses[_nextBound] is { } oldest)
+        {
+            _single!.UnbindAddress(oldest, this);
+        }
+
+        var copy = CopyOf(source);
+        _boundAddresses[_nextBound] = copy;
+        _nextBound = (_nextBound + 1) % BoundAddressLimit;
+        _single!.BindAddress(copy, this);
     }
 
     /// <summary>The ICE-TCP connection whose remote end is <paramref name="address"/>, if media to it goes over TCP.</summary>
@@ -621,7 +706,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
             Close($"ICE consent expired: no valid connectivity check for {silence.TotalSeconds:F0} s");
         }
 
-        if (_demux.Errors > 0 && _demux.LastError is { } error)
+        if (_demux is { Errors: > 0, LastError: { } error })
         {
             WebRtcLog.ReceiveErrors(_logger, _demux.Errors, error.Message);
         }

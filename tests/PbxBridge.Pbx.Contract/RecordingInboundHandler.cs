@@ -3,12 +3,16 @@ using PbxBridge.Calls.Pbx;
 
 namespace PbxBridge.Pbx.Contract;
 
-/// <summary>Stands in for the Calls room's inbound side: collects calls and control-connection changes. With
-/// <see cref="Registered"/>, calls for other agents are refused with cause 20, as the Calls room does.</summary>
+/// <summary>Stands in for the Calls room's inbound side: collects calls and control-connection changes. Like the Calls
+/// room, it refuses a call for an id that is none of <see cref="Agents"/> with cause 1 (UNALLOCATED_NUMBER, which the
+/// shipped FreeSWITCH dialplan falls through on to the site's own numbers) and one for an agent not in
+/// <see cref="Registered"/> with cause 20; each set, when null, lets every id through.</summary>
 public sealed class RecordingInboundHandler : IPbxInboundHandler
 {
     private int _connected;
     private int _disconnected;
+
+    public HashSet<string>? Agents { get; init; }
 
     public HashSet<string>? Registered { get; init; }
 
@@ -26,6 +30,12 @@ public sealed class RecordingInboundHandler : IPbxInboundHandler
     public void OnInboundCall(InboundPbxCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
+        if (Agents is { } agents && !agents.Contains(call.AgentId))
+        {
+            _ = call.RejectAsync(PbxCause.Unallocated, CancellationToken.None);
+            return;
+        }
+
         if (Registered is { } registered && !registered.Contains(call.AgentId))
         {
             _ = call.RejectAsync(PbxCause.SubscriberAbsent, CancellationToken.None);

@@ -12,15 +12,15 @@ internal static class LoadReport
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"target",-10} {"calls",5} {"ok",4} {"fail",4} {"cpu ms/call-s",13} {"calls/core",10} {"xlibopus",8} {"RSS KB/call",11} {"lost",6} {"late",6} {"rtt p50",8} {"rtt p99",8} {"b>p p50",8} {"b>p p99",8} {"held p50",8} {"excl p50",8} {"excl p99",8} {"p>b p50",8} {"p>b p99",8} {"setup p50",9} {"setup p99",9}");
+            $"{"target",-13} {"calls",5} {"ok",4} {"fail",4} {"cpu ms/call-s",13} {"calls/core",10} {"xlibopus",8} {"RSS KB/call",11} {"lost",6} {"late",6} {"rtt p50",8} {"rtt p99",8} {"b>p p50",8} {"b>p p99",8} {"held p50",8} {"excl p50",8} {"excl p99",8} {"p>b p50",8} {"p>b p99",8} {"setup p50",9} {"setup p99",9}");
         foreach (var step in steps)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{step.Target,-10} {step.Calls,5} {step.Established,4} {step.Failed,4} {step.CpuMsPerCallSecond,13:F2} {step.CallsPerCore,10:F0} {step.CpuMsPerCallSecond / libopusMsPerCallSecond,8:F2} {step.RssKbPerCall,11:F0} {step.PacketsLost,6} {step.PacketsLate,6} {step.RoundTripP50Ms,8:F1} {step.RoundTripP99Ms,8:F1} {step.BrowserToPbx.P50Ms,8:F2} {step.BrowserToPbx.P99Ms,8:F2} {step.BrowserToPbxHeld.P50Ms,8:F2} {step.BrowserToPbxExcludingJitter.P50Ms,8:F2} {step.BrowserToPbxExcludingJitter.P99Ms,8:F2} {step.PbxToBrowser.P50Ms,8:F2} {step.PbxToBrowser.P99Ms,8:F2} {step.SetupP50Ms,9:F0} {step.SetupP99Ms,9:F0}");
+                $"{step.Target,-13} {step.Calls,5} {step.Established,4} {step.Failed,4} {step.CpuMsPerCallSecond,13:F2} {step.CallsPerCore,10:F0} {step.CpuMsPerCallSecond / libopusMsPerCallSecond,8:F2} {step.RssKbPerCall,11:F0} {step.PacketsLost,6} {step.PacketsLate,6} {step.RoundTripP50Ms,8:F1} {step.RoundTripP99Ms,8:F1} {step.BrowserToPbx.P50Ms,8:F2} {step.BrowserToPbx.P99Ms,8:F2} {step.BrowserToPbxHeld.P50Ms,8:F2} {step.BrowserToPbxExcludingJitter.P50Ms,8:F2} {step.BrowserToPbxExcludingJitter.P99Ms,8:F2} {step.PbxToBrowser.P50Ms,8:F2} {step.PbxToBrowser.P99Ms,8:F2} {step.SetupP50Ms,9:F0} {step.SetupP99Ms,9:F0}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"{"libopus",-10} {"-",5} {"-",4} {"-",4} {libopusMsPerCallSecond,13:F2} {1000 / libopusMsPerCallSecond,10:F0} {1.0,8:F2}   (decode 48k frames at 8 kHz + encode 8 kHz, complexity {complexity}, one thread)");
+            $"{"libopus",-13} {"-",5} {"-",4} {"-",4} {libopusMsPerCallSecond,13:F2} {1000 / libopusMsPerCallSecond,10:F0} {1.0,8:F2}   (decode 48k frames at 8 kHz + encode 8 kHz, complexity {complexity}, one thread)");
         return text.ToString();
     }
 
@@ -28,6 +28,10 @@ internal static class LoadReport
     {
         var bridge = steps.Where(s => s.Target == "pbxbridge").ToList();
         var rtpengine = steps.Where(s => s.Target == "rtpengine").ToList();
+        var tcp = steps.Where(s => s.Target == "pbxbridge-tcp").ToList();
+        var tcpLargest = tcp.Count > 0 ? tcp.MaxBy(s => s.Calls) : null;
+        // TCP beside UDP at the same number of calls, in this run.
+        var udpAtTcpCalls = tcpLargest is null ? null : bridge.Find(s => s.Calls == tcpLargest.Calls);
         var largest = bridge.Count > 0 ? bridge.MaxBy(s => s.Calls) : null;
         var rtpLargest = rtpengine.Count > 0 ? rtpengine.MaxBy(s => s.Calls) : null;
         var json = new JsonObject
@@ -37,6 +41,9 @@ internal static class LoadReport
             ["opus_complexity"] = complexity,
             ["pbxbridge_cpu_ms_per_call_s"] = Round(largest?.CpuMsPerCallSecond),
             ["rtpengine_cpu_ms_per_call_s"] = Round(rtpLargest?.CpuMsPerCallSecond),
+            ["pbxbridge_ice_tcp_cpu_ms_per_call_s"] = Round(tcpLargest?.CpuMsPerCallSecond),
+            ["pbxbridge_ice_tcp_vs_udp"] = Round(tcpLargest?.CpuMsPerCallSecond / udpAtTcpCalls?.CpuMsPerCallSecond),
+            ["ice_tcp_failed"] = tcp.Count > 0 ? tcp.Sum(s => s.Failed) : null,
             ["rtpengine_opus_side"] = rtpengine.Count > 0 ? rtpengineOpusSide : null,
             ["libopus_only_cpu_ms_per_call_s"] = Round(libopusMsPerCallSecond),
             ["pbxbridge_marginal_cpu_ms_per_call_s"] = Round(Marginal(bridge)),

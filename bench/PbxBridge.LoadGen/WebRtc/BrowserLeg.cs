@@ -21,11 +21,12 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
     private readonly bool _useDtx;
 
-    public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe, bool useDtx = false)
+    /// <param name="iceTcpPort">null: media over UDP; else over ICE-TCP to PbxBridge's passive candidate on this port.</param>
+    public BrowserLeg(int index, ClientCertificate certificate, OpusFrameSource source, string user, string password, string domain, bool probe, bool useDtx = false, bool measureTone = false, int? iceTcpPort = null)
     {
         Index = index;
         _sip = new SipWebSocketUserAgent(user, password, domain);
-        _media = new BrowserMedia(certificate, source, probe);
+        _media = new BrowserMedia(certificate, source, probe, measureTone, iceTcpPort);
         _useDtx = useDtx;
     }
 
@@ -43,6 +44,9 @@ internal sealed class BrowserLeg : IAsyncDisposable
     public long PacketsLate => _media.PacketsLate;
 
     public long PacketsLost => _media.PacketsLost;
+
+    /// <summary>The dominant frequency of the last two seconds heard (legs made with <c>measureTone</c>), and its RMS.</summary>
+    public (double FrequencyHz, double Rms) ReceivedTone => _media.ReceivedTone;
 
     /// <summary>INVITE sent to first decrypted media packet back, in milliseconds.</summary>
     public double SetupMs => Stopwatch.GetElapsedTime(_inviteTicks, _media.FirstMediaTicks).TotalMilliseconds;

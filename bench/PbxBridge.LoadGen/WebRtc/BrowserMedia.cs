@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
@@ -19,7 +19,8 @@ namespace PbxBridge.LoadGen.WebRtc;
 /// offer (actpass, full ICE), connectivity checks as the controlling agent toward the answerer's candidate, DTLS
 /// client, then SRTP/Opus both ways. The shared <see cref="MediaPacer"/> calls <see cref="SendFrame"/> every 20 ms;
 /// the receive loop counts what comes back and, on probe legs, decodes it to find the marker bursts (round-trip
-/// time).
+/// time). The packets go over UDP or, with an ICE-TCP port, over one RFC 4571-framed TCP connection to PbxBridge's
+/// passive TCP candidate on that port (<see cref="ILegTransport"/>).
 /// </summary>
 internal sealed class BrowserMedia : IAsyncDisposable
 {
@@ -27,7 +28,8 @@ internal sealed class BrowserMedia : IAsyncDisposable
 
     private const int ConsentFrames = 125;
 
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+    private readonly ILegTransport _transport;
+    private readonly int? _iceTcpPort;
     private readonly ClientCertificate _certificate;
     private readonly OpusFrameSource _source;
     private readonly IceCredentials _localIce = IceCredentials.Generate();
@@ -38,6 +40,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
     private readonly byte[] _checkTransaction = new byte[12];
     private readonly uint _ssrc = (uint)Random.Shared.Next();
     private readonly EchoProbe? _probe;
+    private readonly ToneMeter? _tone;
     private IceControllingCheck? _check;
     private QueuedDatagramTransport? _dtlsTransport;
     private SrtpContext? _srtpOut;
@@ -52,11 +55,14 @@ internal sealed class BrowserMedia : IAsyncDisposable
     private long _highestExtendedSequence;
     private double _minTransitMs = double.MaxValue;
 
-    public BrowserMedia(ClientCertificate certificate, OpusFrameSource source, bool probe)
+    /// <param name="iceTcpPort">null: UDP; else connect over ICE-TCP to the answer's passive TCP candidate on this port.</param>
+    public BrowserMedia(ClientCertificate certificate, OpusFrameSource source, bool probe, bool measureTone = false, int? iceTcpPort = null)
     {
+        _tone = measureTone ? new ToneMeter() : null;
         _certificate = certificate;
         _source = source;
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _iceTcpPort = iceTcpPort;
+        _transport = iceTcpPort is null ? new UdpLegTransport() : new IceTcpLegTransport(new IPEndPoint(IPAddress.Loopback, 9));
         _probe = probe ? new EchoProbe(Latency) : null;
     }
 
@@ -64,6 +70,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
     public OneWayLatency Latency { get; } = new();
 
     public bool IsSending => _sending;
+
+    /// <summary>"udp" or "tcp" (ICE-TCP).</summary>
+    public string Transport => _transport.Name;
 
     public long PacketsSent { get; private set; }
 
@@ -109,7 +118,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
     /// </summary>
     public SessionDescription CreateOffer(IReadOnlyList<(int PayloadType, int ClockRate)> telephoneEvents, bool useDtx = false)
     {
-        var port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        var port = _transport.LocalEndPoint.Port;
         var local = new LocalAudioDescription(
             IPAddress.Loopback, port, _localIce, _certificate.Fingerprint, DtlsSetup.ActPass, OpusPayloadType,
             telephoneEvents, MediaDirection.SendRecv, SdpOfferer.Mid, _ssrc, "loadgen",
@@ -151,9 +160,18 @@ internal sealed class BrowserMedia : IAsyncDisposable
             throw new MediaSetupException($"expected a=setup:passive in the answer to actpass, got {answer.Setup}");
         }
 
-        _socket.Connect(RemoteEndPoint(answer));
+        var remote = _iceTcpPort is { } tcpPort ? PassiveTcpCandidate(answer, tcpPort) : RemoteEndPoint(answer);
+        try
+        {
+            await _transport.ConnectAsync(remote, cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new MediaSetupException($"{_transport.Name} connect to {remote}: {ex.Message}", ex);
+        }
+
         _check = new IceControllingCheck(_localIce, answer.Ice);
-        _dtlsTransport = new QueuedDatagramTransport(_socket);
+        _dtlsTransport = new QueuedDatagramTransport(_transport);
         _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
 
         await ConnectIceAsync(cancellationToken);
@@ -229,7 +247,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
         _sending = false;
         await _stop.CancelAsync();
         _dtlsTransport?.Close();
-        _socket.Dispose();
+        _transport.Dispose();
         if (_receiveLoop is not null)
         {
             await _receiveLoop;
@@ -238,6 +256,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
         _srtpIn?.Dispose();
         _srtpOut?.Dispose();
         _probe?.Dispose();
+        _tone?.Dispose();
         _stop.Dispose();
     }
 
@@ -247,6 +266,27 @@ internal sealed class BrowserMedia : IAsyncDisposable
             ?? throw new MediaSetupException("the SDP answer has no c= line");
         var address = connection.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
         return new IPEndPoint(IPAddress.Parse(address), answer.Audio.Port);
+    }
+
+    // RFC 6544 §4.5: "a=candidate:F 1 tcp PRIO ADDRESS PORT typ host tcptype passive"; the one on the port asked for.
+    private static IPEndPoint PassiveTcpCandidate(RemoteAudioDescription answer, int port)
+    {
+        foreach (var attribute in answer.Audio.Attributes)
+        {
+            if (attribute is not { Name: "candidate", Value: { } value })
+            {
+                continue;
+            }
+
+            var fields = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 10 && fields[2].Equals("tcp", StringComparison.OrdinalIgnoreCase) && fields[9] == "passive"
+                && int.Parse(fields[5], CultureInfo.InvariantCulture) == port)
+            {
+                return new IPEndPoint(IPAddress.Parse(fields[4]), port);
+            }
+        }
+
+        throw new MediaSetupException($"the answer offers no passive ICE-TCP candidate on port {port} (is ICE-TCP on?)");
     }
 
     private async Task ConnectIceAsync(CancellationToken cancellationToken)
@@ -295,17 +335,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
         return client.Keys ?? throw new MediaSetupException("DTLS completed without SRTP keying material");
     }
 
-    private void TrySend(ReadOnlySpan<byte> datagram)
-    {
-        try
-        {
-            _socket.Send(datagram);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Loopback send only fails once the leg is being torn down or the server port is gone.
-        }
-    }
+    private void TrySend(ReadOnlySpan<byte> datagram) => _transport.Send(datagram);
 
     private async Task ReceiveLoopAsync()
     {
@@ -315,13 +345,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
             int length;
             try
             {
-                length = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                length = await _transport.ReceiveAsync(buffer, _stop.Token);
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
-            {
-                continue;
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return;
             }
@@ -414,5 +440,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
         }
 
         _probe?.OnPacket(rtp, arrival);
+        _tone?.OnPacket(rtp);
     }
+
+    /// <summary>The dominant frequency heard lately (with <c>measureTone</c>), see <see cref="ToneMeter"/>.</summary>
+    public (double FrequencyHz, double Rms) ReceivedTone => _tone?.Dominant() ?? (0, 0);
 }

@@ -1,23 +1,22 @@
 using System.Collections.Concurrent;
-using System.Net.Sockets;
 using Org.BouncyCastle.Tls;
 
 namespace PbxBridge.LoadGen.WebRtc;
 
 /// <summary>
-/// BouncyCastle's view of a leg's UDP socket during the handshake: the leg's receive loop hands DTLS datagrams
-/// (first byte 20..63, RFC 7983) to this queue; sends go straight out of the connected socket.
+/// BouncyCastle's view of a leg's transport during the handshake: the leg's receive loop hands DTLS datagrams
+/// (first byte 20..63, RFC 7983) to this queue; sends go straight out of the leg's transport (UDP or ICE-TCP).
 /// </summary>
 internal sealed class QueuedDatagramTransport : DatagramTransport
 {
     private const int Mtu = 1200;
 
     private readonly BlockingCollection<byte[]> _inbound = new(boundedCapacity: 64);
-    private readonly Socket _socket;
+    private readonly ILegTransport _transport;
 
-    public QueuedDatagramTransport(Socket socket)
+    public QueuedDatagramTransport(ILegTransport transport)
     {
-        _socket = socket;
+        _transport = transport;
     }
 
     public void Deliver(ReadOnlySpan<byte> datagram)
@@ -62,17 +61,9 @@ internal sealed class QueuedDatagramTransport : DatagramTransport
 
     public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
 
-    public void Send(ReadOnlySpan<byte> buffer)
-    {
-        try
-        {
-            _socket.Send(buffer);
-        }
-        catch (SocketException)
-        {
-            // ICMP port unreachable from a closed peer: BouncyCastle's retransmission timer handles the loss.
-        }
-    }
+    // The transport swallows send errors (an ICMP unreachable, a closing connection): BouncyCastle's retransmission
+    // timer handles the loss.
+    public void Send(ReadOnlySpan<byte> buffer) => _transport.Send(buffer);
 
     public void Close() => _inbound.CompleteAdding();
 }

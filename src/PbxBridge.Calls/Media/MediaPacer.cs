@@ -31,6 +31,9 @@ public sealed class MediaPacer : IDisposable
 
     public int Shards => loops.Length;
 
+    /// <summary>The loops themselves (the single UDP port reads on the first and hands datagrams to the others).</summary>
+    public IReadOnlyList<MediaEventLoop> Loops => loops;
+
     /// <summary>Calls ticked now, over all loops.</summary>
     public int Count
     {

@@ -52,24 +52,7 @@ internal sealed class DatagramDemultiplexer : IDatagramReadable
         var datagram = _buffer.AsSpan(0, length);
         try
         {
-            switch (DatagramClassifier.Classify(datagram))
-            {
-                case DatagramKind.Stun:
-                    _sink.OnStun(datagram, _source);
-                    break;
-                case DatagramKind.Dtls:
-                    _sink.OnDtls(datagram, _source);
-                    break;
-                case DatagramKind.Rtp:
-                    _sink.OnRtp(datagram, _source, arrival);
-                    break;
-                case DatagramKind.Rtcp:
-                    _sink.OnRtcp(datagram, _source);
-                    break;
-                default:
-                    _sink.OnUnknown(datagram, _source);
-                    break;
-            }
+            Dispatch(_sink, datagram, _source, arrival);
         }
 #pragma warning disable CA1031 // The reader must survive anything a datagram or an observer can throw.
         catch (Exception ex)
@@ -77,6 +60,29 @@ internal sealed class DatagramDemultiplexer : IDatagramReadable
         {
             Interlocked.Increment(ref _errors);
             LastError = ex;
+        }
+    }
+
+    /// <summary>Hands one datagram to the sink method for its kind (RFC 7983); shared with the single UDP port's legs.</summary>
+    public static void Dispatch(IDatagramSink sink, Span<byte> datagram, SocketAddress source, long arrival)
+    {
+        switch (DatagramClassifier.Classify(datagram))
+        {
+            case DatagramKind.Stun:
+                sink.OnStun(datagram, source);
+                break;
+            case DatagramKind.Dtls:
+                sink.OnDtls(datagram, source);
+                break;
+            case DatagramKind.Rtp:
+                sink.OnRtp(datagram, source, arrival);
+                break;
+            case DatagramKind.Rtcp:
+                sink.OnRtcp(datagram, source);
+                break;
+            default:
+                sink.OnUnknown(datagram, source);
+                break;
         }
     }
 }

@@ -77,8 +77,13 @@ public sealed class MediaEventLoop : IDisposable
     public DatagramWatch Watch(Socket socket, IDatagramReadable owner)
     {
         ArgumentNullException.ThrowIfNull(socket);
+        return Watch(UdpDatagram.DescriptorOf(socket), owner);
+    }
+
+    /// <summary>Watches a descriptor that is not a socket (an eventfd another loop signals) the same way.</summary>
+    public DatagramWatch Watch(int descriptor, IDatagramReadable owner)
+    {
         ArgumentNullException.ThrowIfNull(owner);
-        var descriptor = UdpDatagram.DescriptorOf(socket);
         lock (_membership)
         {
             ObjectDisposedException.ThrowIf(_stopped, this);
@@ -125,6 +130,21 @@ public sealed class MediaEventLoop : IDisposable
             return PassFinishedLocked();
         }
     }
+
+    /// <summary>
+    /// Completes once the pass running now (or the next one) has ended: whatever the caller changed before calling
+    /// is seen by every later pass, and nothing from before can still be running on the loop.
+    /// </summary>
+    public Task NextPassAsync()
+    {
+        lock (_membership)
+        {
+            return PassFinishedLocked();
+        }
+    }
+
+    /// <summary>True on this loop's own thread.</summary>
+    public bool IsCurrentThread => Thread.CurrentThread == _thread;
 
     public void AddStream(IPacedStream stream)
     {

@@ -44,6 +44,12 @@ public sealed class MediaOptions
     public int IceTcpPort { get; set; }
 
     /// <summary>
+    /// One UDP port for every browser leg (ICE demultiplexes them: by ufrag on the first check, by address after);
+    /// 0 = one port per leg from BrowserPortStart-End.
+    /// </summary>
+    public int SingleUdpPort { get; set; }
+
+    /// <summary>
     /// Offer ICE-TCP on the HTTPS port itself (Http:Port, 443 in production): a new connection whose first byte is
     /// not a TLS handshake is taken as media. An agent who can reach wss:// can then carry its audio too.
     /// </summary>

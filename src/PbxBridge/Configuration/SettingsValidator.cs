@@ -157,6 +157,15 @@ public static partial class SettingsValidator
             errors.Add($"Media:TurnCredentialSeconds = {media.TurnCredentialSeconds} is out of range: use 60-604800 (default 43200).");
         }
 
+        if (media.SingleUdpPort is < 0 or > 65535)
+        {
+            errors.Add($"Media:SingleUdpPort = {media.SingleUdpPort} is not a UDP port: use 1-65535 for one port shared by every browser leg, or 0 for one port per leg from Media:BrowserPortStart-End.");
+        }
+        else if (media.SingleUdpPort > 0 && pbxOk && media.SingleUdpPort >= media.PbxPortStart && media.SingleUdpPort <= media.PbxPortEnd)
+        {
+            errors.Add($"Media:SingleUdpPort = {media.SingleUdpPort} is inside Media:PbxPortStart-End ({media.PbxPortStart}-{media.PbxPortEnd}): pick a port outside the PBX-side range.");
+        }
+
         if (media.IceTcpPort is < 0 or > 65535)
         {
             errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");

@@ -6,6 +6,7 @@ using PbxBridge.Configuration;
 using PbxBridge.Http;
 using PbxBridge.Metrics;
 using PbxBridge.Sip;
+using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Hosting;
 
@@ -34,6 +35,11 @@ public sealed class PbxBridgeService(
         var warmup = await WebRtc.Dtls.DtlsWarmup.RunAsync(callServices.Certificate, TimeSpan.FromSeconds(10));
         logger.LogInformation("DTLS warm-up handshake took {Milliseconds} ms", (int)warmup.TotalMilliseconds);
         calls.Attach(callServices);
+        if (callServices.SingleUdpPort is { } singlePort)
+        {
+            logger.LogInformation("browser media on one UDP port, {Port}: legs told apart by ICE ufrag, then by address", singlePort.Port);
+        }
+
         metrics.ActiveCalls = () => calls.ActiveCalls;
         var turnAddresses = TurnAddresses(settings.Media.TurnUrls);
         metrics.IsTurnRelay = address => turnAddresses.Contains(address);
@@ -50,6 +56,7 @@ public sealed class PbxBridgeService(
             ("pbxbridge_udp_ports_browser_in_use", "Browser-side UDP ports rented (one per call leg).", callServices.BrowserPorts.InUse),
             ("pbxbridge_udp_ports_pbx_in_use", "PBX-side UDP ports rented (one per call).", callServices.PbxPorts.InUse),
             .. OverloadGauges(callServices.Overload),
+            .. SingleUdpPortGauges(callServices.SingleUdpPort),
         ];
         metrics.Counters = () =>
         [
@@ -68,6 +75,7 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_reconnects_survived_total", "Calls whose agent came back on a new WebSocket (network change) and kept the call: its dialog moved there.", sip.Counters.DialogsMoved),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
             .. MediaLoopCounters(callServices.Pacer.Activity),
+            .. SingleUdpPortCounters(callServices.SingleUdpPort),
             ("pbxbridge_overload_steps_engaged_total", "Overload steps engaged (each step crossed counts; see pbxbridge_overload_step).", callServices.Overload.StepsEngaged),
             ("pbxbridge_overload_calls_refused_total", "New calls refused with 503 Server Overloaded at the last overload step.", callServices.Overload.CallsRefused),
         ];
@@ -125,6 +133,21 @@ public sealed class PbxBridgeService(
         ("pbxbridge_overload_new_call_opus_complexity", "Opus complexity a call starting now gets.", overload.NewCallComplexity),
         ("pbxbridge_overload_opus_complexity_ceiling", "Highest Opus complexity any call encodes at now.", overload.CallComplexityCeiling),
         ("pbxbridge_media_loop_busy_percent", "Share of the last second the busiest media loop was awake (handling datagrams and ticks).", (long)Math.Round(overload.LastBusiestLoopFraction * 100)),
+    ];
+
+    private static (string Name, string Help, long Value)[] SingleUdpPortGauges(SingleUdpPort? port) => port is null ? [] :
+    [
+        ("pbxbridge_single_udp_port_ufrags", "ICE ufrags of browser legs on Media:SingleUdpPort (one per leg, two during an ICE restart).", port.UfragCount),
+        ("pbxbridge_single_udp_port_addresses", "Browser addresses bound to a leg on Media:SingleUdpPort (each after a check that verified).", port.AddressCount),
+    ];
+
+    private static (string Name, string Help, long Value)[] SingleUdpPortCounters(SingleUdpPort? port) => port is null ? [] :
+    [
+        ("pbxbridge_single_udp_port_datagrams_total", "Datagrams read on Media:SingleUdpPort.", port.Datagrams),
+        ("pbxbridge_single_udp_port_unknown_ufrag_total", "STUN checks on Media:SingleUdpPort whose USERNAME names no leg: dropped.", port.UnknownUfrag),
+        ("pbxbridge_single_udp_port_unknown_address_total", "DTLS/SRTP/RTCP on Media:SingleUdpPort from an address no leg verified: dropped.", port.UnknownAddress),
+        ("pbxbridge_single_udp_port_rebinds_total", "Addresses moved to another leg by a verified check (NAT reuse).", port.Rebinds),
+        ("pbxbridge_single_udp_port_handoff_dropped_total", "Datagrams dropped because the owning media loop's hand-off queue was full (the loop is behind).", port.InboxDropped),
     ];
 
     private static (string Name, string Help, long Value)[] MediaLoopCounters(MediaLoopActivity activity) =>

@@ -70,6 +70,13 @@ public static class ServiceRegistration
         var iceTcpPorts = IceTcpPorts(settings);
         services.AddSingleton<IceUfragDirectory>();
         services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
+        if (settings.Media.SingleUdpPort > 0)
+        {
+            // Bound now, while settings are checked: a port another process holds is a configuration error.
+            var socket = BindSingleUdpPort(settings);
+            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops));
+        }
+
         services.AddSingleton(sp => new CallServices
         {
             Pbx = sp.GetRequiredService<IPbx>(),
@@ -85,6 +92,7 @@ public static class ServiceRegistration
                 IceTcpPorts = iceTcpPorts,
             },
             IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
+            SingleUdpPort = sp.GetService<SingleUdpPort>(),
             Pacer = sp.GetRequiredService<MediaPacer>(),
             Media = new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
@@ -99,6 +107,7 @@ public static class ServiceRegistration
             AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher, settings.Cluster) : null,
             Overload = sp.GetRequiredService<OverloadController>(),
         });
+        services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
         Cluster.ClusterRegistration.Add(services, settings);
@@ -124,6 +133,25 @@ public static class ServiceRegistration
             cluster.Enabled ? sp.GetRequiredService<IPbx>() as IPbxAgentLocationPublisher : null);
         registrations.Changed += tracker.OnAgentRegistrationChanged;
         return tracker;
+    }
+
+    /// <summary>
+    /// Binds Media:SingleUdpPort at the browser-side address; a port another process holds stops startup with the key
+    /// and the fix (exit 78), as any other bad setting does, not with a stack trace on the first call.
+    /// </summary>
+    private static System.Net.Sockets.Socket BindSingleUdpPort(PbxBridgeSettings settings)
+    {
+        var media = settings.Media;
+        var address = IPAddress.Parse(media.BrowserBindAddress.Length > 0 ? media.BrowserBindAddress : media.PublicAddress);
+        try
+        {
+            return SingleUdpPort.Bind(address, media.SingleUdpPort);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new SettingsException(
+                [$"Media:SingleUdpPort = {media.SingleUdpPort} cannot be bound at {address} ({e.SocketErrorCode}): the UDP port is in use or not allowed; pick a free port, or 0 for one port per leg."]);
+        }
     }
 
     /// <summary>The TCP ports advertised as passive ICE-TCP candidates: the dedicated one, then the HTTPS port.</summary>

@@ -15,5 +15,6 @@ public static class Endpoints
         SipWebSocketEndpoint.Map(app);
         AdminApi.Map(app, settings);
         IceServersEndpoint.Map(app, settings);
+        NetworkCheckEndpoint.Map(app);
     }
 }

@@ -157,6 +157,16 @@ public sealed class PbxBridgeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// SIGKILL (kill -9): the process dies at once, as on a crash or an OOM kill, without draining or telling the PBX
+    /// anything; its state directory stays for <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     /// <summary>Waits (10 s at most) until /metrics has the sample line <paramref name="sample"/> (name, labels and value); false if it never did.</summary>
     public async Task<bool> WaitForMetricAsync(string sample)
     {

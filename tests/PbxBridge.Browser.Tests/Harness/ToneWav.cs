@@ -13,9 +13,10 @@ public static class ToneWav
     public const double TrailingSilenceSeconds = 1.0;
 
     // -6 dBFS: loud enough to measure after Opus, far enough from full scale to never clip.
-    private const double Amplitude = 0.5;
+    private const double DefaultAmplitude = 0.5;
 
-    public static void Write(string path, double frequencyHz, double seconds)
+    /// <summary><paramref name="amplitude"/> is of full scale (the load generator's legs need one under their 1 kHz marker's).</summary>
+    public static void Write(string path, double frequencyHz, double seconds, double amplitude = DefaultAmplitude)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(frequencyHz);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(frequencyHz, SampleRate / 2.0);
@@ -45,7 +46,7 @@ public static class ToneWav
         var samples = span[44..];
         for (var i = 0; i < toneSamples; i++)
         {
-            var value = Amplitude * Math.Sin(2 * Math.PI * frequencyHz * i / SampleRate);
+            var value = amplitude * Math.Sin(2 * Math.PI * frequencyHz * i / SampleRate);
             BinaryPrimitives.WriteInt16LittleEndian(samples[(i * 2)..], (short)Math.Round(value * short.MaxValue));
         }
 

@@ -8,11 +8,15 @@ internal static class PhoneScenario
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    public static async Task<JsonElement> RunAsync(PbxBridgeProcess host, string script, params string[] args)
+    public static Task<JsonElement> RunAsync(PbxBridgeProcess host, string script, params string[] args) =>
+        RunInAsync(host, networkNamespace: null, script, args);
+
+    /// <summary>As <see cref="RunAsync"/>, with Chromium in <paramref name="networkNamespace"/> (a <see cref="BrowserNetwork"/>).</summary>
+    public static async Task<JsonElement> RunInAsync(PbxBridgeProcess host, string? networkNamespace, string script, params string[] args)
     {
         try
         {
-            return await NodeScenario.RunAsync(RepoPaths.BrowserScript("phone", script), args, Timeout);
+            return await NodeScenario.RunAsync(RepoPaths.BrowserScript("phone", script), args, Timeout, networkNamespace);
         }
         catch (Exception e) when (e is NodeScenarioFailedException or TimeoutException)
         {

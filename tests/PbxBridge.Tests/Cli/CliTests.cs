@@ -17,6 +17,22 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Run_with_a_single_udp_port_another_process_holds_exits_with_EX_CONFIG_naming_the_key()
+    {
+        using var holder = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        holder.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)holder.LocalEndPoint!).Port;
+        var httpPort = ClosedTcpPort();
+
+        var (exit, output, _) = await PbxBridgeCli.RunAsync(Timeout, "run", $"--Http:Port={httpPort}", $"--Media:SingleUdpPort={port}");
+
+        Assert.True(exit == 78, $"exit {exit}: {output}");
+        var line = Assert.Single(output.Split('\n'), l => l.Contains("Media:SingleUdpPort", StringComparison.Ordinal));
+        Assert.Contains($"Media:SingleUdpPort = {port} cannot be bound at 127.0.0.1", line, StringComparison.Ordinal);
+        Assert.Contains("pick a free port, or 0 for one port per leg", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_with_a_cluster_node_id_holding_a_dash_exits_with_EX_CONFIG_naming_Cluster_NodeId()
     {
         var (exit, output, _) = await PbxBridgeCli.RunAsync(Timeout, "run", "--Cluster:NodeId=node-1");

@@ -149,6 +149,19 @@ public sealed class SettingsValidatorTests
     }
 
     [Fact]
+    public void A_single_udp_port_that_is_no_port_or_inside_the_pbx_range_is_refused_with_the_fix()
+    {
+        var notAPort = Assert.Single(Validate("--Media:SingleUdpPort=70000"));
+        Assert.StartsWith("Media:SingleUdpPort = 70000 is not a UDP port: use 1-65535", notAPort, StringComparison.Ordinal);
+        Assert.Contains("or 0 for one port per leg", notAPort, StringComparison.Ordinal);
+
+        var inPbxRange = Assert.Single(Validate("--Media:SingleUdpPort=41010"));
+        Assert.StartsWith("Media:SingleUdpPort = 41010 is inside Media:PbxPortStart-End (41000-41999)", inPbxRange, StringComparison.Ordinal);
+
+        Assert.Empty(Validate("--Media:SingleUdpPort=3478"));
+    }
+
+    [Fact]
     public void Turn_urls_need_the_shared_secret_and_turn_uris()
     {
         var errors = Validate("--Media:TurnUrls:0=stun:turn.example.com", "--Media:TurnSharedSecret=short");

@@ -23,13 +23,13 @@ await page.addInitScript(toneProbeScript);
 let host = '127.0.0.1';
 
 const ops = {
-  async register({ url, agent, password }) {
+  async register({ url, agent, password, keepRegistered = false }) {
     host = new URL(url).hostname;
     await page.goto(`${url}/healthz`);
     await page.addScriptTag({ content: await bundleLibrary(args.library) });
     await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
     const wss = url.replace('https://', 'wss://') + '/sip';
-    const registration = await page.evaluate((o) => window.phone.register(o), { wss, host, agent, password });
+    const registration = await page.evaluate((o) => window.phone.register(o), { wss, host, agent, password, keepRegistered });
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
     return registration;
   },
@@ -37,7 +37,7 @@ const ops = {
   callEarly: ({ dial }) => page.evaluate((o) => window.phone.callEarly(o), { dial, host }),
   waitConfirmed: () => page.evaluate(() => window.phone.waitConfirmed()),
   call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
-  waitIncoming: ({ timeoutMs = 30000 }) => page.evaluate((t) => window.phone.waitForIncoming(t), timeoutMs),
+  waitIncoming: ({ timeoutMs = 30000, fresh = false }) => page.evaluate(([t, f]) => window.phone.waitForIncoming(t, f), [timeoutMs, fresh]),
   answer: () => page.evaluate(() => window.phone.answer()),
   waitSound: ({ timeoutMs = 15000 }) => waitForSound(page, timeoutMs),
   tone: ({ ms = 2500 }) => measureTone(page, { durationMs: ms }),

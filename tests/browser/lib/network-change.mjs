@@ -7,8 +7,13 @@ import { execFileSync } from 'node:child_process';
 export async function changeNetwork(page, { oldAddress, newAddress, device = 'br0', timeoutMs = 45000 }) {
   // Armed (and back) before the change: the WebSocket closes as soon as the old address's connections are aborted.
   await page.evaluate((t) => { window.pbxRecovery = window.phone.recoverCall(t); }, timeoutMs);
+  moveAddress({ oldAddress, newAddress, device });
+  return page.evaluate(() => window.pbxRecovery);
+}
+
+// The move itself, for pages that recover by themselves (/phone): nothing in the page is told.
+export function moveAddress({ oldAddress, newAddress, device = 'br0' }) {
   execFileSync('ip', ['addr', 'del', `${oldAddress}/24`, 'dev', device]);
   execFileSync('ip', ['addr', 'add', `${newAddress}/24`, 'dev', device]);
   execFileSync('ss', ['-K', 'src', oldAddress], { stdio: 'ignore' });
-  return page.evaluate(() => window.pbxRecovery);
 }

@@ -161,12 +161,14 @@ function install() {
     return ended;
   }
 
-  function waitForIncoming(timeoutMs) {
+  // fresh: wait for a call after the one the page already had (an agent that was rung before, e.g. by a queue).
+  function waitForIncoming(timeoutMs, fresh = false) {
+    const before = fresh ? incoming : null;
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        // An incoming call that has already ended (an earlier call of this page) is not the one being waited for.
-        if (incoming && !incoming.isEnded()) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
+        // A call the page already had (fresh), or one that has already ended (an earlier call of this page), is not the one waited for.
+        if (incoming && incoming !== before && !incoming.isEnded()) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };

@@ -25,6 +25,32 @@ export function publishDiagnostics(window, currentPhone, microphone) {
     get microphone() {
       return { permission: microphone.permission, levelDb: microphone.levelDb() };
     },
+    // The check before the first call: state (running | done), path (udp | tcp | relay | none), port, text as shown.
+    get networkCheck() {
+      const check = currentPhone()?.networkCheck;
+      if (!check) return null;
+      return {
+        state: check.state,
+        path: check.selected?.path ?? (check.state === 'done' ? 'none' : null),
+        port: check.selected?.port ?? null,
+        udp: Boolean(check.udp),
+        tcp: Boolean(check.tcp),
+        relay: Boolean(check.relay),
+        text: check.text,
+      };
+    },
+    // What carries the call's audio now (getStats' selected candidate pair): { path, port, relayProtocol }.
+    get mediaPath() {
+      const path = currentPhone()?.mediaPath;
+      return path ? { ...path } : null;
+    },
+    // Keeping the call across a lost WebSocket: state (none | reconnecting | restoring | recovered | lost), calls kept.
+    get recovery() {
+      const recovery = currentPhone()?.recovery;
+      return recovery
+        ? { state: recovery.state, survived: recovery.survived, restoredAfterMs: recovery.restoredAfterMs }
+        : { state: 'none', survived: 0, restoredAfterMs: null };
+    },
     get quality() {
       const phone = currentPhone();
       return phone?.quality ? { ...phone.quality, rating: phone.rating } : null;

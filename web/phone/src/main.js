@@ -4,6 +4,7 @@ import { formatDuration } from './call-timer.js';
 import { describeQuality } from './call-quality.js';
 import { publishDiagnostics } from './diagnostics.js';
 import { Microphone } from './microphone.js';
+import { networkCheckView } from './network-check.js';
 import { microphoneErrorText } from './plain-errors.js';
 import { Ringtone } from './ringtone.js';
 import { bindShortcuts } from './shortcuts.js';
@@ -29,6 +30,8 @@ const ui = {
   regDot: $('reg-dot'),
   micState: $('mic-state'),
   micDot: $('mic-dot'),
+  netState: $('net-state'),
+  netDot: $('net-dot'),
   micLevel: $('mic-level'),
   incomingLevel: $('incoming-level'),
   incomingFrequency: $('incoming-frequency'),
@@ -184,6 +187,10 @@ function render() {
   ui.micState.textContent = mic[0];
   ui.micState.dataset.state = microphone.permission;
   setDot(ui.micDot, mic[1]);
+  const net = networkCheckView(phone?.networkCheck ?? null);
+  ui.netState.textContent = net.text;
+  ui.netState.dataset.state = net.state;
+  setDot(ui.netDot, net.dot);
 
   const error = phone?.lastError ?? (microphone.error ? microphoneErrorText(microphone.error) : null);
   ui.error.hidden = error === null;
@@ -222,6 +229,8 @@ function render() {
   if (state === CallState.Idle) {
     ui.notice.textContent = phone?.lastEnd ?? '';
     ui.callTimer.textContent = formatDuration(0);
+  } else if (inCall && phone.recovery.text !== null) {
+    ui.notice.textContent = phone.recovery.text;
   } else if (inCall && phone.dtmfSent !== '') {
     ui.notice.textContent = `Keys sent: ${phone.dtmfSent}`;
   } else {

@@ -3,7 +3,10 @@
 import JsSIP from 'jssip';
 import { AudioAnalysis } from './audio-analysis.js';
 import { CallQualityProbe, rateQuality } from './call-quality.js';
+import { apiBaseFromServerUrl, basicAuthorization, fetchIceServers } from './ice-servers.js';
+import { describeNetworkCheck, readPaths, runNetworkCheck } from './network-check.js';
 import { callFailedText, registrationErrorText, serverUnreachableText } from './plain-errors.js';
+import { CallRecovery, RecoveryState } from './reconnect.js';
 
 // Call states, in the order a call goes through them.
 export const CallState = Object.freeze({
@@ -51,6 +54,11 @@ export class Softphone {
     this.qualityProbe = null;
     this.quality = null;
     this.qualityTimer = null;
+
+    this.iceServers = []; // from /api/ice-servers at sign-in: TURN with this agent's credentials
+    this.networkCheck = null; // { state: 'running' | 'done', text, udp, tcp, relay, selected }
+    this.mediaPath = null; // the call's selected ICE path: { path: 'udp' | 'tcp' | 'relay', port, relayProtocol }
+    this.recovery = new CallRecovery(() => this.onChange());
   }
 
   get rating() {
@@ -120,14 +128,18 @@ export class Softphone {
         }
         this.webSocket = 'reconnecting';
         if (this.registration === 'registered') this.registration = 'registering';
+        if (this.session !== null && this.callState === CallState.InCall) this.recovery.transportLost(this.session);
         this.onChange();
       });
       ua.on('registered', () => {
         if (this.ua !== ua) return;
         this.registration = 'registered';
+        const firstTime = !this.signedIn;
         this.signedIn = true;
         this.lastError = null;
         this.onChange();
+        if (firstTime) this.prepareNetwork(ua, agentId, password, serverUrl);
+        this.recovery.registered();
         settle(true);
       });
       ua.on('unregistered', () => {
@@ -154,6 +166,22 @@ export class Softphone {
       ua.start();
       this.onChange();
     });
+  }
+
+  // Before the first call: TURN credentials for this agent, then the network check with them. Neither blocks signing
+  // in; a call placed meanwhile simply goes without TURN.
+  async prepareNetwork(ua, agentId, password, serverUrl) {
+    const apiBase = apiBaseFromServerUrl(serverUrl);
+    const authorization = basicAuthorization(agentId, password);
+    this.networkCheck = { state: 'running', text: 'Checking the network for audio…' };
+    this.onChange();
+    const { iceServers } = await fetchIceServers({ apiBase, authorization });
+    if (this.ua !== ua) return;
+    this.iceServers = iceServers;
+    const check = await runNetworkCheck({ apiBase, authorization, iceServers });
+    if (this.ua !== ua) return;
+    this.networkCheck = { state: 'done', ...check, text: describeNetworkCheck(check, new URL(apiBase).hostname) };
+    this.onChange();
   }
 
   signOut() {
@@ -253,7 +281,7 @@ export class Softphone {
     return {
       ...(stream ? { mediaStream: stream } : { mediaConstraints: { audio: true, video: false } }),
       // 'balanced' accepts an answer without a=group:BUNDLE, which max-bundle would reject.
-      pcConfig: { iceServers: [], bundlePolicy: 'balanced', rtcpMuxPolicy: 'require' },
+      pcConfig: { iceServers: this.iceServers, bundlePolicy: 'balanced', rtcpMuxPolicy: 'require' },
       rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
     };
   }
@@ -276,6 +304,8 @@ export class Softphone {
     this.dtmfSent = '';
     this.lastEnd = null;
     this.quality = null;
+    this.mediaPath = null;
+    this.recovery.newCall();
 
     if (session.connection) this.watchConnection(session.connection);
     session.on('peerconnection', (e) => this.watchConnection(e.peerconnection));
@@ -323,8 +353,10 @@ export class Softphone {
     if (probe === null || this.callState !== CallState.InCall) return;
     try {
       const sample = await probe.sample();
+      const path = readPaths(await probe.connection.getStats()).selected;
       if (probe === this.qualityProbe) {
         this.quality = sample;
+        this.mediaPath = path;
         this.onChange();
       }
     } catch {
@@ -359,6 +391,7 @@ export class Softphone {
     if (e && e.cause && e.cause !== JsSIP.C.causes.BYE && e.cause !== JsSIP.C.causes.CANCELED) {
       text = callFailedText(e.cause, e.message);
     }
+    this.recovery.callEnded(this.session);
     const wasAnswered = this.callState === CallState.InCall;
     const wasIncoming = this.callState === CallState.Incoming;
     if (text !== null && originator !== 'local') this.lastError = text;
@@ -366,6 +399,7 @@ export class Softphone {
     else if (wasAnswered) this.lastEnd = originator === 'remote' ? 'The other party hung up.' : 'Call ended.';
     else if (originator === 'local') this.lastEnd = 'Call cancelled.';
     else this.lastEnd = null;
+    if (this.recovery.state === RecoveryState.Lost) this.lastEnd = this.recovery.text;
 
     this.session = null;
     this.callState = CallState.Idle;
@@ -377,6 +411,7 @@ export class Softphone {
     this.qualityTimer = null;
     this.qualityProbe = null;
     this.quality = null;
+    this.mediaPath = null;
     this.remoteAnalysis?.close();
     this.remoteAnalysis = null;
     this.frequencies = [];

@@ -8,43 +8,30 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// scenarios of a class (booting each costs seconds). Every scenario leaves both clean, and checks that it did.
 /// Where the PBX is not installed, <see cref="SkipReason"/> says so and the scenarios skip.
 /// </summary>
-public abstract class RealPbxFixture<TPbx> : IAsyncLifetime
-    where TPbx : class, IRealPbx
+public abstract class RealPbxFixture<TPbx> : InstalledPbxFixture<TPbx>
+    where TPbx : class, IRealPbx<TPbx>
 {
-    private TPbx? _pbx;
     private PbxBridgeProcess? _host;
-
-    public TPbx Pbx => _pbx ?? throw new InvalidOperationException(SkipReason ?? "not started");
 
     public PbxBridgeProcess Host => _host ?? throw new InvalidOperationException(SkipReason ?? "not started");
 
-    /// <summary>Why the scenarios cannot run here (the PBX is not installed), or null.</summary>
-    public string? SkipReason { get; private set; }
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        SkipReason = MissingReason;
-        if (SkipReason is not null)
+        await base.InitializeAsync();
+        if (SkipReason is null)
         {
-            return;
+            _host = await RealPbxAgents.StartPbxBridgeAsync(Pbx.PbxBridgeSettings);
         }
-
-        _pbx = await StartPbxAsync();
-        await _pbx.InstallPbxBridgeConfigurationAsync(_pbx.PbxBridgeSettings);
-        _host = await RealPbxAgents.StartPbxBridgeAsync(_pbx.PbxBridgeSettings);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (_host is not null)
         {
             await _host.DisposeAsync();
         }
 
-        if (_pbx is not null)
-        {
-            await _pbx.DisposeAsync();
-        }
+        await base.DisposeAsync();
     }
 
     /// <summary>
@@ -100,9 +87,4 @@ public abstract class RealPbxFixture<TPbx> : IAsyncLifetime
         ArgumentNullException.ThrowIfNull(text);
         return text.Length <= max ? text : "…" + text[^max..];
     }
-
-    /// <summary>Null where the PBX is installed, else why the scenarios skip.</summary>
-    protected abstract string? MissingReason { get; }
-
-    protected abstract Task<TPbx> StartPbxAsync();
 }

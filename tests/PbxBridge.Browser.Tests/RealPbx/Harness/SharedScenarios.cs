@@ -8,7 +8,7 @@ public static class SharedScenarios
 {
     /// <summary>The agent hears 601's tone (Opus toward the browser), then its own microphone back from 600.</summary>
     public static async Task DialToneThenEchoAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double toneHz)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
@@ -30,7 +30,7 @@ public static class SharedScenarios
     /// hears the site's hold music; she resumes and Bob hears her again; Bob hangs up and Alice's call ends.
     /// </summary>
     public static async Task AgentToAgentWithHoldAsync<TPbx>(RealPbxFixture<TPbx> fixture, double holdMusicHz)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "jssip");
@@ -56,7 +56,7 @@ public static class SharedScenarios
 
     /// <summary>The agent dials 604 and keys 1234; <paramref name="digitsReadByPbx"/> reads what the PBX's read got.</summary>
     public static async Task KeysReachTheReadAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double toneHz, Func<Task<string>> digitsReadByPbx)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(digitsReadByPbx);
@@ -78,7 +78,7 @@ public static class SharedScenarios
     /// the browser (seen on the loopback wire: WebRTC never shows received events to the page), then 603's echo.
     /// </summary>
     public static async Task DigitsFromThePbxReachTheBrowserAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
@@ -110,7 +110,7 @@ public static class SharedScenarios
         string expectedFree,
         Func<Task> callTheQueue,
         double callerHz)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(pbxSees);
@@ -175,7 +175,7 @@ public static class SharedScenarios
     /// SDP, hears that tone before the 200 OK, then <paramref name="answeredHz"/> after it.
     /// </summary>
     public static async Task EarlyMediaBeforeTheAnswerAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, string destination, double earlyHz, double answeredHz)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);

@@ -22,7 +22,7 @@ public static class TransferScenarios
     /// call ends with it.
     /// </summary>
     public static async Task BlindTransferOfAQueueCallerToAnotherAgentAsync<TPbx>(RealPbxFixture<TPbx> fixture, string transferorLibrary, QueueCaller queue)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(queue);
@@ -63,7 +63,7 @@ public static class TransferScenarios
     /// reaches it. 1002 hangs up; nothing is left.
     /// </summary>
     public static async Task AttendedTransferJoinsTheCallerWithTheConsultedAgentAsync<TPbx>(RealPbxFixture<TPbx> fixture, string transferorLibrary, QueueCaller queue)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(queue);
@@ -108,7 +108,7 @@ public static class TransferScenarios
     /// and still hears the caller.
     /// </summary>
     public static async Task BlindTransferToANumberThatDoesNotExistKeepsTheCallAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, QueueCaller queue)
-        where TPbx : class, IRealPbx
+        where TPbx : class, IRealPbx<TPbx>
     {
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(queue);

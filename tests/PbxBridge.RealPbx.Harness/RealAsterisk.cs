@@ -1,7 +1,7 @@
 using System.Globalization;
-using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Testing;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// A real Asterisk in a private run folder, set up as a site would have it before PbxBridge arrives (the lab's stock
@@ -9,7 +9,7 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// <c>pbxbridge config render</c> and the install steps of pbx-config/asterisk/README.md, run as written while
 /// Asterisk is up. It runs in the test's network namespace; ARI on 127.0.0.1:8088 as the shipped http.conf says.
 /// </summary>
-public sealed class RealAsterisk : IRealPbx
+public sealed class RealAsterisk : IRealPbx<RealAsterisk>
 {
     /// <summary>The site's music on hold: a 440 Hz tone, so the held party's ear can be checked by frequency.</summary>
     public const double MusicOnHoldHz = 440;
@@ -45,6 +45,8 @@ public sealed class RealAsterisk : IRealPbx
 
     public string ConsoleOutput => _process?.ConsoleOutput ?? string.Empty;
 
+    public static string? MissingReason => RealPbxInstall.Asterisk is null ? RealPbxInstall.AsteriskMissing : null;
+
     /// <summary>Boots Asterisk with the site's stock configuration (no PbxBridge files yet).</summary>
     public static async Task<RealAsterisk> StartAsync()
     {
@@ -62,14 +64,28 @@ public sealed class RealAsterisk : IRealPbx
     /// </summary>
     public async Task InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
     {
+        await RunDocumentedStepsAsync(null, pbxBridgeSettings);
+        await WaitForAriAsync();
+    }
+
+    /// <summary>
+    /// Runs a named block of pbx-config/asterisk/README.md (<c>install-steps:NAME</c>; null: the install steps) as the
+    /// admin would on this Asterisk, with <paramref name="variables"/> set too; returns what it printed.
+    /// </summary>
+    public Task<string> RunDocumentedStepsAsync(string? name, IEnumerable<string> pbxBridgeSettings, IReadOnlyDictionary<string, string>? variables = null)
+    {
         var environment = AdminShell.Environment(
             Path.Combine(RunDirectory, "bin"),
             new Dictionary<string, string> { ["asterisk"] = $"{AsteriskBinary} -C {ConfigFile}" },
             pbxBridgeSettings);
         environment["RENDERED"] = Path.Combine(RunDirectory, "rendered");
         environment["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc");
-        await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md"), environment, TimeSpan.FromSeconds(90));
-        await WaitForAriAsync();
+        foreach (var (key, value) in variables ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md", name), environment, TimeSpan.FromSeconds(90));
     }
 
     /// <summary><c>asterisk -rx COMMAND</c> against this instance.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>Sound files in the PBXs' own format (8 kHz, 16-bit, mono WAV), made with sox as an admin would.</summary>
 public static class Sox

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Testing;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// A real FreeSWITCH in a private run folder: vanilla's configuration plus only what an offline lab needs (an address
@@ -9,7 +9,7 @@ namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 /// known tone) and the site's own test extensions; then wired for PbxBridge only by <c>pbxbridge config render</c> and
 /// the install steps of pbx-config/freeswitch/README.md, run as written on the running switch.
 /// </summary>
-public sealed partial class RealFreeSwitch : IRealPbx
+public sealed partial class RealFreeSwitch : IRealPbx<RealFreeSwitch>
 {
     public const double HoldMusicHz = 440;
     public const double ToneHz = 1004;
@@ -38,6 +38,8 @@ public sealed partial class RealFreeSwitch : IRealPbx
         "--Pbx:FreeSwitch:EslPort=8021",
         $"--Pbx:FreeSwitch:EslPassword={EslPassword}",
     ];
+
+    public static string? MissingReason => RealPbxInstall.FreeSwitch is null ? RealPbxInstall.FreeSwitchMissing : null;
 
     public static async Task<RealFreeSwitch> StartAsync()
     {

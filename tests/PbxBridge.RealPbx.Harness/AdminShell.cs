@@ -1,6 +1,6 @@
-using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Testing;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// The shell an admin runs a README's install steps in: the PBX's CLI and <c>pbxbridge</c> on PATH (wrappers that

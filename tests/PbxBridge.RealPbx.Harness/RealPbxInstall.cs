@@ -1,4 +1,4 @@
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// Where the real PBXs for the interop scenarios are. <c>PBXBRIDGE_TEST_ASTERISK</c> / <c>PBXBRIDGE_TEST_FREESWITCH</c>

@@ -1,4 +1,4 @@
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>Waiting for what a real PBX or browser does in its own time.</summary>
 public static class Poll

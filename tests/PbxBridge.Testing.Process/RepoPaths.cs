@@ -1,4 +1,4 @@
-namespace PbxBridge.Browser.Tests.Harness;
+namespace PbxBridge.Testing;
 
 /// <summary>
 /// Finds the checkout from wherever the test assembly runs (bin/Debug/net10.0 under the test project)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace PbxBridge.Browser.Tests.RealPbx.Harness;
+namespace PbxBridge.RealPbx.Harness;
 
 /// <summary>
 /// A PBX daemon run in the foreground by a test (asterisk -f, freeswitch -nf): what it printed is kept for failure
