@@ -35,7 +35,7 @@ var certificate = ClientCertificate.Generate();
 if (options.Mode == "soak")
 {
     using var soakPacer = new MediaPacer();
-    using var soakBridge = await PbxBridgeProcess.StartAsync(
+    await using var soakBridge = await PbxBridgeProcess.StartAsync(
         Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
     Progress($"PbxBridge pid {soakBridge.Pid} on port {soakBridge.Port} (log {soakBridge.LogPath})");
     var soak = await new SoakRun(soakBridge, certificate, source, soakPacer, options, Progress).RunAsync(cancel.Token);
@@ -55,7 +55,7 @@ using (var pacer = new MediaPacer())
     if (options.Targets.Contains("pbxbridge"))
     {
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
-        using (var bridge = await PbxBridgeProcess.StartAsync(
+        await using (var bridge = await PbxBridgeProcess.StartAsync(
             Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
             [.. asterisk?.PbxBridgeArguments ?? [], .. options.IceTcpArguments]))
         {

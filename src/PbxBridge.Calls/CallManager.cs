@@ -84,6 +84,15 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
             return;
         }
 
+        // An agent at Limits:MaxCallsPerAgent is busy to the PBX (cause 17): its Dial sees BUSY and a queue moves on,
+        // where ringing the browser once more would only earn a 486 from the page.
+        if (CountFor(pbxCall.AgentId) >= s.Limits.MaxCallsPerAgent)
+        {
+            logger.LogWarning("agent {Agent} already has {Max} calls: refusing the PBX's call {PbxId} as busy", pbxCall.AgentId, s.Limits.MaxCallsPerAgent, pbxCall.PbxId);
+            _ = pbxCall.RejectAsync(PbxCause.UserBusy, CancellationToken.None);
+            return;
+        }
+
         var call = Call.ToAgentFromPbx(s, pbxCall);
         Track(call);
         _ = RunSetupAsync(call, call.StartToAgentAsync);

@@ -22,6 +22,8 @@ public sealed class AgentDirectory : ISipAgentDirectory
 
     public bool TryGetAgent(string agentId, out SipAgentCredentials credentials) => agents.TryGetValue(agentId, out credentials!);
 
+    public bool Contains(string agentId) => agents.ContainsKey(agentId);
+
     public static AgentDirectory FromSettings(PbxBridgeSettings settings, string? demoPassword)
     {
         var entries = settings.Agents.Select(a => new SipAgentCredentials(a.Id, a.DisplayName.Length > 0 ? a.DisplayName : a.Id, a.Ha1Md5.ToLowerInvariant(), a.Ha1Sha256.ToLowerInvariant())).ToList();

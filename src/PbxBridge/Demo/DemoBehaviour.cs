@@ -17,4 +17,7 @@ public enum DemoBehaviour
 
     /// <summary>605: early media: the 1004 Hz tone before answering (183 with SDP), answered 6 s later, tone going on.</summary>
     EarlyTone,
+
+    /// <summary>A call between two agents through the demo: each leg's RTP goes out on the other leg, as a PBX bridge does.</summary>
+    Bridged,
 }

@@ -19,7 +19,11 @@ public sealed class DemoInboundCall(DemoChannel channel, string agentId, string 
 
     public override void Attach(IPbxLegObserver observer) => channel.Attach(observer);
 
-    public override Task RingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public override Task RingAsync(CancellationToken cancellationToken)
+    {
+        channel.PeerRinging();
+        return Task.CompletedTask;
+    }
 
     private readonly TaskCompletionSource<PbxCause?> outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -55,5 +59,5 @@ public sealed class DemoInboundCall(DemoChannel channel, string agentId, string 
 
     public override Task TransferAsync(string destination, CancellationToken cancellationToken) => channel.TransferAsync(destination);
 
-    public override Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => DemoChannel.JoinAsync();
+    public override Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => channel.JoinAsync(DemoPbx.ChannelOf(other));
 }

@@ -5,6 +5,8 @@ namespace PbxBridge.Demo;
 /// <summary>The PBX leg of a call an agent placed to a demo extension.</summary>
 public sealed class DemoLeg(DemoChannel channel) : IPbxLeg
 {
+    public DemoChannel Channel => channel;
+
     public string PbxId => channel.Id;
 
     public IReadOnlyDictionary<string, string> Details => channel.Details;
@@ -19,5 +21,5 @@ public sealed class DemoLeg(DemoChannel channel) : IPbxLeg
 
     public Task TransferAsync(string destination, CancellationToken cancellationToken) => channel.TransferAsync(destination);
 
-    public Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => DemoChannel.JoinAsync();
+    public Task JoinAsync(IPbxLeg other, CancellationToken cancellationToken) => channel.JoinAsync(DemoPbx.ChannelOf(other));
 }

@@ -7,7 +7,8 @@ namespace PbxBridge.Demo;
 
 /// <summary>
 /// The demo PBX's end of the plain RTP: a real UDP socket on loopback, as an Asterisk externalMedia channel would
-/// have. Echo reflects each packet (own SSRC, own sequence); tone sends 20 ms of the 1004 Hz tone every 20 ms.
+/// have. Echo reflects each packet (own SSRC, own sequence); tone sends 20 ms of the 1004 Hz tone every 20 ms;
+/// bridged (two agents in one call) sends each packet out on the other agent's channel (its SSRC and sequence).
 /// Like Asterisk, it sends to the address it was given and accepts media only from there. The tone's 20 ms timer
 /// runs only while the behaviour is Tone: an echoing channel is driven by the packets it receives and would
 /// otherwise wake a thread 50 times a second per call for nothing.
@@ -26,6 +27,7 @@ public sealed class DemoMediaChannel : IAsyncDisposable
     private int toneRunning;
     private volatile bool started;
     private volatile DemoBehaviour behaviour;
+    private volatile DemoMediaChannel? bridgedTo;
 
     public DemoMediaChannel(IPAddress bindAddress, IPEndPoint peer, PbxCodec codec, DemoBehaviour behaviour)
     {
@@ -60,6 +62,20 @@ public sealed class DemoMediaChannel : IAsyncDisposable
             behaviour = value;
             StartToneIfNeeded();
         }
+    }
+
+    /// <summary>Each channel's received RTP goes out on the other (two agents talking through the demo).</summary>
+    public static void Bridge(DemoMediaChannel a, DemoMediaChannel b)
+    {
+        a.bridgedTo = b;
+        b.bridgedTo = a;
+    }
+
+    /// <summary>This channel's far party is a sound again (an attended transfer joined it with a tone or echo).</summary>
+    public void Unbridge(DemoBehaviour sound)
+    {
+        bridgedTo = null;
+        Behaviour = sound;
     }
 
     public void Start()
@@ -143,6 +159,13 @@ public sealed class DemoMediaChannel : IAsyncDisposable
                 continue;
             }
 
+            if (behaviour == DemoBehaviour.Bridged)
+            {
+                PacketsReceived++;
+                bridgedTo?.Forward(buffer.AsSpan(0, received), reply);
+                continue;
+            }
+
             var length = Reflect(buffer.AsSpan(0, received), reply);
             if (length > 0)
             {
@@ -169,6 +192,21 @@ public sealed class DemoMediaChannel : IAsyncDisposable
         var length = RtpPacketWriter.Write(reply, header, packet.Payload);
         stream.AdvanceTimestamp(samplesPerFrame);
         return length;
+    }
+
+    /// <summary>Sends the other agent's packet on as ours (our SSRC and sequence); called from that channel's receive
+    /// loop only, with its buffer.</summary>
+    private void Forward(ReadOnlySpan<byte> received, Span<byte> buffer)
+    {
+        if (!RtpPacket.TryParse(received, out var packet))
+        {
+            return;
+        }
+
+        var header = stream.NextHeader(packet.PayloadType, PacketsSent == 0);
+        var length = RtpPacketWriter.Write(buffer, header, packet.Payload);
+        stream.AdvanceTimestamp(samplesPerFrame);
+        Send(buffer[..length]);
     }
 
     // Synchronous: a UDP send to loopback does not block, and an async one costs a state machine per packet.

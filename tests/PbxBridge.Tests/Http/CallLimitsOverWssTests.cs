@@ -43,6 +43,24 @@ public sealed class CallLimitsOverWssTests
     }
 
     [Fact]
+    public async Task A_pbx_call_to_an_agent_at_the_agent_limit_is_refused_as_busy_without_ringing_the_browser()
+    {
+        await using var bridge = await InProcessPbxBridge.StartAsync("--Limits:MaxCallsPerAgent=1");
+        await using var a1001 = await WssSipClient.ConnectAsync(bridge.SipUri, "1001");
+        Assert.Equal(200, (await a1001.RegisterAsync(InProcessPbxBridge.DemoPassword)).StatusCode);
+        Assert.Equal(180, (await a1001.InviteAsync("602", Offer)).StatusCode);
+
+        using var admin = bridge.AdminHttpClient();
+        var placed = await admin.PostAsync(new Uri(bridge.BaseUri, "api/demo/calls?agent=1001"), null);
+        Assert.True(placed.IsSuccessStatusCode, await placed.Content.ReadAsStringAsync());
+
+        // The demo's call is refused at once: no INVITE reaches the agent, and PbxBridge keeps only the agent's own call.
+        using var noInvite = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a1001.ReceiveRequestTextAsync("INVITE").WaitAsync(noInvite.Token));
+        Assert.Contains("pbxbridge_calls_active 1\n", await bridge.MetricsAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_call_that_finds_no_udp_port_fails_with_a_reason_and_the_others_keep_going()
     {
         // One browser-side port: the first call takes it.

@@ -4,7 +4,7 @@
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
 // Ops: register, unregister, call {dial}, callEarly {dial} (resolves at a 183 with SDP), waitConfirmed, waitIncoming {timeoutMs},
-// answer, waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones}, hold, unhold, hangup, waitEnd {timeoutMs},
+// answer, reject {status}, focus {line} (0 = the oldest call: what hold, unhold, hangup and the probe act on), waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones}, hold, unhold, remoteHold {held, timeoutMs}, hangup, waitEnd {timeoutMs},
 // refer {target, attended}, calls, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs: only when
 // the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
@@ -39,12 +39,15 @@ const ops = {
   call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
   waitIncoming: ({ timeoutMs = 30000, fresh = false }) => page.evaluate(([t, f]) => window.phone.waitForIncoming(t, f), [timeoutMs, fresh]),
   answer: () => page.evaluate(() => window.phone.answer()),
+  reject: ({ status = 486 }) => page.evaluate((o) => window.phone.reject(o), { status }),
+  focus: ({ line }) => page.evaluate((o) => window.phone.focus(o), { line }),
   waitSound: ({ timeoutMs = 15000 }) => waitForSound(page, timeoutMs),
   tone: ({ ms = 2500 }) => measureTone(page, { durationMs: ms }),
   stats: () => page.evaluate(() => window.phone.stats()),
   dtmf: ({ tones }) => page.evaluate((t) => window.phone.sendDtmf(t), tones),
   hold: () => page.evaluate(() => window.phone.hold()),
   unhold: () => page.evaluate(() => window.phone.unhold()),
+  remoteHold: ({ held, timeoutMs = 15000 }) => page.evaluate((o) => window.phone.waitRemoteHold(o), { held, timeoutMs }),
   hangup: () => page.evaluate(() => window.phone.hangup()),
   // Blind: REFER to target on the current call. Attended: REFER on the held first call, replacing the current one.
   refer: ({ target = '', attended = false }) => page.evaluate((o) => window.phone.refer(o), { target, host, attended }),

@@ -75,3 +75,44 @@ export async function describe(page) {
     notice: document.getElementById('notice').textContent,
   })).catch((error) => `(page unreadable: ${error.message})`);
 }
+
+// Waits until the page's incoming-audio meter reads a frequency in [lowHz, highHz] (or the time is up), then
+// returns what it reads: the C# test asserts the range, so a tone that never came shows up as the wrong reading.
+export async function incomingHzWhenIn(page, lowHz, highHz, timeout = 10_000) {
+  await page.waitForFunction(([low, high]) => {
+    const hz = window.pbxPhone.incomingAudio.frequencyHz;
+    return hz !== null && hz >= low && hz <= high;
+  }, [lowHz, highHz], { timeout }).catch(() => log(`no ${lowHz}-${highHz} Hz within ${timeout} ms`));
+  await page.waitForTimeout(600);
+  return page.evaluate(() => window.pbxPhone.incomingAudio.frequencyHz);
+}
+
+// The demo PBX calls an agent from the admin API (the caller plays the 1004 Hz tone); returns its channel id.
+export async function startDemoCall(context, api, agent, from = '601') {
+  const response = await context.request.post(
+    new URL(`api/demo/calls?agent=${encodeURIComponent(agent)}&from=${encodeURIComponent(from)}`, api).toString());
+  if (!response.ok()) throw new Error(`POST /api/demo/calls answered ${response.status()}: ${await response.text()}`);
+  const { callId } = await response.json();
+  log('demo call', callId, 'to', agent);
+  return callId;
+}
+
+// What the page shows about its calls: the main call line, both lines' list, the transfer panel, the notice.
+export async function readCallView(page) {
+  return page.evaluate(() => ({
+    state: window.pbxPhone.state,
+    callStateText: document.getElementById('call-state').textContent,
+    remoteParty: document.getElementById('remote-party').textContent,
+    notice: document.getElementById('notice').textContent,
+    error: document.getElementById('error').hidden ? null : document.getElementById('error').textContent,
+    lines: window.pbxPhone.lines,
+    shownLines: [...document.querySelectorAll('#line-list li')].map((li) => li.textContent),
+    linesHidden: document.getElementById('lines').hidden,
+    waitingHidden: document.getElementById('waiting').hidden,
+    waitingFrom: document.getElementById('waiting-from').textContent,
+    switchEnabled: !document.getElementById('switch-button').disabled,
+    transfer: window.pbxPhone.transfer,
+    transferStatus: document.getElementById('transfer-status').textContent,
+    completeEnabled: !document.getElementById('transfer-complete-button').disabled,
+  }));
+}

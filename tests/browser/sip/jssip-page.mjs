@@ -37,6 +37,11 @@ function install() {
     });
     calls.push(entry);
     ended = entry.ended;
+    // The PBX holding us arrives as its re-INVITE (a=sendonly or inactive): JsSIP answers it and emits 'hold' / 'unhold'
+    // with originator 'remote'.
+    s.pbxRemoteHolds = [];
+    s.on('hold', (e) => e.originator === 'remote' && s.pbxRemoteHolds.push('hold'));
+    s.on('unhold', (e) => e.originator === 'remote' && s.pbxRemoteHolds.push('unhold'));
     const attach = (pc) => pc.addEventListener('track', (ev) => window.pbxToneProbe.attach(ev.streams[0] ?? new MediaStream([ev.track])));
     if (s.connection) attach(s.connection);
     else s.on('peerconnection', (e) => attach(e.peerconnection));
@@ -156,9 +161,12 @@ function install() {
     });
   }
 
+  // Resolves with how this call ended: taken before terminate(), which ends it at once and makes the call that
+  // waited (if any) the current one.
   async function hangup() {
+    const ending = ended;
     session.terminate();
-    return ended;
+    return ending;
   }
 
   // fresh: wait for a call after the one the page already had (an agent that was rung before, e.g. by a queue).
@@ -176,11 +184,30 @@ function install() {
     });
   }
 
+  // Answers the ringing call; from then on waitForIncoming waits for the next one (call waiting).
   function answer() {
+    const ringing = incoming;
+    incoming = null;
     return new Promise((resolve) => {
-      incoming.on('confirmed', () => resolve({ state: 'confirmed' }));
-      incoming.answer({ mediaConstraints: media, pcConfig: { iceServers } });
+      ringing.on('confirmed', () => resolve({ state: 'confirmed' }));
+      ringing.answer({ mediaConstraints: media, pcConfig: { iceServers } });
     });
+  }
+
+  // Declines the ringing call (call waiting: 486 Busy Here), the call in progress goes on.
+  function reject({ status }) {
+    const ringing = incoming;
+    incoming = null;
+    ringing.terminate({ status_code: status, reason_phrase: status === 486 ? 'Busy Here' : 'Decline' });
+    return { rejected: status, calls: calls.length };
+  }
+
+  // Makes call number `line` (0 = the oldest) the current one: hold, unhold, hangup, dtmf and the tone probe act on it.
+  function focus({ line }) {
+    session = calls[line].session;
+    ended = calls[line].ended;
+    listen(session);
+    return { calls: calls.length };
   }
 
   function waitForEnd(timeoutMs) {
@@ -219,7 +246,14 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  // Resolves once the current call's remote hold is `held` (JsSIP's isOnHold().remote), with the 'hold'/'unhold' events seen.
+  async function waitRemoteHold({ held, timeoutMs }) {
+    const deadline = Date.now() + timeoutMs;
+    while (session.isOnHold().remote !== held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { held: session.isOnHold().remote, events: [...session.pbxRemoteHolds] };
+  }
+
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

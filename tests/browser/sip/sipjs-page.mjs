@@ -212,12 +212,24 @@ function install() {
     });
   }
 
+  // SIP.js answers the PBX's hold re-INVITE (a=sendonly or inactive) and emits no event: the held side reads it from
+  // its transceiver, whose negotiated direction becomes recvonly (or inactive). Resolves once that says `held`.
+  async function waitRemoteHold({ held, timeoutMs }) {
+    const direction = () => session.sessionDescriptionHandler?.peerConnection?.getTransceivers()[0]?.currentDirection ?? null;
+    const remoteHeld = () => ['recvonly', 'inactive'].includes(direction());
+    const deadline = Date.now() + timeoutMs;
+    while (remoteHeld() !== held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { held: remoteHeld(), direction: direction() };
+  }
+
   const hold = () => setHold(true);
   const unhold = () => setHold(false);
 
   async function hangup() {
+    // This call's end, taken first: once it ends, the call that waited (if any) becomes the current one.
+    const ending = ended;
     await session.bye();
-    return ended;
+    return ending;
   }
 
   // fresh: wait for a call after the one the page already had (an agent that was rung before, e.g. by a queue).
@@ -235,9 +247,28 @@ function install() {
     });
   }
 
+  // Answers the ringing call; from then on waitForIncoming waits for the next one (call waiting).
   async function answer() {
-    await incoming.accept({ sessionDescriptionHandlerOptions: media });
+    const ringing = incoming;
+    incoming = null;
+    await ringing.accept({ sessionDescriptionHandlerOptions: media });
     return { state: 'confirmed' };
+  }
+
+  // Declines the ringing call (call waiting: 486 Busy Here), the call in progress goes on.
+  async function reject({ status }) {
+    const ringing = incoming;
+    incoming = null;
+    await ringing.reject({ statusCode: status });
+    return { rejected: status, calls: calls.length };
+  }
+
+  // Makes call number `line` (0 = the oldest) the current one: hold, unhold, hangup, dtmf and the tone probe act on it.
+  function focus({ line }) {
+    session = calls[line].session;
+    ended = calls[line].ended;
+    listen(session);
+    return { calls: calls.length };
   }
 
   function waitForEnd(timeoutMs) {
@@ -279,7 +310,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

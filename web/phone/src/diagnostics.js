@@ -13,6 +13,23 @@ export function publishDiagnostics(window, currentPhone, microphone) {
     },
     get muted() { return Boolean(currentPhone()?.muted); },
     get held() { return Boolean(currentPhone()?.held); },
+    get remoteHeld() { return Boolean(currentPhone()?.remoteHeld); },
+    // Every call, the active one first: the second is held, ringing as call waiting, or a transfer's consultation.
+    get lines() {
+      const phone = currentPhone();
+      if (!phone) return [];
+      return [phone.line, ...phone.lines.filter((l) => l !== phone.line)].filter(Boolean).map((l) => ({
+        state: l.state, number: l.remoteParty.number, held: l.held, remoteHeld: l.remoteHeld, active: l === phone.line,
+      }));
+    },
+    get transfer() {
+      const transfer = currentPhone()?.transfer;
+      return { phase: transfer?.phase ?? 'idle', target: transfer?.target ?? '' };
+    },
+    get ringback() {
+      const ringback = currentPhone()?.ringback;
+      return { playing: Boolean(ringback?.playing), frequencyHz: ringback?.frequencyHz() ?? null };
+    },
     get dtmfSent() { return currentPhone()?.dtmfSent ?? ''; },
     get callSeconds() {
       const answeredAt = currentPhone()?.answeredAt;

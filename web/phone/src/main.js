@@ -8,6 +8,7 @@ import { networkCheckView } from './network-check.js';
 import { microphoneErrorText } from './plain-errors.js';
 import { Ringtone } from './ringtone.js';
 import { bindShortcuts } from './shortcuts.js';
+import { CallLinesView } from './call-lines-view.js';
 import { CallState, Softphone } from './softphone.js';
 
 const $ = (id) => document.getElementById(id);
@@ -59,6 +60,7 @@ let phone = null;
 let signingIn = false;
 
 const microphone = new Microphone(() => render());
+const linesView = new CallLinesView(() => phone);
 
 function ensureAudio() {
   if (audioContext === null) {
@@ -69,7 +71,7 @@ function ensureAudio() {
       microphone,
       remoteAudio: ui.remoteAudio,
       onChange: () => render(),
-      onIncoming: () => ui.answerButton.focus(),
+      onIncoming: (waiting) => (waiting ? linesView.focusWaitingAnswer() : ui.answerButton.focus()),
     });
   }
   audioContext.resume().catch(() => {});
@@ -204,7 +206,7 @@ function render() {
 
   const state = phone?.callState ?? CallState.Idle;
   const inCall = state === CallState.InCall;
-  ui.callState.textContent = phone?.held && inCall ? 'On hold' : CALL_TEXT[state];
+  ui.callState.textContent = (inCall ? phone.line.holdText() : null) ?? CALL_TEXT[state];
   ui.callState.dataset.state = state;
   ui.incoming.hidden = state !== CallState.Incoming;
   ui.incomingFrom.textContent = state === CallState.Incoming ? phone.partyLabel() : '';
@@ -237,8 +239,9 @@ function render() {
     ui.notice.textContent = '';
   }
 
-  if (state === CallState.Incoming) ringtone?.start();
+  if (state === CallState.Incoming || phone?.waitingLine) ringtone?.start();
   else ringtone?.stop();
+  linesView.render();
 }
 
 // Meters, the call timer and the incoming-audio reading refresh on one clock.

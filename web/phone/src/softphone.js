@@ -1,30 +1,34 @@
-// The phone's SIP side: one JsSIP user agent registered over WSS and at most one call.
-// It knows nothing about the DOM; the page renders from its fields whenever it calls onChange.
+// The phone's SIP side: one JsSIP user agent registered over WSS and up to two calls (lines): the one the agent
+// talks on (`line`) and one held, ringing as call waiting, or consulted for a transfer. It knows nothing about the
+// DOM; the page renders from its fields whenever it calls onChange. The fields of the single-call page (session,
+// callState, held, ...) read the active line.
 import JsSIP from 'jssip';
 import { AudioAnalysis } from './audio-analysis.js';
+import { CallLine, CallState } from './call-line.js';
 import { CallQualityProbe, rateQuality } from './call-quality.js';
 import { apiBaseFromServerUrl, basicAuthorization, fetchIceServers } from './ice-servers.js';
 import { describeNetworkCheck, readPaths, runNetworkCheck } from './network-check.js';
 import { callFailedText, registrationErrorText, serverUnreachableText } from './plain-errors.js';
 import { CallRecovery, RecoveryState } from './reconnect.js';
+import { Ringback } from './ringback.js';
+import { Transfer } from './transfer.js';
 
-// Call states, in the order a call goes through them.
-export const CallState = Object.freeze({
-  Idle: 'idle',
-  Outgoing: 'outgoing', // INVITE sent, waiting for an answer
-  Incoming: 'incoming', // INVITE received, ringing here
-  Connecting: 'connecting', // answered, waiting for the ACK / media
-  InCall: 'in-call',
-});
+export { CallState };
 
 const FREQUENCY_HISTORY = 5;
+// A third call while two are up gets 486 Busy Here: the page has room for one call and one waiting or held.
+const MAX_LINES = 2;
 
 export class Softphone {
   constructor({ audioContext, microphone, remoteAudio, onChange, onIncoming }) {
     this.audioContext = audioContext;
     this.microphone = microphone;
     this.remoteAudio = remoteAudio;
-    this.onChange = onChange;
+    // Every change also decides the ringback: it plays while the active call rings with no early media.
+    this.onChange = () => {
+      this.syncRingback();
+      onChange();
+    };
     this.onIncoming = onIncoming;
 
     this.ua = null;
@@ -35,17 +39,13 @@ export class Softphone {
     this.everConnected = false;
     this.signedIn = false; // true from the first successful REGISTER until sign-out
 
-    this.session = null;
-    this.callState = CallState.Idle;
-    this.remoteParty = { name: '', number: '' };
-    this.direction = null;
-    this.muted = false;
-    this.held = false;
-    this.answeredAt = null;
+    this.lines = [];
+    this.line = null; // the call the agent talks on (or that rings first)
     this.lastError = null;
     this.lastEnd = null;
     this.dtmfTransport = JsSIP.C.DTMF_TRANSPORT.RFC2833;
-    this.dtmfSent = '';
+    this.ringback = new Ringback(audioContext);
+    this.transfer = new Transfer(this);
 
     this.remoteAnalysis = null;
     this.frequencies = [];
@@ -63,6 +63,24 @@ export class Softphone {
 
   get rating() {
     return rateQuality(this.quality);
+  }
+
+  get session() { return this.line?.session ?? null; }
+  get callState() { return this.line?.state ?? CallState.Idle; }
+  get remoteParty() { return this.line?.remoteParty ?? { name: '', number: '' }; }
+  get direction() { return this.line?.direction ?? null; }
+  get muted() { return this.line?.muted ?? false; }
+  get held() { return this.line?.held ?? false; }
+  get remoteHeld() { return this.line?.remoteHeld ?? false; }
+  get answeredAt() { return this.line?.answeredAt ?? null; }
+  get dtmfSent() { return this.line?.dtmfSent ?? ''; }
+
+  // The call that is not the active one: held, or ringing as call waiting.
+  get otherLine() { return this.lines.find((l) => l !== this.line) ?? null; }
+
+  get waitingLine() {
+    const other = this.otherLine;
+    return other?.state === CallState.Incoming ? other : null;
   }
 
   // Returns a promise that settles once the first registration succeeded or definitely failed.
@@ -168,6 +186,22 @@ export class Softphone {
     });
   }
 
+  signOut() {
+    const ua = this.ua;
+    this.ua = null;
+    for (const line of [...this.lines]) {
+      try { line.session.terminate(); } catch { /* already over */ }
+      this.endLine(line, null);
+    }
+    if (ua !== null) {
+      try { ua.stop(); } catch { /* already stopped */ }
+    }
+    this.webSocket = 'offline';
+    this.signedIn = false;
+    if (this.registration !== 'failed') this.registration = 'unregistered';
+    this.onChange();
+  }
+
   // Before the first call: TURN credentials for this agent, then the network check with them. Neither blocks signing
   // in; a call placed meanwhile simply goes without TURN.
   async prepareNetwork(ua, agentId, password, serverUrl) {
@@ -201,47 +235,109 @@ export class Softphone {
   }
 
   call(target) {
+    if (this.lines.length > 0) return;
+    this.dial(target);
+  }
+
+  // Places a call on a new line, which becomes the active one; returns it (null when it could not be placed).
+  dial(target) {
     const number = target.trim();
     if (this.ua === null || this.registration !== 'registered') {
       this.fail('You are not signed in, so the call cannot be made.');
-      return;
+      return null;
     }
     if (number === '') {
       this.fail('Type a number to call first.');
-      return;
+      return null;
     }
-    if (this.session !== null) return;
+    if (this.lines.length >= MAX_LINES) return null;
     this.lastError = null;
     this.audioContext.resume().catch(() => {});
+    const microphoneStream = this.microphone.stream?.clone() ?? null;
+    let session;
     try {
-      this.ua.call(number, this.mediaOptions());
+      session = this.ua.call(number, this.mediaOptions(microphoneStream));
     } catch (error) {
+      for (const track of microphoneStream?.getTracks() ?? []) track.stop();
       this.fail(`"${number}" cannot be dialled (${error.message}).`);
+      return null;
     }
+    const line = this.lines.find((l) => l.session === session) ?? null;
+    if (line !== null) line.microphoneStream = microphoneStream;
+    return line;
   }
 
   answer() {
-    if (this.session === null || this.callState !== CallState.Incoming) return;
+    if (this.line === null || this.callState !== CallState.Incoming) return;
+    this.answerLine(this.line);
+  }
+
+  answerLine(line) {
     this.audioContext.resume().catch(() => {});
-    this.callState = CallState.Connecting;
+    line.state = CallState.Connecting;
+    line.microphoneStream = this.microphone.stream?.clone() ?? null;
     this.onChange();
     try {
-      this.session.answer(this.mediaOptions());
+      line.session.answer(this.mediaOptions(line.microphoneStream));
     } catch (error) {
       // The caller gave up between the click and the answer; JsSIP has already ended the session.
       this.fail(`The call could not be answered (${error.message}).`);
     }
   }
 
-  // Hang up, cancel or reject, whichever the current call needs.
+  // Hang up, cancel or reject the active call, whichever it needs.
   hangUp() {
-    if (this.session === null) return;
-    const rejecting = this.callState === CallState.Incoming;
+    const line = this.line;
+    if (line === null) return;
+    const rejecting = line.state === CallState.Incoming;
     try {
-      this.session.terminate(rejecting ? { status_code: 603, reason_phrase: 'Decline' } : undefined);
+      line.session.terminate(rejecting ? { status_code: 603, reason_phrase: 'Decline' } : undefined);
     } catch {
-      this.endCall({ originator: 'local' });
+      this.endLine(line, { originator: 'local' });
     }
+  }
+
+  // Call waiting: answer the second call; the one in progress goes on hold first.
+  answerWaiting() {
+    const waiting = this.waitingLine;
+    if (waiting === null) return;
+    const current = this.line;
+    if (current?.answered && !current.held && !this.setHold(current, true)) return;
+    this.activate(waiting);
+    this.answerLine(waiting);
+  }
+
+  // Call waiting: the second caller hears busy; the call in progress is not disturbed.
+  declineWaiting() {
+    const waiting = this.waitingLine;
+    if (waiting === null) return;
+    try {
+      waiting.session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
+    } catch {
+      this.endLine(waiting, { originator: 'local' });
+    }
+  }
+
+  // Two answered calls: hold the one in progress, resume the other and talk on it.
+  switchLine() {
+    const other = this.otherLine;
+    const current = this.line;
+    if (other === null || !other.answered || current === null) return;
+    if (current.answered && !current.held && !this.setHold(current, true)) return;
+    if (other.held && !this.setHold(other, false)) return;
+    this.activate(other);
+  }
+
+  // Makes a line the one shown, heard and measured.
+  activate(line) {
+    if (this.line === line) return;
+    this.line = line;
+    this.qualityProbe = null;
+    this.quality = null;
+    this.mediaPath = null;
+    if (line.connection !== null) this.watchConnection(line, line.connection);
+    this.playRemote(line);
+    this.onChange();
   }
 
   toggleMute() {
@@ -251,16 +347,24 @@ export class Softphone {
   }
 
   toggleHold() {
-    if (this.session === null || this.callState !== CallState.InCall) return;
-    const ok = this.held ? this.session.unhold() : this.session.hold();
+    if (this.line === null || this.callState !== CallState.InCall) return;
+    this.setHold(this.line, !this.line.held);
+  }
+
+  // Returns false (and says so) when JsSIP cannot re-INVITE right now, e.g. while another re-INVITE is under way.
+  setHold(line, hold) {
+    if (line.held === hold) return true;
+    const ok = hold ? line.session.hold() : line.session.unhold();
     if (!ok) this.fail('Hold could not be changed right now; try again in a moment.');
+    return ok;
   }
 
   sendDtmf(key) {
-    if (this.session === null || this.callState !== CallState.InCall) return;
+    const line = this.line;
+    if (line === null || line.state !== CallState.InCall) return;
     try {
-      this.session.sendDTMF(key, { transportType: this.dtmfTransport, duration: 120, interToneGap: 80 });
-      this.dtmfSent += key;
+      line.session.sendDTMF(key, { transportType: this.dtmfTransport, duration: 120, interToneGap: 80 });
+      line.dtmfSent += key;
       this.onChange();
     } catch (error) {
       this.fail(`The key could not be sent (${error.message}).`);
@@ -276,10 +380,9 @@ export class Softphone {
     this.onChange();
   }
 
-  mediaOptions() {
-    const stream = this.microphone.stream;
+  mediaOptions(microphoneStream) {
     return {
-      ...(stream ? { mediaStream: stream } : { mediaConstraints: { audio: true, video: false } }),
+      ...(microphoneStream ? { mediaStream: microphoneStream } : { mediaConstraints: { audio: true, video: false } }),
       // 'balanced' accepts an answer without a=group:BUNDLE, which max-bundle would reject.
       pcConfig: { iceServers: this.iceServers, bundlePolicy: 'balanced', rtcpMuxPolicy: 'require' },
       rtcOfferConstraints: { offerToReceiveAudio: true, offerToReceiveVideo: false },
@@ -287,65 +390,106 @@ export class Softphone {
   }
 
   adopt(session, originator) {
-    if (this.session !== null) {
-      // One call at a time: a second caller hears busy instead of interrupting the agent.
+    if (this.lines.length >= MAX_LINES || (originator === 'remote' && this.line?.state === CallState.Incoming)) {
+      // No room: the caller hears busy instead of interrupting the agent.
       if (originator === 'remote') session.terminate({ status_code: 486, reason_phrase: 'Busy Here' });
       return;
     }
-    this.session = session;
-    this.direction = originator === 'remote' ? 'incoming' : 'outgoing';
-    this.callState = originator === 'remote' ? CallState.Incoming : CallState.Outgoing;
-    this.remoteParty = {
-      name: session.remote_identity?.display_name ?? '',
-      number: session.remote_identity?.uri?.user ?? '',
-    };
-    this.muted = false;
-    this.held = false;
-    this.dtmfSent = '';
-    this.lastEnd = null;
-    this.quality = null;
-    this.mediaPath = null;
-    this.recovery.newCall();
+    const line = new CallLine(session, originator);
+    this.lines.push(line);
+    const waiting = this.line !== null && originator === 'remote';
+    if (!waiting) {
+      this.line = line;
+      this.lastEnd = null;
+      this.quality = null;
+      this.qualityProbe = null;
+      this.mediaPath = null;
+      // Connection recovery follows the call the agent talks on.
+      this.recovery.newCall();
+    }
 
-    if (session.connection) this.watchConnection(session.connection);
-    session.on('peerconnection', (e) => this.watchConnection(e.peerconnection));
-    session.on('accepted', () => this.connected(session));
-    session.on('confirmed', () => this.connected(session));
-    session.on('muted', () => { this.muted = true; this.onChange(); });
-    session.on('unmuted', () => { this.muted = false; this.onChange(); });
-    session.on('hold', (e) => { if (e.originator === 'local') { this.held = true; this.onChange(); } });
-    session.on('unhold', (e) => { if (e.originator === 'local') { this.held = false; this.onChange(); } });
-    session.on('ended', (e) => { if (this.session === session) this.endCall(e); });
-    session.on('failed', (e) => { if (this.session === session) this.endCall(e); });
+    if (session.connection) this.watchConnection(line, session.connection);
+    session.on('peerconnection', (e) => this.watchConnection(line, e.peerconnection));
+    session.on('progress', (e) => { if (e.originator === 'remote') this.progress(line, e.response); });
+    session.on('accepted', () => this.connected(line));
+    session.on('confirmed', () => this.connected(line));
+    session.on('muted', () => { line.muted = true; this.onChange(); });
+    session.on('unmuted', () => { line.muted = false; this.onChange(); });
+    session.on('hold', (e) => this.holdChanged(line, e.originator, true));
+    session.on('unhold', (e) => this.holdChanged(line, e.originator, false));
+    session.on('ended', (e) => this.endLine(line, e));
+    session.on('failed', (e) => this.endLine(line, e));
 
     // Render first: the banner must be visible before its Answer button can take focus.
     this.onChange();
-    if (originator === 'remote') this.onIncoming();
+    if (originator === 'remote') this.onIncoming(waiting);
   }
 
-  connected(session) {
-    if (this.session !== session || this.callState === CallState.InCall) return;
-    this.callState = CallState.InCall;
-    this.answeredAt = Date.now();
+  // 180 with no SDP: the far end rings and sends nothing, so the page plays its own ringback. 183 (or 180) with
+  // SDP: JsSIP has applied the far end's early media, which is heard instead.
+  progress(line, response) {
+    if (line.state !== CallState.Outgoing || !response) return;
+    if (response.body) {
+      line.earlyMedia = true;
+      line.ringing = false;
+    } else if (response.status_code === 180 && !line.earlyMedia) {
+      line.ringing = true;
+    }
     this.onChange();
   }
 
-  watchConnection(connection) {
-    if (this.qualityProbe?.connection === connection) return;
+  holdChanged(line, originator, held) {
+    if (originator === 'local') line.held = held;
+    else line.remoteHeld = held;
+    this.onChange();
+  }
+
+  connected(line) {
+    if (!this.lines.includes(line) || line.state === CallState.InCall) return;
+    line.state = CallState.InCall;
+    line.ringing = false;
+    line.answeredAt = Date.now();
+    this.onChange();
+  }
+
+  syncRingback() {
+    const line = this.line;
+    if (line !== null && line.state === CallState.Outgoing && line.ringing && !line.earlyMedia) this.ringback.start();
+    else this.ringback.stop();
+  }
+
+  watchConnection(line, connection) {
+    if (line.connection !== connection) {
+      line.connection = connection;
+      connection.addEventListener('track', (event) => {
+        if (event.track.kind !== 'audio') return;
+        // The track, not event.streams[0]: Chromium takes the track out of its stream while the call does not
+        // receive (on hold), and puts it back on resume; the receiver's track itself stays the same.
+        line.remoteStream = new MediaStream([event.track]);
+        if (line === this.line) this.playRemote(line);
+      });
+    }
+    if (line !== this.line || this.qualityProbe?.connection === connection) return;
     this.qualityProbe = new CallQualityProbe(connection);
-    connection.addEventListener('track', (event) => {
-      if (event.track.kind !== 'audio') return;
-      const stream = event.streams[0] ?? new MediaStream([event.track]);
-      // Chromium only feeds a remote track into Web Audio while a media element plays it.
-      this.remoteAudio.srcObject = stream;
-      this.remoteAudio.muted = false;
-      this.remoteAudio.play().catch(() => {});
-      this.remoteAnalysis?.close();
-      this.remoteAnalysis = new AudioAnalysis(this.audioContext, stream);
-      this.frequencies = [];
-    });
     clearInterval(this.qualityTimer);
     this.qualityTimer = setInterval(() => this.sampleQuality(), 1000);
+  }
+
+  // The active line's audio goes to the speaker and the incoming meter; a held line's is not played.
+  playRemote(line) {
+    this.remoteAnalysis?.close();
+    this.remoteAnalysis = null;
+    this.frequencies = [];
+    const stream = line.remoteStream;
+    if (stream === null) {
+      this.remoteAudio.srcObject = null;
+      return;
+    }
+    // Chromium only feeds a remote track into Web Audio while a media element plays it.
+    this.remoteAudio.srcObject = stream;
+    this.remoteAudio.muted = false;
+    this.remoteAudio.play().catch(() => {});
+    this.remoteAnalysis = new AudioAnalysis(this.audioContext, stream);
   }
 
   async sampleQuality() {
@@ -385,46 +529,51 @@ export class Softphone {
     this.incomingFrequencyHz = sorted[Math.floor(sorted.length / 2)];
   }
 
-  endCall(e) {
+  endLine(line, e) {
+    const index = this.lines.indexOf(line);
+    if (index < 0) return;
+    this.lines.splice(index, 1);
+    line.releaseMicrophone();
+    const wasActive = line === this.line;
+
     const originator = e?.originator ?? 'local';
     let text = null;
     if (e && e.cause && e.cause !== JsSIP.C.causes.BYE && e.cause !== JsSIP.C.causes.CANCELED) {
       text = callFailedText(e.cause, e.message);
     }
-    this.recovery.callEnded(this.session);
-    const wasAnswered = this.callState === CallState.InCall;
-    const wasIncoming = this.callState === CallState.Incoming;
-    if (text !== null && originator !== 'local') this.lastError = text;
-    if (wasIncoming) this.lastEnd = originator === 'remote' ? `Missed call from ${this.partyLabel()}.` : 'Call rejected.';
-    else if (wasAnswered) this.lastEnd = originator === 'remote' ? 'The other party hung up.' : 'Call ended.';
+    const recovering = this.recovery.session !== null && this.recovery.session === line.session;
+    this.recovery.callEnded(line.session);
+    if (text !== null && originator !== 'local' && line.ending === null) this.lastError = text;
+    if (line.ending === 'transferred') this.lastEnd = `Call with ${line.partyLabel()} transferred.`;
+    else if (line.state === CallState.Incoming) this.lastEnd = originator === 'remote' ? `Missed call from ${line.partyLabel()}.` : 'Call rejected.';
+    else if (line.answered) this.lastEnd = originator === 'remote' ? 'The other party hung up.' : 'Call ended.';
     else if (originator === 'local') this.lastEnd = 'Call cancelled.';
-    else this.lastEnd = null;
-    if (this.recovery.state === RecoveryState.Lost) this.lastEnd = this.recovery.text;
+    else if (wasActive) this.lastEnd = null;
+    if (recovering && this.recovery.state === RecoveryState.Lost) this.lastEnd = this.recovery.text;
 
-    this.session = null;
-    this.callState = CallState.Idle;
-    this.direction = null;
-    this.muted = false;
-    this.held = false;
-    this.answeredAt = null;
-    clearInterval(this.qualityTimer);
-    this.qualityTimer = null;
-    this.qualityProbe = null;
-    this.quality = null;
-    this.mediaPath = null;
-    this.remoteAnalysis?.close();
-    this.remoteAnalysis = null;
-    this.frequencies = [];
-    this.incomingFrequencyHz = null;
-    this.incomingLevelDb = null;
-    this.remoteAudio.srcObject = null;
-    this.microphone.enable();
+    if (wasActive) {
+      this.line = null;
+      clearInterval(this.qualityTimer);
+      this.qualityTimer = null;
+      this.qualityProbe = null;
+      this.quality = null;
+      this.mediaPath = null;
+      this.remoteAnalysis?.close();
+      this.remoteAnalysis = null;
+      this.frequencies = [];
+      this.incomingFrequencyHz = null;
+      this.incomingLevelDb = null;
+      this.remoteAudio.srcObject = null;
+      // The other call (held, or ringing as call waiting) is now the one shown; a held one stays held until
+      // the agent resumes it.
+      const next = this.lines[0];
+      if (next !== undefined) this.activate(next);
+    }
+    this.transfer.lineEnded(line);
     this.onChange();
   }
 
   partyLabel() {
-    const { name, number } = this.remoteParty;
-    if (name && number && name !== number) return `${name} (${number})`;
-    return name || number || 'unknown caller';
+    return this.line?.partyLabel() ?? 'unknown caller';
   }
 }

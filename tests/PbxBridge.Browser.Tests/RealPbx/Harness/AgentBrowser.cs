@@ -97,9 +97,23 @@ public sealed class AgentBrowser : IAsyncDisposable
 
     public Task<JsonElement> DtmfAsync(string tones) => SendAsync("dtmf", new JsonObject { ["tones"] = tones });
 
+    /// <summary>Declines the ringing call with <paramref name="status"/> (486 Busy Here while in a call: call waiting).</summary>
+    public Task<JsonElement> RejectAsync(int status) => SendAsync("reject", new JsonObject { ["status"] = status });
+
+    /// <summary>Makes call <paramref name="line"/> (0 = the oldest up) the one hold, unhold, hangup and the tone check act on.</summary>
+    public Task<JsonElement> FocusAsync(int line) => SendAsync("focus", new JsonObject { ["line"] = line });
+
     public Task<JsonElement> HoldAsync() => SendAsync("hold");
 
     public Task<JsonElement> UnholdAsync() => SendAsync("unhold");
+
+    /// <summary>
+    /// Waits until the library shows the far side's hold as <paramref name="held"/> (JsSIP: isOnHold().remote after its
+    /// 'hold' / 'unhold' events with originator remote; SIP.js: the transceiver's negotiated direction recvonly or
+    /// inactive): {held, events | direction}.
+    /// </summary>
+    public Task<JsonElement> RemoteHoldAsync(bool held, TimeSpan timeout) =>
+        SendAsync("remoteHold", new JsonObject { ["held"] = held, ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10));
 
     public Task<JsonElement> HangupAsync() => SendAsync("hangup");
 
@@ -151,6 +165,27 @@ public sealed class AgentBrowser : IAsyncDisposable
             if (DateTime.UtcNow > deadline)
             {
                 Assert.Fail($"{Library}: never heard a steady {hz:0} Hz ({what}); last windows:\n{string.Join('\n', readings.TakeLast(5))}\n{Log}");
+            }
+        }
+    }
+
+    /// <summary>Checks that the remote audio falls silent (a one-second window with nothing loud) within 10 s.</summary>
+    public async Task AssertSilentAsync(string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var readings = new List<string>();
+        while (true)
+        {
+            var tone = await ToneAsync(TimeSpan.FromSeconds(1));
+            readings.Add(tone.ToString());
+            if (tone.GetProperty("windows").GetInt32() > 0 && tone.GetProperty("loudWindows").GetInt32() == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"{Library}: never silent ({what}); last windows:\n{string.Join('\n', readings.TakeLast(5))}\n{Log}");
             }
         }
     }
