@@ -23,6 +23,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     private readonly ConcurrentDictionary<string, AsteriskCall> _calls = new(StringComparer.Ordinal);
     private readonly AriEventStream _events;
     private readonly AsteriskDoctor _doctor;
+    private readonly CancellationTokenSource _stopLeases = new();
     private IPbxInboundHandler? _inbound;
     private long _reconciledLeftovers;
 
@@ -70,6 +71,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     public Task StartAsync(IPbxInboundHandler inbound, CancellationToken cancellationToken)
     {
         _inbound = inbound ?? throw new ArgumentNullException(nameof(inbound));
+        StartLeases(_stopLeases.Token);
         return _events.StartAsync(cancellationToken);
     }
 
@@ -119,6 +121,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             ThrowIfEnded(call);
             await Client.DialAsync(call.FarChannelId, DialTimeoutSeconds, cancellationToken).ConfigureAwait(false);
             ThrowIfEnded(call);
+            Lease(call);
             LogPlaced(Logger, request.CallId, key, endpoint);
             return new AsteriskOutboundLeg(call);
         }
@@ -156,6 +159,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         await call.WaitForExternalMediaInStasisAsync(ExternalMediaStasisTimeout, cancellationToken).ConfigureAwait(false);
         ThrowIfEnded(call);
         await Client.AddChannelAsync(call.BridgeId, [call.ExternalMediaChannelId], cancellationToken).ConfigureAwait(false);
+        Lease(call);
         return remote;
     }
 
@@ -203,6 +207,13 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             LogShutdownCleanupSlow(Logger);
         }
 
+        await _stopLeases.CancelAsync().ConfigureAwait(false);
+        if (_leases is not null)
+        {
+            await _leases.ConfigureAwait(false);
+        }
+
+        _stopLeases.Dispose();
         await _events.DisposeAsync().ConfigureAwait(false);
         Client.Dispose();
     }

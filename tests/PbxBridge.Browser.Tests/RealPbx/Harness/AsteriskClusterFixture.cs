@@ -17,6 +17,9 @@ public sealed class AsteriskClusterFixture : IAsyncLifetime
     public const int NodeCount = 3;
     public const int AgentCount = 6;
 
+    /// <summary>The nodes' Media:ConsentTimeoutSeconds, and so their channel lease toward Asterisk.</summary>
+    public const int ConsentTimeoutSeconds = 10;
+
     private readonly StringBuilder _frontOutput = new();
     private Process? _front;
 
@@ -130,6 +133,9 @@ public sealed class AsteriskClusterFixture : IAsyncLifetime
             $"--Media:BrowserPortEnd={40099 + (node * 100)}",
             $"--Media:PbxPortStart={41000 + (node * 100)}",
             $"--Media:PbxPortEnd={41099 + (node * 100)}",
+
+            // A dead node's calls end within this on both sides (browsers: ICE consent; Asterisk: the channel lease).
+            $"--Media:ConsentTimeoutSeconds={ConsentTimeoutSeconds}",
 
             // Behind the front every agent comes from the front's address.
             "--Limits:MaxConnectionsPerAddress=0",
