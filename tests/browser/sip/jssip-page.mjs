@@ -175,7 +175,8 @@ function install() {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming && incoming !== before) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
+        // A call the page already had (fresh), or one that has already ended (an earlier call of this page), is not the one waited for.
+        if (incoming && incoming !== before && !incoming.isEnded()) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };

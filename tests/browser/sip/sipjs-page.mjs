@@ -238,7 +238,8 @@ function install() {
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming && incoming !== before) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
+        // A call the page already had (fresh), or one that has already ended (an earlier call of this page), is not the one waited for.
+        if (incoming && incoming !== before && incoming.state !== SIP.SessionState.Terminated) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };
