@@ -515,16 +515,17 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
             BindSinglePortAddress(source);
         }
 
-        if (responseLength > 0)
-        {
-            SendTo(_stunResponse.AsSpan(0, responseLength), source);
-        }
-
         if (outcome == IceCheckOutcome.Nominated)
         {
             // Kept as it was at nomination: the connection list is gone once the leg is disposed, the answer is not.
+            // Recorded before the answer goes out: whoever sees the answer must also see the pair it selected.
             _selectedProtocol = TcpConnectionTo(source) is null ? "udp" : "tcp";
             WebRtcLog.Nominated(_logger, EndPointOf(source).ToString());
+        }
+
+        if (responseLength > 0)
+        {
+            SendTo(_stunResponse.AsSpan(0, responseLength), source);
         }
 
         // As DTLS client we open the association once the browser's check proved where it is.
