@@ -12,7 +12,7 @@ filter=()
 if [ "${1:-}" = "--filter" ] && [ -n "${2:-}" ]; then filter=(--filter "$2"); fi
 
 ensure_dotnet || exit 1
-ensure_apt libopus0 chromium sox iproute2 nftables coturn openssl ca-certificates || exit 1
+ensure_apt libopus0 chromium sox iproute2 nftables coturn haproxy redis-server openssl ca-certificates || exit 1
 ensure_node || exit 1
 echo "==> npm packages for the browser tests"
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || exit 1

@@ -46,7 +46,10 @@ for ((i = 1; i < $#; i++)); do
 done
 if [[ ",$targets," == *",rtpengine,"* && -n "$rtpengine" && ! -x "$rtpengine" && "$rtpengine" == /usr/bin/rtpengine ]]; then
   echo "rtpengine comparison asked for: installing Debian rtpengine-daemon" >&2
-  apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 rtpengine-daemon >&2
+  if ! apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 rtpengine-daemon >&2; then
+    # E.g. inside a network namespace with no route out: install it once outside, the run itself needs no network.
+    echo "loadgen: installing rtpengine-daemon failed (above); the rtpengine comparison will be skipped" >&2
+  fi
   if command -v systemctl >/dev/null && systemctl is-active --quiet rtpengine-daemon 2>/dev/null; then
     systemctl stop rtpengine-daemon >&2 || true
   fi

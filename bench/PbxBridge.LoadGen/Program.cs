@@ -35,7 +35,7 @@ var certificate = ClientCertificate.Generate();
 if (options.Mode == "soak")
 {
     using var soakPacer = new MediaPacer();
-    using var soakBridge = await PbxBridgeProcess.StartAsync(
+    await using var soakBridge = await PbxBridgeProcess.StartAsync(
         Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, Math.Max(1, options.SoakConcurrent), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment);
     Progress($"PbxBridge pid {soakBridge.Pid} on port {soakBridge.Port} (log {soakBridge.LogPath})");
     var soak = await new SoakRun(soakBridge, certificate, source, soakPacer, options, Progress).RunAsync(cancel.Token);
@@ -55,7 +55,7 @@ using (var pacer = new MediaPacer())
     if (options.Targets.Contains("pbxbridge"))
     {
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
-        using (var bridge = await PbxBridgeProcess.StartAsync(
+        await using (var bridge = await PbxBridgeProcess.StartAsync(
             Path.GetFullPath(options.PbxBridgeDll), options.Port, options.PbxBridgeMediaPorts, options.Calls.Max(), options.OpusComplexity, options.StateDirectory, options.PbxBridgeEnvironment,
             [.. asterisk?.PbxBridgeArguments ?? [], .. options.IceTcpArguments]))
         {
@@ -75,7 +75,8 @@ using (var pacer = new MediaPacer())
             await Task.Delay(TimeSpan.FromSeconds(10), cancel.Token);
             idleCpu = await bridge.IdleCpuMsPerSecondAsync(TimeSpan.FromSeconds(5));
             Progress(string.Create(CultureInfo.InvariantCulture, $"PbxBridge idle after the warm-up, no call: {idleCpu:F1} ms CPU per second"));
-            foreach (var (transport, calls) in options.Transports.SelectMany(t => options.Calls.Select(c => (t, c))))
+            // UDP and TCP back to back at each size: on a shared machine the load drifts, and neighbours compare best.
+            foreach (var (transport, calls) in options.Calls.SelectMany(c => options.Transports.Select(t => (t, c))))
             {
                 Progress($"pbxbridge: {calls} calls over {(transport == "tcp" ? "ICE-TCP" : "UDP")}, hold {options.Hold.TotalSeconds:F0} s");
                 var result = await step.RunAsync(calls, options.Hold, transport, cancel.Token);

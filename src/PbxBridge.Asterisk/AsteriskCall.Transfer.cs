@@ -45,6 +45,39 @@ internal sealed partial class AsteriskCall
         }
     }
 
+    /// <summary>The channels a cluster node leases to Asterisk now (<see cref="AsteriskPbx"/>.Lease): those it holds.</summary>
+    public IReadOnlyList<string> LeasedChannelIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                if (_ended)
+                {
+                    return [];
+                }
+
+                var ids = new List<string>(3);
+                if (FarConfirmedAt > 0 && !_farGone && !_givenAway)
+                {
+                    ids.Add(FarChannelId);
+                }
+
+                if (_targetId is not null && !_targetGone)
+                {
+                    ids.Add(_targetId);
+                }
+
+                if (MediaConfirmedAt > 0)
+                {
+                    ids.Add(ExternalMediaChannelId);
+                }
+
+                return ids;
+            }
+        }
+    }
+
     private bool IsJoined
     {
         get

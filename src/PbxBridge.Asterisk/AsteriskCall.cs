@@ -8,8 +8,8 @@ using PbxBridge.Calls.Pbx;
 namespace PbxBridge.Asterisk;
 
 /// <summary>
-/// One PbxBridge call on Asterisk: the far channel (originated Local channel, or the dialplan channel that entered
-/// Stasis), our externalMedia (UnicastRTP) channel and the mixing bridge holding both. It owns their cleanup on
+/// One PbxBridge call on Asterisk: the far channel (a Local channel created in our app and dialed, or the dialplan
+/// channel that entered Stasis), our externalMedia (UnicastRTP) channel and the mixing bridge holding both. It owns their cleanup on
 /// every path: chan_rtp has no RTP timeout, so an externalMedia channel left behind would live for ever.
 /// </summary>
 internal sealed partial class AsteriskCall
@@ -26,6 +26,9 @@ internal sealed partial class AsteriskCall
 
     // Completed by the externalMedia channel's StasisStart (or by the end of the call, which the waiter then checks).
     private readonly TaskCompletionSource _externalMediaInStasis = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The same for the created far channel of an agent's call: it must be in Stasis before it can be bridged.
+    private readonly TaskCompletionSource _farInStasis = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public AsteriskCall(AsteriskPbx pbx, string key, string farChannelId, bool inbound, IPbxLegObserver? observer)
     {
@@ -113,8 +116,8 @@ internal sealed partial class AsteriskCall
                 _externalMediaInStasis.TrySetResult();
                 break;
             case StasisStart start when start.Channel.Id == FarChannelId && !IsInbound:
-                // The originated channel enters Stasis when the far end answers.
-                _ = _pbx.RunAsync(() => OnFarAnsweredAsync(), "bridge the answered far leg");
+                // The created channel is in the app (not dialed yet): it may be bridged now.
+                _farInStasis.TrySetResult();
                 break;
             case Dial dial when dial.Peer.Id == FarChannelId || dial.Peer.Id == OtherHalfId:
                 OnDialStatus(dial.Dialstatus);
@@ -122,6 +125,23 @@ internal sealed partial class AsteriskCall
             case ChannelStateChange change when change.Channel.Id == FarChannelId && change.Channel.State == "Ringing":
                 MarkFarRang();
                 RaiseRinging();
+                break;
+            case ChannelStateChange change when change.Channel.Id == FarChannelId && change.Channel.State == "Up" && !IsInbound:
+                // Recorded: Up comes just before Dial ANSWER (which can also come before a late Dial ""): either answers.
+                OnFarAnswered();
+                break;
+            case ChannelHangupRequest request when request.Channel.Id == FarChannelId && !IsInbound && request.Soft != true && request.Cause == 0 && !FarRang && !_relay.HasAnswered:
+                // Recorded (Asterisk 22): dialing a Local channel into a context without that extension fails at once
+                // with a hard hangup request of cause 0, no Dial status, then ChannelDestroyed cause 16. res_pjsip
+                // answers a number its dialplan does not have with 404.
+                SetCauseHint(PbxCause.Unallocated);
+                break;
+            case ChannelHold hold when hold.Channel.Id == FarChannelId:
+                // The far party's device holds (a res_pjsip phone's sendonly re-INVITE): the agent is told.
+                _relay.PbxHold(true);
+                break;
+            case ChannelUnhold unhold when unhold.Channel.Id == FarChannelId:
+                _relay.PbxHold(false);
                 break;
             case ChannelDtmfReceived dtmf when dtmf.Channel.Id == FarChannelId && dtmf.Digit.Length == 1:
                 _relay.Dtmf(dtmf.Digit[0], TimeSpan.FromMilliseconds(dtmf.DurationMs));
@@ -146,14 +166,31 @@ internal sealed partial class AsteriskCall
 
     private void OnDialStatus(string dialstatus)
     {
-        if (AriDialStatus.IsRinging(dialstatus))
+        if (AriDialStatus.IsEarlyMedia(dialstatus))
+        {
+            // Progress: the far end's audio before answer is meant to be heard, and the far channel is already in our
+            // bridge with the externalMedia channel, so it flows now (183 with SDP toward the browser).
+            MarkFarRang();
+            _relay.EarlyMedia();
+        }
+        else if (AriDialStatus.IsRinging(dialstatus))
         {
             MarkFarRang();
             RaiseRinging();
         }
+        else if (dialstatus == "ANSWER" && !IsInbound)
+        {
+            OnFarAnswered();
+        }
         else if (AriDialStatus.CauseHint(dialstatus, FarRang) is { } cause)
         {
             SetCauseHint(cause);
+            if (!IsInbound && !_relay.HasAnswered)
+            {
+                // The dial attempt is over (Dial() returns on BUSY or CONGESTION too): the dialplan may keep indicating
+                // busy for seconds (Busy(5) did in the recording), the agent hears the outcome now.
+                End(cause, "dial status " + dialstatus, hangupFar: true);
+            }
         }
     }
 
@@ -214,16 +251,36 @@ internal sealed partial class AsteriskCall
         }
     }
 
-    private async Task OnFarAnsweredAsync()
+    private void OnFarAnswered()
     {
         if (IsEnded)
         {
             return;
         }
 
-        await _pbx.Client.AddChannelAsync(BridgeId, [FarChannelId], CancellationToken.None).ConfigureAwait(false);
+        // Already bridged since before the dial: the answer changes nothing on the media path.
         RaiseRinging();
         RaiseAnswered();
+    }
+
+    /// <summary>
+    /// Completes once the created far channel is in our Stasis app (it enters on its own thread after POST
+    /// /channels/create answered), or the call ended meanwhile (the caller checks).
+    /// </summary>
+    public async Task WaitForFarInStasisAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _farInStasis.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var app = await _pbx.Client.GetApplicationAsync(_pbx.Options.Application, cancellationToken).ConfigureAwait(false);
+            if (!app.ChannelIds.Contains(FarChannelId))
+            {
+                throw new AriException($"channel {FarChannelId} did not enter Stasis app '{_pbx.Options.Application}' within {timeout.TotalMilliseconds:0} ms");
+            }
+        }
     }
 
     /// <summary>
@@ -329,6 +386,7 @@ internal sealed partial class AsteriskCall
 
         // The far party hears music on hold; the bridge stays, so unhold is instant.
         await _pbx.Client.StartMohAsync(FarChannelId, null, cancellationToken).ConfigureAwait(false);
+        _pbx.TellLocalPeerOfHold(this, held: true);
     }
 
     public async Task UnholdAsync(CancellationToken cancellationToken)
@@ -344,7 +402,11 @@ internal sealed partial class AsteriskCall
         }
 
         await _pbx.Client.StopMohAsync(FarChannelId, cancellationToken).ConfigureAwait(false);
+        _pbx.TellLocalPeerOfHold(this, held: false);
     }
+
+    /// <summary>The agent at the other end of our Local channel holds (or resumes): to this agent that is the far party's hold.</summary>
+    public void OnLocalPeerHold(bool held) => _relay.PbxHold(held);
 
     private static bool IsDtmfDigit(char c) => c is (>= '0' and <= '9') or '*' or '#' or (>= 'A' and <= 'D');
 
@@ -366,6 +428,7 @@ internal sealed partial class AsteriskCall
         }
 
         _externalMediaInStasis.TrySetResult();
+        _farInStasis.TrySetResult();
         _targetAnswer?.TrySetResult(cause);
         LogEnded(_pbx.Logger, Key, FarChannelId, cause.ToString(), why);
         _relay.Hangup(cause);

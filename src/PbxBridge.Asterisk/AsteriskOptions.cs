@@ -36,6 +36,13 @@ public sealed class AsteriskOptions
     /// </summary>
     public string Application => string.IsNullOrEmpty(NodeId) ? App : App + "-" + NodeId;
 
+    /// <summary>
+    /// Cluster nodes (set by the host to Media:ConsentTimeoutSeconds, not bound from Pbx:Asterisk): each channel a call
+    /// holds gets TIMEOUT(absolute) of this many seconds, renewed every third of it, so Asterisk ends the calls of a
+    /// node that died within it. 0 (a single node): no lease.
+    /// </summary>
+    public int ChannelLeaseSeconds { get; set; }
+
     /// <summary>The endpoint an agent's dialed number, and a blind transfer's target, is originated to; <c>{number}</c> is replaced.</summary>
     public string DialTemplate { get; set; } = "Local/{number}@pbxbridge-outbound";
 

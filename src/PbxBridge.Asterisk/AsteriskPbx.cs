@@ -11,8 +11,9 @@ using PbxBridge.Calls.Pbx;
 namespace PbxBridge.Asterisk;
 
 /// <summary>
-/// IPbx over ARI. Outbound: externalMedia toward PbxBridge's RTP socket + a mixing bridge + the dialed number
-/// originated through <see cref="AsteriskOptions.DialTemplate"/> into our app with formats=&lt;externalMedia format&gt;.
+/// IPbx over ARI. Outbound: externalMedia toward PbxBridge's RTP socket + a mixing bridge + the dialed number created
+/// through <see cref="AsteriskOptions.DialTemplate"/> in our app with formats=&lt;externalMedia format&gt;, bridged,
+/// then dialed (so early media reaches the agent).
 /// Inbound: the dialplan's Stasis(app,agent=ID) becomes an <see cref="InboundPbxCall"/>. Every id we choose starts with
 /// "{app}-", so a reconnect (or the next start after a crash) can find and delete what nobody owns any more.
 /// </summary>
@@ -22,6 +23,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     private readonly ConcurrentDictionary<string, AsteriskCall> _calls = new(StringComparer.Ordinal);
     private readonly AriEventStream _events;
     private readonly AsteriskDoctor _doctor;
+    private readonly CancellationTokenSource _stopLeases = new();
     private IPbxInboundHandler? _inbound;
     private long _reconciledLeftovers;
 
@@ -69,6 +71,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     public Task StartAsync(IPbxInboundHandler inbound, CancellationToken cancellationToken)
     {
         _inbound = inbound ?? throw new ArgumentNullException(nameof(inbound));
+        StartLeases(_stopLeases.Token);
         return _events.StartAsync(cancellationToken);
     }
 
@@ -89,24 +92,36 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         Register(call, call.FarChannelId, call.OtherHalfId!, call.ExternalMediaChannelId);
         try
         {
-            var remote = await CreateMediaAsync(call, request.Media, cancellationToken).ConfigureAwait(false);
+            // The externalMedia channel is the agent: its caller id is what bridging it with the far channel gives
+            // that channel as connected line, and a Local channel's ;2 half takes its caller id from there (recorded:
+            // an externalMedia without one made an agent dialing another agent arrive as anonymous).
+            var callerId = CallerIdFor(request.AgentDisplayName, request.AgentId);
+            var remote = await CreateMediaAsync(call, request.Media, cancellationToken, callerId).ConfigureAwait(false);
             ThrowIfEnded(call);
             call.RaiseMediaReady(remote, request.Media.Codec);
 
+            // Created into the app and bridged before it is dialed: whatever the far end plays before answering
+            // (Progress() and a tone or an announcement, a ringback) reaches the agent as early media. An originated
+            // channel would enter Stasis, and the bridge, only once answered.
             var endpoint = Options.DialTemplate.Replace("{number}", request.Destination, StringComparison.Ordinal);
-            var originate = new OriginateRequest(endpoint, Options.Application)
+            var create = new CreateChannelRequest(endpoint, Options.Application)
             {
                 AppArgs = "outbound",
-                CallerId = CallerIdFor(request.AgentDisplayName, request.AgentId),
-                Timeout = 60,
                 ChannelId = call.FarChannelId,
                 OtherChannelId = call.OtherHalfId,
                 Formats = ExternalMediaFormat.For(request.Media.Codec),
+                Variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["CALLERID(all)"] = callerId, ["CONNECTEDLINE(all)"] = callerId },
             };
             call.FarCreated = true;
-            await Client.OriginateAsync(originate, cancellationToken).ConfigureAwait(false);
+            await Client.CreateChannelAsync(create, cancellationToken).ConfigureAwait(false);
             call.FarConfirmedAt = Stopwatch.GetTimestamp();
+            await call.WaitForFarInStasisAsync(ExternalMediaStasisTimeout, cancellationToken).ConfigureAwait(false);
             ThrowIfEnded(call);
+            await Client.AddChannelAsync(call.BridgeId, [call.FarChannelId], cancellationToken).ConfigureAwait(false);
+            ThrowIfEnded(call);
+            await Client.DialAsync(call.FarChannelId, DialTimeoutSeconds, cancellationToken).ConfigureAwait(false);
+            ThrowIfEnded(call);
+            Lease(call);
             LogPlaced(Logger, request.CallId, key, endpoint);
             return new AsteriskOutboundLeg(call);
         }
@@ -125,13 +140,16 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     }
 
     /// <summary>externalMedia toward <paramref name="media"/>, the mixing bridge, and Asterisk's RTP address.</summary>
-    internal async Task<IPEndPoint> CreateMediaAsync(AsteriskCall call, PbxMediaOffer media, CancellationToken cancellationToken)
+    internal async Task<IPEndPoint> CreateMediaAsync(AsteriskCall call, PbxMediaOffer media, CancellationToken cancellationToken, string? callerId = null)
     {
         var format = ExternalMediaFormat.For(media.Codec);
         call.MediaFormat = format;
         call.ExternalMediaCreated = true;
         var channel = await Client.CreateExternalMediaAsync(
-            new ExternalMediaRequest(Options.Application, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId),
+            new ExternalMediaRequest(Options.Application, media.LocalRtp.ToString(), format, call.ExternalMediaChannelId)
+            {
+                Variables = callerId is null ? null : new Dictionary<string, string>(StringComparer.Ordinal) { ["CALLERID(all)"] = callerId },
+            },
             cancellationToken).ConfigureAwait(false);
         call.MediaConfirmedAt = Stopwatch.GetTimestamp();
         var remote = await ExternalMediaAddress.ReadAsync(Client, channel, cancellationToken).ConfigureAwait(false);
@@ -141,8 +159,12 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         await call.WaitForExternalMediaInStasisAsync(ExternalMediaStasisTimeout, cancellationToken).ConfigureAwait(false);
         ThrowIfEnded(call);
         await Client.AddChannelAsync(call.BridgeId, [call.ExternalMediaChannelId], cancellationToken).ConfigureAwait(false);
+        Lease(call);
         return remote;
     }
+
+    /// <summary>How long the far end may ring before Asterisk gives up (cause 19, no answer).</summary>
+    private const int DialTimeoutSeconds = 60;
 
     /// <summary>How long an externalMedia channel may take to enter Stasis (milliseconds on a healthy Asterisk).</summary>
     internal TimeSpan ExternalMediaStasisTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -185,6 +207,13 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
             LogShutdownCleanupSlow(Logger);
         }
 
+        await _stopLeases.CancelAsync().ConfigureAwait(false);
+        if (_leases is not null)
+        {
+            await _leases.ConfigureAwait(false);
+        }
+
+        _stopLeases.Dispose();
         await _events.DisposeAsync().ConfigureAwait(false);
         Client.Dispose();
     }
@@ -415,6 +444,34 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         }
     }
 
+    /// <summary>
+    /// An agent's hold on a call whose far end is another PbxBridge agent (agent to agent through the shipped dialplan:
+    /// one agent's call owns the ;1 half of the Local channel, the other's call is the ;2 half in Stasis). Asterisk
+    /// tells neither side about a hold through a Local channel (no ChannelHold, recorded: far-party-hold-through-local.jsonl),
+    /// so the other call hears of it here, as a phone's hold would reach it through res_pjsip's ChannelHold.
+    /// </summary>
+    internal void TellLocalPeerOfHold(AsteriskCall holder, bool held)
+    {
+        foreach (var peer in _byChannel.Of(holder.FarChannelId))
+        {
+            if (peer != holder && peer.OtherHalfId == holder.FarChannelId)
+            {
+                peer.OnLocalPeerHold(held);
+            }
+        }
+
+        if (holder.OtherHalfId is { } otherHalf)
+        {
+            foreach (var peer in _byChannel.Of(otherHalf))
+            {
+                if (peer != holder && peer.FarChannelId == otherHalf)
+                {
+                    peer.OnLocalPeerHold(held);
+                }
+            }
+        }
+    }
+
     internal void Unregister(AsteriskCall call, string channelId) => _byChannel.Remove(channelId, call);
 
     internal void Forget(AsteriskCall call)
@@ -472,7 +529,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         return name.Length == 0 ? $"<{number}>" : $"\"{name}\" <{number}>";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: originated {Endpoint} as {Key}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {CallId}: dialing {Endpoint} as {Key}")]
     private static partial void LogPlaced(ILogger logger, string callId, string key, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inbound Asterisk channel {Channel} for agent {Agent} from {Caller}")]

@@ -25,6 +25,7 @@ public sealed partial class Call
         sip.DtmfInfo += OnAgentInfoDtmf;
         sip.ReofferHandler = OnAgentReoffer;
         sip.ReferHandler = OnAgentRefer;
+        AttachPbxHold(sip);
 
         if (!TryCreateBrowserLeg(out var endpoint, out var failure))
         {

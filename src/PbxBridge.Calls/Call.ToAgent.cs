@@ -52,6 +52,7 @@ public sealed partial class Call
         invite.DtmfInfo += OnAgentInfoDtmf;
         invite.ReofferHandler = OnAgentReoffer;
         invite.ReferHandler = OnAgentRefer;
+        AttachPbxHold(invite);
         State = CallState.Ringing;
     }
 

@@ -414,15 +414,16 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
     }
 
     /// <summary>
-    /// After (re)connecting: our legs FreeSWITCH no longer has are ended; pbxbridge-profile channels that belong to no
-    /// live call of ours (their sip_call_id is unknown to us) are killed, so nothing leaks across an outage.
+    /// After (re)connecting: our legs FreeSWITCH no longer has are ended; pbxbridge-profile channels of this node that
+    /// belong to no live call of ours (their sip_call_id is unknown to us) are killed, so nothing leaks across an outage.
+    /// Channels of other nodes in front of the same FreeSWITCH (<see cref="IsThisNodesAsync"/>) are never touched.
     /// </summary>
     private async Task ReconcileAsync(EslConnection connection)
     {
         try
         {
             var json = await connection.ApiAsync("show channels as json", _stop.Token).ConfigureAwait(false);
-            var present = new HashSet<string>(StringComparer.Ordinal);
+            var present = new Dictionary<string, string>(StringComparer.Ordinal);
             using (var document = JsonDocument.Parse(json))
             {
                 if (document.RootElement.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Array)
@@ -432,13 +433,13 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
                         if (row.TryGetProperty("uuid", out var u) && u.GetString() is { } uuid && row.TryGetProperty("name", out var n)
                             && n.GetString() is { } name && name.StartsWith("sofia/pbxbridge/", StringComparison.Ordinal))
                         {
-                            present.Add(uuid);
+                            present[uuid] = name;
                         }
                     }
                 }
             }
 
-            foreach (var uuid in present)
+            foreach (var (uuid, name) in present)
             {
                 if (_byUniqueId.ContainsKey(uuid))
                 {
@@ -453,13 +454,18 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
                     continue;
                 }
 
+                if (!await IsThisNodesAsync(connection, uuid, name).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 LogKillingOrphan(_logger, uuid, sipCallId);
                 await connection.ApiAsync($"uuid_kill {uuid} NORMAL_CLEARING", _stop.Token).ConfigureAwait(false);
             }
 
             foreach (var pair in _ends)
             {
-                if (pair.Key.UniqueId is { } uuid && !present.Contains(uuid))
+                if (pair.Key.UniqueId is { } uuid && !present.ContainsKey(uuid))
                 {
                     pair.Value(pair.Key.HangupCause ?? PbxCause.NormalClearing);
                 }
@@ -469,6 +475,24 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
         {
             LogReconcileFailed(_logger, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Whether a pbxbridge-profile channel is a leg of this node's SIP user agent: FreeSWITCH's legs toward it are named
+    /// after the address they were sent to (sofia/pbxbridge/agent-1001@ip:port), and the legs it sent have it as their
+    /// sip_network_ip / sip_network_port (where the INVITE came from).
+    /// </summary>
+    private async Task<bool> IsThisNodesAsync(EslConnection connection, string uuid, string name)
+    {
+        if (LocationValue is not { } here || name.EndsWith("@" + here, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var ip = (await connection.ApiAsync($"uuid_getvar {uuid} sip_network_ip", _stop.Token).ConfigureAwait(false)).Trim();
+        var port = (await connection.ApiAsync($"uuid_getvar {uuid} sip_network_port", _stop.Token).ConfigureAwait(false)).Trim();
+        return port == _agent!.LocalEndPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            && (ip == _options.LocalSipAddress || IPAddress.Parse(_options.LocalSipAddress).Equals(IPAddress.Any));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "FreeSWITCH event socket connected at {Host}:{Port}")]

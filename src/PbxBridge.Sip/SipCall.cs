@@ -56,6 +56,7 @@ public abstract partial class SipCall : ISipDialogOwner
         }
 
         Dialog?.Terminate();
+        StopReoffer();
         OnFinished();
         if (end is not null)
         {
@@ -130,6 +131,13 @@ public abstract partial class SipCall : ISipDialogOwner
             interval = requested;
         }
 
+        if (ReofferPending && (request.Method == SipMethod.Invite || request.Body.Length > 0))
+        {
+            // RFC 3261 §14.2 (RFC 3311 §5.2 for UPDATE): an offer of theirs while ours is pending is glare.
+            Stack.Respond(transaction, SipResponse.For(request, 491, "Request Pending"));
+            return;
+        }
+
         string? answer;
         if (request.Body.Length > 0)
         {
@@ -194,13 +202,25 @@ public abstract partial class SipCall : ISipDialogOwner
         Stack.Post(() => DtmfInfo?.Invoke(digit, duration));
     }
 
-    void ISipDialogOwner.OnAck(SipDialog dialog, SipRequest ack) => OnAck(ack);
+    void ISipDialogOwner.OnAck(SipDialog dialog, SipRequest ack)
+    {
+        OnAck(ack);
+
+        // The initial INVITE is over once its 2xx is acknowledged: a re-INVITE of ours asked for meanwhile may go.
+        TrySendReoffer();
+    }
 
     private protected virtual void OnAck(SipRequest ack)
     {
     }
 
-    void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response) => OnRetransmitted2xx(dialog, response);
+    void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response)
+    {
+        if (!ReacknowledgeReoffer(response))
+        {
+            OnRetransmitted2xx(dialog, response);
+        }
+    }
 
     private protected virtual void OnRetransmitted2xx(SipDialog dialog, SipResponse response)
     {

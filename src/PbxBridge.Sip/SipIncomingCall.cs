@@ -216,6 +216,11 @@ public sealed class SipIncomingCall : SipCall
         Finish(new SipCallEnd(SipCallEndReason.Cancelled));
     }
 
+    private protected override bool DialogConfirmed => _state == State.Confirmed;
+
+    // The browser sent the INVITE: it chose the Call-ID.
+    private protected override bool OwnsCallId => false;
+
     private protected override void OnAck(SipRequest ack)
     {
         if (_state == State.Accepted && ack.CSeq?.Number == _request.CSeq?.Number)

@@ -192,7 +192,14 @@ public sealed class SipOutgoingCall : SipCall
 
         var sdp = response.BodyText;
         Stack.Post(() => Answered?.Invoke(sdp));
+        TrySendReoffer();
     }
+
+    // Confirmed as soon as our ACK for the 2xx went out (Dialog is set then).
+    private protected override bool DialogConfirmed => Dialog is not null && !IsEnded;
+
+    // We sent the INVITE: we chose the Call-ID.
+    private protected override bool OwnsCallId => true;
 
     private SipDialog CreateDialog(Fork fork, SipResponse response)
     {
@@ -244,8 +251,13 @@ public sealed class SipOutgoingCall : SipCall
         }
     }
 
-    private protected override void OnRetransmitted2xx(SipDialog dialog, SipResponse response) =>
-        Stack.Send(dialog.Flow, dialog.CreateAck(1));
+    private protected override void OnRetransmitted2xx(SipDialog dialog, SipResponse response)
+    {
+        if (response.CSeq?.Number == 1)
+        {
+            Stack.Send(dialog.Flow, dialog.CreateAck(1));
+        }
+    }
 
     private protected override void OnFinished()
     {

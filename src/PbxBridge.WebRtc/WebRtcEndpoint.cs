@@ -295,6 +295,73 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         return SdpNegotiationResult.Answer(answer.ToString());
     }
 
+    /// <summary>
+    /// Our own offer on the established leg (a re-INVITE of ours, e.g. the PBX holding the agent): the same ICE
+    /// credentials, fingerprint, payload types and mid as negotiated, only <paramref name="direction"/> new, and
+    /// a=setup:actpass as RFC 5763 §5 has every offerer say. The association is kept: the answer must leave the
+    /// browser in its DTLS role (<see cref="AcceptReofferAnswer"/> refuses one that would not).
+    /// </summary>
+    public string CreateReoffer(MediaDirection direction)
+    {
+        if (_agent is null || _audio is null || _isDtlsServer is null)
+        {
+            throw new InvalidOperationException("No established session to re-offer on.");
+        }
+
+        _sessionVersion++;
+        IReadOnlyList<(int, int)> telephoneEvents = _audio.TelephoneEventPayloadType is { } pt
+            ? [(pt, _audio.TelephoneEventClockRate!.Value)]
+            : [];
+        var local = new LocalAudioDescription(
+            _options.PublicAddress, _localPort, _localIce, _certificate.Fingerprint, DtlsSetup.ActPass, _audio.OpusPayloadType,
+            telephoneEvents, direction, _mid, _ssrc, _cname, _sessionId, _sessionVersion)
+        {
+            AdditionalAddresses = _options.AdditionalHostAddresses,
+            TcpPorts = _ufrags is null ? [] : _options.IceTcpPorts,
+        };
+        return SdpOfferer.CreateOffer(local).ToString();
+    }
+
+    /// <summary>
+    /// Applies the browser's answer to <see cref="CreateReoffer"/>: the direction it settles becomes ours. Refused,
+    /// with the session left as it was, when the answer would change the DTLS association (another fingerprint, or
+    /// the browser taking the other role) or the ICE credentials (our offer restarted nothing).
+    /// </summary>
+    public SdpNegotiationResult AcceptReofferAnswer(string answerSdp)
+    {
+        ArgumentNullException.ThrowIfNull(answerSdp);
+        if (_agent is null || _remoteFingerprint is null || _isDtlsServer is null)
+        {
+            return Refuse("no established session to re-negotiate");
+        }
+
+        if (!RemoteAudioDescription.TryRead(answerSdp, out var answer, out var reason))
+        {
+            return Refuse(reason);
+        }
+
+        if (answer.Fingerprint.ToString() != _remoteFingerprint.ToString())
+        {
+            return Refuse("the DTLS fingerprint changed in the answer to our re-offer");
+        }
+
+        var browserRole = _isDtlsServer.Value ? DtlsSetup.Active : DtlsSetup.Passive;
+        if (answer.Setup != browserRole)
+        {
+            return Refuse($"the answer to our re-offer says a=setup:{answer.Setup.ToString().ToLowerInvariant()}: that would change the established DTLS roles");
+        }
+
+        var remote = _agent.RemoteCredentials;
+        if (answer.Ice.UsernameFragment != remote.UsernameFragment || answer.Ice.Password != remote.Password)
+        {
+            return Refuse("the answer to our re-offer changed the ICE credentials");
+        }
+
+        _audio = new NegotiatedAudio(answer.OpusPayloadType, answer.TelephoneEventPayloadType, answer.TelephoneEventClockRate,
+            SdpAnswerer.AnswerDirection(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
+        return SdpNegotiationResult.Applied();
+    }
+
     /// <summary>Puts the socket on the media loop and starts the consent timer; call after AcceptOffer or AcceptAnswer succeeded.</summary>
     public void Start()
     {
@@ -643,6 +710,12 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         if (TcpConnectionTo(target) is { } connection)
         {
             return connection.Send(packet);
+        }
+
+        if (_single is not null)
+        {
+            _single.Send(packet, target, _loop);
+            return true;
         }
 
         _socket.SendTo(packet, SocketFlags.None, target);

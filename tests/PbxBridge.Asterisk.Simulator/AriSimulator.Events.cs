@@ -101,9 +101,17 @@ public sealed partial class AriSimulator
 
             foreach (var id in bridge.ChannelIds)
             {
-                if (id != externalMediaId && _channels.TryGetValue(id, out var peer) && peer.Behaviour is { } behaviour && peer.State == "Up" && !peer.MusicOnHold)
+                if (id != externalMediaId && _channels.TryGetValue(id, out var peer) && peer.Behaviour is { } behaviour && !peer.MusicOnHold)
                 {
-                    return behaviour;
+                    if (peer.State == "Up")
+                    {
+                        return behaviour == FarBehaviour.EarlyMedia ? FarBehaviour.Echo : behaviour;
+                    }
+
+                    if (peer.EarlyMediaPlaying)
+                    {
+                        return FarBehaviour.Tone;
+                    }
                 }
             }
 

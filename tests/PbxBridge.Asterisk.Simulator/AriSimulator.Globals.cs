@@ -22,6 +22,27 @@ public sealed partial class AriSimulator
         }
     }
 
+    /// <summary>A channel variable (or function, e.g. "TIMEOUT(absolute)") as a client last set it; null when unset or no such channel.</summary>
+    public string? ChannelVariable(string channelId, string name)
+    {
+        lock (_gate)
+        {
+            return _channels.TryGetValue(channelId, out var channel) ? channel.Variables.GetValueOrDefault(name) : null;
+        }
+    }
+
+    /// <summary>Forgets a channel variable (to see a client set it again).</summary>
+    public void ClearChannelVariable(string channelId, string name)
+    {
+        lock (_gate)
+        {
+            if (_channels.TryGetValue(channelId, out var channel))
+            {
+                channel.Variables.Remove(name);
+            }
+        }
+    }
+
     /// <summary>Sets (null: deletes) a global as the dialplan or another ARI client would.</summary>
     public void SetGlobalVariable(string name, string? value)
     {

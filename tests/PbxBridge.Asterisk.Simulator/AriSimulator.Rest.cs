@@ -81,6 +81,8 @@ public sealed partial class AriSimulator
             (["channels"], "GET") => ListChannels(context),
             (["channels"], "POST") => Originate(context),
             (["channels", "externalMedia"], "POST") => ExternalMedia(context),
+            (["channels", "create"], "POST") => Create(context),
+            (["channels", var id, "dial"], "POST") => DialCreated(context, id),
             (["channels", var id], "GET") => WithChannel(context, id, c => WriteJsonAsync(context, 200, AriShapes.Channel(c))),
             (["channels", var id], "DELETE") => HangupChannel(context, id),
             (["channels", var id, "answer"], "POST") => Answer(context, id),
@@ -305,7 +307,13 @@ public sealed partial class AriSimulator
         }
     }
 
-    private Task ExternalMedia(HttpContext context)
+    private async Task ExternalMedia(HttpContext context)
+    {
+        var variables = await ReadVariablesAsync(context.Request).ConfigureAwait(false);
+        await ExternalMedia(context, variables).ConfigureAwait(false);
+    }
+
+    private Task ExternalMedia(HttpContext context, Dictionary<string, string> variables)
     {
         var r = context.Request;
         var app = Q(r, "app");
@@ -379,7 +387,14 @@ public sealed partial class AriSimulator
                 return Error(context, 500, "An internal error prevented this request from being handled");
             }
 
-            var channel = new SimChannel { Id = id, Name = $"UnicastRTP/{host}-0x{Random.Shared.NextInt64(0x7f0000000000, 0x7fffffffffff):x}" };
+            var (callerName, callerNumber) = ParseCallerId(variables.GetValueOrDefault("CALLERID(all)", ""));
+            var channel = new SimChannel
+            {
+                Id = id,
+                Name = $"UnicastRTP/{host}-0x{Random.Shared.NextInt64(0x7f0000000000, 0x7fffffffffff):x}",
+                CallerName = callerName,
+                CallerNumber = callerNumber,
+            };
             var rtp = new SimRtpEndpoint(new IPEndPoint(ip, port), format, _options.ToneHz, _options.StrictRtpLearnTimeout, () => BridgedPeerBehaviour(id), () => RelayTarget(id), _toneClock);
             channel.Rtp = rtp;
             channel.Variables["STASISSTATUS"] = "";
@@ -820,6 +835,12 @@ public sealed partial class AriSimulator
                 var second = _channels[b.ChannelIds[1]];
                 EvVarset(first, "BRIDGEPEER", second.Name);
                 EvVarset(second, "BRIDGEPEER", first.Name);
+
+                // Recorded (create-dial-caller-id-through-bridge.jsonl): a two-party bridge gives each channel the
+                // other's caller id as connected line, so a Local ;1 half bridged with a caller-less externalMedia
+                // channel before its dial hands its ;2 half no caller id.
+                (first.ConnectedName, first.ConnectedNumber, second.ConnectedName, second.ConnectedNumber) =
+                    (second.CallerName, second.CallerNumber, first.CallerName, first.CallerNumber);
             }
 
             return NoContent(context);

@@ -266,6 +266,21 @@ public sealed partial class AriSimulator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The far party's device holds (<paramref name="held"/>) or resumes: ChannelHold / ChannelUnhold as the ARI events
+    /// model defines them (a res_pjsip channel publishes them; no channel driver here does, so this is not recorded).
+    /// </summary>
+    public void HoldFromFar(string channelId, bool held)
+    {
+        lock (_gate)
+        {
+            var channel = _channels[channelId];
+            Emit(held
+                ? AriShapes.Event("ChannelHold", App, new JsonObject { ["musicclass"] = "default" }, new JsonObject { ["channel"] = AriShapes.Channel(channel) })
+                : AriShapes.Event("ChannelUnhold", App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(channel) }));
+        }
+    }
+
     public SimRtpEndpoint? RtpOf(string channelId)
     {
         lock (_gate)

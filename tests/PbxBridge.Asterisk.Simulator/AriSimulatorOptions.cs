@@ -22,7 +22,17 @@ public sealed class AriSimulatorOptions
         ["601"] = FarBehaviour.Tone,
         ["602"] = FarBehaviour.RingNoAnswer,
         ["603"] = FarBehaviour.Busy,
+        ["605"] = FarBehaviour.EarlyMedia,
     };
+
+    /// <summary>How long an <see cref="FarBehaviour.EarlyMedia"/> extension plays its tone before answering.</summary>
+    public TimeSpan EarlyMediaAnswerAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a busy extension keeps indicating busy after Dial BUSY before its channel ends with cause 17 (the
+    /// recording's Busy(5): 5 s); a client that hangs up on BUSY ends it sooner.
+    /// </summary>
+    public TimeSpan BusyIndicationTime { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Extensions that reach a browser agent (<see cref="FarBehaviour.Agent"/>) when not in <see cref="Extensions"/>:

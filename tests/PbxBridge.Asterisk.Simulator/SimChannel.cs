@@ -58,6 +58,12 @@ internal sealed class SimChannel
 
     public bool RingingIndicated { get; set; }
 
+    /// <summary>Made by POST /channels/create and not dialed yet (POST /channels/{id}/dial starts its dialplan).</summary>
+    public bool AwaitingDial { get; set; }
+
+    /// <summary>The far end indicated progress and plays its early media (a tone) until it answers.</summary>
+    public bool EarlyMediaPlaying { get; set; }
+
     public List<string> DtmfReceivedFromApp { get; } = [];
 
     public CancellationTokenSource Lifetime { get; } = new();

@@ -80,6 +80,47 @@ public sealed class AsteriskClusterTests
         Assert.False(await bed.Pbx.WithdrawAgentAsync("1003", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_cluster_node_leases_its_calls_channels_to_asterisk_and_renews_the_lease_while_it_lives()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(o =>
+        {
+            o.NodeId = "node1";
+            o.ChannelLeaseSeconds = 3;
+        });
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+        var far = leg.PbxId;
+        var media = bed.Sim.ChannelIds.Single(id => id.EndsWith("-em", StringComparison.Ordinal));
+
+        foreach (var channel in new[] { far, media })
+        {
+            Assert.True(await bed.Sim.WaitUntilAsync(s => s.ChannelVariable(channel, "TIMEOUT(absolute)") == "3", Wait), $"{channel} not leased");
+
+            // Renewed every third of the lease: Asterisk would hang the channel up only if this node stopped.
+            bed.Sim.ClearChannelVariable(channel, "TIMEOUT(absolute)");
+            Assert.True(await bed.Sim.WaitUntilAsync(s => s.ChannelVariable(channel, "TIMEOUT(absolute)") == "3", Wait), $"{channel}'s lease not renewed");
+        }
+
+        await leg.HangupAsync(PbxBridge.Calls.Pbx.PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task A_single_node_leases_nothing()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.All(bed.Sim.ChannelIds, id => Assert.Null(bed.Sim.ChannelVariable(id, "TIMEOUT(absolute)")));
+        Assert.Equal(0, bed.Pbx.LeasesRenewed);
+        await leg.HangupAsync(PbxBridge.Calls.Pbx.PbxCause.NormalClearing, CancellationToken.None);
+    }
+
     /// <summary>Another ARI client (a node) registers <paramref name="app"/> and puts a call's channel in its bridge.</summary>
     private static void Leave(AriSimulator sim, System.Net.WebSockets.ClientWebSocket events, string app, string key)
     {

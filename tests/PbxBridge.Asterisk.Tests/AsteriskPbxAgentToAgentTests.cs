@@ -62,4 +62,39 @@ public sealed class AsteriskPbxAgentToAgentTests
         Assert.False(caller.Answered.Task.IsCompleted);
         Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
     }
+
+    /// <summary>
+    /// Either agent's hold is the other's far-party hold: Asterisk says nothing through a Local channel (no ChannelHold,
+    /// recorded in far-party-hold-through-local.jsonl), so the adapter tells the other call itself.
+    /// </summary>
+    [Fact]
+    public async Task Each_agents_hold_reaches_the_other_agents_call_as_the_far_partys_hold()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var caller = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("1002", caller), CancellationToken.None);
+        var inbound = await bed.Inbound.Calls.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var callee = new RecordingObserver();
+        inbound.Attach(callee);
+        await using var calleeRtp = new RtpProbe();
+        await inbound.AnswerAsync(new PbxMediaOffer(calleeRtp.LocalEndPoint, PbxCodec.Pcmu), CancellationToken.None);
+        await caller.Answered.Task.WaitAsync(Wait);
+
+        await inbound.HoldAsync(CancellationToken.None);
+        Assert.True(await caller.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        await inbound.UnholdAsync(CancellationToken.None);
+        Assert.False(await caller.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        await leg.HoldAsync(CancellationToken.None);
+        Assert.True(await callee.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        await leg.UnholdAsync(CancellationToken.None);
+        Assert.False(await callee.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        // Neither side heard of its own hold.
+        Assert.Equal(2, caller.Events.Count(e => e.StartsWith("hold ", StringComparison.Ordinal)));
+        Assert.Equal(2, callee.Events.Count(e => e.StartsWith("hold ", StringComparison.Ordinal)));
+
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync(), string.Join(",", bed.Sim.ChannelIds.Concat(bed.Sim.BridgeIds)));
+    }
 }

@@ -98,6 +98,79 @@ public sealed class AsteriskPbxOutboundTests
         Assert.True(await bed.NothingLeftAsync());
     }
 
+    /// <summary>
+    /// Progress()+Playtones before Answer (the simulator's 605, as recorded in create-dial-early-media-progress.jsonl):
+    /// the far channel is bridged before it is dialed, so the tone reaches PbxBridge's RTP socket before the answer,
+    /// and the adapter says so (183 with SDP toward the browser). An originated far channel would carry nothing until
+    /// answered.
+    /// </summary>
+    [Fact]
+    public async Task Early_media_before_the_answer_is_reported_and_its_tone_arrives_before_the_answer()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.EarlyMediaAnswerAfter = TimeSpan.FromHours(1));
+        var observer = new EarlyMediaRecorder();
+
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("605", observer), CancellationToken.None);
+
+        await observer.EarlyMedia.Task.WaitAsync(Wait);
+        Assert.True(await bed.Rtp.WaitForPacketsAsync(25, Wait));
+        Assert.True(bed.Rtp.ToneRatio(1004) > 0.8, $"1004 Hz ratio {bed.Rtp.ToneRatio(1004)}");
+        Assert.False(observer.Inner.Answered.Task.IsCompleted);
+        Assert.Equal(["media"], observer.Inner.Events);
+
+        await leg.HangupAsync(PbxCause.OriginatorCancel, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    [Fact]
+    public async Task Early_media_call_answers_later_without_a_second_media_change()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.EarlyMediaAnswerAfter = TimeSpan.FromMilliseconds(300));
+        var observer = new EarlyMediaRecorder();
+
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("605", observer), CancellationToken.None);
+
+        await observer.Inner.Answered.Task.WaitAsync(Wait);
+        Assert.True(observer.EarlyMedia.Task.IsCompleted);
+        Assert.Equal(["media", "ringing", "answered"], observer.Inner.Events);
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    /// <summary>
+    /// Dial BUSY ends the dial attempt (as Dial() returns on it): the agent hears busy at once, not once the far end's
+    /// dialplan stops indicating busy (Busy(5) kept the channel 5 s in the recording; here it would be an hour).
+    /// </summary>
+    [Fact]
+    public async Task Busy_dial_status_ends_the_call_at_once_even_while_the_far_end_keeps_indicating_busy()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync(simulator: o => o.BusyIndicationTime = TimeSpan.FromHours(1));
+        var observer = new RecordingObserver();
+
+        await bed.Pbx.PlaceCallAsync(bed.Call("603", observer), CancellationToken.None);
+
+        Assert.Equal(PbxCause.UserBusy, await observer.HungUp.Task.WaitAsync(Wait));
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
+    /// <summary>A far party whose channel driver reports its device's hold (ChannelHold / ChannelUnhold, as res_pjsip publishes them).</summary>
+    [Fact]
+    public async Task ChannelHold_and_ChannelUnhold_of_the_far_channel_reach_the_observer_as_the_pbxs_hold()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var observer = new RecordingObserver();
+        var leg = await bed.Pbx.PlaceCallAsync(bed.Call("601", observer), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+
+        bed.Sim.HoldFromFar(leg.PbxId, held: true);
+        Assert.True(await observer.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        bed.Sim.HoldFromFar(leg.PbxId, held: false);
+        Assert.False(await observer.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        await leg.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(await bed.NothingLeftAsync());
+    }
+
     [Fact]
     public async Task Busy_far_end_reports_cause_17_and_leaves_nothing_behind()
     {
@@ -174,7 +247,8 @@ public sealed class AsteriskPbxOutboundTests
     [InlineData("/channels/externalMedia", 500)]
     [InlineData("/bridges", 500)]
     [InlineData("/bridges/*/addChannel", 404)]
-    [InlineData("/channels", 500)]
+    [InlineData("/channels/create", 500)]
+    [InlineData("/channels/*/dial", 409)]
     public async Task Ari_error_during_setup_fails_fast_and_leaves_nothing(string path, int status)
     {
         await using var bed = await AsteriskTestBed.StartAsync();
@@ -250,5 +324,25 @@ public sealed class AsteriskPbxOutboundTests
         Assert.True(observer.HungUp.Task.IsCompleted);
         await bed.Rtp.DisposeAsync();
         await bed.Sim.DisposeAsync();
+    }
+
+    /// <summary>A Calls-room stand-in that also takes early media.</summary>
+    private sealed class EarlyMediaRecorder : IPbxLegObserver, IPbxEarlyMediaObserver
+    {
+        public RecordingObserver Inner { get; } = new();
+
+        public TaskCompletionSource EarlyMedia { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnEarlyMedia() => EarlyMedia.TrySetResult();
+
+        public void OnRinging() => Inner.OnRinging();
+
+        public void OnMediaReady(PbxMediaAnswer media) => Inner.OnMediaReady(media);
+
+        public void OnAnswered() => Inner.OnAnswered();
+
+        public void OnDtmf(char digit, TimeSpan duration) => Inner.OnDtmf(digit, duration);
+
+        public void OnHangup(PbxCause cause) => Inner.OnHangup(cause);
     }
 }

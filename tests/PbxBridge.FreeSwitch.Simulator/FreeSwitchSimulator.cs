@@ -254,7 +254,13 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
             case "uuid_exists":
                 return Find(1) is null ? "false" : "true";
             case "uuid_getvar" when args.Length == 3:
-                return Find(1) is { } withVar && args[2] == "sip_call_id" ? withVar.SipCallId : "_undef_";
+                return (Find(1), args[2]) switch
+                {
+                    ({ } withVar, "sip_call_id") => withVar.SipCallId,
+                    ({ SipNetwork: { } network }, "sip_network_ip") => network.Address.ToString(),
+                    ({ SipNetwork: { } network }, "sip_network_port") => network.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => "_undef_",
+                };
             case "uuid_kill" when args.Length > 1 && _parked.TryRemove(args[1], out _):
                 return "+OK\n";
             case "uuid_kill":
@@ -350,6 +356,8 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
                 // The far party leaves the bridge; hangup_after_bridge=true then ends PbxBridge's leg.
                 _ = Task.Delay(100).ContinueWith(_ => HangupChannelAsync(target, "NORMAL_CLEARING"), TaskScheduler.Default);
                 return "+OK\n";
+            case "hash" when Options.HashLoaded:
+                return Hash(command);
             case "callcenter_config" when Options.CallcenterLoaded:
                 return Callcenter(command);
             // Recorded with the profile on 127.0.0.1:5080; the real one prints the address it listens on.
@@ -670,6 +678,7 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
         {
             CallerIdNumber = from?.Uri?.User ?? string.Empty,
             CallerIdName = from?.DisplayName?.Trim('"') ?? string.Empty,
+            SipNetwork = remote,
         };
         foreach (var field in invite.Headers.Fields.Where(f => f.Name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)))
         {

@@ -21,6 +21,9 @@ public sealed class FreeSwitchSimulatorOptions
     /// <summary>False simulates a FreeSWITCH without mod_callcenter (`callcenter_config` is "Command not found").</summary>
     public bool CallcenterLoaded { get; set; } = true;
 
+    /// <summary>mod_hash is loaded (stock modules.conf.xml loads it): `hash ...` answers as it does.</summary>
+    public bool HashLoaded { get; set; } = true;
+
     /// <summary>mod_callcenter's agents (as callcenter.conf.xml defines them), each starting "Logged Out".</summary>
     public IReadOnlyList<string> CallcenterAgents { get; set; } = ["1001@default", "1002@default"];
 

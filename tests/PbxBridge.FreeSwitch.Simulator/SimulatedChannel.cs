@@ -42,6 +42,9 @@ public sealed class SimulatedChannel
 
     public IPEndPoint? RemoteRtp { get; internal set; }
 
+    /// <summary>Where an inbound channel's INVITE came from (its sip_network_ip / sip_network_port); null for outbound.</summary>
+    public IPEndPoint? SipNetwork { get; internal set; }
+
     public bool OnHold { get; internal set; }
 
     /// <summary>Where the far party went: uuid_transfer's extension, or what uuid_bridge joined it with (the parked

@@ -17,20 +17,25 @@ public static class DocumentedSteps
 
     public const string EndMarker = "<!-- /install-steps -->";
 
-    /// <summary>The shell block under the marker in <paramref name="readme"/> (relative to the repository root).</summary>
-    public static string Extract(string readme)
+    /// <summary>
+    /// The shell block under the marker in <paramref name="readme"/> (relative to the repository root); with
+    /// <paramref name="name"/>, the block between <c>&lt;!-- install-steps:NAME --&gt;</c> and its end marker.
+    /// </summary>
+    public static string Extract(string readme, string? name = null)
     {
         var text = File.ReadAllText(Path.Combine(RepoPaths.Root, readme));
-        var marker = text.IndexOf(Marker, StringComparison.Ordinal);
+        var startMarker = name is null ? Marker : $"<!-- install-steps:{name} -->";
+        var endMarker = name is null ? EndMarker : $"<!-- /install-steps:{name} -->";
+        var marker = text.IndexOf(startMarker, StringComparison.Ordinal);
         if (marker < 0)
         {
-            throw new InvalidOperationException($"{readme} has no {Marker} before its install steps");
+            throw new InvalidOperationException($"{readme} has no {startMarker} before its install steps");
         }
 
-        var end = text.IndexOf(EndMarker, marker, StringComparison.Ordinal);
+        var end = text.IndexOf(endMarker, marker, StringComparison.Ordinal);
         if (end < 0)
         {
-            throw new InvalidOperationException($"{readme} has no {EndMarker} after its install steps");
+            throw new InvalidOperationException($"{readme} has no {endMarker} after its install steps");
         }
 
         var script = new System.Text.StringBuilder();

@@ -17,6 +17,9 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
     /// <summary>Milliwatt's tone.</summary>
     public const double MilliwattHz = 1004;
 
+    /// <summary>What 606 plays before it answers (Progress() + Playtones).</summary>
+    public const double EarlyToneHz = 1400;
+
     public const string AriUser = "pbxbridge";
 
     private readonly string _prefix;
@@ -64,14 +67,28 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
     /// </summary>
     public async Task InstallPbxBridgeConfigurationAsync(IEnumerable<string> pbxBridgeSettings)
     {
+        await RunDocumentedStepsAsync(null, pbxBridgeSettings);
+        await WaitForAriAsync();
+    }
+
+    /// <summary>
+    /// Runs a named block of pbx-config/asterisk/README.md (<c>install-steps:NAME</c>; null: the install steps) as the
+    /// admin would on this Asterisk, with <paramref name="variables"/> set too; returns what it printed.
+    /// </summary>
+    public Task<string> RunDocumentedStepsAsync(string? name, IEnumerable<string> pbxBridgeSettings, IReadOnlyDictionary<string, string>? variables = null)
+    {
         var environment = AdminShell.Environment(
             Path.Combine(RunDirectory, "bin"),
             new Dictionary<string, string> { ["asterisk"] = $"{AsteriskBinary} -C {ConfigFile}" },
             pbxBridgeSettings);
         environment["RENDERED"] = Path.Combine(RunDirectory, "rendered");
         environment["ASTERISK_ETC"] = Path.Combine(RunDirectory, "etc");
-        await DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md"), environment, TimeSpan.FromSeconds(90));
-        await WaitForAriAsync();
+        foreach (var (key, value) in variables ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return DocumentedSteps.RunAsync(DocumentedSteps.Extract("pbx-config/asterisk/README.md", name), environment, TimeSpan.FromSeconds(90));
     }
 
     /// <summary><c>asterisk -rx COMMAND</c> against this instance.</summary>
@@ -187,7 +204,7 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
 
     /// <summary>
     /// The files a site has before PbxBridge: the lab layout (one private folder for everything), autoload, a MOH class
-    /// playing a known tone, and a dialplan of its own: echo, Milliwatt, a digit reader, a digit sender, the shipped example queue.
+    /// playing a known tone, and a dialplan of its own: echo, Milliwatt, a digit reader, a digit sender, early media, the shipped example queue.
     /// </summary>
     private void WriteSiteConfiguration()
     {
@@ -243,6 +260,13 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
              same => n,Read(DIGITS,,4,,1,15)
              same => n,Set(GLOBAL(LAB_DIGITS)=${DIGITS})
              same => n,Milliwatt()
+            ; 606 has early media: a 1400 Hz tone before the answer (Progress: 183 with SDP), then answers into Echo.
+            exten => 606,1,Progress()
+             same => n,Playtones(1400)
+             same => n,Wait(6)
+             same => n,StopPlaytones()
+             same => n,Answer()
+             same => n,Echo()
 
             ; What trunks and desk phones use to reach agents in these tests: a caller id, or none (withheld).
             [lab-caller]

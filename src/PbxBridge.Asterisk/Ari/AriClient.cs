@@ -88,6 +88,42 @@ public sealed class AriClient : IDisposable
         return SendAsync(HttpMethod.Post, "channels" + query, AriJsonContext.Default.Channel, cancellationToken);
     }
 
+    /// <summary>
+    /// POST /channels/create: the channel enters the app at once, not dialed yet (state Down); dial it with
+    /// <see cref="DialAsync"/>. Like externalMedia, it enters Stasis on its own thread after the response.
+    /// </summary>
+    public Task<Channel> CreateChannelAsync(CreateChannelRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var query = new AriQuery()
+            .Add("endpoint", request.Endpoint)
+            .Add("app", request.App)
+            .Add("appArgs", request.AppArgs)
+            .Add("channelId", request.ChannelId)
+            .Add("otherChannelId", request.OtherChannelId)
+            .Add("formats", request.Formats);
+        return SendAsync(HttpMethod.Post, "channels/create" + query, AriJsonContext.Default.Channel, cancellationToken, VariablesBody(request.Variables));
+    }
+
+    /// <summary>{"variables": {...}} as ARI takes channel variables on create, or no body.</summary>
+    private static StringContent? VariablesBody(IReadOnlyDictionary<string, string>? variables)
+    {
+        if (variables is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var json = JsonSerializer.Serialize(new ChannelVariablesBody { Variables = new Dictionary<string, string>(variables, StringComparer.Ordinal) }, AriJsonContext.Default.ChannelVariablesBody);
+        return new StringContent(json, Encoding.UTF8, "application/json");
+    }
+
+    /// <summary>
+    /// POST /channels/{id}/dial: dial a created channel. Progress comes as Dial events on it (PROGRESS, RINGING, then
+    /// ANSWER or BUSY/CONGESTION/...), the answer also as ChannelStateChange Up.
+    /// </summary>
+    public Task DialAsync(string channelId, int? timeoutSeconds = null, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"channels/{Escape(channelId)}/dial" + new AriQuery().Add("timeout", timeoutSeconds), cancellationToken);
+
     /// <summary>POST /channels/externalMedia: a UnicastRTP channel whose response carries UNICASTRTP_LOCAL_ADDRESS/PORT.</summary>
     public Task<Channel> CreateExternalMediaAsync(ExternalMediaRequest request, CancellationToken cancellationToken = default)
     {
@@ -101,7 +137,7 @@ public sealed class AriClient : IDisposable
             .Add("direction", request.Direction)
             .Add("channelId", request.ChannelId)
             .Add("data", request.Data);
-        return SendAsync(HttpMethod.Post, "channels/externalMedia" + query, AriJsonContext.Default.Channel, cancellationToken);
+        return SendAsync(HttpMethod.Post, "channels/externalMedia" + query, AriJsonContext.Default.Channel, cancellationToken, VariablesBody(request.Variables));
     }
 
     public Task AnswerAsync(string channelId, CancellationToken cancellationToken = default) =>
@@ -204,9 +240,9 @@ public sealed class AriClient : IDisposable
     private Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, pathAndQuery, typeInfo, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string pathAndQuery, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, HttpContent? body = null)
     {
-        using var response = await SendCoreAsync(method, pathAndQuery, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCoreAsync(method, pathAndQuery, cancellationToken, body).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
@@ -220,14 +256,14 @@ public sealed class AriClient : IDisposable
         using var response = await SendCoreAsync(method, pathAndQuery, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpMethod method, string pathAndQuery, CancellationToken cancellationToken, HttpContent? body = null)
     {
         if (_apiKeyQuery.Length > 0)
         {
             pathAndQuery += (pathAndQuery.Contains('?', StringComparison.Ordinal) ? "&" : "?") + _apiKeyQuery;
         }
 
-        using var request = new HttpRequestMessage(method, pathAndQuery);
+        using var request = new HttpRequestMessage(method, pathAndQuery) { Content = body };
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (response.IsSuccessStatusCode)
         {

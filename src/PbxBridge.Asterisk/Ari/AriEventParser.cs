@@ -46,6 +46,8 @@ public static class AriEventParser
             "ChannelLeftBridge" => root.Deserialize(ctx.ChannelLeftBridge),
             "BridgeDestroyed" => root.Deserialize(ctx.BridgeDestroyed),
             "Dial" => root.Deserialize(ctx.Dial),
+            "ChannelHold" => root.Deserialize(ctx.ChannelHold),
+            "ChannelUnhold" => root.Deserialize(ctx.ChannelUnhold),
             "ApplicationReplaced" => root.Deserialize(ctx.ApplicationReplaced),
             _ => null,
         };

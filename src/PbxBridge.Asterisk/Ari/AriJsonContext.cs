@@ -19,6 +19,7 @@ namespace PbxBridge.Asterisk.Ari;
 [JsonSerializable(typeof(Variable))]
 [JsonSerializable(typeof(Module))]
 [JsonSerializable(typeof(AriErrorBody))]
+[JsonSerializable(typeof(ChannelVariablesBody))]
 [JsonSerializable(typeof(StasisStart))]
 [JsonSerializable(typeof(StasisEnd))]
 [JsonSerializable(typeof(ChannelStateChange))]
@@ -29,6 +30,8 @@ namespace PbxBridge.Asterisk.Ari;
 [JsonSerializable(typeof(ChannelLeftBridge))]
 [JsonSerializable(typeof(BridgeDestroyed))]
 [JsonSerializable(typeof(Dial))]
+[JsonSerializable(typeof(ChannelHold))]
+[JsonSerializable(typeof(ChannelUnhold))]
 [JsonSerializable(typeof(ApplicationReplaced))]
 internal sealed partial class AriJsonContext : JsonSerializerContext
 {

@@ -14,4 +14,7 @@ public sealed record ExternalMediaRequest(string App, string ExternalHost, strin
     public string Direction { get; init; } = "both";
 
     public string? Data { get; init; }
+
+    /// <summary>Channel variables (the JSON body's "variables"), e.g. CALLERID(all): who this channel is to its bridge peer.</summary>
+    public IReadOnlyDictionary<string, string>? Variables { get; init; }
 }

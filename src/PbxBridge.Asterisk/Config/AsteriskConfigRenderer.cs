@@ -33,7 +33,8 @@ public static class AsteriskConfigRenderer
                 "ari.conf" => SetValue(RenameSection(text, "pbxbridge", v.AriUser), v.AriUser, "password", v.AriPassword ?? PasswordPlaceholder),
                 "rtp.conf" => SetValue(SetValue(text, "general", "rtpstart", Invariant(v.AsteriskRtpStart)), "general", "rtpend", Invariant(v.AsteriskRtpEnd)),
                 "acl.conf" => SetValue(text, "pbxbridge", "permit", v.PbxBridgeAddress + "/255.255.255.255"),
-                "extensions_pbxbridge.conf" => text.Replace("Stasis(pbxbridge,", $"Stasis({v.App},", StringComparison.Ordinal)
+                "extensions_pbxbridge.conf" => text.Replace("Set(PBXBRIDGE_APP=pbxbridge)", $"Set(PBXBRIDGE_APP={v.App})", StringComparison.Ordinal)
+                    .Replace("pbxbridge_agent_", AsteriskPbx.LocationVariablePrefix(v.App), StringComparison.Ordinal)
                     .Replace("Stasis:pbxbridge-", $"Stasis:{v.App}-", StringComparison.Ordinal),
                 "queues_pbxbridge.conf" => text.Replace("Stasis:pbxbridge-", $"Stasis:{v.App}-", StringComparison.Ordinal),
                 "README.md" => text.Replace("Stasis(pbxbridge,", $"Stasis({v.App},", StringComparison.Ordinal),

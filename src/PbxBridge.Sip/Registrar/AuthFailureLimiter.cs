@@ -44,6 +44,13 @@ public sealed partial class AuthFailureLimiter
         _logger = logger;
     }
 
+    /// <summary>
+    /// A failure was recorded here (not one <see cref="RecordRemoteFailure"/> reported): a cluster shares it with the
+    /// other nodes, so an address cannot try Limits:AuthFailures passwords on each node behind the front. Raised
+    /// outside the lock; must not block.
+    /// </summary>
+    public event Action<IPAddress>? FailureRecorded;
+
     /// <summary>Sources with failures on record (for leak checks).</summary>
     public int TrackedSources
     {
@@ -108,7 +115,32 @@ public sealed partial class AuthFailureLimiter
         }
 
         Log(report);
+        FailureRecorded?.Invoke(source);
         return delay;
+    }
+
+    /// <summary>
+    /// Another node of the cluster saw <paramref name="source"/> fail: it counts toward this node's 403 / 429 and delay
+    /// as a failure here would. Not logged here (the node that saw it logs it), and not raised again.
+    /// </summary>
+    public void RecordRemoteFailure(IPAddress source)
+    {
+        var now = _time.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_bySource.TryGetValue(source, out var s))
+            {
+                s = new Source(now);
+                _bySource[source] = s;
+            }
+            else if (Forgiven(s, now))
+            {
+                s.Failures = 0;
+            }
+
+            s.Failures++;
+            s.LastFailure = now;
+        }
     }
 
     /// <summary>The source proved a password: its throttle ends. What it failed in this window is still reported.</summary>

@@ -25,6 +25,7 @@ public sealed class MediaEventLoop : IDisposable
     private readonly List<TaskCompletionSource> _passWaiters = [];
     private volatile Watched?[] _watches = new Watched?[16];
     private volatile IPacedStream[] _streams = [];
+    private volatile IPassEndListener[] _passEnd = [];
     private uint _generation;
     private int _watchCount;
     private volatile bool _stopping;
@@ -145,6 +146,25 @@ public sealed class MediaEventLoop : IDisposable
 
     /// <summary>True on this loop's own thread.</summary>
     public bool IsCurrentThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Calls <paramref name="listener"/> on this loop's thread at the end of every pass (a send batch flushes there).</summary>
+    internal void AddPassEndListener(IPassEndListener listener)
+    {
+        lock (_membership)
+        {
+            _passEnd = [.. _passEnd, listener];
+        }
+    }
+
+    /// <summary>Stops calling <paramref name="listener"/>; completes once no pass can still be calling it.</summary>
+    internal Task RemovePassEndListenerAsync(IPassEndListener listener)
+    {
+        lock (_membership)
+        {
+            _passEnd = [.. _passEnd.Where(l => l != listener)];
+            return PassFinishedLocked();
+        }
+    }
 
     public void AddStream(IPacedStream stream)
     {
@@ -283,6 +303,20 @@ public sealed class MediaEventLoop : IDisposable
                     // We fell far behind (machine stalled): skip ahead rather than burst.
                     _skippedTicks += behind / _period;
                     due = Stopwatch.GetTimestamp() + _period;
+                }
+            }
+
+            foreach (var listener in _passEnd)
+            {
+                try
+                {
+                    listener.OnPassEnd();
+                }
+#pragma warning disable CA1031 // A failed flush must not stop every call's audio.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    _logger.LogError(e, "media loop pass-end handler failed for {Listener}", listener);
                 }
             }
 

@@ -33,6 +33,8 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
     private readonly MediaEventLoop[] _loops;
     private readonly byte[] _buffer = GC.AllocateArray<byte>(BufferSize, pinned: true);
     private readonly SocketAddress _source;
+    private readonly UdpReceiveBatch? _receiveBatch;
+    private readonly UdpSendBatch[]? _sendBatches;
     private DatagramWatch? _watch;
     private long _datagrams;
     private long _unknownUfrag;
@@ -40,18 +42,23 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
     private long _receiveErrors;
     private long _handlerErrors;
     private long _rebinds;
+    private long _receiveCalls;
 
     /// <summary>
     /// Binds <paramref name="bindAddress"/>:<paramref name="port"/> (throws SocketException when it is taken) and
     /// reads it on the first of <paramref name="loops"/>; legs must live on one of them.
     /// </summary>
-    public SingleUdpPort(IPAddress bindAddress, int port, IReadOnlyList<MediaEventLoop> loops)
-        : this(Bind(bindAddress, port), loops)
+    public SingleUdpPort(IPAddress bindAddress, int port, IReadOnlyList<MediaEventLoop> loops, bool batch = true)
+        : this(Bind(bindAddress, port), loops, batch)
     {
     }
 
-    /// <summary>Takes over <paramref name="socket"/>, made by <see cref="Bind"/> (the service binds it before anything starts).</summary>
-    public SingleUdpPort(Socket socket, IReadOnlyList<MediaEventLoop> loops)
+    /// <summary>
+    /// Takes over <paramref name="socket"/>, made by <see cref="Bind"/> (the service binds it before anything starts).
+    /// With <paramref name="batch"/> the socket is read with recvmmsg and each loop's sends of a pass go out with one
+    /// sendmmsg; without, one recvmsg / sendto per datagram (kept to measure what batching saves).
+    /// </summary>
+    public SingleUdpPort(Socket socket, IReadOnlyList<MediaEventLoop> loops, bool batch = true)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(loops);
@@ -73,6 +80,17 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
         }
 
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        if (batch)
+        {
+            _receiveBatch = new UdpReceiveBatch(_descriptor);
+            _sendBatches = new UdpSendBatch[_loops.Length];
+            for (var i = 0; i < _loops.Length; i++)
+            {
+                _sendBatches[i] = new UdpSendBatch(_descriptor);
+                _loops[i].AddPassEndListener(_sendBatches[i]);
+            }
+        }
+
         _watch = _reader.Watch(_socket, this);
     }
 
@@ -127,8 +145,43 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
     /// <summary>Remote addresses bound to a leg now.</summary>
     public int AddressCount => _addresses.Count;
 
+    /// <summary>Whether datagrams go through recvmmsg / sendmmsg batches.</summary>
+    public bool IsBatching => _receiveBatch is not null;
+
+    /// <summary>recvmmsg calls made (each read one or more datagrams), with batching.</summary>
+    public long ReceiveCalls => Interlocked.Read(ref _receiveCalls);
+
+    /// <summary>sendmmsg calls made and datagrams they carried, over all loops, with batching.</summary>
+    public long SendCalls => _sendBatches?.Sum(b => b.Calls) ?? 0;
+
+    public long BatchedSends => _sendBatches?.Sum(b => b.Datagrams) ?? 0;
+
+    /// <summary>
+    /// Sends one datagram from a leg: batched into the current loop's next sendmmsg when called on one of the port's
+    /// loops (the media path), else at once with sendto (the DTLS thread's handshake flights).
+    /// </summary>
+    public void Send(ReadOnlySpan<byte> datagram, SocketAddress target, MediaEventLoop callerLoop)
+    {
+        if (_sendBatches is not null && callerLoop.IsCurrentThread)
+        {
+            var index = Array.IndexOf(_loops, callerLoop);
+            if (index >= 0 && _sendBatches[index].TryAdd(datagram, target))
+            {
+                return;
+            }
+        }
+
+        _socket.SendTo(datagram, SocketFlags.None, target);
+    }
+
     public void OnReadable()
     {
+        if (_receiveBatch is { } batch)
+        {
+            ReadBatch(batch);
+            return;
+        }
+
         var length = UdpDatagram.TryReceiveFrom(_descriptor, _buffer, _source, out var arrival);
         if (length < 0)
         {
@@ -142,6 +195,30 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
 
         Interlocked.Increment(ref _datagrams);
         Deliver(_buffer.AsSpan(0, length), _source, arrival);
+        FlushInboxes();
+    }
+
+    private void ReadBatch(UdpReceiveBatch batch)
+    {
+        var count = batch.Receive();
+        _receiveCalls++;
+        if (count <= 0)
+        {
+            if (count == UdpDatagram.Error)
+            {
+                Interlocked.Increment(ref _receiveErrors);
+            }
+
+            return;
+        }
+
+        Interlocked.Add(ref _datagrams, count);
+        for (var i = 0; i < count; i++)
+        {
+            batch.CopySource(i, _source);
+            Deliver(batch.Datagram(i), _source, batch.Arrival(i));
+        }
+
         FlushInboxes();
     }
 
@@ -159,6 +236,16 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
             _inboxes[i]!.Dispose();
         }
 
+        if (_sendBatches is not null)
+        {
+            for (var i = 0; i < _loops.Length; i++)
+            {
+                await _loops[i].RemovePassEndListenerAsync(_sendBatches[i]);
+                _sendBatches[i].Dispose();
+            }
+        }
+
+        _receiveBatch?.Dispose();
         _socket.Dispose();
     }
 

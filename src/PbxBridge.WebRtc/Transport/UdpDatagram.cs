@@ -98,7 +98,7 @@ public static partial class UdpDatagram
 
     // The kernel's stamp is CLOCK_REALTIME; only the packet's age is taken from it (microseconds to milliseconds, so
     // a clock step between the two readings is the only error, and it is bounded to zero age below).
-    private static unsafe long AgeInStopwatchTicks(byte* control, nuint controlLength)
+    internal static unsafe long AgeInStopwatchTicks(byte* control, nuint controlLength)
     {
         var offset = 0;
         while (offset + sizeof(ControlMessageHeader) <= (int)controlLength)

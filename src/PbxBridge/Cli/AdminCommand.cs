@@ -18,8 +18,9 @@ public static class AdminCommand
         return command;
     }
 
-    /// <summary>Runs one admin API call and prints what it got; exit 0 on 2xx, 1 otherwise with the reason.</summary>
-    public static async Task<int> CallAsync(ParseResult parse, HttpMethod method, string path, Func<string, string> table, CancellationToken cancellationToken)
+    /// <summary>Runs one admin API call and prints what it got (with --json as <paramref name="json"/> shapes it, else
+    /// as it came); exit 0 on 2xx, 1 otherwise with the reason.</summary>
+    public static async Task<int> CallAsync(ParseResult parse, HttpMethod method, string path, Func<string, string> table, CancellationToken cancellationToken, Func<string, string>? json = null)
     {
         PbxBridgeSettings settings;
         try
@@ -41,7 +42,7 @@ public static class AdminCommand
                 return 1;
             }
 
-            Console.WriteLine(parse.GetValue(Json) || body.Length == 0 ? body : table(body));
+            Console.WriteLine(body.Length == 0 ? body : parse.GetValue(Json) ? (json ?? (b => b))(body) : table(body));
             return 0;
         }
         catch (HttpRequestException e)

@@ -14,6 +14,13 @@ public sealed class ClusterOptions
     /// </summary>
     public string? NodeId { get; set; }
 
+    /// <summary>
+    /// The cluster's Redis, "host:port" (StackExchange.Redis syntax: ",password=..." may follow): registrations (an
+    /// agent on one node only), auth-failure throttling and the cluster view (`pbxbridge calls`, /healthz, doctor) are
+    /// shared through it. Unset: each node keeps them to itself. Needs <see cref="NodeId"/>.
+    /// </summary>
+    public string? Redis { get; set; }
+
     /// <summary>True when <see cref="NodeId"/> is set: this node publishes where its agents are.</summary>
     public bool Enabled => !string.IsNullOrEmpty(NodeId);
 }

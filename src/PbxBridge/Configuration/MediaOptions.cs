@@ -50,6 +50,12 @@ public sealed class MediaOptions
     public int SingleUdpPort { get; set; }
 
     /// <summary>
+    /// With SingleUdpPort: read it with recvmmsg and send each media loop's datagrams of a pass with one sendmmsg;
+    /// false = one recvmsg / sendto per datagram (to measure the difference).
+    /// </summary>
+    public bool SingleUdpPortBatch { get; set; } = true;
+
+    /// <summary>
     /// Offer ICE-TCP on the HTTPS port itself (Http:Port, 443 in production): a new connection whose first byte is
     /// not a TLS handshake is taken as media. An agent who can reach wss:// can then carry its audio too.
     /// </summary>

@@ -12,6 +12,9 @@ public static class PbxAdapterSettings
         var options = new AsteriskOptions();
         settings.Configuration.GetSection(AsteriskOptions.SectionName).Bind(options);
         options.NodeId = settings.Cluster.Enabled ? settings.Cluster.NodeId : null;
+
+        // A dead node's calls end on the PBX side within the time a dead browser's end by ICE consent.
+        options.ChannelLeaseSeconds = settings.Cluster.Enabled ? settings.Media.ConsentTimeoutSeconds : 0;
         return options;
     }
 

@@ -254,6 +254,31 @@ public static partial class SettingsValidator
         {
             errors.Add($"Cluster:NodeId = '{id}' is not a node name: use 1-32 letters, digits or _ (no '-'), unique per node, e.g. node1; leave it unset for a single node.");
         }
+
+        if (cluster.Redis is { } redis)
+        {
+            if (!RedisEndPointIsValid(redis))
+            {
+                errors.Add($"Cluster:Redis = '{redis}' is not a Redis address: use host:port (e.g. 10.0.0.5:6379, \",password=...\" may follow), or leave it unset for no shared state.");
+            }
+            else if (!cluster.Enabled)
+            {
+                errors.Add($"Cluster:Redis = '{redis}' needs Cluster:NodeId: give each node its own (e.g. --Cluster:NodeId=node1), or leave Cluster:Redis unset for a single node.");
+            }
+        }
+    }
+
+    private static bool RedisEndPointIsValid(string configuration)
+    {
+        try
+        {
+            var options = StackExchange.Redis.ConfigurationOptions.Parse(configuration);
+            return options.EndPoints.Count > 0 && options.EndPoints.All(e => e is System.Net.DnsEndPoint { Port: > 0 and <= 65535 } or System.Net.IPEndPoint { Port: > 0 and <= 65535 });
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void ValidateOverload(LimitsOptions limits, List<string> errors)

@@ -22,6 +22,7 @@ public static class DoctorChecks
             CheckUdpRange("PBX-side UDP ports", settings.Media.PbxBindAddress, settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
             FirewallCheck.Check(settings),
         };
+        checks.Add(await Cluster.ClusterDoctor.CheckAsync(settings.Cluster));
         checks.AddRange(await PbxDoctorFactory.CheckAsync(settings, cancellationToken));
         return checks;
     }

@@ -37,7 +37,8 @@ public sealed class PbxBridgeService(
         calls.Attach(callServices);
         if (callServices.SingleUdpPort is { } singlePort)
         {
-            logger.LogInformation("browser media on one UDP port, {Port}: legs told apart by ICE ufrag, then by address", singlePort.Port);
+            logger.LogInformation("browser media on one UDP port, {Port}: legs told apart by ICE ufrag, then by address ({Batching})",
+                singlePort.Port, singlePort.IsBatching ? "recvmmsg/sendmmsg batches" : "one syscall per datagram");
         }
 
         metrics.ActiveCalls = () => calls.ActiveCalls;
@@ -147,6 +148,9 @@ public sealed class PbxBridgeService(
         ("pbxbridge_single_udp_port_unknown_ufrag_total", "STUN checks on Media:SingleUdpPort whose USERNAME names no leg: dropped.", port.UnknownUfrag),
         ("pbxbridge_single_udp_port_unknown_address_total", "DTLS/SRTP/RTCP on Media:SingleUdpPort from an address no leg verified: dropped.", port.UnknownAddress),
         ("pbxbridge_single_udp_port_rebinds_total", "Addresses moved to another leg by a verified check (NAT reuse).", port.Rebinds),
+        ("pbxbridge_single_udp_port_recvmmsg_calls_total", "recvmmsg calls on Media:SingleUdpPort (Media:SingleUdpPortBatch); with _datagrams_total, datagrams per receive call.", port.ReceiveCalls),
+        ("pbxbridge_single_udp_port_sendmmsg_calls_total", "sendmmsg calls on Media:SingleUdpPort, one per media loop pass with something to send.", port.SendCalls),
+        ("pbxbridge_single_udp_port_sendmmsg_datagrams_total", "Datagrams those sendmmsg calls carried.", port.BatchedSends),
         ("pbxbridge_single_udp_port_handoff_dropped_total", "Datagrams dropped because the owning media loop's hand-off queue was full (the loop is behind).", port.InboxDropped),
     ];
 

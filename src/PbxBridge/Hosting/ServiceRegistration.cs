@@ -74,7 +74,7 @@ public static class ServiceRegistration
         {
             // Bound now, while settings are checked: a port another process holds is a configuration error.
             var socket = BindSingleUdpPort(settings);
-            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops));
+            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops, settings.Media.SingleUdpPortBatch));
         }
 
         services.AddSingleton(sp => new CallServices
@@ -110,6 +110,7 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
+        Cluster.ClusterRegistration.Add(services, settings);
         if (settings.Media.IceTcpPort > 0)
         {
             services.AddHostedService<IceTcpPortService>();

@@ -33,6 +33,8 @@ public static class AdminApi
             await call.HangupAsync("hung up by admin");
             return Results.Json(before with { State = call.State, EndReason = call.EndReason }, AdminJsonContext.Default.CallInfo);
         });
+        api.MapGet("/cluster", async (Cluster.ClusterHeartbeat cluster) =>
+            Results.Json(await cluster.ReadAsync(), Cluster.ClusterJsonContext.Default.ClusterReport));
         api.MapGet("/agents", (SipStack sip) =>
             Results.Json(sip.Registrations.Select(AgentRegistration.From).ToList(), AdminJsonContext.Default.ListAgentRegistration));
 

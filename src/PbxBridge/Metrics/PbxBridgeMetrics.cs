@@ -36,6 +36,9 @@ public sealed class PbxBridgeMetrics : ICallObserver
     /// <summary>Counters owned by other rooms (SIP parse and auth failures): name, help, value.</summary>
     public Func<IEnumerable<(string Name, string Help, long Value)>> Counters { get; set; } = () => [];
 
+    /// <summary>Lines with labels of their own (the node's info, the cluster's), written last; set by the host.</summary>
+    public Action<StringBuilder> Labeled { get; set; } = _ => { };
+
     public long CallsStarted => Interlocked.Read(ref callsStarted);
 
     public void OnCallStarted(Call call) => Interlocked.Increment(ref callsStarted);
@@ -51,7 +54,7 @@ public sealed class PbxBridgeMetrics : ICallObserver
     public void OnCallReleased(Call call, CallMediaCounters finalCounters)
     {
         endedTotals.Add(finalCounters);
-        if (call?.Media.Browser?.Statistics is { SelectedProtocol: { } protocol } browser)
+        if (call.Media.Browser?.Statistics is { SelectedProtocol: { } protocol } browser)
         {
             // What carried the agent's audio: a relay is a UDP path whose far end is one of our TURN servers.
             callsByTransport.Increment(protocol == "udp" && browser.SelectedRemote is { } remote && IsTurnRelay(remote.Address) ? "relay" : protocol);
@@ -110,6 +113,7 @@ public sealed class PbxBridgeMetrics : ICallObserver
             Counter(text, name, help, value);
         }
 
+        Labeled(text);
         return text.ToString();
     }
 

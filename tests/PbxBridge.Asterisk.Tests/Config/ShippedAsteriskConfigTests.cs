@@ -66,7 +66,10 @@ public sealed class ShippedAsteriskConfigTests
         var agents = Section("extensions_pbxbridge.conf", "pbxbridge-agents");
 
         Assert.Contains(outbound.Entries, e => e.Key == "exten" && e.IsObject);
-        Assert.Contains(agents.All("same"), v => v.Contains($"Stasis({defaults.App},agent=${{EXTEN}})", StringComparison.Ordinal));
+        // Into the application of the node the agent is registered on (the global a cluster node sets), else the site's.
+        Assert.Contains(agents.All("same"), v => v == $"n,Set(PBXBRIDGE_APP=${{GLOBAL({AsteriskPbx.LocationVariablePrefix(defaults.App)}${{EXTEN}})}})");
+        Assert.Contains(agents.All("same"), v => v.Contains($"Set(PBXBRIDGE_APP={defaults.App})", StringComparison.Ordinal));
+        Assert.Contains(agents.All("same"), v => v.Contains("Stasis(${PBXBRIDGE_APP},agent=${EXTEN})", StringComparison.Ordinal));
         Assert.Contains("Local/1001@pbxbridge-agents/n", File.ReadAllText(Path.Combine(Folder, "extensions_pbxbridge.conf")), StringComparison.Ordinal);
     }
 
@@ -142,7 +145,8 @@ public sealed class ShippedAsteriskConfigTests
         Assert.Equal("20000", sections["rtp.conf"].Single(s => s.Name == "general").Get("rtpstart"));
         Assert.Equal("20999", sections["rtp.conf"].Single(s => s.Name == "general").Get("rtpend"));
         Assert.Equal("10.0.0.5/255.255.255.255", sections["acl.conf"].Single(s => s.Name == "pbxbridge").Get("permit"));
-        Assert.Contains("Stasis(pbxbridge-node7,agent=${EXTEN})", files["extensions_pbxbridge.conf"], StringComparison.Ordinal);
+        Assert.Contains("Set(PBXBRIDGE_APP=pbxbridge-node7)", files["extensions_pbxbridge.conf"], StringComparison.Ordinal);
+        Assert.Contains("GLOBAL(pbxbridge_node7_agent_${EXTEN})", files["extensions_pbxbridge.conf"], StringComparison.Ordinal);
         Assert.Contains("Stasis:pbxbridge-node7-1001", sections["queues_pbxbridge.conf"].Single(s => s.Name == "pbxbridge-support").All("member").First(), StringComparison.Ordinal);
         Assert.DoesNotContain("Stasis:pbxbridge-1", files["queues_pbxbridge.conf"], StringComparison.Ordinal);
         Assert.Contains("; the ARI user name", files["ari.conf"], StringComparison.Ordinal);

@@ -50,7 +50,7 @@ internal sealed class AsteriskTestBed : IAsyncDisposable
 
     public PbxMediaOffer Media(PbxCodec codec = PbxCodec.Pcmu) => new(Rtp.LocalEndPoint, codec);
 
-    public OutboundCallRequest Call(string destination, RecordingObserver observer, PbxCodec codec = PbxCodec.Pcmu) =>
+    public OutboundCallRequest Call(string destination, IPbxLegObserver observer, PbxCodec codec = PbxCodec.Pcmu) =>
         new("call-1", "1001", "Agent One", destination, Media(codec), observer);
 
     /// <summary>Nothing of ours left in the (simulated) Asterisk.</summary>

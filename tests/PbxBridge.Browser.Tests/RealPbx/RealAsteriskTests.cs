@@ -61,6 +61,20 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         await fixture.AssertNothingLeftAsync();
     }
 
+    /// <summary>
+    /// Progress()+Playtones before Answer: the far channel is bridged before it is dialed, so the tone is heard before
+    /// the 200 OK (183 with SDP); after the answer the Echo returns the agent's own microphone: two-way audio, the
+    /// answer did not renegotiate the early media into silence.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_tone_before_the_answer_progress_is_heard_before_the_200_then_the_echo_both_ways(string library)
+    {
+        Ready();
+        await SharedScenarios.EarlyMediaBeforeTheAnswerAsync(fixture, library, "606", RealAsterisk.EarlyToneHz, RealPbxAgents.MicrophoneHz1001);
+    }
+
     [SkippableFact]
     public async Task The_shipped_queue_delivers_the_caller_to_the_signed_in_agent()
     {
@@ -129,6 +143,20 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
     {
         Ready();
         await SharedScenarios.AgentToAgentWithHoldAsync(fixture, RealAsterisk.MusicOnHoldHz);
+    }
+
+    /// <summary>
+    /// 1002 holds a call from 1001: to 1001 that is the far party's hold. Asterisk reports nothing through the Local
+    /// channel, so PbxBridge carries it itself: 1001's library gets PbxBridge's re-INVITE (sendonly) and shows the
+    /// remote hold while the site's music on hold plays; the resume re-INVITE (sendrecv) brings both voices back.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task The_far_agents_hold_is_shown_as_remote_hold_with_music_then_both_voices_return(string library)
+    {
+        Ready();
+        await PbxHoldScenarios.FarAgentsHoldIsShownAsRemoteHoldAsync(fixture, library, RealAsterisk.MusicOnHoldHz);
     }
 
     [SkippableTheory]

@@ -14,6 +14,9 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
 {
     private static readonly string Tone = $"tone_stream://%(10000,0,{RealFreeSwitch.ToneHz});loops=-1";
 
+    /// <summary>Ten minutes of the tone (<see cref="Tone"/> ends after ten seconds), for calls that outlive a node's start.</summary>
+    private static readonly string LongTone = $"tone_stream://%(600000,0,{RealFreeSwitch.ToneHz})";
+
     [SkippableTheory]
     [InlineData("jssip")]
     [InlineData("sipjs")]
@@ -205,6 +208,147 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await fixture.AssertNothingLeftAsync();
     }
 
+    /// <summary>
+    /// Three PbxBridge nodes in front of this FreeSWITCH (the fixture's is node 1; each node its own SIP user agent port
+    /// and media ports): an agent's calls ring the node it is signed in on (mod_hash pbxbridge/&lt;agent&gt;, read by the
+    /// shipped dialplan; the queue's contacts go through it too), agent to agent crosses nodes with audio both ways, and
+    /// when a node is killed (SIGKILL) mid-call FreeSWITCH ends its legs by media_timeout, the agent signs in on another
+    /// node and takes the next queue call there.
+    /// </summary>
+    [SkippableFact]
+    public async Task Three_nodes_calls_reach_each_agents_node_and_a_killed_nodes_agent_takes_the_next_call_on_another()
+    {
+        Ready();
+        await using var node2 = await StartNodeAsync(2);
+        var alice = await RealPbxAgents.SignInAsync(node2, "1001", "jssip");
+        try
+        {
+            await AssertLocationAsync("1001", NodeSip(2));
+
+            // The switch calls 1001 (as a trunk's caller would reach agent-1001): node 2 rings, with the caller's audio.
+            await fixture.Pbx.ApiAsync($"bgapi originate loopback/agent-1001/default &playback({LongTone})");
+            await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+            await alice.AnswerAsync();
+            await alice.AssertHearsAsync(RealFreeSwitch.ToneHz, "the caller's tone on node 2");
+
+            // Node 3 joins mid-call: its event socket connects and reconciles, and leaves node 2's legs alone.
+            await using var node3 = await StartNodeAsync(3);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await alice.AssertHearsAsync(RealFreeSwitch.ToneHz, "node 2's call after node 3 connected");
+            Assert.Equal(1, await CallCountAsync(node2));
+            Assert.Equal(0, await CallCountAsync(node3));
+            await alice.HangupAsync();
+            await WaitNoCallsAsync(node2);
+
+            await using var bob = await RealPbxAgents.SignInAsync(node3, "1002", "sipjs");
+            await AssertLocationAsync("1002", NodeSip(3));
+
+            // Agent to agent, each way across the nodes, audio both ways.
+            foreach (var (caller, callee, callerHz, calleeHz, number) in new[]
+                     {
+                         (alice, bob, RealPbxAgents.MicrophoneHz1001, RealPbxAgents.MicrophoneHz1002, "1002"),
+                         (bob, alice, RealPbxAgents.MicrophoneHz1002, RealPbxAgents.MicrophoneHz1001, "1001"),
+                     })
+            {
+                var calling = caller.CallAsync(number);
+                try
+                {
+                    await callee.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new InvalidOperationException(
+                        $"{e.Message}\n--- FreeSWITCH has {number} at {await fixture.Pbx.ApiAsync($"hash select/pbxbridge/{number}")}; caller's call: {await calling}"
+                        + $"\n--- node 2 ---\n{RealPbxFixture<RealFreeSwitch>.Tail(node2.Output, 4000)}\n--- node 3 ---\n{RealPbxFixture<RealFreeSwitch>.Tail(node3.Output, 4000)}", e);
+                }
+
+                await callee.AnswerAsync();
+                Assert.Equal("confirmed", (await calling).GetProperty("state").GetString());
+                await callee.AssertHearsAsync(callerHz, $"{caller.Library} across the nodes");
+                await caller.AssertHearsAsync(calleeHz, $"{callee.Library} across the nodes");
+                await caller.HangupAsync();
+                RealPbxFixture<RealFreeSwitch>.AssertEnded(await callee.WaitEndAsync(TimeSpan.FromSeconds(15)), callee);
+            }
+
+            // The queue rings both agents, each on its node; 1001 answers on node 2 ...
+            await WaitNoCallsAsync(node2);
+            await CallTheQueueWhen1001IsFreeAsync($"playback({LongTone})");
+            await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+            await alice.AnswerAsync();
+            await alice.AssertHearsAsync(RealFreeSwitch.ToneHz, "the queue caller on node 2");
+
+            // ... and node 2 dies mid-call. Nothing tells FreeSWITCH: its legs to node 2 end when no RTP has come for
+            // pbxbridge_media_timeout (10 s), the queue caller with them.
+            await node2.DisposeAsync();
+            var (clean, left) = await fixture.Pbx.WaitCleanAsync(TimeSpan.FromSeconds(25));
+            Assert.True(clean, $"FreeSWITCH kept the dead node's legs:\n{left}");
+            await alice.DisposeAsync();
+
+            // 1001 signs in again, on node 3, and the next queue call rings it there (the stale location is replaced).
+            alice = await RealPbxAgents.SignInAsync(node3, "1001", "jssip");
+            await AssertLocationAsync("1001", NodeSip(3));
+            await bob.UnregisterAsync();
+            await CallTheQueueWhen1001IsFreeAsync($"playback({LongTone})");
+            await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+            await alice.AnswerAsync();
+            await alice.AssertHearsAsync(RealFreeSwitch.ToneHz, "the next queue caller on node 3");
+            await alice.HangupAsync();
+            await WaitNoCallsAsync(node3);
+
+            // Signed out everywhere: node 3 withdraws both; nothing names a node any more.
+            await alice.UnregisterAsync();
+            await AssertNoLocationAsync("1001");
+            await AssertNoLocationAsync("1002");
+        }
+        finally
+        {
+            await alice.DisposeAsync();
+        }
+
+        await fixture.AssertNothingLeftAsync();
+    }
+
+    /// <summary>Node <paramref name="n"/> (2 or 3) beside the fixture's: its own SIP user agent port and media ports.</summary>
+    private Task<PbxBridgeProcess> StartNodeAsync(int n) =>
+        RealPbxAgents.StartPbxBridgeAsync(
+        [
+            .. fixture.Pbx.PbxBridgeSettings,
+            $"--Cluster:NodeId=node{n}",
+            $"--Pbx:FreeSwitch:LocalSipPort={5089 + n}",
+            $"--Media:BrowserPortStart={42000 + (n * 1000)}",
+            $"--Media:BrowserPortEnd={42499 + (n * 1000)}",
+            $"--Media:PbxPortStart={42500 + (n * 1000)}",
+            $"--Media:PbxPortEnd={42999 + (n * 1000)}",
+        ]);
+
+    private static string NodeSip(int n) => $"127.0.0.1:{5089 + n}";
+
+    private async Task AssertLocationAsync(string agent, string expected)
+    {
+        var at = string.Empty;
+        Assert.True(
+            await Poll.UntilAsync(async () => (at = (await fixture.Pbx.ApiAsync($"hash select/pbxbridge/{agent}")).Trim()) == expected, TimeSpan.FromSeconds(10)),
+            $"FreeSWITCH has agent {agent} at '{at}', not {expected}");
+    }
+
+    /// <summary>No node is named for <paramref name="agent"/> (fs_cli prints "-ERR no reply" for an absent value).</summary>
+    private async Task AssertNoLocationAsync(string agent)
+    {
+        var at = string.Empty;
+        Assert.True(
+            await Poll.UntilAsync(async () => !(at = await fixture.Pbx.ApiAsync($"hash select/pbxbridge/{agent}")).Contains("127.0.0.1", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+            $"FreeSWITCH still has agent {agent} at {at}");
+    }
+
+    private static async Task<int> CallCountAsync(PbxBridgeProcess node)
+    {
+        using var calls = JsonDocument.Parse(await node.Http.GetStringAsync(new Uri("api/calls", UriKind.Relative)));
+        return calls.RootElement.GetArrayLength();
+    }
+
+    private static async Task WaitNoCallsAsync(PbxBridgeProcess node) =>
+        Assert.True(await Poll.UntilAsync(async () => await CallCountAsync(node) == 0, TimeSpan.FromSeconds(10)), $"calls left on {node.BaseUri}");
+
     /// <summary>A caller into the shipped mod_callcenter queue (pbxbridge-support, agents 1001 and 1002), once
     /// mod_callcenter sees 1001 free; ten minutes of tone (the lab's usual tone stream ends after ten seconds, shorter
     /// than a transfer takes).</summary>
@@ -240,6 +384,39 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
     private async Task<string> CallcenterAgentAsync(string agent) =>
         (await fixture.Pbx.ApiAsync($"callcenter_config agent get status {agent}@default")).Trim() + "/"
         + (await fixture.Pbx.ApiAsync($"callcenter_config agent get state {agent}@default")).Trim();
+
+    /// <summary>
+    /// FreeSWITCH holds the agent's own leg (uuid_hold: its re-INVITE a=sendonly to PbxBridge's UA): the browser gets
+    /// PbxBridge's re-INVITE and shows the remote hold; uuid_hold off resumes it and 600's echo is heard again.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task FreeSwitch_holding_the_agents_leg_is_shown_as_remote_hold_then_resumes_both_ways(string library)
+    {
+        Ready();
+        var leg = string.Empty;
+        await PbxHoldScenarios.PbxHoldsTheAgentsLegAsync(
+            fixture,
+            library,
+            async () =>
+            {
+                leg = await AgentLegUuidAsync();
+                await fixture.Pbx.ApiAsync("uuid_hold " + leg);
+            },
+            async () => await fixture.Pbx.ApiAsync("uuid_hold off " + leg));
+    }
+
+    /// <summary>The uuid of the one channel on the pbxbridge sofia profile (the agent's leg), from <c>show channels as json</c>.</summary>
+    private async Task<string> AgentLegUuidAsync()
+    {
+        var listing = await fixture.Pbx.ApiAsync("show channels as json");
+        using var json = JsonDocument.Parse(listing);
+        return json.RootElement.TryGetProperty("rows", out var rows)
+            ? rows.EnumerateArray().Where(r => r.GetProperty("name").GetString()!.StartsWith("sofia/pbxbridge/", StringComparison.Ordinal))
+                .Select(r => r.GetProperty("uuid").GetString()!).Single()
+            : throw new InvalidOperationException("FreeSWITCH lists no channel: " + listing);
+    }
 
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 }

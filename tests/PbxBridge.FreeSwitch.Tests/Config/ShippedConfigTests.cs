@@ -111,7 +111,7 @@ public sealed partial class ShippedConfigTests
         var bridge = root.Descendants("action").First(a => (string?)a.Attribute("application") == "bridge");
 
         Assert.Contains(Defaults.Context, contexts);
-        Assert.Contains("sofia/pbxbridge/agent-$1@$${pbxbridge_sip}", (string)bridge.Attribute("data")!, StringComparison.Ordinal);
+        Assert.Contains("sofia/pbxbridge/agent-$1@${regex(${hash(select/pbxbridge/$1)}|^$|$${pbxbridge_sip})}", (string)bridge.Attribute("data")!, StringComparison.Ordinal);
         Assert.Contains("absolute_codec_string=$${pbxbridge_codecs}", (string)bridge.Attribute("data")!, StringComparison.Ordinal);
     }
 

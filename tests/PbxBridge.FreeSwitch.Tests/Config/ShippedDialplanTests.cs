@@ -15,7 +15,7 @@ public sealed class ShippedDialplanTests
     {
         var actions = Route("from-pbxbridge", "agent-1002");
 
-        Assert.Contains(actions, a => a.Application == "bridge" && a.Data.EndsWith("sofia/pbxbridge/agent-1002@$${pbxbridge_sip}", StringComparison.Ordinal));
+        Assert.Contains(actions, a => a.Application == "bridge" && a.Data.EndsWith(AgentTarget("1002"), StringComparison.Ordinal));
         Assert.DoesNotContain(actions, a => a.Application == "transfer");
     }
 
@@ -25,7 +25,7 @@ public sealed class ShippedDialplanTests
         // Vanilla's directory users 1000-1019 in "default" would otherwise catch 1002 (USER_NOT_REGISTERED).
         var actions = Route("from-pbxbridge", "1002");
 
-        var bridge = actions.FindIndex(a => a.Application == "bridge" && a.Data.EndsWith("sofia/pbxbridge/agent-1002@$${pbxbridge_sip}", StringComparison.Ordinal));
+        var bridge = actions.FindIndex(a => a.Application == "bridge" && a.Data.EndsWith(AgentTarget("1002"), StringComparison.Ordinal));
         var transfer = actions.FindIndex(a => a.Application == "transfer" && a.Data == "1002 XML default");
         Assert.InRange(bridge, 0, int.MaxValue);
         Assert.True(transfer > bridge, "the number goes to the site's dialplan only after the agent attempt");
@@ -57,9 +57,24 @@ public sealed class ShippedDialplanTests
     [Fact]
     public void Desk_phones_reach_agents_as_agent_prefix_in_default_and_pbxbridge_agents()
     {
-        Assert.Contains(Route("pbxbridge-agents", "agent-1002"), a => a.Application == "bridge" && a.Data.EndsWith("sofia/pbxbridge/agent-1002@$${pbxbridge_sip}", StringComparison.Ordinal));
+        Assert.Contains(Route("pbxbridge-agents", "agent-1002"), a => a.Application == "bridge" && a.Data.EndsWith(AgentTarget("1002"), StringComparison.Ordinal));
         Assert.Contains(RouteIn(Load("dialplan/default/00_pbxbridge_agents.xml").Root!, "agent-1002"), a => a.Application == "bridge");
     }
+
+    [Fact]
+    public void Every_bridge_to_an_agent_goes_to_the_node_named_in_mod_hash_and_times_out_without_media()
+    {
+        foreach (var bridge in new[] { Route("from-pbxbridge", "agent-1002"), Route("from-pbxbridge", "1002"), Route("pbxbridge-agents", "agent-1002"), RouteIn(Load("dialplan/default/00_pbxbridge_agents.xml").Root!, "agent-1002") }
+                     .Select(actions => actions.Single(a => a.Application == "bridge")))
+        {
+            Assert.EndsWith(AgentTarget("1002"), bridge.Data, StringComparison.Ordinal);
+            Assert.Contains("media_timeout=$${pbxbridge_media_timeout}", bridge.Data, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Where the dialplan sends agent <paramref name="id"/>'s calls: the node mod_hash names for it
+    /// (pbxbridge/&lt;id&gt;, kept by the nodes), else pbxbridge_sip.</summary>
+    private static string AgentTarget(string id) => $"sofia/pbxbridge/agent-{id}@${{regex(${{hash(select/pbxbridge/{id})}}|^$|$${{pbxbridge_sip}})}}";
 
     private static List<DialplanAction> Route(string context, string destination) =>
         RouteIn(Load("dialplan/pbxbridge.xml").Root!.Elements("context").Single(c => (string?)c.Attribute("name") == context), destination);

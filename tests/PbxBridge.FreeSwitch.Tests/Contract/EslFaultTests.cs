@@ -40,20 +40,45 @@ public sealed class EslFaultTests
     public async Task After_connecting_pbxbridge_profile_channels_of_no_known_call_are_killed()
     {
         await using var simulator = await FreeSwitchSimulator.StartAsync();
+        var (orphan, port) = await LeftOverCallAsync(simulator, "left-over-from-a-crash");
+
+        // This node, restarted on the SIP port the channel's INVITE came from.
+        var options = FreeSwitchFixture.OptionsFor(simulator);
+        options.LocalSipPort = port;
+        await using var pbx = new FreeSwitchPbx(options, NullLogger.Instance, TimeProvider.System, FreeSwitchFixture.TestTimers);
+        await pbx.StartAsync(new RecordingInboundHandler(), TestContext.Timeout);
+
+        Assert.Equal("NORMAL_CLEARING", await orphan.HungUp.Within(5));
+    }
+
+    [Fact]
+    public async Task After_connecting_another_nodes_channels_are_left_alone()
+    {
+        await using var simulator = await FreeSwitchSimulator.StartAsync();
+        var (othersCall, _) = await LeftOverCallAsync(simulator, "call-of-another-node");
+
+        // A second node (its own SIP port) connects to the same FreeSWITCH and reconciles.
+        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator), NullLogger.Instance, TimeProvider.System, FreeSwitchFixture.TestTimers);
+        await pbx.StartAsync(new RecordingInboundHandler(), TestContext.Timeout);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.True(othersCall.IsUp, "this node killed another node's call");
+        Assert.Contains(othersCall.UniqueId, await simulator.ExecuteApiAsync("show channels as json"), StringComparison.Ordinal);
+    }
+
+    /// <summary>A call into 601 from a SIP user agent that is not there any more (a node that crashed, or another node).</summary>
+    private static async Task<(SimulatedChannel Channel, int Port)> LeftOverCallAsync(FreeSwitchSimulator simulator, string callId)
+    {
         using var stale = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)stale.Client.LocalEndPoint!).Port;
         var sdp = $"v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port + 1} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-        var invite = $"INVITE sip:601@{simulator.SipEndPoint} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bKstale1;rport\r\nMax-Forwards: 70\r\n"
-            + $"From: <sip:agent-9@127.0.0.1:{port}>;tag=old\r\nTo: <sip:601@{simulator.SipEndPoint}>\r\nCall-ID: left-over-from-a-crash\r\nCSeq: 1 INVITE\r\n"
+        var invite = $"INVITE sip:601@{simulator.SipEndPoint} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{callId};rport\r\nMax-Forwards: 70\r\n"
+            + $"From: <sip:agent-9@127.0.0.1:{port}>;tag=old\r\nTo: <sip:601@{simulator.SipEndPoint}>\r\nCall-ID: {callId}\r\nCSeq: 1 INVITE\r\n"
             + $"Contact: <sip:agent-9@127.0.0.1:{port}>\r\nContent-Type: application/sdp\r\nContent-Length: {sdp.Length}\r\n\r\n{sdp}";
         await stale.SendAsync(Encoding.ASCII.GetBytes(invite), simulator.SipEndPoint);
         var orphan = await simulator.WaitForCallToAsync("601", TimeSpan.FromSeconds(2));
         await TestContext.Eventually(() => orphan.RemoteRtp is not null);
-
-        await using var pbx = new FreeSwitchPbx(FreeSwitchFixture.OptionsFor(simulator), NullLogger.Instance, TimeProvider.System, FreeSwitchFixture.TestTimers);
-        await pbx.StartAsync(new RecordingInboundHandler(), TestContext.Timeout);
-
-        Assert.Equal("NORMAL_CLEARING", await orphan.HungUp.Within(5));
+        return (orphan, port);
     }
 
     [Fact]

@@ -43,6 +43,24 @@ public sealed class SettingsValidatorTests
         Assert.Equal("pbxbridge", PbxAdapterSettings.Asterisk(PbxBridgeSettings.Bind(ConfigurationFactory.Build(["--Pbx:Asterisk:Password=p"]))).Application);
     }
 
+    [Theory]
+    [InlineData("redis.example.com")]
+    [InlineData("10.0.0.5:70000")]
+    [InlineData("")]
+    public void A_cluster_redis_that_is_not_host_and_port_is_refused_naming_the_key_and_the_fix(string redis)
+    {
+        var error = Assert.Single(Validate("--Cluster:NodeId=node1", $"--Cluster:Redis={redis}"));
+        Assert.StartsWith($"Cluster:Redis = '{redis}' is not a Redis address: use host:port", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cluster_redis_needs_a_node_id()
+    {
+        var error = Assert.Single(Validate("--Cluster:Redis=10.0.0.5:6379"));
+        Assert.StartsWith("Cluster:Redis = '10.0.0.5:6379' needs Cluster:NodeId", error, StringComparison.Ordinal);
+        Assert.Empty(Validate("--Cluster:NodeId=node1", "--Cluster:Redis=10.0.0.5:6379,password=secret"));
+    }
+
     [Fact]
     public void Browser_range_start_above_end_names_its_key()
     {

@@ -29,7 +29,7 @@ public sealed class IceTcpLoadStepTests
             ]);
             Assert.Equal(["--Media:IceTcpOnHttpsPort=true"], options.IceTcpArguments);
             using var pacer = new MediaPacer();
-            using var bridge = await PbxBridgeProcess.StartAsync(
+            await using var bridge = await PbxBridgeProcess.StartAsync(
                 PbxBridgeCli.Dll, options.Port, options.PbxBridgeMediaPorts, 2, options.OpusComplexity, state, [], options.IceTcpArguments);
             var step = new PbxBridgeLoadStep(bridge, ClientCertificate.Generate(), OpusFrameSource.Create(null, seconds: 2), pacer, options, asterisk: null);
 

@@ -25,14 +25,15 @@ public sealed class MediaRejectionMetricsTests
     }
 
     [Fact]
-    public void Rejections_of_ended_calls_are_summed_per_reason()
+    public async Task Rejections_of_ended_calls_are_summed_per_reason()
     {
         var metrics = new PbxBridgeMetrics();
+        await using var released = await ReleasedCall.CreateAsync();
 
-        // The rejection totals come from the released call's counters alone (the call object only says what carried its
+        // The rejection totals come from the released call's counters alone (the call itself only says what carried its
         // media, and a call that never had a browser leg has nothing to say).
-        metrics.OnCallReleased(null!, Released(CallMediaRejections.None with { DtlsMalformed = 3, SrtpAuthenticationFailed = 2, StunMalformed = 1 }));
-        metrics.OnCallReleased(null!, Released(CallMediaRejections.None with { DtlsMalformed = 4, RtcpMalformed = 5, RtpFromPbxDiscarded = 6 }));
+        metrics.OnCallReleased(released.Call, Released(CallMediaRejections.None with { DtlsMalformed = 3, SrtpAuthenticationFailed = 2, StunMalformed = 1 }));
+        metrics.OnCallReleased(released.Call, Released(CallMediaRejections.None with { DtlsMalformed = 4, RtcpMalformed = 5, RtpFromPbxDiscarded = 6 }));
         var text = metrics.Render();
 
         Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"dtls_malformed\"} 7\n", text, StringComparison.Ordinal);
@@ -41,6 +42,17 @@ public sealed class MediaRejectionMetricsTests
         Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"rtcp_malformed\"} 5\n", text, StringComparison.Ordinal);
         Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"rtp_from_pbx_discarded\"} 6\n", text, StringComparison.Ordinal);
         Assert.Contains("pbxbridge_media_packets_rejected_total{reason=\"srtcp_replay\"} 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_released_without_a_browser_leg_counts_no_media_transport()
+    {
+        var metrics = new PbxBridgeMetrics();
+        await using var released = await ReleasedCall.CreateAsync();
+
+        metrics.OnCallReleased(released.Call, Released(CallMediaRejections.None));
+
+        Assert.DoesNotContain("pbxbridge_calls_by_media_transport_total{", metrics.Render(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class ShortSoakTests(ITestOutputHelper output)
                 "--port", FreeTcpPort().ToString(CultureInfo.InvariantCulture), "--state-dir", state,
             ]);
             using var pacer = new MediaPacer();
-            using var bridge = await PbxBridgeProcess.StartAsync(
+            await using var bridge = await PbxBridgeProcess.StartAsync(
                 PbxBridgeCli.Dll, options.Port, options.PbxBridgeMediaPorts, options.SoakConcurrent, options.OpusComplexity, state, []);
             var soak = new SoakRun(bridge, ClientCertificate.Generate(), OpusFrameSource.Create(null, seconds: 2), pacer, options, output.WriteLine);
 

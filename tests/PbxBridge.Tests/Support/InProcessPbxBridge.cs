@@ -45,7 +45,7 @@ internal sealed class InProcessPbxBridge : IAsyncDisposable
         ];
         var parsed = PbxBridgeSettings.Bind(ConfigurationFactory.Build(arguments));
         Assert.Empty(SettingsValidator.Validate(parsed));
-        var app = ServiceHost.Build(parsed, logger, "limits-test");
+        var app = ServiceHost.Build(parsed, logger, parsed.Cluster.NodeId ?? "limits-test");
         await app.StartAsync();
         return new InProcessPbxBridge(app, state, port);
     }

@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+using PbxBridge.Testing;
 using PbxBridge.Tests.Cli;
 
 namespace PbxBridge.Tests.Support;
@@ -12,77 +11,43 @@ namespace PbxBridge.Tests.Support;
 /// is its own: /proc/PID/status for RSS, POST /api/diagnostics/heap for the managed heap after a full GC.</summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly PbxBridgeChildProcess _child;
 
-    private ServiceProcess(Process process, int port, string stateDirectory)
+    private ServiceProcess(PbxBridgeChildProcess child, int port, string stateDirectory)
     {
-        _process = process;
+        _child = child;
         Port = port;
         StateDirectory = stateDirectory;
-        BaseUri = new Uri($"https://127.0.0.1:{port}/");
     }
 
     public int Port { get; }
 
     public string StateDirectory { get; }
 
-    public Uri BaseUri { get; }
+    public Uri BaseUri => _child.BaseUri;
 
     public Uri SipUri => new($"wss://127.0.0.1:{Port}/sip");
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _child.Output;
 
     /// <summary>Starts it with a state directory it has to create itself (under a temporary folder removed on dispose).</summary>
     public static async Task<ServiceProcess> StartAsync(params string[] settings)
     {
         var port = FreePort();
         var state = Path.Combine(Directory.CreateTempSubdirectory("pbxbridge-proc-").FullName, "state");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[]
-                 {
-                     PbxBridgeCli.Dll, "run", $"--Http:Port={port}", $"--State:Directory={state}", "--Demo:AgentPassword=proc-test",
-                     "--Media:BrowserPortStart=47600", "--Media:BrowserPortEnd=47799", "--Media:PbxPortStart=47800", "--Media:PbxPortEnd=47999",
-                 }.Concat(settings))
+        var child = await PbxBridgeChildProcess.StartAsync(new PbxBridgeStartInfo
         {
-            start.ArgumentList.Add(a);
-        }
-
-        var service = new ServiceProcess(Process.Start(start)!, port, state);
-        service._process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        service._process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        service._process.BeginOutputReadLine();
-        service._process.BeginErrorReadLine();
-        using var http = service.NewHttpClient();
-        for (var i = 0; i < 600; i++)
-        {
-            Assert.False(service._process.HasExited, "the service exited before /healthz answered:\n" + service.Output);
-            try
-            {
-                if ((await http.GetAsync(new Uri("healthz", UriKind.Relative))).IsSuccessStatusCode)
-                {
-                    return service;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        await service.DisposeAsync();
-        throw new TimeoutException("the service never answered /healthz");
+            Dll = PbxBridgeCli.Dll,
+            Port = port,
+            StartTimeout = TimeSpan.FromSeconds(60),
+            Arguments =
+            [
+                $"--Http:Port={port}", $"--State:Directory={state}", "--Demo:AgentPassword=proc-test",
+                "--Media:BrowserPortStart=47600", "--Media:BrowserPortEnd=47799", "--Media:PbxPortStart=47800", "--Media:PbxPortEnd=47999",
+                .. settings,
+            ],
+        });
+        return new ServiceProcess(child, port, state);
     }
 
     /// <summary>A client that accepts the self-signed certificate and sends no credentials.</summary>
@@ -105,7 +70,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Resident set size from /proc/PID/status, in bytes.</summary>
     public long ResidentBytes()
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        foreach (var line in File.ReadLines($"/proc/{_child.Id}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
@@ -148,13 +113,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-
-        _process.Dispose();
+        await _child.DisposeAsync();
         try
         {
             Directory.Delete(Path.GetDirectoryName(StateDirectory)!, recursive: true);
@@ -162,17 +121,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
         catch (IOException)
         {
             // A log file still being closed by the dying process: the temp folder is cleaned later.
-        }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
         }
     }
 

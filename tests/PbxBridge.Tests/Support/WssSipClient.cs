@@ -127,7 +127,7 @@ internal sealed class WssSipClient : IAsyncDisposable
         "To: <sip:pbxbridge>\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=o" + Next() + "\r\nCall-ID: " + callId +
         "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
 
-    private string RegisterText(string callId, string? authorization, int contacts = 1) =>
+    public string RegisterText(string callId, string? authorization, int contacts = 1) =>
         "REGISTER sip:pbxbridge SIP/2.0\r\nVia: SIP/2.0/WSS " + _host + ";branch=z9hG4bK" + Next() + "\r\nMax-Forwards: 69\r\n" +
         "To: <sip:" + AgentId + "@pbxbridge>\r\nFrom: <sip:" + AgentId + "@pbxbridge>;tag=rt" + Next() + "\r\nCall-ID: " + callId + "\r\n" +
         "CSeq: " + (++_cseq).ToString(CultureInfo.InvariantCulture) + " REGISTER\r\n" +

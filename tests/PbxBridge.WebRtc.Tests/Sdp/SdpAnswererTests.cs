@@ -231,4 +231,57 @@ public sealed class SdpAnswererTests : IAsyncLifetime
         Assert.Equal(126, _endpoint.Audio.TelephoneEventPayloadType);
         Assert.Equal(8000, _endpoint.Audio.TelephoneEventClockRate);
     }
+
+    /// <summary>
+    /// Our own re-offer (the PBX holds the agent): the same ICE credentials and fingerprint, a=setup:actpass (RFC 5763
+    /// §5), the negotiated payload types, and the new direction; the browser's recvonly answer keeping its DTLS role
+    /// makes us sendonly without the browser counting as holding.
+    /// </summary>
+    [Fact]
+    public void Our_reoffer_keeps_ice_and_dtls_and_the_browsers_recvonly_answer_makes_us_sendonly()
+    {
+        var first = _endpoint.AcceptOffer(ChromiumOffer);
+        Assert.True(RemoteAudioDescription.TryRead(first.Sdp, out var answered, out _));
+
+        var reoffer = _endpoint.CreateReoffer(MediaDirection.SendOnly);
+
+        Assert.True(RemoteAudioDescription.TryRead(reoffer, out var offered, out var reason), reason);
+        Assert.Equal(answered.Ice.UsernameFragment, offered.Ice.UsernameFragment);
+        Assert.Equal(answered.Ice.Password, offered.Ice.Password);
+        Assert.Equal(answered.Fingerprint.ToString(), offered.Fingerprint.ToString());
+        Assert.Equal(DtlsSetup.ActPass, offered.Setup);
+        Assert.Equal(MediaDirection.SendOnly, offered.Direction);
+        Assert.Equal(_endpoint.Audio.OpusPayloadType, offered.OpusPayloadType);
+        Assert.Equal(answered.Mid, offered.Mid);
+
+        var browserAnswer = ChromiumOffer
+            .Replace("a=setup:actpass", "a=setup:active", StringComparison.Ordinal)
+            .Replace("a=sendrecv", "a=recvonly", StringComparison.Ordinal);
+        var applied = _endpoint.AcceptReofferAnswer(browserAnswer);
+
+        Assert.True(applied.Succeeded, applied.FailureReason);
+        Assert.Equal(MediaDirection.SendOnly, _endpoint.Audio.Direction);
+        Assert.True(_endpoint.Audio.MaySend);
+        Assert.False(_endpoint.Audio.HeldByBrowser);
+
+        Assert.True(_endpoint.AcceptReofferAnswer(browserAnswer.Replace("a=recvonly", "a=sendrecv", StringComparison.Ordinal)).Succeeded);
+        Assert.Equal(MediaDirection.SendRecv, _endpoint.Audio.Direction);
+    }
+
+    [Theory]
+    [InlineData("a=setup:passive")]
+    [InlineData("a=setup:actpass")]
+    public void An_answer_to_our_reoffer_that_would_change_the_dtls_roles_is_refused(string setup)
+    {
+        _endpoint.AcceptOffer(ChromiumOffer);
+        _endpoint.CreateReoffer(MediaDirection.SendOnly);
+
+        var result = _endpoint.AcceptReofferAnswer(ChromiumOffer
+            .Replace("a=setup:actpass", setup, StringComparison.Ordinal)
+            .Replace("a=sendrecv", "a=recvonly", StringComparison.Ordinal));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("DTLS roles", result.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(MediaDirection.SendRecv, _endpoint.Audio.Direction);
+    }
 }

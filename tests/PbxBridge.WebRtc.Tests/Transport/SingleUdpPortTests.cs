@@ -12,7 +12,7 @@ namespace PbxBridge.WebRtc.Tests.Transport;
 /// hand-off to its own loop. The hardening of the per-leg sockets must hold on the shared one: an unknown ufrag, a
 /// wrong MESSAGE-INTEGRITY or a replayed check moves nothing, and only an authenticated check re-binds an address.
 /// </summary>
-public sealed class SingleUdpPortTests : IAsyncLifetime
+public abstract class SingleUdpPortTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly DtlsCertificate ServerCertificate = DtlsCertificate.Generate();
@@ -21,9 +21,13 @@ public sealed class SingleUdpPortTests : IAsyncLifetime
     private readonly UdpPortPool _unusedPool = new(IPAddress.Loopback, 1, 1);
     private SingleUdpPort _port = null!;
 
+    /// <summary>recvmmsg/sendmmsg (the default), or one system call per datagram.</summary>
+    protected abstract bool Batch { get; }
+
     public Task InitializeAsync()
     {
-        _port = new SingleUdpPort(IPAddress.Loopback, 0, [_readerLoop, _otherLoop]);
+        _port = new SingleUdpPort(IPAddress.Loopback, 0, [_readerLoop, _otherLoop], Batch);
+        Assert.Equal(Batch, _port.IsBatching);
         return Task.CompletedTask;
     }
 
@@ -61,6 +65,7 @@ public sealed class SingleUdpPortTests : IAsyncLifetime
             Assert.Equal([legB.LocalSsrc], browserB.ReceivedRtp.Select(SsrcOf));
             Assert.Equal(2, _port.UfragCount);
             Assert.Equal(2, _port.AddressCount);
+            Assert.Equal(Batch, _port.SendCalls > 0 && _port.ReceiveCalls > 0);
         }
 
         Assert.Equal(0, _port.UfragCount);
@@ -228,4 +233,16 @@ public sealed class SingleUdpPortTests : IAsyncLifetime
             await Task.Delay(20);
         }
     }
+}
+
+/// <summary>The single port with recvmmsg / sendmmsg batches (the default).</summary>
+public sealed class SingleUdpPortBatchedTests : SingleUdpPortTests
+{
+    protected override bool Batch => true;
+}
+
+/// <summary>The single port with one recvmsg / sendto per datagram (Media:SingleUdpPortBatch=false).</summary>
+public sealed class SingleUdpPortUnbatchedTests : SingleUdpPortTests
+{
+    protected override bool Batch => false;
 }

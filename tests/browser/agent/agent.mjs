@@ -4,7 +4,7 @@
 // Commands arrive on stdin, one JSON object a line: {"id":1,"op":"register","url":"https://...","agent":"1001","password":"..."}.
 // Each gets one answer line on stdout: {"id":1,"ok":true,"result":...} or {"id":1,"ok":false,"error":"..."}.
 // Ops: register, unregister, call {dial}, callEarly {dial} (resolves at a 183 with SDP), waitConfirmed, waitIncoming {timeoutMs},
-// answer, reject {status}, focus {line} (0 = the oldest call: what hold, unhold, hangup and the probe act on), waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones}, hold, unhold, hangup, waitEnd {timeoutMs},
+// answer, reject {status}, focus {line} (0 = the oldest call: what hold, unhold, hangup and the probe act on), waitSound {timeoutMs}, tone {ms}, stats, dtmf {tones}, hold, unhold, remoteHold {held, timeoutMs}, hangup, waitEnd {timeoutMs},
 // refer {target, attended}, calls, networkChange {oldAddress, newAddress, device} (lib/network-change.mjs: only when
 // the script runs in the browser's own namespace), close. Progress goes to stderr.
 import { createInterface } from 'node:readline';
@@ -23,13 +23,13 @@ await page.addInitScript(toneProbeScript);
 let host = '127.0.0.1';
 
 const ops = {
-  async register({ url, agent, password }) {
+  async register({ url, agent, password, keepRegistered = false }) {
     host = new URL(url).hostname;
     await page.goto(`${url}/healthz`);
     await page.addScriptTag({ content: await bundleLibrary(args.library) });
     await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
     const wss = url.replace('https://', 'wss://') + '/sip';
-    const registration = await page.evaluate((o) => window.phone.register(o), { wss, host, agent, password });
+    const registration = await page.evaluate((o) => window.phone.register(o), { wss, host, agent, password, keepRegistered });
     if (registration.state !== 'registered') throw new Error(`registration failed: ${JSON.stringify(registration)}`);
     return registration;
   },
@@ -37,7 +37,7 @@ const ops = {
   callEarly: ({ dial }) => page.evaluate((o) => window.phone.callEarly(o), { dial, host }),
   waitConfirmed: () => page.evaluate(() => window.phone.waitConfirmed()),
   call: ({ dial }) => page.evaluate((o) => window.phone.call(o), { dial, host, action: 'call' }),
-  waitIncoming: ({ timeoutMs = 30000 }) => page.evaluate((t) => window.phone.waitForIncoming(t), timeoutMs),
+  waitIncoming: ({ timeoutMs = 30000, fresh = false }) => page.evaluate(([t, f]) => window.phone.waitForIncoming(t, f), [timeoutMs, fresh]),
   answer: () => page.evaluate(() => window.phone.answer()),
   reject: ({ status = 486 }) => page.evaluate((o) => window.phone.reject(o), { status }),
   focus: ({ line }) => page.evaluate((o) => window.phone.focus(o), { line }),
@@ -47,6 +47,7 @@ const ops = {
   dtmf: ({ tones }) => page.evaluate((t) => window.phone.sendDtmf(t), tones),
   hold: () => page.evaluate(() => window.phone.hold()),
   unhold: () => page.evaluate(() => window.phone.unhold()),
+  remoteHold: ({ held, timeoutMs = 15000 }) => page.evaluate((o) => window.phone.waitRemoteHold(o), { held, timeoutMs }),
   hangup: () => page.evaluate(() => window.phone.hangup()),
   // Blind: REFER to target on the current call. Attended: REFER on the held first call, replacing the current one.
   refer: ({ target = '', attended = false }) => page.evaluate((o) => window.phone.refer(o), { target, host, attended }),

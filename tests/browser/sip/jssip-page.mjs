@@ -37,6 +37,11 @@ function install() {
     });
     calls.push(entry);
     ended = entry.ended;
+    // The PBX holding us arrives as its re-INVITE (a=sendonly or inactive): JsSIP answers it and emits 'hold' / 'unhold'
+    // with originator 'remote'.
+    s.pbxRemoteHolds = [];
+    s.on('hold', (e) => e.originator === 'remote' && s.pbxRemoteHolds.push('hold'));
+    s.on('unhold', (e) => e.originator === 'remote' && s.pbxRemoteHolds.push('unhold'));
     const attach = (pc) => pc.addEventListener('track', (ev) => window.pbxToneProbe.attach(ev.streams[0] ?? new MediaStream([ev.track])));
     if (s.connection) attach(s.connection);
     else s.on('peerconnection', (e) => attach(e.peerconnection));
@@ -164,11 +169,14 @@ function install() {
     return ending;
   }
 
-  function waitForIncoming(timeoutMs) {
+  // fresh: wait for a call after the one the page already had (an agent that was rung before, e.g. by a queue).
+  function waitForIncoming(timeoutMs, fresh = false) {
+    const before = fresh ? incoming : null;
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
+        // A call the page already had (fresh), or one that has already ended (an earlier call of this page), is not the one waited for.
+        if (incoming && incoming !== before && !incoming.isEnded()) resolve({ from: incoming.remote_identity.uri.user, display: incoming.remote_identity.display_name ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };
@@ -238,7 +246,14 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  // Resolves once the current call's remote hold is `held` (JsSIP's isOnHold().remote), with the 'hold'/'unhold' events seen.
+  async function waitRemoteHold({ held, timeoutMs }) {
+    const deadline = Date.now() + timeoutMs;
+    while (session.isOnHold().remote !== held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { held: session.isOnHold().remote, events: [...session.pbxRemoteHolds] };
+  }
+
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, describe, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const jssipPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -82,7 +82,25 @@ function install() {
     });
   }
 
-  async function register({ wss, host, agent, password, servers }) {
+  // keepRegistered: what a SIP.js app does to stay reachable (SIP.js leaves it to the app): when the WebSocket drops,
+  // connect again (through the cluster front: possibly to another node) until it works, then REGISTER again.
+  function stayRegistered() {
+    ua.delegate = { ...ua.delegate, onDisconnect: async (error) => {
+      if (!error) return;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        try {
+          await ua.reconnect();
+          await registerer.register();
+          return;
+        } catch {
+          // The front had no node for us yet: try again.
+        }
+      }
+    } };
+  }
+
+  async function register({ wss, host, agent, password, servers, keepRegistered }) {
     ua = new SIP.UserAgent({
       uri: SIP.UserAgent.makeURI(`sip:${agent}@${host}`),
       transportOptions: { server: wss },
@@ -100,6 +118,7 @@ function install() {
     });
     await ua.start();
     registerer = new SIP.Registerer(ua);
+    if (keepRegistered) stayRegistered();
     return new Promise((resolve) => {
       registerer.stateChange.addListener((state) => {
         if (state === SIP.RegistererState.Registered) resolve({ state: 'registered' });
@@ -193,6 +212,16 @@ function install() {
     });
   }
 
+  // SIP.js answers the PBX's hold re-INVITE (a=sendonly or inactive) and emits no event: the held side reads it from
+  // its transceiver, whose negotiated direction becomes recvonly (or inactive). Resolves once that says `held`.
+  async function waitRemoteHold({ held, timeoutMs }) {
+    const direction = () => session.sessionDescriptionHandler?.peerConnection?.getTransceivers()[0]?.currentDirection ?? null;
+    const remoteHeld = () => ['recvonly', 'inactive'].includes(direction());
+    const deadline = Date.now() + timeoutMs;
+    while (remoteHeld() !== held && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    return { held: remoteHeld(), direction: direction() };
+  }
+
   const hold = () => setHold(true);
   const unhold = () => setHold(false);
 
@@ -203,11 +232,14 @@ function install() {
     return ending;
   }
 
-  function waitForIncoming(timeoutMs) {
+  // fresh: wait for a call after the one the page already had (an agent that was rung before, e.g. by a queue).
+  function waitForIncoming(timeoutMs, fresh = false) {
+    const before = fresh ? incoming : null;
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const poll = () => {
-        if (incoming) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
+        // A call the page already had (fresh), or one that has already ended (an earlier call of this page), is not the one waited for.
+        if (incoming && incoming !== before && incoming.state !== SIP.SessionState.Terminated) resolve({ from: incoming.remoteIdentity.uri.user, display: incoming.remoteIdentity.displayName ?? null });
         else if (Date.now() - started > timeoutMs) reject(new Error('no incoming call'));
         else setTimeout(poll, 50);
       };
@@ -278,7 +310,7 @@ function install() {
     });
   }
 
-  window.phone = { register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
+  window.phone = { waitRemoteHold, register, unregister, call, callEarly, waitConfirmed, hangup, waitForIncoming, answer, reject, focus, waitForEnd, stats, sendDtmf, hold, unhold, recoverCall, refer, calls: () => calls.length };
 }
 
 export const sipjsPage = `${collectStats.toString()}; window.pbxCollectStats = collectStats; (${install.toString()})();`;

@@ -218,22 +218,6 @@ export class Softphone {
     this.onChange();
   }
 
-  signOut() {
-    const ua = this.ua;
-    this.ua = null;
-    if (this.session !== null) {
-      try { this.session.terminate(); } catch { /* already over */ }
-      this.endCall(null);
-    }
-    if (ua !== null) {
-      try { ua.stop(); } catch { /* already stopped */ }
-    }
-    this.webSocket = 'offline';
-    this.signedIn = false;
-    if (this.registration !== 'failed') this.registration = 'unregistered';
-    this.onChange();
-  }
-
   call(target) {
     if (this.lines.length > 0) return;
     this.dial(target);

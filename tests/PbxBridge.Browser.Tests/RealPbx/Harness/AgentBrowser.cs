@@ -66,8 +66,8 @@ public sealed class AgentBrowser : IAsyncDisposable
         return agent;
     }
 
-    public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password) =>
-        SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password });
+    public Task<JsonElement> RegisterAsync(Uri baseUri, string agentId, string password, bool keepRegistered = false) =>
+        SendAsync("register", new JsonObject { ["url"] = baseUri.ToString().TrimEnd('/'), ["agent"] = agentId, ["password"] = password, ["keepRegistered"] = keepRegistered });
 
     /// <summary>Dials; returns at the first provisional response with SDP ({state: "early", progress}), or with the
     /// outcome ({state: "confirmed" | "failed"}) when none came. <see cref="WaitConfirmedAsync"/> then waits for the 200.</summary>
@@ -81,8 +81,9 @@ public sealed class AgentBrowser : IAsyncDisposable
     /// <summary>Dials and returns when the call is confirmed or failed ({state, status, progress}).</summary>
     public Task<JsonElement> CallAsync(string dial) => SendAsync("call", new JsonObject { ["dial"] = dial });
 
-    public Task<JsonElement> WaitIncomingAsync(TimeSpan timeout) =>
-        SendAsync("waitIncoming", new JsonObject { ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10));
+    /// <param name="fresh">Wait for a call other than the one the page already had (the agent was rung before).</param>
+    public Task<JsonElement> WaitIncomingAsync(TimeSpan timeout, bool fresh = false) =>
+        SendAsync("waitIncoming", new JsonObject { ["timeoutMs"] = (int)timeout.TotalMilliseconds, ["fresh"] = fresh }, timeout + TimeSpan.FromSeconds(10));
 
     public Task<JsonElement> AnswerAsync() => SendAsync("answer");
 
@@ -105,6 +106,14 @@ public sealed class AgentBrowser : IAsyncDisposable
     public Task<JsonElement> HoldAsync() => SendAsync("hold");
 
     public Task<JsonElement> UnholdAsync() => SendAsync("unhold");
+
+    /// <summary>
+    /// Waits until the library shows the far side's hold as <paramref name="held"/> (JsSIP: isOnHold().remote after its
+    /// 'hold' / 'unhold' events with originator remote; SIP.js: the transceiver's negotiated direction recvonly or
+    /// inactive): {held, events | direction}.
+    /// </summary>
+    public Task<JsonElement> RemoteHoldAsync(bool held, TimeSpan timeout) =>
+        SendAsync("remoteHold", new JsonObject { ["held"] = held, ["timeoutMs"] = (int)timeout.TotalMilliseconds }, timeout + TimeSpan.FromSeconds(10));
 
     public Task<JsonElement> HangupAsync() => SendAsync("hangup");
 

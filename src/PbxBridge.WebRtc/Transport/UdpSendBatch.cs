@@ -1,0 +1,121 @@
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace PbxBridge.WebRtc.Transport;
+
+/// <summary>
+/// The datagrams one media loop sends on the single UDP port during one pass, handed to the kernel together with one
+/// sendmmsg(2) at the end of the pass (or when the batch is full) instead of one sendto each: a tick pass over many
+/// calls is one system call per loop. Slots, iovecs, addresses and headers are native memory allocated once, so
+/// adding a datagram copies it and allocates nothing. Only the owning loop's thread adds and flushes.
+/// </summary>
+internal sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
+{
+    public const int Capacity = 64;
+    public const int SlotSize = 1536;
+
+    // sockaddr_in6, the largest destination.
+    private const int MaxAddressLength = 28;
+
+    private readonly int _descriptor;
+    private readonly MultiMessage.Header* _headers;
+    private readonly MultiMessage.IoVector* _vectors;
+    private readonly byte* _data;
+    private readonly byte* _addresses;
+    private int _count;
+    private long _datagrams;
+    private long _calls;
+    private long _dropped;
+    private bool _disposed;
+
+    public UdpSendBatch(int descriptor)
+    {
+        _descriptor = descriptor;
+        _headers = (MultiMessage.Header*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MultiMessage.Header)));
+        _vectors = (MultiMessage.IoVector*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MultiMessage.IoVector)));
+        _data = (byte*)NativeMemory.AllocZeroed(Capacity * SlotSize);
+        _addresses = (byte*)NativeMemory.AllocZeroed(Capacity * MaxAddressLength);
+        for (var i = 0; i < Capacity; i++)
+        {
+            _vectors[i].Base = _data + (i * SlotSize);
+            _headers[i].Vector = _vectors + i;
+            _headers[i].VectorLength = 1;
+            _headers[i].Name = _addresses + (i * MaxAddressLength);
+        }
+    }
+
+    /// <summary>Datagrams handed to the kernel, and the sendmmsg calls that carried them.</summary>
+    public long Datagrams => Interlocked.Read(ref _datagrams);
+
+    public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>Datagrams the kernel refused (a full socket buffer, an unreachable destination).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues a copy of <paramref name="datagram"/> to <paramref name="target"/>; false when it cannot be batched (too large).</summary>
+    public bool TryAdd(ReadOnlySpan<byte> datagram, SocketAddress target)
+    {
+        if (datagram.Length > SlotSize || target.Size > MaxAddressLength || _disposed)
+        {
+            return false;
+        }
+
+        if (_count == Capacity)
+        {
+            Flush();
+        }
+
+        var slot = _count++;
+        datagram.CopyTo(new Span<byte>(_data + (slot * SlotSize), SlotSize));
+        target.Buffer.Span[..target.Size].CopyTo(new Span<byte>(_addresses + (slot * MaxAddressLength), MaxAddressLength));
+        _vectors[slot].Length = (nuint)datagram.Length;
+        _headers[slot].NameLength = (uint)target.Size;
+        return true;
+    }
+
+    public void OnPassEnd() => Flush();
+
+    /// <summary>Sends what is queued: one sendmmsg, more only when the kernel stops part-way (a refused datagram is skipped).</summary>
+    public void Flush()
+    {
+        var offset = 0;
+        while (offset < _count)
+        {
+            var sent = MultiMessage.sendmmsg(_descriptor, _headers + offset, (uint)(_count - offset), 0);
+            _calls++;
+            if (sent > 0)
+            {
+                offset += sent;
+                _datagrams += sent;
+                continue;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == MultiMessage.Eintr)
+            {
+                continue;
+            }
+
+            // The first remaining datagram failed (an ICMP error reported on the socket, an unreachable address):
+            // drop it, as a sendto of it would have, and send the rest.
+            _dropped++;
+            offset++;
+        }
+
+        _count = 0;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        NativeMemory.Free(_headers);
+        NativeMemory.Free(_vectors);
+        NativeMemory.Free(_data);
+        NativeMemory.Free(_addresses);
+    }
+}
