@@ -361,14 +361,23 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         "agent-4999")
     {
         StartEchoingAsync = () => CallTheQueueWhen1001IsFreeAsync("echo()"),
+        StartRecordingAsync = async () =>
+        {
+            // record_session on the caller (loopback-a) with RECORD_READ_ONLY: only what reaches it from the queue's side.
+            var heard = Path.Combine(fixture.Pbx.RunDirectory, $"heard-{Guid.NewGuid():N}.wav");
+            await CallTheQueueWhen1001IsFreeAsync(
+                $"playback(tone_stream://%(600000,0,{RealFreeSwitch.ToneHz}))",
+                $"{{RECORD_READ_ONLY=true,execute_on_answer='record_session {heard}'}}");
+            return heard;
+        },
     };
 
-    private async Task CallTheQueueWhen1001IsFreeAsync(string application)
+    private async Task CallTheQueueWhen1001IsFreeAsync(string application, string variables = "")
     {
         Assert.True(
             await Poll.UntilAsync(async () => await CallcenterAgentAsync("1001") == "Available/Waiting", TimeSpan.FromSeconds(10)),
             $"mod_callcenter never saw agent 1001 free: {await CallcenterAgentAsync("1001")}");
-        await fixture.Pbx.ApiAsync($"bgapi originate loopback/500/default &{application}");
+        await fixture.Pbx.ApiAsync($"bgapi originate {variables}loopback/500/default &{application}");
     }
 
     /// <summary>mod_callcenter's "status/state" of agent <paramref name="agent"/>@default, e.g. "Available/Waiting".</summary>

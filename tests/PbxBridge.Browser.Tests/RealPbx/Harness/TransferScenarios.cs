@@ -14,6 +14,11 @@ public static class TransferScenarios
     {
         /// <summary>Starts a caller into the same queue that echoes what it hears (so what reaches it can be heard back).</summary>
         public required Func<Task> StartEchoingAsync { get; init; }
+
+        /// <summary>Starts a caller into the same queue that plays <see cref="CallerHz"/> and records what it hears;
+        /// returns the recording's path (complete once the caller's call ended). Null where the PBX cannot record
+        /// (the suite's Asterisk build has neither MixMonitor nor Record): the echoing caller is used instead.</summary>
+        public Func<Task<string>>? StartRecordingAsync { get; init; }
     }
 
     /// <summary>
@@ -56,11 +61,12 @@ public static class TransferScenarios
     }
 
     /// <summary>
-    /// Attended: 1001 answers an echoing queue caller (hears its own 700 Hz back), holds it, calls 1002 and talks to it
-    /// (each hears the other's tone), then sends REFER on the held call with Replaces naming the consultation. The
-    /// NOTIFYs say 100 then 200, both of 1001's calls end, and 1002 now talks to the caller: it hears its own 900 Hz
-    /// come back from the caller's echo, which is only possible if its voice reaches the caller and the caller's
-    /// reaches it. 1002 hangs up; nothing is left.
+    /// Attended: 1001 answers a queue caller, holds it, calls 1002 and talks to it (each hears the other's tone), then
+    /// sends REFER on the held call with Replaces naming the consultation. The NOTIFYs say 100 then 200, both of 1001's
+    /// calls end, and 1002 and the caller talk, both directions checked by frequency. With a recording caller (two
+    /// tones): 1002 hears the caller's tone, and the caller's recording of what it heard ends in 1002's 900 Hz. With an
+    /// echoing caller (one tone): 1002 hears his own 900 Hz back from the caller's echo, which needs both directions.
+    /// 1002 hangs up; nothing is left.
     /// </summary>
     public static async Task AttendedTransferJoinsTheCallerWithTheConsultedAgentAsync<TPbx>(RealPbxFixture<TPbx> fixture, string transferorLibrary, QueueCaller queue)
         where TPbx : class, IRealPbx<TPbx>
@@ -70,10 +76,19 @@ public static class TransferScenarios
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", transferorLibrary);
         try
         {
-            await queue.StartEchoingAsync();
+            string? heard = null;
+            if (queue.StartRecordingAsync is { } startRecording)
+            {
+                heard = await startRecording();
+            }
+            else
+            {
+                await queue.StartEchoingAsync();
+            }
+
             await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
             await alice.AnswerAsync();
-            await alice.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "her own voice from the echoing caller");
+            await alice.AssertHearsAsync(heard is null ? RealPbxAgents.MicrophoneHz1001 : queue.CallerHz, "the queue caller");
             await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
             await alice.HoldAsync();
 
@@ -93,9 +108,23 @@ public static class TransferScenarios
                 await Poll.UntilAsync(async () => await alice.CallCountAsync() == 0, TimeSpan.FromSeconds(15)),
                 $"{alice.Library}: Alice still has {await alice.CallCountAsync()} calls after the transfer\n{alice.Log}");
 
-            await bob.AssertHearsAsync(RealPbxAgents.MicrophoneHz1002, "his own voice back from the caller's echo");
+            if (heard is null)
+            {
+                await bob.AssertHearsAsync(RealPbxAgents.MicrophoneHz1002, "his own voice back from the caller's echo");
+                await bob.HangupAsync();
+                await fixture.AssertNothingLeftAsync();
+                return;
+            }
+
+            // Caller to Bob: his browser hears the caller's tone. Bob to caller: what the caller heard last is Bob.
+            await bob.AssertHearsAsync(queue.CallerHz, "the caller's tone after the transfer");
+            await Task.Delay(TimeSpan.FromSeconds(3));
             await bob.HangupAsync();
             await fixture.AssertNothingLeftAsync();
+            var (hz, levelDb) = WavTone.Before(heard, seconds: 1.5, skipEnd: 0.5);
+            Assert.True(
+                Math.Abs(hz - RealPbxAgents.MicrophoneHz1002) <= 20 && levelDb > -50,
+                $"the caller's last 1.5 s heard {hz:0} Hz at {levelDb:0} dBFS, not Bob's {RealPbxAgents.MicrophoneHz1002:0} Hz ({heard})");
         }
         finally
         {
