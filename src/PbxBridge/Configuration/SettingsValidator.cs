@@ -25,15 +25,8 @@ public static partial class SettingsValidator
         ValidateAgents(s.Agents, errors);
         ValidateCluster(s.Cluster, errors);
         ValidateLimits(s.Limits, errors);
-        if (s.Demo.AnswerDelayMs is < 0 or > 30_000)
-        {
-            errors.Add($"Demo:AnswerDelayMs = {s.Demo.AnswerDelayMs} is out of range: use 0-30000 milliseconds.");
-        }
-
-        if (s.Shutdown.DrainSeconds is < 0 or > 3600)
-        {
-            errors.Add($"Shutdown:DrainSeconds = {s.Shutdown.DrainSeconds} is out of range: use 0-3600 seconds.");
-        }
+        InRange(errors, "Demo:AnswerDelayMs", s.Demo.AnswerDelayMs, 0, 30_000, " milliseconds");
+        InRange(errors, "Shutdown:DrainSeconds", s.Shutdown.DrainSeconds, 0, 3600, " seconds");
 
         if (string.IsNullOrWhiteSpace(s.Sip.Realm))
         {
@@ -58,10 +51,7 @@ public static partial class SettingsValidator
             errors.Add($"Sip:MinExpires = {s.Sip.MinExpires} / Sip:MaxExpires = {s.Sip.MaxExpires}: need 10 <= MinExpires <= MaxExpires.");
         }
 
-        if (s.Sip.ReconnectGraceSeconds is < 0 or > 300)
-        {
-            errors.Add($"Sip:ReconnectGraceSeconds = {s.Sip.ReconnectGraceSeconds} is out of range: use 0-300 (default 20; 0 ends a call when its agent's WebSocket closes).");
-        }
+        InRange(errors, "Sip:ReconnectGraceSeconds", s.Sip.ReconnectGraceSeconds, 0, 300, " (default 20; 0 ends a call when its agent's WebSocket closes)");
 
         if (adapterErrors is not null)
         {
@@ -132,15 +122,8 @@ public static partial class SettingsValidator
             errors.Add($"Media:PbxCodec = '{media.PbxCodec}' is not supported: use ulaw, alaw or slin16.");
         }
 
-        if (media.OpusComplexity is < 0 or > 10)
-        {
-            errors.Add($"Media:OpusComplexity = {media.OpusComplexity} is out of range: use 0-10 (default 5).");
-        }
-
-        if (media.OpusBitrate is < 6000 or > 510000)
-        {
-            errors.Add($"Media:OpusBitrate = {media.OpusBitrate} is out of range: use 6000-510000 bit/s (default 24000).");
-        }
+        InRange(errors, "Media:OpusComplexity", media.OpusComplexity, 0, 10, " (default 5)");
+        InRange(errors, "Media:OpusBitrate", media.OpusBitrate, 6000, 510000, " bit/s (default 24000)");
 
         if (media.TurnUrls.Length > 0 && media.TurnSharedSecret.Length < 16)
         {
@@ -152,10 +135,7 @@ public static partial class SettingsValidator
             errors.Add($"Media:TurnUrls has '{url}': give TURN URIs (RFC 7065), e.g. turns:turn.example.com:443?transport=tcp.");
         }
 
-        if (media.TurnCredentialSeconds is < 60 or > 604800)
-        {
-            errors.Add($"Media:TurnCredentialSeconds = {media.TurnCredentialSeconds} is out of range: use 60-604800 (default 43200).");
-        }
+        InRange(errors, "Media:TurnCredentialSeconds", media.TurnCredentialSeconds, 60, 604800, " (default 43200)");
 
         if (media.SingleUdpPort is < 0 or > 65535)
         {
@@ -171,78 +151,38 @@ public static partial class SettingsValidator
             errors.Add($"Media:IceTcpPort = {media.IceTcpPort} is out of range: use a TCP port 1-65535, or 0 for no dedicated ICE-TCP port.");
         }
 
-        if (media.OverloadOpusComplexityStep is < 1 or > 10)
-        {
-            errors.Add($"Media:OverloadOpusComplexityStep = {media.OverloadOpusComplexityStep} is out of range: use 1-10 (default 2).");
-        }
-
-        if (media.ConsentTimeoutSeconds is < 5 or > 300)
-        {
-            errors.Add($"Media:ConsentTimeoutSeconds = {media.ConsentTimeoutSeconds} is out of range: use 5-300 (RFC 7675 recommends 30).");
-        }
+        InRange(errors, "Media:OverloadOpusComplexityStep", media.OverloadOpusComplexityStep, 1, 10, " (default 2)");
+        InRange(errors, "Media:ConsentTimeoutSeconds", media.ConsentTimeoutSeconds, 5, 300, " (RFC 7675 recommends 30)");
     }
 
     private static void ValidateLimits(LimitsOptions limits, List<string> errors)
     {
-        if (limits.MessagesPerSecond is not 0 and (< 5 or > 10000))
+        if (limits.MessagesPerSecond != 0)
         {
-            errors.Add($"Limits:MessagesPerSecond = {limits.MessagesPerSecond} is out of range: use 5-10000 (default 20; a browser's sign-in and call need a few a second), or 0 for no limit.");
+            InRange(errors, "Limits:MessagesPerSecond", limits.MessagesPerSecond, 5, 10000, " (default 20; a browser's sign-in and call need a few a second), or 0 for no limit");
         }
 
-        if (limits.MessageBurst is < 10 or > 100000)
+        InRange(errors, "Limits:MessageBurst", limits.MessageBurst, 10, 100000, " messages (default 50; a browser signing in and calling sends a few dozen at once)");
+        InRange(errors, "Limits:FloodGraceSeconds", limits.FloodGraceSeconds, 1, 300, " seconds (default 5)");
+
+        if (limits.MaxConnectionsPerAddress != 0)
         {
-            errors.Add($"Limits:MessageBurst = {limits.MessageBurst} is out of range: use 10-100000 messages (default 50; a browser signing in and calling sends a few dozen at once).");
+            InRange(errors, "Limits:MaxConnectionsPerAddress", limits.MaxConnectionsPerAddress, 1, 100000, " (default 200; one per agent tab behind the address), or 0 for no limit");
         }
 
-        if (limits.FloodGraceSeconds is < 1 or > 300)
+        InRange(errors, "Limits:MaxSendQueueBytes", limits.MaxSendQueueBytes, 2 * MinSendQueueBytes, 64 * 1024 * 1024, " bytes (default 262144; it must hold at least two answers to the largest SIP message, 64 KiB)");
+
+        if (limits.RegistrationDeadlineSeconds != 0)
         {
-            errors.Add($"Limits:FloodGraceSeconds = {limits.FloodGraceSeconds} is out of range: use 1-300 seconds (default 5).");
+            InRange(errors, "Limits:RegistrationDeadlineSeconds", limits.RegistrationDeadlineSeconds, 5, 3600, " seconds (default 30; JsSIP and SIP.js register as soon as they connect), or 0 to let unauthenticated connections stay open");
         }
 
-        if (limits.MaxConnectionsPerAddress is < 0 or > 100000)
-        {
-            errors.Add($"Limits:MaxConnectionsPerAddress = {limits.MaxConnectionsPerAddress} is out of range: use 1-100000 (default 200; one per agent tab behind the address), or 0 for no limit.");
-        }
-
-        if (limits.MaxSendQueueBytes is < 2 * MinSendQueueBytes or > 64 * 1024 * 1024)
-        {
-            errors.Add($"Limits:MaxSendQueueBytes = {limits.MaxSendQueueBytes} is out of range: use {2 * MinSendQueueBytes}-{64 * 1024 * 1024} bytes (default 262144; it must hold at least two answers to the largest SIP message, 64 KiB).");
-        }
-
-        if (limits.RegistrationDeadlineSeconds is not 0 and (< 5 or > 3600))
-        {
-            errors.Add($"Limits:RegistrationDeadlineSeconds = {limits.RegistrationDeadlineSeconds} is out of range: use 5-3600 seconds (default 30; JsSIP and SIP.js register as soon as they connect), or 0 to let unauthenticated connections stay open.");
-        }
-
-        if (limits.MaxRegistrationsPerAgent is < 1 or > 100)
-        {
-            errors.Add($"Limits:MaxRegistrationsPerAgent = {limits.MaxRegistrationsPerAgent} is out of range: use 1-100 (default 5; one per tab or device an agent signs in from).");
-        }
-
-        if (limits.MaxCalls is < 1 or > 100000)
-        {
-            errors.Add($"Limits:MaxCalls = {limits.MaxCalls} is out of range: use 1-100000 (default 1000).");
-        }
-
-        if (limits.MaxCallsPerAgent is < 1 or > 100)
-        {
-            errors.Add($"Limits:MaxCallsPerAgent = {limits.MaxCallsPerAgent} is out of range: use 1-100 (default 4; a held call and a consultation call are two).");
-        }
-
-        if (limits.AuthFailures is < 1 or > 100)
-        {
-            errors.Add($"Limits:AuthFailures = {limits.AuthFailures} is out of range: use 1-100 failed authentications per address before throttling (default 3).");
-        }
-
-        if (limits.AuthFailureWindowSeconds is < 10 or > 86400)
-        {
-            errors.Add($"Limits:AuthFailureWindowSeconds = {limits.AuthFailureWindowSeconds} is out of range: use 10-86400 seconds (default 60).");
-        }
-
-        if (limits.AuthMaxDelaySeconds is < 0 or > 30)
-        {
-            errors.Add($"Limits:AuthMaxDelaySeconds = {limits.AuthMaxDelaySeconds} is out of range: use 0-30 seconds (default 16; above 32 s browsers give up on the request before the answer comes).");
-        }
+        InRange(errors, "Limits:MaxRegistrationsPerAgent", limits.MaxRegistrationsPerAgent, 1, 100, " (default 5; one per tab or device an agent signs in from)");
+        InRange(errors, "Limits:MaxCalls", limits.MaxCalls, 1, 100000, " (default 1000)");
+        InRange(errors, "Limits:MaxCallsPerAgent", limits.MaxCallsPerAgent, 1, 100, " (default 4; a held call and a consultation call are two)");
+        InRange(errors, "Limits:AuthFailures", limits.AuthFailures, 1, 100, " failed authentications per address before throttling (default 3)");
+        InRange(errors, "Limits:AuthFailureWindowSeconds", limits.AuthFailureWindowSeconds, 10, 86400, " seconds (default 60)");
+        InRange(errors, "Limits:AuthMaxDelaySeconds", limits.AuthMaxDelaySeconds, 0, 30, " seconds (default 16; above 32 s browsers give up on the request before the answer comes)");
 
         ValidateOverload(limits, errors);
     }
@@ -283,24 +223,29 @@ public static partial class SettingsValidator
 
     private static void ValidateOverload(LimitsOptions limits, List<string> errors)
     {
-        if (limits.OverloadEngageBusyPercent is < 10 or > 100)
-        {
-            errors.Add($"Limits:OverloadEngageBusyPercent = {limits.OverloadEngageBusyPercent} is out of range: use 10-100 (default 70).");
-        }
-        else if (limits.OverloadReleaseBusyPercent < 1 || limits.OverloadReleaseBusyPercent >= limits.OverloadEngageBusyPercent)
+        if (InRange(errors, "Limits:OverloadEngageBusyPercent", limits.OverloadEngageBusyPercent, 10, 100, " (default 70)")
+            && (limits.OverloadReleaseBusyPercent < 1 || limits.OverloadReleaseBusyPercent >= limits.OverloadEngageBusyPercent))
         {
             errors.Add($"Limits:OverloadReleaseBusyPercent = {limits.OverloadReleaseBusyPercent} must be 1 or more and below Limits:OverloadEngageBusyPercent ({limits.OverloadEngageBusyPercent}), or the steps flap (default 50).");
         }
 
-        if (limits.OverloadReleaseSeconds is < 1 or > 3600)
+        InRange(errors, "Limits:OverloadReleaseSeconds", limits.OverloadReleaseSeconds, 1, 3600, " seconds (default 10)");
+        InRange(errors, "Limits:OverloadRetryAfterSeconds", limits.OverloadRetryAfterSeconds, 1, 3600, " seconds (default 10)");
+    }
+
+    /// <summary>
+    /// The one shape most numeric keys share: "Key = value is out of range: use min-max{unitAndHint}." Returns
+    /// whether the value is in range, so a rule that compares it with another key can skip a value already reported.
+    /// </summary>
+    private static bool InRange(List<string> errors, string key, long value, long min, long max, string unitAndHint = "")
+    {
+        if (value >= min && value <= max)
         {
-            errors.Add($"Limits:OverloadReleaseSeconds = {limits.OverloadReleaseSeconds} is out of range: use 1-3600 seconds (default 10).");
+            return true;
         }
 
-        if (limits.OverloadRetryAfterSeconds is < 1 or > 3600)
-        {
-            errors.Add($"Limits:OverloadRetryAfterSeconds = {limits.OverloadRetryAfterSeconds} is out of range: use 1-3600 seconds (default 10).");
-        }
+        errors.Add($"{key} = {value} is out of range: use {min}-{max}{unitAndHint}.");
+        return false;
     }
 
     private static bool ValidateRange(string startKey, int start, string endKey, int end, List<string> errors)
