@@ -26,6 +26,61 @@ public sealed class WebRtcEndpointTests
     private static WebRtcEndpoint NewEndpoint(UdpPortPool pool, RecordingObserver observer, WebRtcOptions? options = null) =>
         new(options ?? WebRtcOptions.Default(IPAddress.Loopback), pool, ServerCertificate, TestMediaLoop.Shared, observer, NullLogger.Instance);
 
+    /// <summary>How far <see cref="StartPairAsync"/> takes the pair before the test goes on.</summary>
+    private enum Until
+    {
+        /// <summary>Both sides started; nothing awaited.</summary>
+        Started,
+
+        /// <summary>Our endpoint has told its observer the leg is connected.</summary>
+        EndpointConnected,
+
+        /// <summary>That, and the browser side's DTLS handshake is done too.</summary>
+        BothConnected,
+    }
+
+    /// <summary>
+    /// The arrange step most tests share: our endpoint answers the test browser's offer (so we are the DTLS server)
+    /// and both sides start, then it waits as far as <paramref name="until"/> says.
+    /// </summary>
+    private static async Task<Pair> StartPairAsync(Until until, TestBrowserPeer? browser = null, WebRtcOptions? options = null, RecordingObserver? observer = null)
+    {
+        observer ??= new RecordingObserver();
+        var pair = new Pair(observer, NewEndpoint(NewPool(), observer, options), browser ?? new TestBrowserPeer());
+        try
+        {
+            var answer = pair.Endpoint.AcceptOffer(pair.Browser.CreateOffer());
+            pair.Endpoint.Start();
+            pair.Browser.Start(answer.Sdp, weAreDtlsServer: false);
+            if (until >= Until.EndpointConnected)
+            {
+                await observer.Connected.Task.WaitAsync(Patience);
+            }
+
+            if (until == Until.BothConnected)
+            {
+                await pair.Browser.DtlsConnected.Task.WaitAsync(Patience);
+            }
+
+            return pair;
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record Pair(RecordingObserver Observer, WebRtcEndpoint Endpoint, TestBrowserPeer Browser) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            // The order the tests' own `await using` lines had: the browser first, then our endpoint.
+            await Browser.DisposeAsync();
+            await Endpoint.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Browser_offer_leads_to_DTLS_server_role_and_SRTP_flowing_both_ways()
     {
@@ -56,16 +111,9 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task AEAD_AES_128_GCM_is_used_when_preferred_and_media_flows_both_ways()
     {
-        var observer = new RecordingObserver();
         var options = WebRtcOptions.Default(IPAddress.Loopback) with { SrtpProfiles = [SrtpProtectionProfile.AeadAes128Gcm] };
-        await using var endpoint = NewEndpoint(NewPool(), observer, options);
-        await using var browser = new TestBrowserPeer();
-
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected, options: options);
+        var (observer, endpoint, browser) = pair;
         await ExchangeMediaAsync(endpoint, observer, browser);
 
         Assert.Equal("SRTP_AEAD_AES_128_GCM", endpoint.Statistics.SrtpCipher);
@@ -95,14 +143,9 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task DTLS_certificate_whose_fingerprint_differs_from_the_SDP_fails_the_call()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
         // The browser advertises one certificate's fingerprint and presents another.
-        await using var browser = new TestBrowserPeer(presented: DtlsCertificate.Generate(), advertised: DtlsCertificate.Generate());
-
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await using var pair = await StartPairAsync(Until.Started, new TestBrowserPeer(presented: DtlsCertificate.Generate(), advertised: DtlsCertificate.Generate()));
+        var (observer, endpoint, browser) = pair;
 
         var reason = await observer.Closed.Task.WaitAsync(Patience);
         Assert.Contains("fingerprint", reason, StringComparison.Ordinal);
@@ -130,12 +173,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task STUN_check_with_a_wrong_MESSAGE_INTEGRITY_is_ignored_and_counted()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer { SendConsentChecks = false };
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await using var pair = await StartPairAsync(Until.Started, new TestBrowserPeer { SendConsentChecks = false });
+        var (observer, endpoint, browser) = pair;
 
         browser.SendCheck(password: "not-the-password-at-all");
         await WaitUntilAsync(() => endpoint.Statistics.StunBadIntegrity == 1);
@@ -152,14 +191,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task SRTP_from_the_browser_with_a_wrong_tag_is_dropped_and_counted()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected);
+        var (observer, endpoint, browser) = pair;
 
         browser.SendRtp(RtpPackets.Build(10, 0, 99, 160), 172, corruptTag: true);
         await WaitUntilAsync(() => endpoint.Statistics.SrtpAuthenticationFailures == 1);
@@ -170,14 +203,9 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task No_valid_check_within_the_consent_timeout_closes_the_leg_with_a_reason()
     {
-        var observer = new RecordingObserver();
         var options = new WebRtcOptions(IPAddress.Loopback, TimeSpan.FromMilliseconds(800), TimeSpan.FromSeconds(5));
-        await using var endpoint = NewEndpoint(NewPool(), observer, options);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.EndpointConnected, options: options);
+        var (observer, endpoint, browser) = pair;
 
         browser.SendConsentChecks = false;
         var reason = await observer.Closed.Task.WaitAsync(Patience);
@@ -188,13 +216,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task Later_nominated_check_from_a_new_address_moves_media_there()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.EndpointConnected);
+        var (observer, endpoint, browser) = pair;
         Assert.Equal(browser.LocalEndPoint, endpoint.SelectedRemote);
 
         using var newNetwork = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -219,14 +242,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task Check_replayed_from_another_address_gets_no_answer_and_media_stays_with_the_browser()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected);
+        var (observer, endpoint, browser) = pair;
 
         // The browser's own nominating check, as an attacker on the path sniffs it, then copies of it from elsewhere
         // every 40 ms, as in the report.
@@ -263,12 +280,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task Binding_requests_without_our_credentials_get_no_answer_at_all()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer { SendConsentChecks = false };
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await using var pair = await StartPairAsync(Until.Started, new TestBrowserPeer { SendConsentChecks = false });
+        var (observer, endpoint, browser) = pair;
 
         using var scanner = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         scanner.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -305,16 +318,9 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task Lost_DTLS_flight_is_retransmitted_and_the_handshake_completes()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
         // Lose the server's whole first flight (ServerHello .. ServerHelloDone, one datagram per message).
-        await using var browser = new TestBrowserPeer { DtlsDatagramsToDrop = 5 };
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected, new TestBrowserPeer { DtlsDatagramsToDrop = 5 });
+        var (observer, endpoint, browser) = pair;
         await ExchangeMediaAsync(endpoint, observer, browser);
     }
 
@@ -338,14 +344,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task Garbage_of_every_kind_neither_stops_the_receive_loop_nor_reaches_the_observer()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected);
+        var (observer, endpoint, browser) = pair;
 
         var random = new Random(5);
         foreach (var first in new byte[] { 0x00, 0x01, 0x03, 22, 23, 0x80, 0x81, 0x90, 0xFF, 0x40 })
@@ -367,13 +367,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task SendRtp_allocates_nothing_per_packet()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.EndpointConnected);
+        var (observer, endpoint, browser) = pair;
         var packet = RtpPackets.Build(1, 0, endpoint.LocalSsrc, 160, room: 0);
         for (var i = 0; i < 200; i++)
         {
@@ -393,14 +388,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task Observer_that_throws_on_connect_neither_ends_the_process_nor_the_leg()
     {
-        var observer = new ThrowingOnConnectObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected, observer: new ThrowingOnConnectObserver());
+        var (observer, endpoint, browser) = pair;
 
         await ExchangeMediaAsync(endpoint, observer, browser);
         Assert.False(observer.Closed.Task.IsCompleted);
@@ -436,13 +425,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task DTLS_range_datagram_with_broken_record_framing_is_dropped_and_counted()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.EndpointConnected);
+        var (observer, endpoint, browser) = pair;
 
         // A handshake record claiming more bytes than the datagram holds, one with an unknown version, a DTLS 1.3
         // unified header (first byte 0x2F), and a valid record followed by three stray bytes.
@@ -460,12 +444,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task STUN_range_datagram_that_is_not_a_Binding_request_is_ignored_and_counted()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer { SendConsentChecks = false };
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
+        await using var pair = await StartPairAsync(Until.Started, new TestBrowserPeer { SendConsentChecks = false });
+        var (observer, endpoint, browser) = pair;
 
         // No magic cookie; a header whose length runs past the datagram; a Binding success response.
         browser.SendRaw([0x00, 0x01, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
@@ -480,14 +460,8 @@ public sealed class WebRtcEndpointTests
     [Fact]
     public async Task SRTCP_that_authenticates_but_is_not_RTCP_is_counted_malformed_and_a_bad_tag_as_an_auth_failure()
     {
-        var observer = new RecordingObserver();
-        await using var endpoint = NewEndpoint(NewPool(), observer);
-        await using var browser = new TestBrowserPeer();
-        var answer = endpoint.AcceptOffer(browser.CreateOffer());
-        endpoint.Start();
-        browser.Start(answer.Sdp, weAreDtlsServer: false);
-        await observer.Connected.Task.WaitAsync(Patience);
-        await browser.DtlsConnected.Task.WaitAsync(Patience);
+        await using var pair = await StartPairAsync(Until.BothConnected);
+        var (observer, endpoint, browser) = pair;
 
         // An empty receiver report (RFC 3550 §6.4.2), then the same with a length field claiming 16 more words.
         var report = new byte[64];
