@@ -40,7 +40,7 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
         Id = NewCallId();
         logger = services.LoggerFactory.CreateLogger($"PbxBridge.Calls.Call");
         mediaLogger = new CallScopedLogger(logger, ScopeState);
-        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.Pacer, this, mediaLogger, services.Overload);
+        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.MediaLoops, this, mediaLogger, services.Overload);
     }
 
     public string Id { get; }

@@ -10,7 +10,7 @@ using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Calls;
 
-/// <summary>What every call of this process shares: the PBX, the SIP stack, the two UDP ranges, the DTLS identity, the pacer.</summary>
+/// <summary>What every call of this process shares: the PBX, the SIP stack, the two UDP ranges, the DTLS identity, the media loops.</summary>
 public sealed class CallServices
 {
     public required IPbx Pbx { get; init; }
@@ -19,7 +19,7 @@ public sealed class CallServices
     public required UdpPortPool PbxPorts { get; init; }
     public required DtlsCertificate Certificate { get; init; }
     public required WebRtcOptions WebRtc { get; init; }
-    public required MediaPacer Pacer { get; init; }
+    public required MediaLoopPool MediaLoops { get; init; }
     public required CallMediaSettings Media { get; init; }
     public required ILoggerFactory LoggerFactory { get; init; }
     public required ICallObserver Observer { get; init; }

@@ -46,13 +46,13 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
     private long pbxForwardErrors;
     private int disposed;
 
-    public CallMediaBridge(CallMediaSettings settings, UdpPortPool pbxPorts, MediaPacer pacer, ICallMediaEvents events, ILogger logger, OverloadController? overload = null)
+    public CallMediaBridge(CallMediaSettings settings, UdpPortPool pbxPorts, MediaLoopPool mediaLoops, ICallMediaEvents events, ILogger logger, OverloadController? overload = null)
     {
         this.settings = settings;
         this.overload = overload;
         this.pbxPorts = pbxPorts;
-        ArgumentNullException.ThrowIfNull(pacer);
-        Loop = pacer.NextLoop();
+        ArgumentNullException.ThrowIfNull(mediaLoops);
+        Loop = mediaLoops.NextLoop();
         this.events = events;
         this.logger = logger;
     }
@@ -294,7 +294,7 @@ public sealed class CallMediaBridge : IWebRtcEndpointObserver, IPacedStream, IDa
             return;
         }
 
-        // The pipelines' native Opus state is freed below: no pacer tick may still be decoding into it. A pass that had
+        // The pipelines' native Opus state is freed below: no media loop tick may still be decoding into it. A pass that had
         // already read the old member array used to tick this call after Remove returned (a soak run died with glibc's
         // "stack smashing detected" after about 400 calls; opus_decode on a freed decoder is the path to it we found).
         await Loop.RemoveStreamAsync(this).ConfigureAwait(false);

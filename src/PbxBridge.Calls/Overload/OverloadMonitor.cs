@@ -13,7 +13,7 @@ public sealed class OverloadMonitor : IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    private readonly MediaPacer _pacer;
+    private readonly MediaLoopPool _mediaLoops;
     private readonly OverloadController _controller;
     private readonly ILogger _logger;
     private readonly long[] _lastBusy;
@@ -22,18 +22,18 @@ public sealed class OverloadMonitor : IDisposable
     private long _lastTimestamp;
     private MediaLoopActivity _lastActivity;
 
-    public OverloadMonitor(MediaPacer pacer, OverloadController controller, ILogger<OverloadMonitor> logger, TimeProvider time)
+    public OverloadMonitor(MediaLoopPool mediaLoops, OverloadController controller, ILogger<OverloadMonitor> logger, TimeProvider time)
     {
-        _pacer = pacer ?? throw new ArgumentNullException(nameof(pacer));
+        _mediaLoops = mediaLoops ?? throw new ArgumentNullException(nameof(mediaLoops));
         _controller = controller ?? throw new ArgumentNullException(nameof(controller));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         ArgumentNullException.ThrowIfNull(time);
-        _lastBusy = new long[pacer.Shards];
+        _lastBusy = new long[mediaLoops.Shards];
         _lastTimestamp = Stopwatch.GetTimestamp();
-        _lastActivity = pacer.Activity;
+        _lastActivity = mediaLoops.Activity;
         for (var i = 0; i < _lastBusy.Length; i++)
         {
-            _lastBusy[i] = pacer.BusyTimestampTicksOf(i);
+            _lastBusy[i] = mediaLoops.BusyTimestampTicksOf(i);
         }
 
         _timer = time.CreateTimer(_ => SampleNow(), null, Interval, Interval);
@@ -54,12 +54,12 @@ public sealed class OverloadMonitor : IDisposable
             var busiest = 0.0;
             for (var i = 0; i < _lastBusy.Length; i++)
             {
-                var busy = _pacer.BusyTimestampTicksOf(i);
+                var busy = _mediaLoops.BusyTimestampTicksOf(i);
                 busiest = Math.Max(busiest, Math.Clamp((busy - _lastBusy[i]) / (double)elapsed, 0, 1));
                 _lastBusy[i] = busy;
             }
 
-            var activity = _pacer.Activity;
+            var activity = _mediaLoops.Activity;
             var sample = new MediaLoadSample(
                 Stopwatch.GetElapsedTime(_lastTimestamp, now),
                 busiest,

@@ -75,7 +75,7 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_digest_uri_mismatch_total", "Requests refused (400) because their digest uri was not their Request-URI.", sip.Counters.DigestUriMismatches),
             ("pbxbridge_sip_reconnects_survived_total", "Calls whose agent came back on a new WebSocket (network change) and kept the call: its dialog moved there.", sip.Counters.DialogsMoved),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
-            .. MediaLoopCounters(callServices.Pacer.Activity),
+            .. MediaLoopCounters(callServices.MediaLoops.Activity),
             .. SingleUdpPortCounters(callServices.SingleUdpPort),
             ("pbxbridge_overload_steps_engaged_total", "Overload steps engaged (each step crossed counts; see pbxbridge_overload_step).", callServices.Overload.StepsEngaged),
             ("pbxbridge_overload_calls_refused_total", "New calls refused with 503 Server Overloaded at the last overload step.", callServices.Overload.CallsRefused),
@@ -167,7 +167,7 @@ public sealed class PbxBridgeService(
     {
         // The container disposes the PBX adapter (closing ARI / ESL) after every hosted service stopped.
         overloadMonitor.Dispose();
-        callServices.Pacer.Dispose();
+        callServices.MediaLoops.Dispose();
         if (callServices.AgentStates is { } agentStates)
         {
             // The agents whose connections the drain just closed reach the PBX as signed out (on a cluster node:

@@ -34,7 +34,7 @@ public static class ServiceRegistration
         services.AddSingleton(localToken);
         services.AddSingleton(new AdminAccess(settings.Http.AdminToken, localToken.Value, settings.Http.TrustLoopback));
         services.AddSingleton<CallManager>();
-        services.AddSingleton<MediaPacer>();
+        services.AddSingleton<MediaLoopPool>();
         services.AddSingleton(new OverloadController(new OverloadSettings(
             settings.Limits.OverloadControl,
             settings.Media.OpusComplexity,
@@ -44,7 +44,7 @@ public static class ServiceRegistration
             TimeSpan.FromSeconds(settings.Limits.OverloadReleaseSeconds),
             TimeSpan.FromSeconds(settings.Limits.OverloadRetryAfterSeconds))));
         services.AddSingleton(sp => new OverloadMonitor(
-            sp.GetRequiredService<MediaPacer>(), sp.GetRequiredService<OverloadController>(), sp.GetRequiredService<ILogger<OverloadMonitor>>(), TimeProvider.System));
+            sp.GetRequiredService<MediaLoopPool>(), sp.GetRequiredService<OverloadController>(), sp.GetRequiredService<ILogger<OverloadMonitor>>(), TimeProvider.System));
         services.AddSingleton(sp => PbxFactory.Create(settings, sp));
         services.AddSingleton(_ => new RegistrationChangeNotifier(new InMemoryRegistrationStore()));
         services.AddSingleton(sp => new SipStack(
@@ -74,7 +74,7 @@ public static class ServiceRegistration
         {
             // Bound now, while settings are checked: a port another process holds is a configuration error.
             var socket = BindSingleUdpPort(settings);
-            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaPacer>().Loops, settings.Media.SingleUdpPortBatch));
+            services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaLoopPool>().Loops, settings.Media.SingleUdpPortBatch));
         }
 
         services.AddSingleton(sp => new CallServices
@@ -93,7 +93,7 @@ public static class ServiceRegistration
             },
             IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
             SingleUdpPort = sp.GetService<SingleUdpPort>(),
-            Pacer = sp.GetRequiredService<MediaPacer>(),
+            MediaLoops = sp.GetRequiredService<MediaLoopPool>(),
             Media = new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
                 settings.Media.OpusComplexity,

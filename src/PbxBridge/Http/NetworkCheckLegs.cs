@@ -64,7 +64,7 @@ public sealed class NetworkCheckLegs : IAsyncDisposable
         WebRtcEndpoint endpoint;
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, services.Pacer.NextLoop(), leg, logger, services.IceTcp);
+            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, services.MediaLoops.NextLoop(), leg, logger, services.IceTcp);
         }
         catch (InvalidOperationException e)
         {

@@ -26,7 +26,7 @@ public sealed class CallMediaBridgeTeardownTests : IAsyncLifetime
     private static int s_portBlock;
 
     private readonly CapturedLog _log = new();
-    private readonly MediaPacer _pacer;
+    private readonly MediaLoopPool _mediaLoops;
     private readonly UdpPortPool _browserPorts;
     private readonly UdpPortPool _pbxPorts;
     private readonly Socket _pbx = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -41,9 +41,9 @@ public sealed class CallMediaBridgeTeardownTests : IAsyncLifetime
         var first = 44900 + (Interlocked.Increment(ref s_portBlock) % 10 * 8);
         _browserPorts = new UdpPortPool(IPAddress.Loopback, first, first + 3);
         _pbxPorts = new UdpPortPool(IPAddress.Loopback, first + 4, first + 7);
-        _pacer = new MediaPacer(_log.CreateLogger<MediaPacer>(), 1);
+        _mediaLoops = new MediaLoopPool(_log.CreateLogger<MediaLoopPool>(), 1);
         _pbx.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        _bridge = new CallMediaBridge(Settings, _pbxPorts, _pacer, new NoMediaEvents(), NullLogger.Instance);
+        _bridge = new CallMediaBridge(Settings, _pbxPorts, _mediaLoops, new NoMediaEvents(), NullLogger.Instance);
         var endpoint = new WebRtcEndpoint(WebRtcOptions.Default(IPAddress.Loopback), _browserPorts, Certificate.Value, _bridge.Loop, _bridge, NullLogger.Instance);
         Assert.True(endpoint.AcceptOffer(BrowserSipPhone.ChromiumOffer).Succeeded);
         _bridge.Browser = endpoint;
@@ -66,7 +66,7 @@ public sealed class CallMediaBridgeTeardownTests : IAsyncLifetime
         _browser.Release();
         await _bridge.DisposeAsync();
         await _bridge.Loop.RemoveStreamAsync(_browser);
-        _pacer.Dispose();
+        _mediaLoops.Dispose();
         _pbx.Dispose();
         _browser.Dispose();
     }
@@ -149,7 +149,7 @@ public sealed class CallMediaBridgeTeardownTests : IAsyncLifetime
     public async Task A_pbx_answer_arriving_after_teardown_starts_nothing()
     {
         // A call torn down while its PBX leg was still being answered: the PBX side was opened, not yet connected.
-        var call = new CallMediaBridge(Settings, _pbxPorts, _pacer, new NoMediaEvents(), NullLogger.Instance);
+        var call = new CallMediaBridge(Settings, _pbxPorts, _mediaLoops, new NoMediaEvents(), NullLogger.Instance);
         var endpoint = new WebRtcEndpoint(WebRtcOptions.Default(IPAddress.Loopback), _browserPorts, Certificate.Value, call.Loop, call, NullLogger.Instance);
         Assert.True(endpoint.AcceptOffer(BrowserSipPhone.ChromiumOffer).Succeeded);
         call.Browser = endpoint;

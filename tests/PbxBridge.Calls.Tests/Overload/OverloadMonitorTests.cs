@@ -13,9 +13,9 @@ public sealed class OverloadMonitorTests
     public void Each_step_logs_a_warning_when_it_engages_and_a_line_when_it_is_released()
     {
         var log = new CapturedLog();
-        using var pacer = new MediaPacer(NullLogger<MediaPacer>.Instance, shardCount: 1);
+        using var mediaLoops = new MediaLoopPool(NullLogger<MediaLoopPool>.Instance, shardCount: 1);
         var controller = new OverloadController(OverloadSettings.Default(5));
-        using var monitor = new OverloadMonitor(pacer, controller, new Logger<OverloadMonitor>(log), TimeProvider.System);
+        using var monitor = new OverloadMonitor(mediaLoops, controller, new Logger<OverloadMonitor>(log), TimeProvider.System);
 
         monitor.Apply(new MediaLoadSample(TimeSpan.FromSeconds(1), 0.82, 50, 0, 0));
         monitor.Apply(new MediaLoadSample(TimeSpan.FromSeconds(10), 0.10, 500, 0, 0));

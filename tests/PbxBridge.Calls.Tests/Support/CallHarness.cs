@@ -20,7 +20,7 @@ namespace PbxBridge.Calls.Tests.Support;
 internal sealed class CallHarness : IAsyncDisposable
 {
     private static int s_portBlock;
-    private readonly MediaPacer _pacer;
+    private readonly MediaLoopPool _mediaLoops;
     private readonly SipStack _stack;
     private readonly MemorySipFlow _flow;
 
@@ -37,7 +37,7 @@ internal sealed class CallHarness : IAsyncDisposable
             registrations.Changed += AgentStates.OnAgentRegistrationChanged;
         }
 
-        _pacer = new MediaPacer(Log.CreateLogger<MediaPacer>(), 1);
+        _mediaLoops = new MediaLoopPool(Log.CreateLogger<MediaLoopPool>(), 1);
         Manager.Attach(new CallServices
         {
             Pbx = Pbx,
@@ -46,7 +46,7 @@ internal sealed class CallHarness : IAsyncDisposable
             PbxPorts = new UdpPortPool(IPAddress.Loopback, first + 20, first + 39),
             Certificate = DtlsCertificate.Generate(),
             WebRtc = WebRtcOptions.Default(IPAddress.Loopback),
-            Pacer = _pacer,
+            MediaLoops = _mediaLoops,
             Media = new CallMediaSettings(PbxCodec.Pcmu, 5, 24000, true, false),
             LoggerFactory = Log,
             Observer = new NullCallObserver(),
@@ -106,6 +106,6 @@ internal sealed class CallHarness : IAsyncDisposable
         }
 
         _stack.Dispose();
-        _pacer.Dispose();
+        _mediaLoops.Dispose();
     }
 }

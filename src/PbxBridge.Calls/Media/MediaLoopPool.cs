@@ -9,13 +9,13 @@ namespace PbxBridge.Calls.Media;
 /// this clock. Calls are spread over one <see cref="MediaEventLoop"/> per core; each call's two sockets and its tick
 /// live on the same loop, so a call's media never crosses threads.
 /// </summary>
-public sealed class MediaPacer : IDisposable
+public sealed class MediaLoopPool : IDisposable
 {
     public static readonly TimeSpan Ptime = TimeSpan.FromMilliseconds(20);
     private readonly MediaEventLoop[] loops;
     private int next;
 
-    public MediaPacer(ILogger<MediaPacer> logger, int shardCount = 0)
+    public MediaLoopPool(ILogger<MediaLoopPool> logger, int shardCount = 0)
     {
         if (shardCount <= 0)
         {
