@@ -1,3 +1,5 @@
+using PbxBridge.Calls.Media;
+
 namespace PbxBridge.Calls;
 
 /// <summary>A snapshot of one call for the admin API and `pbxbridge calls`.</summary>

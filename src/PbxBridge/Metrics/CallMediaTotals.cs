@@ -1,4 +1,5 @@
 using PbxBridge.Calls;
+using PbxBridge.Calls.Media;
 
 namespace PbxBridge.Metrics;
 

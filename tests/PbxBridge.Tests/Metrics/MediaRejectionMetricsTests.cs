@@ -1,4 +1,5 @@
 using PbxBridge.Calls;
+using PbxBridge.Calls.Media;
 using PbxBridge.Metrics;
 
 namespace PbxBridge.Tests.Metrics;

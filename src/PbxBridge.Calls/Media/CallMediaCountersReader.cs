@@ -1,7 +1,7 @@
 using PbxBridge.Media.Statistics;
 using PbxBridge.WebRtc;
 
-namespace PbxBridge.Calls;
+namespace PbxBridge.Calls.Media;
 
 /// <summary>Reads a call's two media directions into the admin/metrics view (browser->PBX and PBX->browser).</summary>
 public static class CallMediaCountersReader

@@ -1,7 +1,7 @@
 using PbxBridge.Media.Statistics;
 using PbxBridge.WebRtc;
 
-namespace PbxBridge.Calls;
+namespace PbxBridge.Calls.Media;
 
 /// <summary>
 /// Inbound media one call refused, by reason: the browser leg's receive loop (STUN, DTLS, SRTP, SRTCP, RTCP, source
