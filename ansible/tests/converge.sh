@@ -91,6 +91,32 @@ recap_changed() {  # the changed= count of the PLAY RECAP line in LOG, empty whe
 }
 show_tail() { tail -n "${2:-40}" "$1" | sed 's/^/    | /'; }
 
+# The single-port firewall: one nftables rule for the one browser port (not the range), loaded for real in a network
+# namespace of its own.
+single_port_firewall_check() {
+    local fw="$work/firewall" ns="pbxbridge-converge-$$" rules
+    mkdir -p "$fw"
+    printf 'table inet filter {\n  chain input {\n    type filter hook input priority 0; policy accept;\n  }\n}\n' >"$fw/nftables.conf"
+    if ! ip netns add "$ns" 2>"$fw/netns.log"; then
+        skip single_port_firewall_rule "no network namespace: $(cat "$fw/netns.log")"
+        return
+    fi
+    if ip netns exec "$ns" ansible-playbook -i localhost, tests/firewall.yml -e pbxbridge_firewall=nftables \
+        -e "pbxbridge_nftables_conf=$fw/nftables.conf" -e "pbxbridge_nftables_include_dir=$fw/nftables.d" \
+        -e pbxbridge_media_single_udp_port=40500 >"$fw/play.log" 2>&1; then
+        rules=$(ip netns exec "$ns" nft list chain inet filter input 2>&1)
+        if grep -q 'udp dport 40500 accept' <<<"$rules" && ! grep -q 'udp dport 40000-40999' <<<"$rules"; then
+            pass single_port_firewall_rule
+        else
+            fail single_port_firewall_rule "loaded rules: $rules"
+        fi
+    else
+        fail single_port_firewall_rule "the play failed"
+        show_tail "$fw/play.log"
+    fi
+    ip netns del "$ns"
+}
+
 # 1. Syntax and lint, on everything.
 syntax_ok=1
 for playbook in site.yml tests/converge.yml; do
@@ -311,6 +337,9 @@ else
     fail pbx_snippets_installed_and_reloaded "the converge failed"
     fail pbx_snippets_second_run_changes_and_reloads_nothing "not run"
 fi
+
+# 7. Single-port media: the firewall opens the one port.
+single_port_firewall_check
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
