@@ -3,6 +3,7 @@ using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Net;
 using PbxBridge.Sip;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Ice;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
