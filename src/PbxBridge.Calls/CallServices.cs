@@ -34,7 +34,7 @@ public sealed class CallServices
     public AgentStateTracker? AgentStates { get; init; }
 
     /// <summary>Where ICE-TCP connections find their leg; null when no ICE-TCP port is configured.</summary>
-    public IceUfragDirectory? IceTcp { get; init; }
+    public IceUfragDirectory<IIceTcpHost>? IceTcp { get; init; }
 
     /// <summary>The one UDP socket every browser leg shares (Media:SingleUdpPort); null = a port per leg from <see cref="BrowserPorts"/>.</summary>
     public SingleUdpPort? SingleUdpPort { get; init; }
