@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Overload;
+using PbxBridge.Net;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Calls.Media;

@@ -8,6 +8,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
 using PbxBridge.Metrics;
+using PbxBridge.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
 using PbxBridge.Sip.Registrar;

@@ -4,6 +4,7 @@ using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
