@@ -5,14 +5,14 @@ using System.Net;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-using PbxBridge.LoadGen.Measurement;
-using PbxBridge.LoadGen.Media;
+using PbxBridge.Browser.Simulator.Measurement;
+using PbxBridge.Browser.Simulator.Media;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;
 using PbxBridge.WebRtc.Srtp;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// The media half of a browser leg, whoever signals the call (PbxBridge over SIP/WSS, rtpengine over ng): an SDP

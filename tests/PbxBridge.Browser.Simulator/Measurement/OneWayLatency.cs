@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using PbxBridge.Asterisk.Simulator;
-using PbxBridge.LoadGen.Media;
+using PbxBridge.Browser.Simulator.Media;
 using PbxBridge.Media.G711;
 
-namespace PbxBridge.LoadGen.Measurement;
+namespace PbxBridge.Browser.Simulator.Measurement;
 
 /// <summary>
 /// One call's one-way latencies through PbxBridge, each direction on its own, timed on loopback at the two ends the

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using PbxBridge.Media.Opus;
 
-namespace PbxBridge.LoadGen.Media;
+namespace PbxBridge.Browser.Simulator.Media;
 
 /// <summary>
 /// The dominant frequency of the audio a leg receives, so a test can tell each leg's echo by its own tone (legs that

@@ -3,7 +3,7 @@ using System.Text;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Stun;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// A connectivity check as a full, controlling ICE agent sends it to a lite peer (RFC 8445 §7.1.1, §8.1.1):

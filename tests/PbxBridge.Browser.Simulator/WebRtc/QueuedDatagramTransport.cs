@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Org.BouncyCastle.Tls;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// BouncyCastle's view of a leg's transport during the handshake: the leg's receive loop hands DTLS datagrams

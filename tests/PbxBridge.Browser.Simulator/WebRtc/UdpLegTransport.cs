@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>A leg over UDP, as Chromium runs it wherever UDP gets through: one connected loopback socket.</summary>
 internal sealed class UdpLegTransport : ILegTransport

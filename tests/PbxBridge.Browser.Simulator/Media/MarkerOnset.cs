@@ -1,4 +1,4 @@
-namespace PbxBridge.LoadGen.Media;
+namespace PbxBridge.Browser.Simulator.Media;
 
 /// <summary>
 /// Where the marker burst (<see cref="OpusFrameSource"/>) starts in 20 ms of decoded audio. Each Opus pass delays the

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using PbxBridge.LoadGen.Measurement;
-using PbxBridge.LoadGen.Media;
-using PbxBridge.LoadGen.Sip;
+using PbxBridge.Browser.Simulator.Measurement;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.Sip;
 using PbxBridge.WebRtc.Sdp;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// One browser leg as Chromium would run it against PbxBridge: SIP over WSS (REGISTER, INVITE with the offer of

@@ -1,4 +1,4 @@
-namespace PbxBridge.LoadGen.Measurement;
+namespace PbxBridge.Browser.Simulator.Measurement;
 
 /// <summary>Nearest-rank percentile (NaN for no samples, so an empty measurement never reads as 0 ms).</summary>
 internal static class Percentile

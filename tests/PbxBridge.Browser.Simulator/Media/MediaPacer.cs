@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PbxBridge.LoadGen.Media;
+namespace PbxBridge.Browser.Simulator.Media;
 
 /// <summary>
 /// The one sending thread for every leg, as the issue asks: real 20 ms pacing, with legs spread over four 5 ms

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// What carries one browser leg's packets (STUN, DTLS, SRTP) to the media server: a connected UDP socket

@@ -1,7 +1,7 @@
 using System.Globalization;
-using PbxBridge.LoadGen.Measurement;
+using PbxBridge.Browser.Simulator.Measurement;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// Where one leg's setup time went, in milliseconds, phase by phase: INVITE sent to the 200 OK (digest challenge

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using PbxBridge.Sip.Message;
 
-namespace PbxBridge.LoadGen.Sip;
+namespace PbxBridge.Browser.Simulator.Sip;
 
 /// <summary>
 /// One browser-like SIP user agent over WebSocket (RFC 7118, sub-protocol "sip"): REGISTER with digest, one INVITE

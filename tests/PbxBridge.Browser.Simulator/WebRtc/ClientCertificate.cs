@@ -9,7 +9,7 @@ using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using PbxBridge.WebRtc.Dtls;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// The self-signed ECDSA P-256 certificate every load leg presents, as Chromium does (RFC 8827 §6.5). PbxBridge's

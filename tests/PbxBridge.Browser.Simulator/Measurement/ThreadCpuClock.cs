@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.LoadGen.Measurement;
+namespace PbxBridge.Browser.Simulator.Measurement;
 
 /// <summary>
 /// CPU time of the calling thread (clock_gettime CLOCK_THREAD_CPUTIME_ID): the libopus baseline's cost without the

@@ -1,4 +1,4 @@
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>The browser's media could not come up (ICE, DTLS or no media back), whoever signalled the call.</summary>
 internal sealed class MediaSetupException : Exception

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace PbxBridge.LoadGen.Media;
+namespace PbxBridge.Browser.Simulator.Media;
 
 /// <summary>Reads a canonical RIFF/WAVE file of 16-bit PCM, mono, at the rate the caller needs (no resampling).</summary>
 internal static class WavReader

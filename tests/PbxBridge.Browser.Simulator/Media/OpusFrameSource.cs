@@ -1,6 +1,6 @@
 using PbxBridge.Media.Opus;
 
-namespace PbxBridge.LoadGen.Media;
+namespace PbxBridge.Browser.Simulator.Media;
 
 /// <summary>
 /// The audio every leg sends, Opus-encoded once at start (48 kHz mono, 20 ms, what a browser sends) so the load

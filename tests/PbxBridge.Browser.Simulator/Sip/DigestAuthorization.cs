@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace PbxBridge.LoadGen.Sip;
+namespace PbxBridge.Browser.Simulator.Sip;
 
 /// <summary>
 /// The client half of SIP digest (RFC 3261 §22.4, RFC 2617 qop=auth): answers one MD5 challenge the way JsSIP does.

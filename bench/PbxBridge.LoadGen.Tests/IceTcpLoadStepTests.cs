@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using PbxBridge.LoadGen;
-using PbxBridge.LoadGen.Media;
-using PbxBridge.LoadGen.WebRtc;
-using PbxBridge.Tests.Cli;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
+using PbxBridge.Testing;
 
-namespace PbxBridge.Tests.LoadGen;
+namespace PbxBridge.LoadGen.Tests;
 
 /// <summary>
 /// The load generator's ICE-TCP legs (bench/loadgen.sh --transport tcp) at CI size: against the built PbxBridge with
@@ -30,7 +29,7 @@ public sealed class IceTcpLoadStepTests
             Assert.Equal(["--Media:IceTcpOnHttpsPort=true"], options.IceTcpArguments);
             using var pacer = new MediaPacer();
             await using var bridge = await PbxBridgeProcess.StartAsync(
-                PbxBridgeCli.Dll, options.Port, options.PbxBridgeMediaPorts, 2, options.OpusComplexity, state, [], options.IceTcpArguments);
+                RepoPaths.PbxBridgeDll, options.Port, options.PbxBridgeMediaPorts, 2, options.OpusComplexity, state, [], options.IceTcpArguments);
             var step = new PbxBridgeLoadStep(bridge, ClientCertificate.Generate(), OpusFrameSource.Create(null, seconds: 2), pacer, options, asterisk: null);
 
             var result = await step.RunAsync(2, TimeSpan.FromSeconds(2), "tcp", CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));

@@ -4,7 +4,7 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PbxBridge.WebRtc.Dtls;
 using SrtpProtectionProfile = PbxBridge.WebRtc.Srtp.SrtpProtectionProfile;
 
-namespace PbxBridge.LoadGen.WebRtc;
+namespace PbxBridge.Browser.Simulator.WebRtc;
 
 /// <summary>
 /// The browser's DTLS-SRTP client role (RFC 5763 §5: we offered actpass, PbxBridge answered passive): DTLS 1.2,

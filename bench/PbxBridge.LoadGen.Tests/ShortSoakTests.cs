@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using PbxBridge.LoadGen;
-using PbxBridge.LoadGen.Media;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.LoadGen.Soak;
-using PbxBridge.LoadGen.WebRtc;
-using PbxBridge.Tests.Cli;
+using PbxBridge.Testing;
 using Xunit.Abstractions;
 
-namespace PbxBridge.Tests.Soak;
+namespace PbxBridge.LoadGen.Tests;
 
 /// <summary>
 /// The soak of bench/soak.sh at CI size: the built PbxBridge (demo PBX) takes 40 sequential and 4 concurrent real
@@ -33,7 +32,7 @@ public sealed class ShortSoakTests(ITestOutputHelper output)
             ]);
             using var pacer = new MediaPacer();
             await using var bridge = await PbxBridgeProcess.StartAsync(
-                PbxBridgeCli.Dll, options.Port, options.PbxBridgeMediaPorts, options.SoakConcurrent, options.OpusComplexity, state, []);
+                RepoPaths.PbxBridgeDll, options.Port, options.PbxBridgeMediaPorts, options.SoakConcurrent, options.OpusComplexity, state, []);
             var soak = new SoakRun(bridge, ClientCertificate.Generate(), OpusFrameSource.Create(null, seconds: 2), pacer, options, output.WriteLine);
 
             var result = await soak.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(3));

@@ -1,4 +1,4 @@
-namespace PbxBridge.LoadGen.Sip;
+namespace PbxBridge.Browser.Simulator.Sip;
 
 /// <summary>A SIP transaction of one leg did not end the way a working call needs; the leg counts as failed.</summary>
 internal sealed class SipFailureException : Exception

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using PbxBridge.LoadGen.Measurement;
+using PbxBridge.Browser.Simulator.Measurement;
 using PbxBridge.Media.Opus;
 
-namespace PbxBridge.LoadGen.Media;
+namespace PbxBridge.Browser.Simulator.Media;
 
 /// <summary>
 /// Finds the marker burst (<see cref="OpusFrameSource"/>) in the Opus audio that comes back from an echo and
