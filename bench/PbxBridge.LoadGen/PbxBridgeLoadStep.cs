@@ -84,6 +84,8 @@ internal sealed class PbxBridgeLoadStep
         var frontBefore = _bridge.FrontPid is { } frontPid ? ProcessSample.Take(frontPid) : default;
         var before = ProcessSample.Take(_bridge.NodePids);
         var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        // bench/profile.sh starts `perf record` on this line: the hold, with every call up.
+        Console.Error.WriteLine(FormattableString.Invariant($"  holding {established.Count} calls for {hold.TotalSeconds:F0} s"));
         await Task.Delay(hold, cancellationToken);
         var after = ProcessSample.Take(_bridge.NodePids);
         var selfAfter = Process.GetCurrentProcess().TotalProcessorTime;

@@ -23,9 +23,11 @@ internal static class LoadReport
             $"{"libopus",-13} {"-",5} {"-",4} {"-",4} {libopusMsPerCallSecond,13:F2} {1000 / libopusMsPerCallSecond,10:F0} {1.0,8:F2}   (decode 48k frames at 8 kHz + encode 8 kHz, complexity {complexity}, one thread)");
         foreach (var step in steps.Where(s => s.Target.StartsWith("cluster-", StringComparison.Ordinal)))
         {
-            var vsOne = VersusOneNode(steps, step);
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"{step.Target,-13} {step.Calls,5}: {ClusterLine(step)}{(vsOne is { } ratio ? string.Create(CultureInfo.InvariantCulture, $", calls/core {ratio:F3}x cluster-1's") : string.Empty)}");
+            var vsOne = VersusOneNode(steps, step) is { } ratio ? FormattableString.Invariant($", calls/core {ratio:F3}x cluster-1's at {step.Calls} calls") : string.Empty;
+            var vsSameLoad = VersusOneNodeAtSameLoad(steps, step) is { } perNode
+                ? FormattableString.Invariant($", {perNode:F3}x cluster-1's at {step.Calls / step.Nodes} calls (the same calls per node)")
+                : string.Empty;
+            text.AppendLine(CultureInfo.InvariantCulture, $"{step.Target,-13} {step.Calls,5}: {ClusterLine(step)}{vsOne}{vsSameLoad}");
         }
 
         return text.ToString();
@@ -47,6 +49,22 @@ internal static class LoadReport
     public static double? VersusOneNode(IReadOnlyList<StepResult> steps, StepResult step)
     {
         var one = steps.Where(s => s.Target == "cluster-1" && s.Calls == step.Calls && s.Established > 0).ToList();
+        return one.Count > 0 ? step.CallsPerCore / one.Average(s => s.CallsPerCore) : null;
+    }
+
+    /// <summary>
+    /// Calls per core of <paramref name="step"/> over cluster-1's carrying as many calls as each of its nodes does
+    /// (e.g. 3 nodes x 10 calls against 1 node x 10): a process's cost per call falls as its calls grow (fixed costs
+    /// and wake-ups shared by more calls), so this is the like-for-like figure; null without that step.
+    /// </summary>
+    public static double? VersusOneNodeAtSameLoad(IReadOnlyList<StepResult> steps, StepResult step)
+    {
+        if (step.Nodes < 2 || step.Calls % step.Nodes != 0)
+        {
+            return null;
+        }
+
+        var one = steps.Where(s => s.Target == "cluster-1" && s.Calls == step.Calls / step.Nodes && s.Established > 0).ToList();
         return one.Count > 0 ? step.CallsPerCore / one.Average(s => s.CallsPerCore) : null;
     }
 
@@ -107,7 +125,8 @@ internal static class LoadReport
         ["failed"] = step.Failed,
         ["cpu_ms_per_call_s"] = Round(step.CpuMsPerCallSecond),
         ["calls_per_core"] = Round(step.CallsPerCore),
-        ["calls_per_core_vs_one_node"] = Round(VersusOneNode(steps, step) is { } v ? Math.Round(v, 3) : null),
+        ["calls_per_core_vs_one_node"] = Round3(VersusOneNode(steps, step)),
+        ["calls_per_core_vs_one_node_same_calls_per_node"] = Round3(VersusOneNodeAtSameLoad(steps, step)),
         ["node_cpu_ms_per_call_s"] = new JsonArray([.. step.NodeCpuMsPerCallSecond.Select(c => (JsonNode?)Round(c))]),
         ["front_cpu_ms_per_call_s"] = double.IsFinite(step.FrontCpuMsPerCallSecond) ? Math.Round(step.FrontCpuMsPerCallSecond, 3) : null,
         ["legs_by_media_address"] = new JsonObject([.. step.LegsByMediaAddress.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]),
@@ -165,6 +184,8 @@ internal static class LoadReport
         var (a, b) = (ordered[0], ordered[1]);
         return ((b.CpuMsPerCallSecond * b.Established) - (a.CpuMsPerCallSecond * a.Established)) / (b.Established - a.Established);
     }
+
+    private static double? Round3(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 3) : null;
 
     private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null;
 }

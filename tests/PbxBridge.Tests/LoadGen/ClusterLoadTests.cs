@@ -5,6 +5,7 @@ using PbxBridge.LoadGen;
 using PbxBridge.LoadGen.Cluster;
 using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Pbx;
+using PbxBridge.LoadGen.Reporting;
 using PbxBridge.LoadGen.WebRtc;
 using PbxBridge.Tests.Cli;
 
@@ -52,6 +53,29 @@ public sealed class ClusterLoadTests
         Assert.Contains("ICE-TCP", Assert.Throws<ArgumentException>(() => LoadGenOptions.Parse(["--nodes", "3", "--transport", "tcp"])).Message, StringComparison.Ordinal);
         // 3 nodes cannot share 12 ports: refused while parsing, before any process starts.
         Assert.Throws<ArgumentException>(() => LoadGenOptions.Parse(["--nodes", "3", "--pbxbridge-media-ports", "40000-40011"]));
+    }
+
+    [Fact]
+    public void A_cluster_is_compared_with_one_node_at_the_same_total_calls_and_at_the_same_calls_per_node()
+    {
+        StepResult Step(int nodes, int calls, double cpu) => new()
+        {
+            Target = $"cluster-{nodes}", Nodes = nodes, Calls = calls, Established = calls, Failed = 0, HoldSeconds = 20, CpuMsPerCallSecond = cpu,
+        };
+        var one10 = Step(1, 10, 14.0);
+        var one30a = Step(1, 30, 8.0);
+        var one30b = Step(1, 30, 12.0);
+        var three30 = Step(3, 30, 14.0);
+        var three31 = Step(3, 31, 14.0);
+        List<StepResult> steps = [one10, one30a, three30, one30b, three31];
+
+        // Same total: against the mean of both one-node runs at 30 (1000/8 and 1000/12 calls per core).
+        Assert.Equal((1000 / 14.0) / ((125 + (1000 / 12.0)) / 2), LoadReport.VersusOneNode(steps, three30)!.Value, 9);
+        // Same calls per node: 3 x 10 against 1 x 10, equal cost per call-second.
+        Assert.Equal(1.0, LoadReport.VersusOneNodeAtSameLoad(steps, three30)!.Value, 9);
+        Assert.Null(LoadReport.VersusOneNodeAtSameLoad(steps, three31));
+        Assert.Null(LoadReport.VersusOneNodeAtSameLoad(steps, one30a));
+        Assert.Null(LoadReport.VersusOneNode([three30], three30));
     }
 
     [Fact]
