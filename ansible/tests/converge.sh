@@ -210,7 +210,7 @@ cluster_check() {
             "$root/opt/pbxbridge/pbxbridge" run) >"$c/bridge$node.log" 2>&1 &
         cluster_pids+=($!)
         for _ in $(seq 1 120); do
-            grep -q "Application started" "$c/bridge$node.log" && break
+            grep -qs "Application started" "$c/bridge$node.log" && break
             kill -0 "${cluster_pids[-1]}" 2>/dev/null || break
             sleep 0.5
         done
