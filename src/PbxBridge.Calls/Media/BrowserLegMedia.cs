@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Net;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
-using PbxBridge.Net;
 using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Calls.Media;
