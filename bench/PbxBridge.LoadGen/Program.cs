@@ -1,12 +1,12 @@
 using System.Globalization;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.LoadGen;
 using PbxBridge.LoadGen.Baselines;
-using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
 using PbxBridge.LoadGen.Rtpengine;
 using PbxBridge.LoadGen.Soak;
-using PbxBridge.LoadGen.WebRtc;
 
 // pbxbridge-loadgen: N concurrent browser legs against a PbxBridge it starts, the same transcode through rtpengine,
 // and the libopus-only ceiling, in one run. Progress goes to stderr; the table and the final JSON line to stdout.
@@ -52,7 +52,11 @@ var steps = new List<StepResult>();
 double? idleCpu = null;
 using (var pacer = new MediaPacer())
 {
-    if (options.Targets.Contains("pbxbridge"))
+    if (options.Targets.Contains("pbxbridge") && options.ClusterSizes.Count > 0)
+    {
+        steps.AddRange(await PbxBridge.LoadGen.Cluster.ClusterLoadRun.RunAsync(options, certificate, source, pacer, Progress, cancel.Token));
+    }
+    else if (options.Targets.Contains("pbxbridge"))
     {
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
         await using (var bridge = await PbxBridgeProcess.StartAsync(
