@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using PbxBridge.LoadGen;
 using PbxBridge.LoadGen.Cluster;
-using PbxBridge.LoadGen.Media;
+using PbxBridge.Browser.Simulator.Media;
 using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
-using PbxBridge.LoadGen.WebRtc;
-using PbxBridge.Tests.Cli;
+using PbxBridge.Testing;
+using PbxBridge.Browser.Simulator.WebRtc;
+using HaproxyFront = PbxBridge.LoadGen.Cluster.HaproxyFront;
 
-namespace PbxBridge.Tests.LoadGen;
+namespace PbxBridge.LoadGen.Tests;
 
 /// <summary>
 /// The load generator's cluster mode (bench/loadgen.sh --nodes 1,3, issue 19): how it lays nodes out and spreads legs,
@@ -101,7 +102,7 @@ public sealed class ClusterLoadTests
         {
             var options = LoadGenOptions.Parse(
             [
-                "--nodes", "2", "--calls", "4", "--hold", "1", "--pbxbridge-dll", PbxBridgeCli.Dll,
+                "--nodes", "2", "--calls", "4", "--hold", "1", "--pbxbridge-dll", RepoPaths.PbxBridgeDll,
                 "--port", FreeTcpPort().ToString(CultureInfo.InvariantCulture), "--pbxbridge-media-ports", "39600-39799", "--state-dir", state,
             ]);
             var layout = ClusterLayout.Plan(2, options.Port, options.PbxBridgeMediaPorts);

@@ -1,8 +1,8 @@
 using System.Globalization;
-using PbxBridge.LoadGen.Media;
+using PbxBridge.Browser.Simulator.Media;
 using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
-using PbxBridge.LoadGen.WebRtc;
+using PbxBridge.Browser.Simulator.WebRtc;
 
 namespace PbxBridge.LoadGen.Cluster;
 

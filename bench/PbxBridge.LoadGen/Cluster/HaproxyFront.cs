@@ -58,9 +58,11 @@ internal sealed class HaproxyFront : IAsyncDisposable
                 continue; // servers written above; no syslog needed for a measurement
             }
 
+            // The load generator's nodes do not turn on Http:ProxyProtocol (the PROXY header costs nothing per packet and
+            // the measurement is media): their front leaves send-proxy-v2 out, as a site without it would.
             config.AppendLine(trimmed.StartsWith("bind ", StringComparison.Ordinal)
                 ? string.Create(CultureInfo.InvariantCulture, $"    bind 127.0.0.1:{layout.FrontPort} ssl crt {pemPath} alpn http/1.1")
-                : line);
+                : line.Replace(" send-proxy-v2", "", StringComparison.Ordinal));
         }
 
         return config.ToString();
