@@ -23,6 +23,7 @@ internal sealed partial class AsteriskCall
     private bool _farRang;
     private bool _onHold;
     private TaskCompletionSource? _cleanup;
+    private List<string>? _holdSources;
 
     // Completed by the externalMedia channel's StasisStart (or by the end of the call, which the waiter then checks).
     private readonly TaskCompletionSource _externalMediaInStasis = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,6 +44,9 @@ internal sealed partial class AsteriskCall
     public string Key { get; }
 
     public string FarChannelId { get; }
+
+    /// <summary>The far channel's name as Asterisk gave it ("Local/1001@pbxbridge-agents-0000000a;2"), where known.</summary>
+    public string? FarChannelName { get; init; }
 
     /// <summary>The ;2 half of an originated Local channel (its ChannelDestroyed carries the dialplan's cause).</summary>
     public string? OtherHalfId { get; init; }
@@ -405,6 +409,35 @@ internal sealed partial class AsteriskCall
         _pbx.TellLocalPeerOfHold(this, held: false);
     }
 
+    /// <summary>A channel bridged with the far side of our Local channel (the queue caller) holds or resumes.</summary>
+    public void OnFarSideHold(bool held) => _relay.PbxHold(held);
+
+    /// <summary>Records a channel whose hold is followed for this call; false once the call has ended.</summary>
+    public bool AddHoldSource(string channelId)
+    {
+        lock (_gate)
+        {
+            if (_ended)
+            {
+                return false;
+            }
+
+            (_holdSources ??= []).Add(channelId);
+            return true;
+        }
+    }
+
+    /// <summary>The followed channels, handed over once (to withdraw their subscriptions).</summary>
+    public IReadOnlyList<string> TakeHoldSources()
+    {
+        lock (_gate)
+        {
+            var taken = _holdSources ?? [];
+            _holdSources = null;
+            return taken;
+        }
+    }
+
     /// <summary>The agent at the other end of our Local channel holds (or resumes): to this agent that is the far party's hold.</summary>
     public void OnLocalPeerHold(bool held) => _relay.PbxHold(held);
 
@@ -485,6 +518,7 @@ internal sealed partial class AsteriskCall
             await IgnoreGoneAsync(() => client.DestroyBridgeAsync(BridgeId, CancellationToken.None)).ConfigureAwait(false);
         }
 
+        await _pbx.StopFollowingHoldAsync(this).ConfigureAwait(false);
         _pbx.Forget(this);
     }
 

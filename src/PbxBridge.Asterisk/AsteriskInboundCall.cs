@@ -54,6 +54,7 @@ internal sealed class AsteriskInboundCall : InboundPbxCall
 
             _call.RaiseMediaReady(remote, media.Codec);
             _call.RaiseAnswered();
+            _ = _pbx.RunAsync(() => _pbx.FollowHoldBehindLocalAsync(_call), "follow the hold behind " + _call.FarChannelId);
         }
         catch (Exception e) when (e is AriException or HttpRequestException or OperationCanceledException)
         {

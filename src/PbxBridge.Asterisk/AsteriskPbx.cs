@@ -240,6 +240,8 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     {
         switch (ariEvent)
         {
+            case ChannelEvent channelEvent when OnHoldSourceEvent(channelEvent):
+                break;
             case ChannelEvent channelEvent:
                 var owners = _byChannel.Of(channelEvent.Channel.Id);
                 foreach (var call in owners)
@@ -300,7 +302,12 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
     private void OnInboundStasisStart(StasisStart start, string agentId)
     {
         var channel = start.Channel;
-        var call = new AsteriskCall(this, NewKey(), channel.Id, inbound: true, observer: null) { FarCreated = true, FarConfirmedAt = Stopwatch.GetTimestamp() };
+        var call = new AsteriskCall(this, NewKey(), channel.Id, inbound: true, observer: null)
+        {
+            FarCreated = true,
+            FarConfirmedAt = Stopwatch.GetTimestamp(),
+            FarChannelName = channel.Name,
+        };
         Register(call, call.FarChannelId, call.ExternalMediaChannelId);
         var inboundCall = new AsteriskInboundCall(call, this, agentId, channel.Caller.Number, channel.Caller.Name);
         LogInbound(Logger, channel.Id, agentId, channel.Caller.Number);
@@ -360,7 +367,7 @@ public sealed partial class AsteriskPbx : IPbx, IPbxDoctor, IAriEventHandler
         {
             present.Add(channel.Id);
             var ours = channel.Id.StartsWith(Prefix, StringComparison.Ordinal) || (app?.ChannelIds.Contains(channel.Id) ?? false);
-            if (ours && !_byChannel.Contains(channel.Id))
+            if (ours && !_byChannel.Contains(channel.Id) && !IsHoldSource(channel.Id))
             {
                 untracked.Add(channel.Id);
             }

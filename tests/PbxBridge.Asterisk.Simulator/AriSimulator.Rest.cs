@@ -78,6 +78,8 @@ public sealed partial class AriSimulator
             (["asterisk", "variable"], "POST") => SetGlobal(context),
             (["applications"], "GET") => Applications(context, null),
             (["applications", var name], "GET") => Applications(context, name),
+            (["applications", var name, "subscription"], "POST") => Subscription(context, name, subscribe: true),
+            (["applications", var name, "subscription"], "DELETE") => Subscription(context, name, subscribe: false),
             (["channels"], "GET") => ListChannels(context),
             (["channels"], "POST") => Originate(context),
             (["channels", "externalMedia"], "POST") => ExternalMedia(context),
@@ -221,6 +223,12 @@ public sealed partial class AriSimulator
             foreach (var c in _channels.Values.Where(c => c.InStasis && (c.AppData == app || c.AppData.StartsWith(app + ",", StringComparison.Ordinal))))
             {
                 channels.Add(c.Id);
+            }
+
+            foreach (var id in SubscribedChannelsLocked(app).Where(id => !channels.Any(c => c!.GetValue<string>() == id)))
+            {
+                // A channel followed without being in the application is listed all the same (recorded).
+                channels.Add(id);
             }
 
             var bridges = new JsonArray();

@@ -1,4 +1,5 @@
 using PbxBridge.Asterisk.Tests.Support;
+using PbxBridge.Calls.Pbx;
 using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Asterisk.Tests;
@@ -43,5 +44,48 @@ public sealed class AsteriskHoldContractTests
         Assert.True(held);
         Assert.False(bed.Sim.HasMusicOnHold(channelId));
         Assert.Equal([$"POST /channels/{channelId}/moh", $"DELETE /channels/{channelId}/moh"], bed.Sim.HoldRequests);
+    }
+
+    /// <summary>
+    /// A queue caller holds its own channel, which is bridged with the member's Local ;1 half and not in our app: once
+    /// the agent answered, the adapter subscribes to it, relays its ChannelHold and ChannelUnhold as the far party's,
+    /// and withdraws the subscription when the call ends.
+    /// </summary>
+    [Fact]
+    public async Task A_queue_callers_own_hold_and_resume_reach_the_agent_through_a_subscription_withdrawn_at_the_end()
+    {
+        await using var bed = await AsteriskTestBed.StartAsync();
+        var (_, callerId) = bed.Sim.InjectQueueCall("1001");
+        var call = await bed.Inbound.Calls.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        var observer = new RecordingObserver();
+        call.Attach(observer);
+        await call.AnswerAsync(bed.Media(), CancellationToken.None);
+        await observer.Answered.Task.WaitAsync(Wait);
+        Assert.True(
+            await UntilAsync(() => bed.Sim.ChannelSubscriptions.Contains("pbxbridge channel:" + callerId)),
+            "the adapter never subscribed to the caller: " + string.Join(", ", bed.Sim.ChannelSubscriptions));
+
+        bed.Sim.HoldFromDevice(callerId, held: true);
+        Assert.True(await observer.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+        bed.Sim.HoldFromDevice(callerId, held: false);
+        Assert.False(await observer.Holds.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        await call.HangupAsync(PbxCause.NormalClearing, CancellationToken.None);
+        Assert.True(
+            await UntilAsync(() => bed.Sim.ChannelSubscriptions.Count == 0),
+            "left subscribed: " + string.Join(", ", bed.Sim.ChannelSubscriptions));
+    }
+
+    private static async Task<bool> UntilAsync(Func<bool> condition)
+    {
+        for (var deadline = DateTime.UtcNow + Wait; DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            if (condition())
+            {
+                return true;
+            }
+        }
+
+        return condition();
     }
 }

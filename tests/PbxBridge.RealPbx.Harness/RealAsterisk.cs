@@ -242,6 +242,9 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
         // PbxBridge's device state as state_interface.
         File.Copy(Path.Combine(RepoPaths.Root, "pbx-config", "asterisk", "queues_pbxbridge.conf"), Path.Combine(etc, "queues_pbxbridge.conf"));
         File.WriteAllText(Path.Combine(etc, "queues.conf"), "[general]\n#include queues_pbxbridge.conf\n");
+        // The build has no SIP phone to hold a call from: a bridge feature run with a music class holds the channel
+        // that ran it (ChannelHold on it, the hold into the bridge) as res_pjsip does for a phone's sendonly re-INVITE.
+        File.WriteAllText(Path.Combine(etc, "features.conf"), "[general]\n[applicationmap]\nlab-hold => *7,self,Wait(8),default\n");
         File.WriteAllText(Path.Combine(etc, "extensions.conf"), """
             [general]
             [globals]
@@ -278,6 +281,11 @@ public sealed class RealAsterisk : IRealPbx<RealAsterisk>
              same => n,Goto(pbxbridge-agents,${EXTEN},1)
             [lab-queue]
             exten => 500,1,Answer()
+             same => n,Queue(pbxbridge-support,t)
+            ; 501: the same queue for a caller who can hold (features.conf lab-hold): *7 runs Wait(8) with music on hold,
+            ; which holds the caller's channel as a phone's own hold does (ChannelHold) and resumes it after 8 s.
+            exten => 501,1,Answer()
+             same => n,Set(DYNAMIC_FEATURES=lab-hold)
              same => n,Queue(pbxbridge-support,t)
 
             """);

@@ -64,6 +64,15 @@ public sealed class AriClient : IDisposable
     public Task<Application> GetApplicationAsync(string applicationName, CancellationToken cancellationToken = default) =>
         GetAsync("applications/" + Escape(applicationName), AriJsonContext.Default.Application, cancellationToken);
 
+    /// <summary>POST /applications/{app}/subscription: the application gets the events of <paramref name="eventSource"/>
+    /// (<c>channel:{id}</c>) without the channel entering it. Subscriptions are counted: each is undone by one unsubscribe.</summary>
+    public Task SubscribeAsync(string applicationName, string eventSource, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Post, $"applications/{Escape(applicationName)}/subscription" + new AriQuery().Add("eventSource", eventSource), cancellationToken);
+
+    /// <summary>DELETE /applications/{app}/subscription: withdraws one <see cref="SubscribeAsync"/>.</summary>
+    public Task UnsubscribeAsync(string applicationName, string eventSource, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"applications/{Escape(applicationName)}/subscription" + new AriQuery().Add("eventSource", eventSource), cancellationToken);
+
     // --- channels ---
 
     public Task<List<Channel>> ListChannelsAsync(CancellationToken cancellationToken = default) =>

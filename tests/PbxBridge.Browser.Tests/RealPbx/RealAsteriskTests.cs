@@ -168,6 +168,40 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         await PbxHoldScenarios.RemoteHoldDuringTheAgentsOwnHoldIsShownOnResumeAsync(fixture, library, RealAsterisk.MusicOnHoldHz);
     }
 
+    /// <summary>
+    /// A queue caller holds (its own channel: ChannelHold on it, the way a res_pjsip phone's sendonly re-INVITE holds,
+    /// here the site's lab-hold feature) and resumes 8 s later. PbxBridge follows the channels bridged with the other
+    /// half of the agent's Local channel (it is subscribed to the caller's), so the agent's library shows the remote
+    /// hold, then the resume; nothing is left subscribed once the call ended.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task A_queue_callers_own_hold_is_shown_to_the_agent_as_remote_hold_then_its_resume(string library)
+    {
+        Ready();
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
+        await using var lab = await AsteriskLabApplication.ConnectAsync(fixture.Pbx);
+        Assert.True(
+            await Poll.UntilAsync(async () => (await QueueMemberAsync("1001")).Contains("(Not in use)", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
+            $"queue member 1001 never became free: {await QueueMemberAsync("1001")}");
+        await lab.OriginateAsync("Local/501@lab-queue", "lab-queue-caller");
+        await agent.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+        await agent.AnswerAsync();
+
+        // The caller's ;2 half is the channel that holds; PbxBridge subscribes to it moments after the answer.
+        await Poll.UntilAsync(async () => (await lab.SubscribedChannelsAsync("pbxbridge")).Contains("lab-queue-caller-2"), TimeSpan.FromSeconds(10));
+        await lab.SendDtmfAsync("lab-queue-caller", "*7");
+        var held = await agent.RemoteHoldAsync(true, TimeSpan.FromSeconds(8));
+        Assert.True(held.GetProperty("held").GetBoolean(), $"{library} never showed the caller's hold: {held}\n{RealPbxFixture<RealAsterisk>.Tail(fixture.Host.Output, 3000)}");
+        var resumed = await agent.RemoteHoldAsync(false, TimeSpan.FromSeconds(15));
+        Assert.False(resumed.GetProperty("held").GetBoolean(), $"{library} never showed the caller's resume: {resumed}");
+
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+        Assert.Empty(await lab.SubscribedChannelsAsync("pbxbridge"));
+    }
+
     [SkippableTheory]
     [InlineData("jssip")] // SIP INFO application/dtmf-relay
     [InlineData("sipjs")] // RFC 4733 in the SRTP
@@ -302,13 +336,13 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
     {
         StartRecordingAsync = async () =>
         {
-            _heard = await AsteriskHeardRecording.ConnectAsync(fixture.Pbx);
+            _heard = await AsteriskLabApplication.ConnectAsync(fixture.Pbx);
             await CallTheQueueWhen1001IsFreeAsync("Milliwatt");
             return await _heard.RecordWhatItHearsAsync("Local/500@lab-queue-", ";1");
         },
     };
 
-    private AsteriskHeardRecording? _heard;
+    private AsteriskLabApplication? _heard;
 
     private async Task CallTheQueueWhen1001IsFreeAsync(string application)
     {

@@ -7,16 +7,17 @@ using PbxBridge.RealPbx.Harness;
 namespace PbxBridge.Browser.Tests.RealPbx.Harness;
 
 /// <summary>
-/// What a dialplan caller hears, on an Asterisk whose build has neither MixMonitor nor Record (the suite's): an ARI snoop
-/// on the caller's channel with <c>spy=in</c> (the audio the channel reads: what reaches the caller from the far side,
-/// not its own tone), recorded with <c>POST /channels/{snoop}/record</c> into the PBX's spool. The snoop channel lives
-/// in an application of the test's own, which needs an events WebSocket open for as long as it records; the snoop
-/// ends with the caller's channel, and the recording with it.
+/// An ARI application of the test's own (not PbxBridge's, which would treat its channels as calls), for what the
+/// suite's Asterisk build cannot do otherwise. What a dialplan caller hears (the build has neither MixMonitor nor
+/// Record): an ARI snoop on the caller's channel with <c>spy=in</c> (the audio the channel reads: what reaches the
+/// caller from the far side, not its own tone), recorded with <c>POST /channels/{snoop}/record</c> into the PBX's
+/// spool; the snoop ends with the caller's channel, and the recording with it. A caller whose keys the test presses
+/// (the build has no SIP phone): a Local channel whose ;1 half is in the application. The application lives as long
+/// as its events WebSocket is open.
 /// </summary>
-public sealed class AsteriskHeardRecording : IAsyncDisposable
+public sealed class AsteriskLabApplication : IAsyncDisposable
 {
-    /// <summary>The test's ARI application the snoop channels enter (not PbxBridge's, which would treat them as calls).</summary>
-    public const string Application = "lab-heard";
+    public const string Application = "lab-test";
 
     private readonly RealAsterisk _pbx;
     private readonly HttpClient _http;
@@ -24,7 +25,7 @@ public sealed class AsteriskHeardRecording : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task _drain = Task.CompletedTask;
 
-    private AsteriskHeardRecording(RealAsterisk pbx)
+    private AsteriskLabApplication(RealAsterisk pbx)
     {
         _pbx = pbx;
         _http = new HttpClient { BaseAddress = new Uri(pbx.AriUrl + "/ari/"), Timeout = TimeSpan.FromSeconds(10) };
@@ -33,11 +34,11 @@ public sealed class AsteriskHeardRecording : IAsyncDisposable
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RealAsterisk.AriUser}:{pbx.AriPassword}")));
     }
 
-    /// <summary>Registers the application (its events WebSocket) so that snoop channels can enter it.</summary>
-    public static async Task<AsteriskHeardRecording> ConnectAsync(RealAsterisk pbx)
+    /// <summary>Registers the application (its events WebSocket) so that channels can enter it.</summary>
+    public static async Task<AsteriskLabApplication> ConnectAsync(RealAsterisk pbx)
     {
         ArgumentNullException.ThrowIfNull(pbx);
-        var recording = new AsteriskHeardRecording(pbx);
+        var recording = new AsteriskLabApplication(pbx);
         var events = new Uri($"ws://127.0.0.1:8088/ari/events?app={Application}&api_key={RealAsterisk.AriUser}:{pbx.AriPassword}");
         await recording._events.ConnectAsync(events, CancellationToken.None);
         recording._drain = recording.DrainAsync();
@@ -59,7 +60,7 @@ public sealed class AsteriskHeardRecording : IAsyncDisposable
         // Asterisk records only into an existing folder (without it: 500, "No such file or directory" in its log);
         // an installed Asterisk has /var/spool/asterisk/recording, the lab's private run folder has to be given one.
         var folder = Directory.CreateDirectory(Path.Combine(_pbx.RunDirectory, "spool", "recording")).FullName;
-        var snoopId = "lab-heard-" + Guid.NewGuid().ToString("N")[..12];
+        var snoopId = "lab-snoop-" + Guid.NewGuid().ToString("N")[..12];
         await PostAsync($"channels/{channelId}/snoop?spy=in&whisper=none&app={Application}&snoopId={snoopId}");
         var name = "heard-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -68,6 +69,24 @@ public sealed class AsteriskHeardRecording : IAsyncDisposable
             await Poll.UntilAsync(async () => await TryPostAsync($"channels/{snoopId}/record?name={name}&format=wav&ifExists=overwrite&beep=false"), TimeSpan.FromSeconds(10)),
             $"the snoop {snoopId} on {channelId} never started recording");
         return Path.Combine(folder, name + ".wav");
+    }
+
+    /// <summary>
+    /// Creates and dials <paramref name="endpoint"/> (a Local channel) with its ;1 half, <paramref name="channelId"/>,
+    /// entering the application once the dialplan answers; its ;2 half is <paramref name="channelId"/>-2.
+    /// </summary>
+    public Task OriginateAsync(string endpoint, string channelId) =>
+        PostAsync($"channels?endpoint={Uri.EscapeDataString(endpoint)}&app={Application}&channelId={channelId}&otherChannelId={channelId}-2");
+
+    /// <summary>Plays <paramref name="digits"/> into the channel, as a phone's keys would reach the other half.</summary>
+    public Task SendDtmfAsync(string channelId, string digits) =>
+        PostAsync($"channels/{channelId}/dtmf?dtmf={Uri.EscapeDataString(digits)}");
+
+    /// <summary>The channels the application <paramref name="application"/> is subscribed to (those in it and those followed).</summary>
+    public async Task<string[]> SubscribedChannelsAsync(string application)
+    {
+        using var app = JsonDocument.Parse(await _http.GetStringAsync(new Uri("applications/" + application, UriKind.Relative)));
+        return [.. app.RootElement.GetProperty("channel_ids").EnumerateArray().Select(c => c.GetString()!)];
     }
 
     public async ValueTask DisposeAsync()
