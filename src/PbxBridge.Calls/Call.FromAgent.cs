@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Message;
@@ -9,11 +10,9 @@ namespace PbxBridge.Calls;
 /// <summary>The agent dials: browser INVITE -> WebRTC answer prepared -> PBX leg placed -> 180 / 200 as the PBX reports.</summary>
 public sealed partial class Call
 {
-    public static Call FromAgentInvite(CallServices services, SipIncomingCall sip)
-    {
-        var call = new Call(services, CallDirection.FromAgent, sip.AgentId, sip.Destination) { fromAgent = sip };
-        return call;
-    }
+    internal static Call FromAgentInvite(
+        SipIncomingCall sip, CallSignalling signalling, CallMediaServices mediaServices, ICallObserver observer, CallLimits limits, Func<SipCall, Call?> findCall, ILogger logger) =>
+        new(signalling, mediaServices, observer, limits, findCall, logger, CallDirection.FromAgent, sip.AgentId, sip.Destination) { fromAgent = sip };
 
     /// <summary>Runs the setup; failures answer the browser with a SIP error and release everything.</summary>
     public async Task StartFromAgentAsync(CancellationToken cancellationToken)
@@ -29,14 +28,14 @@ public sealed partial class Call
 
         if (!TryCreateBrowserLeg(out var endpoint, out var failure))
         {
-            RejectAgent(503, LimitReasonPhrases.NoMediaPorts, failure, services.Limits.RetryAfter);
+            RejectAgent(503, LimitReasonPhrases.NoMediaPorts, failure, limits.RetryAfter);
             return;
         }
 
         var negotiation = endpoint.AcceptOffer(sip.OfferSdp);
         if (!negotiation.Succeeded)
         {
-            services.Observer.OnMediaFailure("sdp", negotiation.FailureReason ?? "offer refused");
+            observer.OnMediaFailure("sdp", negotiation.FailureReason ?? "offer refused");
             RejectAgent(488, "Not Acceptable Here", negotiation.FailureReason ?? "offer refused");
             return;
         }
@@ -45,14 +44,14 @@ public sealed partial class Call
         endpoint.Start();
         if (!Media.TryOpenPbxSide(out var mediaOffer))
         {
-            RejectAgent(503, LimitReasonPhrases.NoMediaPorts, "no UDP port free in Media:PbxPortStart-End", services.Limits.RetryAfter);
+            RejectAgent(503, LimitReasonPhrases.NoMediaPorts, "no UDP port free in Media:PbxPortStart-End", limits.RetryAfter);
             return;
         }
 
         try
         {
-            var leg = await services.Pbx.PlaceCallAsync(
-                new OutboundCallRequest(Id, AgentId, services.DisplayNameOf(AgentId), RemoteParty, mediaOffer, this),
+            var leg = await signalling.Pbx.PlaceCallAsync(
+                new OutboundCallRequest(Id, AgentId, signalling.DisplayNameOf(AgentId), RemoteParty, mediaOffer, this),
                 cancellationToken);
             bool agentGone;
             lock (gate)
@@ -83,7 +82,7 @@ public sealed partial class Call
     {
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, Media.Loop, Media, mediaLogger, services.IceTcp, services.SingleUdpPort);
+            endpoint = mediaServices.BrowserLegs.Open(Media.Loop, Media, mediaLogger);
             Media.Browser = endpoint;
             failure = "";
             return true;
@@ -91,7 +90,7 @@ public sealed partial class Call
         catch (InvalidOperationException e)
         {
             // Port exhaustion and the like: this call fails, the others keep working.
-            services.Observer.OnMediaFailure("udp_ports", e.Message);
+            observer.OnMediaFailure("udp_ports", e.Message);
             endpoint = null!;
             failure = e.Message;
             return false;

@@ -47,7 +47,7 @@ public sealed partial class Call
 
         if (changed)
         {
-            services.AgentStates?.OnAgentChanged(AgentId);
+            signalling.AgentStates?.OnAgentChanged(AgentId);
         }
 
         if (leg is not null)

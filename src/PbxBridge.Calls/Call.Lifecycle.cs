@@ -116,7 +116,7 @@ public sealed partial class Call
         else
         {
             logger.LogWarning("browser media closed: {Reason}", reason);
-            services.Observer.OnMediaFailure("browser", reason);
+            observer.OnMediaFailure("browser", reason);
         }
 
         _ = HangupAsync(reason);
@@ -229,7 +229,7 @@ public sealed partial class Call
     {
         State = CallState.Answered;
         AnsweredAt = DateTimeOffset.UtcNow;
-        services.Observer.OnCallAnswered(this, Stopwatch.GetElapsedTime(startTimestamp));
+        observer.OnCallAnswered(this, Stopwatch.GetElapsedTime(startTimestamp));
     }
 
     private static string Outcome(CallState before, PbxCause cause) => before == CallState.Answered
@@ -256,7 +256,7 @@ public sealed partial class Call
             EndReason = reason ?? cause.ToString();
         }
 
-        services.Observer.OnCallEnded(this, outcome, cause);
+        observer.OnCallEnded(this, outcome, cause);
         _ = ReleaseAsync();
     }
 
@@ -265,7 +265,7 @@ public sealed partial class Call
         try
         {
             await Media.DisposeAsync();
-            services.Observer.OnCallReleased(this, Snapshot().Media);
+            observer.OnCallReleased(this, Snapshot().Media);
         }
         catch (Exception e)
         {

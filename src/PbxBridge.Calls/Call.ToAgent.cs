@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 
@@ -7,9 +8,14 @@ namespace PbxBridge.Calls;
 /// <summary>The PBX calls an agent: offer WebRTC to every registered browser of the agent, answer the PBX on the first 200.</summary>
 public sealed partial class Call
 {
-    public static Call ToAgentFromPbx(CallServices services, InboundPbxCall pbxCall)
+    internal static Call ToAgentFromPbx(
+        InboundPbxCall pbxCall, CallSignalling signalling, CallMediaServices mediaServices, ICallObserver observer, CallLimits limits, Func<SipCall, Call?> findCall, ILogger logger)
     {
-        var call = new Call(services, CallDirection.ToAgent, pbxCall.AgentId, pbxCall.CallerNumber) { inboundPbx = pbxCall, pbxLeg = pbxCall };
+        var call = new Call(signalling, mediaServices, observer, limits, findCall, logger, CallDirection.ToAgent, pbxCall.AgentId, pbxCall.CallerNumber)
+        {
+            inboundPbx = pbxCall,
+            pbxLeg = pbxCall,
+        };
         pbxCall.Attach(call);
         return call;
     }
@@ -19,7 +25,7 @@ public sealed partial class Call
         var pbxCall = inboundPbx!;
         using var scope = Scope();
         logger.LogInformation("PBX call {PbxId} from {Caller} for agent {Agent}", pbxCall.PbxId, pbxCall.CallerNumber, AgentId);
-        if (!services.Agents.TryGetAgent(AgentId, out _))
+        if (!signalling.Agents.TryGetAgent(AgentId, out _))
         {
             await RejectPbxAsync(PbxCause.Unallocated, "no such agent");
             return;
@@ -32,7 +38,7 @@ public sealed partial class Call
         }
 
         var offer = endpoint.CreateOffer();
-        var invite = services.Sip.InviteAgent(AgentId, pbxCall.CallerNumber, pbxCall.CallerName, offer);
+        var invite = signalling.Sip.InviteAgent(AgentId, pbxCall.CallerNumber, pbxCall.CallerName, offer);
         if (invite is null)
         {
             // Not registered anywhere: say so at once (cause 20), not after a ring timeout.

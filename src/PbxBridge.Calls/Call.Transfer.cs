@@ -44,7 +44,7 @@ public sealed partial class Call
         var destination = referral.ReferTo.User;
         if (referral.IsAttended)
         {
-            consultation = referral.ReplacedCall is { } replaced ? services.FindCall(replaced) : null;
+            consultation = referral.ReplacedCall is { } replaced ? findCall(replaced) : null;
             consultationLeg = consultation is null || ReferenceEquals(consultation, this) ? null : consultation.BeginTransfer();
             if (consultationLeg is null)
             {

@@ -14,7 +14,11 @@ namespace PbxBridge.Calls;
 /// </summary>
 public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
 {
-    private readonly CallServices services;
+    private readonly CallSignalling signalling;
+    private readonly CallMediaServices mediaServices;
+    private readonly ICallObserver observer;
+    private readonly CallLimits limits;
+    private readonly Func<SipCall, Call?> findCall;
     private readonly ILogger logger;
 
     // For the browser leg and the media bridge, which log from the media loop and the DTLS thread.
@@ -31,16 +35,28 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
     private CallState state = CallState.Setup;
     private bool pbxHungUp;
 
-    private Call(CallServices services, CallDirection direction, string agentId, string remoteParty)
+    /// <param name="signalling">How the call reaches the PBX and the agent's browsers.</param>
+    /// <param name="mediaServices">What its browser leg and media bridge are built from.</param>
+    /// <param name="observer">Told when the call starts, answers, ends and is released (the metrics).</param>
+    /// <param name="limits">Where a refusal for want of ports takes its Retry-After.</param>
+    /// <param name="findCall">The call whose browser leg is a given SIP dialog (an attended transfer's Replaces names it).</param>
+    /// <param name="logger">The Calls room's logger; each call logs in its own scope.</param>
+    private Call(
+        CallSignalling signalling, CallMediaServices mediaServices, ICallObserver observer, CallLimits limits, Func<SipCall, Call?> findCall, ILogger logger,
+        CallDirection direction, string agentId, string remoteParty)
     {
-        this.services = services;
+        this.signalling = signalling;
+        this.mediaServices = mediaServices;
+        this.observer = observer;
+        this.limits = limits;
+        this.findCall = findCall;
+        this.logger = logger;
         Direction = direction;
         AgentId = agentId;
         RemoteParty = remoteParty;
         Id = NewCallId();
-        logger = services.LoggerFactory.CreateLogger($"PbxBridge.Calls.Call");
         mediaLogger = new CallScopedLogger(logger, ScopeState);
-        Media = new CallMediaBridge(services.Media, services.PbxPorts, services.MediaLoops, this, mediaLogger, services.Overload);
+        Media = mediaServices.CreateBridge(this, mediaLogger);
     }
 
     public string Id { get; }
@@ -51,14 +67,14 @@ public sealed partial class Call : IPbxLegObserver, ICallMediaEvents
 
     public string RemoteParty { get; }
 
-    /// <summary>Each change is reported to <see cref="CallServices.AgentStates"/> (the agent's state toward the PBX's queues).</summary>
+    /// <summary>Each change is reported to <see cref="CallSignalling.AgentStates"/> (the agent's state toward the PBX's queues).</summary>
     public CallState State
     {
         get => state;
         private set
         {
             state = value;
-            services.AgentStates?.OnAgentChanged(AgentId);
+            signalling.AgentStates?.OnAgentChanged(AgentId);
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Message;
@@ -13,13 +15,31 @@ namespace PbxBridge.Calls;
 public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 {
     private readonly ConcurrentDictionary<string, Call> calls = new(StringComparer.Ordinal);
+    private readonly CallMediaServices media;
+    private readonly CallLimits limits;
+    private readonly OverloadController overload;
+    private readonly ICallObserver observer;
     private readonly ILogger<CallManager> logger;
-    private CallServices? services;
+    private readonly ILogger callLogger;
+    private CallSignalling? signalling;
     private volatile bool draining;
     private bool everConnected;
     private long controlReconnects;
 
-    public CallManager(ILogger<CallManager> logger) => this.logger = logger;
+    /// <param name="media">What each call's media is built from.</param>
+    /// <param name="limits">The per-agent and total call limits, and the Retry-After of the 503s they cause.</param>
+    /// <param name="overload">The overload ladder, whose last step refuses new calls.</param>
+    /// <param name="observer">Told of every call's start, answer, end and release (the metrics).</param>
+    public CallManager(CallMediaServices media, CallLimits limits, OverloadController overload, ICallObserver observer, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        this.media = media;
+        this.limits = limits;
+        this.overload = overload;
+        this.observer = observer;
+        logger = loggerFactory.CreateLogger<CallManager>();
+        callLogger = loggerFactory.CreateLogger<Call>();
+    }
 
     public bool IsControlConnected { get; private set; }
 
@@ -30,55 +50,53 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 
     public IEnumerable<Call> Calls => calls.Values;
 
-    /// <summary>Set once at start-up (the services need the SIP stack, which needs this handler).</summary>
-    public void Attach(CallServices callServices)
+    /// <summary>Set once at start-up, before the first call: the SIP stack in <paramref name="callSignalling"/> needs
+    /// this manager as its call handler, so it cannot be a constructor argument.</summary>
+    public void Attach(CallSignalling callSignalling)
     {
-        ArgumentNullException.ThrowIfNull(callServices);
-        services = callServices;
-        callServices.FindCall = sip => calls.Values.FirstOrDefault(c => c.HasAgentLeg(sip));
+        ArgumentNullException.ThrowIfNull(callSignalling);
+        signalling = callSignalling;
     }
 
     public bool TryGet(string id, out Call call) => calls.TryGetValue(id, out call!);
 
     void ISipCallHandler.OnIncomingCall(SipIncomingCall sip)
     {
-        var s = services!;
         if (draining)
         {
             sip.Reject(503, LimitReasonPhrases.ShuttingDown, "Q.850;cause=41;text=\"shutting down\"");
             return;
         }
 
-        if (s.Overload.TryRefuseNewCall())
+        if (overload.TryRefuseNewCall())
         {
             // Logged per step by the overload monitor, not per refused call: under overload a log line per INVITE is load too.
-            sip.Reject(503, LimitReasonPhrases.Overloaded, "Q.850;cause=42;text=\"media loops overloaded\"", s.Overload.Settings.RetryAfter);
+            sip.Reject(503, LimitReasonPhrases.Overloaded, "Q.850;cause=42;text=\"media loops overloaded\"", overload.Settings.RetryAfter);
             return;
         }
 
-        if (CountLive() >= s.Limits.MaxCalls)
+        if (CountLive() >= limits.MaxCalls)
         {
-            logger.LogWarning("call limit of {Max} calls reached: refusing agent {Agent}'s call with 503", s.Limits.MaxCalls, sip.AgentId);
-            sip.Reject(503, LimitReasonPhrases.TooManyCalls, "Q.850;cause=34;text=\"call limit reached\"", s.Limits.RetryAfter);
+            logger.LogWarning("call limit of {Max} calls reached: refusing agent {Agent}'s call with 503", limits.MaxCalls, sip.AgentId);
+            sip.Reject(503, LimitReasonPhrases.TooManyCalls, "Q.850;cause=34;text=\"call limit reached\"", limits.RetryAfter);
             return;
         }
 
-        if (CountFor(sip.AgentId) >= s.Limits.MaxCallsPerAgent)
+        if (CountFor(sip.AgentId) >= limits.MaxCallsPerAgent)
         {
-            logger.LogWarning("agent {Agent} already has {Max} calls: refusing another with 503", sip.AgentId, s.Limits.MaxCallsPerAgent);
-            sip.Reject(503, LimitReasonPhrases.TooManyCallsForAgent, "Q.850;cause=34;text=\"agent call limit reached\"", s.Limits.RetryAfter);
+            logger.LogWarning("agent {Agent} already has {Max} calls: refusing another with 503", sip.AgentId, limits.MaxCallsPerAgent);
+            sip.Reject(503, LimitReasonPhrases.TooManyCallsForAgent, "Q.850;cause=34;text=\"agent call limit reached\"", limits.RetryAfter);
             return;
         }
 
-        var call = Call.FromAgentInvite(s, sip);
+        var call = Call.FromAgentInvite(sip, Signalling, media, observer, limits, FindCall, callLogger);
         Track(call);
         _ = RunSetupAsync(call, call.StartFromAgentAsync);
     }
 
     void IPbxInboundHandler.OnInboundCall(InboundPbxCall pbxCall)
     {
-        var s = services!;
-        if (draining || CountLive() >= s.Limits.MaxCalls || s.Overload.TryRefuseNewCall())
+        if (draining || CountLive() >= limits.MaxCalls || overload.TryRefuseNewCall())
         {
             _ = pbxCall.RejectAsync(PbxCause.Congestion, CancellationToken.None);
             return;
@@ -86,14 +104,14 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 
         // An agent at Limits:MaxCallsPerAgent is busy to the PBX (cause 17): its Dial sees BUSY and a queue moves on,
         // where ringing the browser once more would only earn a 486 from the page.
-        if (CountFor(pbxCall.AgentId) >= s.Limits.MaxCallsPerAgent)
+        if (CountFor(pbxCall.AgentId) >= limits.MaxCallsPerAgent)
         {
-            logger.LogWarning("agent {Agent} already has {Max} calls: refusing the PBX's call {PbxId} as busy", pbxCall.AgentId, s.Limits.MaxCallsPerAgent, pbxCall.PbxId);
+            logger.LogWarning("agent {Agent} already has {Max} calls: refusing the PBX's call {PbxId} as busy", pbxCall.AgentId, limits.MaxCallsPerAgent, pbxCall.PbxId);
             _ = pbxCall.RejectAsync(PbxCause.UserBusy, CancellationToken.None);
             return;
         }
 
-        var call = Call.ToAgentFromPbx(s, pbxCall);
+        var call = Call.ToAgentFromPbx(pbxCall, Signalling, media, observer, limits, FindCall, callLogger);
         Track(call);
         _ = RunSetupAsync(call, call.StartToAgentAsync);
     }
@@ -110,7 +128,7 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
         IsControlConnected = connected;
         if (connected)
         {
-            services?.AgentStates?.OnPbxConnected();
+            signalling?.AgentStates?.OnPbxConnected();
         }
 
         logger.Log(connected ? LogLevel.Information : LogLevel.Warning, "PBX control connection {State}", connected ? "up" : "down");
@@ -176,10 +194,15 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
     private void Track(Call call)
     {
         calls[call.Id] = call;
-        services!.Observer.OnCallStarted(call);
-        services.AgentStates?.OnAgentChanged(call.AgentId);
+        observer.OnCallStarted(call);
+        Signalling.AgentStates?.OnAgentChanged(call.AgentId);
         _ = call.Ended.ContinueWith(_ => calls.TryRemove(call.Id, out Call? _), TaskScheduler.Default);
     }
+
+    private CallSignalling Signalling => signalling ?? throw new InvalidOperationException("CallManager.Attach was not called before the first call");
+
+    /// <summary>The call whose browser leg is <paramref name="sip"/> (an attended transfer's Replaces names it).</summary>
+    private Call? FindCall(SipCall sip) => calls.Values.FirstOrDefault(c => c.HasAgentLeg(sip));
 
     private async Task RunSetupAsync(Call call, Func<CancellationToken, Task> setup)
     {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Media.Rtcp;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;

@@ -1,14 +1,15 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Calls.Tests.Support;
 
 namespace PbxBridge.Calls.Tests;
 
 public sealed class ControlConnectionTests
 {
     [Fact]
-    public void Only_a_return_after_a_loss_counts_as_a_reconnect()
+    public async Task Only_a_return_after_a_loss_counts_as_a_reconnect()
     {
-        var manager = new CallManager(NullLogger<CallManager>.Instance);
+        await using var harness = new CallHarness();
+        var manager = harness.Manager;
         IPbxInboundHandler handler = manager;
 
         handler.OnControlConnectionChanged(false); // the first attempt failed: PBX not up yet

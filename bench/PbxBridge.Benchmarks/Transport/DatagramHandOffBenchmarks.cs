@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Benchmarks.Transport;

@@ -8,6 +8,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Media;
 using PbxBridge.Media.Dtmf;
 using PbxBridge.Media.Statistics;
+using PbxBridge.Net;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Transport;
 

@@ -1,3 +1,5 @@
+using PbxBridge.Net;
+
 namespace PbxBridge.Calls.Media;
 
 /// <summary>What the media loops did since start, summed over loops (see <see cref="PbxBridge.WebRtc.Transport.MediaEventLoop"/>).</summary>

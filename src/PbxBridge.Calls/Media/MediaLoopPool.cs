@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Calls.Media;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PbxBridge.Net;
 
 namespace PbxBridge.WebRtc.Transport;
 

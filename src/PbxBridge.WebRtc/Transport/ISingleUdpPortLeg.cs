@@ -1,4 +1,5 @@
 using System.Net;
+using PbxBridge.Net;
 
 namespace PbxBridge.WebRtc.Transport;
 

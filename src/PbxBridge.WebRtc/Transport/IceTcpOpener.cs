@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Stun;
 

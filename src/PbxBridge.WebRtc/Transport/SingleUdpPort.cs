@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Stun;
 
 namespace PbxBridge.WebRtc.Transport;

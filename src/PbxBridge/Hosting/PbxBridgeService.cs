@@ -16,7 +16,8 @@ public sealed class PbxBridgeService(
     IPbx pbx,
     SipStack sip,
     CallManager calls,
-    CallServices callServices,
+    CallSignalling signalling,
+    CallMediaServices media,
     PbxBridgeMetrics metrics,
     ConnectionsPerAddressLimiter connectionLimiter,
     OriginPolicy originPolicy,
@@ -32,10 +33,10 @@ public sealed class PbxBridgeService(
 
         // The first BouncyCastle handshake in a cold process is slower than Chrome's DTLS retransmit timer:
         // pay it now, not on the first agent's call.
-        var warmup = await WebRtc.Dtls.DtlsWarmup.RunAsync(callServices.Certificate, TimeSpan.FromSeconds(10));
+        var warmup = await WebRtc.Dtls.DtlsWarmup.RunAsync(media.BrowserLegs.Certificate, TimeSpan.FromSeconds(10));
         logger.LogInformation("DTLS warm-up handshake took {Milliseconds} ms", (int)warmup.TotalMilliseconds);
-        calls.Attach(callServices);
-        if (callServices.SingleUdpPort is { } singlePort)
+        calls.Attach(signalling);
+        if (media.BrowserLegs.SingleUdpPort is { } singlePort)
         {
             logger.LogInformation("browser media on one UDP port, {Port}: legs told apart by ICE ufrag, then by address ({Batching})",
                 singlePort.Port, singlePort.IsBatching ? "recvmmsg/sendmmsg batches" : "one syscall per datagram");
@@ -54,10 +55,10 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_dialogs", "SIP dialogs alive.", sip.Counters.Dialogs),
             ("pbxbridge_sip_transactions", "SIP transactions alive.", sip.Counters.Transactions),
             ("pbxbridge_sip_timers", "SIP timers armed.", sip.Counters.Timers),
-            ("pbxbridge_udp_ports_browser_in_use", "Browser-side UDP ports rented (one per call leg).", callServices.BrowserPorts.InUse),
-            ("pbxbridge_udp_ports_pbx_in_use", "PBX-side UDP ports rented (one per call).", callServices.PbxPorts.InUse),
-            .. OverloadGauges(callServices.Overload),
-            .. SingleUdpPortGauges(callServices.SingleUdpPort),
+            ("pbxbridge_udp_ports_browser_in_use", "Browser-side UDP ports rented (one per call leg).", media.BrowserLegs.Ports.InUse),
+            ("pbxbridge_udp_ports_pbx_in_use", "PBX-side UDP ports rented (one per call).", media.PbxPorts.InUse),
+            .. OverloadGauges(media.Overload),
+            .. SingleUdpPortGauges(media.BrowserLegs.SingleUdpPort),
         ];
         metrics.Counters = () =>
         [
@@ -75,10 +76,10 @@ public sealed class PbxBridgeService(
             ("pbxbridge_sip_digest_uri_mismatch_total", "Requests refused (400) because their digest uri was not their Request-URI.", sip.Counters.DigestUriMismatches),
             ("pbxbridge_sip_reconnects_survived_total", "Calls whose agent came back on a new WebSocket (network change) and kept the call: its dialog moved there.", sip.Counters.DialogsMoved),
             ("pbxbridge_sip_foreign_dialog_requests_total", "Requests and responses for an agent's dialog from neither its connection nor one it registered on (481 / dropped).", sip.Counters.ForeignDialogRequests),
-            .. MediaLoopCounters(callServices.MediaLoops.Activity),
-            .. SingleUdpPortCounters(callServices.SingleUdpPort),
-            ("pbxbridge_overload_steps_engaged_total", "Overload steps engaged (each step crossed counts; see pbxbridge_overload_step).", callServices.Overload.StepsEngaged),
-            ("pbxbridge_overload_calls_refused_total", "New calls refused with 503 Server Overloaded at the last overload step.", callServices.Overload.CallsRefused),
+            .. MediaLoopCounters(media.Loops.Activity),
+            .. SingleUdpPortCounters(media.BrowserLegs.SingleUdpPort),
+            ("pbxbridge_overload_steps_engaged_total", "Overload steps engaged (each step crossed counts; see pbxbridge_overload_step).", media.Overload.StepsEngaged),
+            ("pbxbridge_overload_calls_refused_total", "New calls refused with 503 Server Overloaded at the last overload step.", media.Overload.CallsRefused),
         ];
         await pbx.StartAsync(calls, cancellationToken);
 
@@ -167,8 +168,8 @@ public sealed class PbxBridgeService(
     {
         // The container disposes the PBX adapter (closing ARI / ESL) after every hosted service stopped.
         overloadMonitor.Dispose();
-        callServices.MediaLoops.Dispose();
-        if (callServices.AgentStates is { } agentStates)
+        media.Loops.Dispose();
+        if (signalling.AgentStates is { } agentStates)
         {
             // The agents whose connections the drain just closed reach the PBX as signed out (on a cluster node:
             // withdrawn, so their next calls go to the node they reconnect to) while ARI/ESL is still up.

@@ -8,6 +8,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Http;
 using PbxBridge.Metrics;
+using PbxBridge.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Auth;
 using PbxBridge.Sip.Registrar;
@@ -77,37 +78,37 @@ public static class ServiceRegistration
             services.AddSingleton(sp => new SingleUdpPort(socket, sp.GetRequiredService<MediaLoopPool>().Loops, settings.Media.SingleUdpPortBatch));
         }
 
-        services.AddSingleton(sp => new CallServices
-        {
-            Pbx = sp.GetRequiredService<IPbx>(),
-            Sip = sp.GetRequiredService<SipStack>(),
-            BrowserPorts = new UdpPortPool(
-                IPAddress.Parse(settings.Media.BrowserBindAddress.Length > 0 ? settings.Media.BrowserBindAddress : settings.Media.PublicAddress),
-                settings.Media.BrowserPortStart,
-                settings.Media.BrowserPortEnd),
-            PbxPorts = new UdpPortPool(IPAddress.Parse(settings.Media.PbxBindAddress), settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
-            Certificate = sp.GetRequiredService<DtlsCertificate>(),
-            WebRtc = new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10))
+        services.AddSingleton(sp => new BrowserLegMedia(
+            new WebRtcOptions(IPAddress.Parse(settings.Media.PublicAddress), TimeSpan.FromSeconds(settings.Media.ConsentTimeoutSeconds), TimeSpan.FromSeconds(10))
             {
                 IceTcpPorts = iceTcpPorts,
             },
-            IceTcp = iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
-            SingleUdpPort = sp.GetService<SingleUdpPort>(),
-            MediaLoops = sp.GetRequiredService<MediaLoopPool>(),
-            Media = new CallMediaSettings(
+            new UdpPortPool(
+                IPAddress.Parse(settings.Media.BrowserBindAddress.Length > 0 ? settings.Media.BrowserBindAddress : settings.Media.PublicAddress),
+                settings.Media.BrowserPortStart,
+                settings.Media.BrowserPortEnd),
+            sp.GetRequiredService<DtlsCertificate>(),
+            iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
+            sp.GetService<SingleUdpPort>()));
+        services.AddSingleton(sp => new CallMediaServices(
+            sp.GetRequiredService<BrowserLegMedia>(),
+            new UdpPortPool(IPAddress.Parse(settings.Media.PbxBindAddress), settings.Media.PbxPortStart, settings.Media.PbxPortEnd),
+            sp.GetRequiredService<MediaLoopPool>(),
+            new CallMediaSettings(
                 settings.Media.PbxCodec switch { "alaw" => PbxCodec.Pcma, "slin16" => PbxCodec.L16Wideband, _ => PbxCodec.Pcmu },
                 settings.Media.OpusComplexity,
                 settings.Media.OpusBitrate,
                 settings.Media.OpusInbandFec,
                 settings.Media.OpusDtx),
-            LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
-            Observer = sp.GetRequiredService<PbxBridgeMetrics>(),
-            Limits = CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent },
-            Agents = sp.GetRequiredService<ISipAgentDirectory>(),
-            AgentStates = sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher, settings.Cluster) : null,
-            Overload = sp.GetRequiredService<OverloadController>(),
-        });
-        services.AddSingleton(sp => new NetworkCheckLegs(sp.GetRequiredService<CallServices>()));
+            sp.GetRequiredService<OverloadController>()));
+        services.AddSingleton(CallLimits.Default with { MaxCalls = settings.Limits.MaxCalls, MaxCallsPerAgent = settings.Limits.MaxCallsPerAgent });
+        services.AddSingleton<ICallObserver>(sp => sp.GetRequiredService<PbxBridgeMetrics>());
+        services.AddSingleton(sp => new CallSignalling(
+            sp.GetRequiredService<IPbx>(),
+            sp.GetRequiredService<SipStack>(),
+            sp.GetRequiredService<ISipAgentDirectory>(),
+            sp.GetRequiredService<IPbx>() is IPbxAgentStatePublisher publisher ? CreateAgentStates(sp, publisher, settings.Cluster) : null));
+        services.AddSingleton<NetworkCheckLegs>();
         services.AddSingleton<SipConnectionLifetime>();
         services.AddHostedService<PbxBridgeService>();
         Cluster.ClusterRegistration.Add(services, settings);
@@ -118,7 +119,7 @@ public static class ServiceRegistration
     }
 
     /// <summary>Agents' states toward the PBX's queues, fed by every registration change (and, through
-    /// <see cref="CallServices.AgentStates"/>, every call change). On a cluster node (Cluster:NodeId) also where each
+    /// <see cref="CallSignalling.AgentStates"/>, every call change). On a cluster node (Cluster:NodeId) also where each
     /// agent registered here is served, when the adapter can tell its PBX (<see cref="IPbxAgentLocationPublisher"/>).</summary>
     private static AgentStateTracker CreateAgentStates(IServiceProvider sp, IPbxAgentStatePublisher publisher, ClusterOptions cluster)
     {

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PbxBridge.Calls;
+using PbxBridge.Calls.Media;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Http;
@@ -17,16 +17,18 @@ public sealed class NetworkCheckLegs : IAsyncDisposable
 
     public const int MaxLegs = 16;
 
-    private readonly CallServices services;
+    private readonly BrowserLegMedia browserLegs;
+    private readonly MediaLoopPool mediaLoops;
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private readonly Dictionary<string, Leg> byAgent = new(StringComparer.Ordinal);
     private bool disposed;
 
-    public NetworkCheckLegs(CallServices services)
+    public NetworkCheckLegs(BrowserLegMedia browserLegs, MediaLoopPool mediaLoops, ILogger<NetworkCheckLegs> logger)
     {
-        this.services = services ?? throw new ArgumentNullException(nameof(services));
-        logger = services.LoggerFactory.CreateLogger<NetworkCheckLegs>();
+        this.browserLegs = browserLegs;
+        this.mediaLoops = mediaLoops;
+        this.logger = logger;
     }
 
     public int Count
@@ -64,7 +66,7 @@ public sealed class NetworkCheckLegs : IAsyncDisposable
         WebRtcEndpoint endpoint;
         try
         {
-            endpoint = new WebRtcEndpoint(services.WebRtc, services.BrowserPorts, services.Certificate, services.MediaLoops.NextLoop(), leg, logger, services.IceTcp);
+            endpoint = new WebRtcEndpoint(browserLegs.WebRtc, browserLegs.Ports, browserLegs.Certificate, mediaLoops.NextLoop(), leg, logger, browserLegs.IceTcp);
         }
         catch (InvalidOperationException e)
         {

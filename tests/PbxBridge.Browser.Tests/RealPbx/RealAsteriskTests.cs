@@ -275,15 +275,31 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         RealAsterisk.MilliwattHz,
         RealAsterisk.MusicOnHoldHz);
 
-    /// <summary>A caller into the shipped queue (pbxbridge-support, agents 1001 and 1002), once Asterisk sees 1001 free.</summary>
+    /// <summary>A caller into the shipped queue (pbxbridge-support, agents 1001 and 1002), once Asterisk sees 1001 free.
+    /// The recording one is heard through an ARI snoop on its Local channel (the build has no MixMonitor or Record),
+    /// whose application is closed again at clean-up.</summary>
     private TransferScenarios.QueueCaller QueueCaller => new(
         () => CallTheQueueWhen1001IsFreeAsync("Milliwatt"),
         RealAsterisk.MilliwattHz,
-        () => Task.CompletedTask,
+        async () =>
+        {
+            if (_heard is not null)
+            {
+                await _heard.DisposeAsync();
+                _heard = null;
+            }
+        },
         "4999")
     {
-        StartEchoingAsync = () => CallTheQueueWhen1001IsFreeAsync("Echo"),
+        StartRecordingAsync = async () =>
+        {
+            _heard = await AsteriskHeardRecording.ConnectAsync(fixture.Pbx);
+            await CallTheQueueWhen1001IsFreeAsync("Milliwatt");
+            return await _heard.RecordWhatItHearsAsync("Local/500@lab-queue-", ";1");
+        },
     };
+
+    private AsteriskHeardRecording? _heard;
 
     private async Task CallTheQueueWhen1001IsFreeAsync(string application)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Net;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Transport;
 

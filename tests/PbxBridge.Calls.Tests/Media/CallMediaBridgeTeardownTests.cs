@@ -7,6 +7,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Calls.Tests.Support;
 using PbxBridge.Media.Opus;
 using PbxBridge.Media.Rtp;
+using PbxBridge.Net;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Transport;
 

@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.AgentStates;
 using PbxBridge.Calls.Media;
+using PbxBridge.Calls.Overload;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Registrar;
 using PbxBridge.Sip.Transport;
@@ -28,7 +30,14 @@ internal sealed class CallHarness : IAsyncDisposable
     {
         // Each harness has its own 40-port block in a range no other test project uses.
         var first = 44000 + (Interlocked.Increment(ref s_portBlock) % 20 * 40);
-        Manager = new CallManager(Log.CreateLogger<CallManager>());
+        _mediaLoops = new MediaLoopPool(Log.CreateLogger<MediaLoopPool>(), 1);
+        var media = new CallMediaServices(
+            new BrowserLegMedia(WebRtcOptions.Default(IPAddress.Loopback), new UdpPortPool(IPAddress.Loopback, first, first + 19), DtlsCertificate.Generate()),
+            new UdpPortPool(IPAddress.Loopback, first + 20, first + 39),
+            _mediaLoops,
+            new CallMediaSettings(PbxCodec.Pcmu, 5, 24000, true, false),
+            new OverloadController(OverloadSettings.Disabled(10)));
+        Manager = new CallManager(media, limits ?? CallLimits.Default, media.Overload, new NullCallObserver(), Log);
         var registrations = new RegistrationChangeNotifier(new InMemoryRegistrationStore());
         _stack = new SipStack(new SipStackOptions { RegistrationStore = registrations }, new TestAgentDirectory(), Manager, Log.CreateLogger<SipStack>());
         if (agentStates is not null)
@@ -37,23 +46,7 @@ internal sealed class CallHarness : IAsyncDisposable
             registrations.Changed += AgentStates.OnAgentRegistrationChanged;
         }
 
-        _mediaLoops = new MediaLoopPool(Log.CreateLogger<MediaLoopPool>(), 1);
-        Manager.Attach(new CallServices
-        {
-            Pbx = Pbx,
-            Sip = _stack,
-            BrowserPorts = new UdpPortPool(IPAddress.Loopback, first, first + 19),
-            PbxPorts = new UdpPortPool(IPAddress.Loopback, first + 20, first + 39),
-            Certificate = DtlsCertificate.Generate(),
-            WebRtc = WebRtcOptions.Default(IPAddress.Loopback),
-            MediaLoops = _mediaLoops,
-            Media = new CallMediaSettings(PbxCodec.Pcmu, 5, 24000, true, false),
-            LoggerFactory = Log,
-            Observer = new NullCallObserver(),
-            Limits = limits ?? CallLimits.Default,
-            Agents = new TestAgentDirectory(),
-            AgentStates = AgentStates,
-        });
+        Manager.Attach(new CallSignalling(Pbx, _stack, new TestAgentDirectory(), AgentStates));
         var flow = new MemorySipFlow("flow-1");
         ((ISipMessageSink)_stack).OnFlowOpened(flow);
         _flow = flow;

@@ -4,13 +4,12 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Configuration;
 using PbxBridge.Demo;
 using PbxBridge.Hosting;
-using PbxBridge.Pbx.Contract;
 
 namespace PbxBridge.Tests.Metrics;
 
 /// <summary>
 /// A real <see cref="Call"/> released without ever having had a browser leg: the demo PBX calls an id that is no
-/// agent, and the Calls room, wired as the service wires it (<see cref="ServiceRegistration"/>), refuses it at once.
+/// agent, and the Calls room, wired as the service wires it (<see cref="ServiceRegistration"/>), refuses it at once and releases it.
 /// What the metrics observer is handed for such a call.
 /// </summary>
 internal sealed class ReleasedCall : IAsyncDisposable
@@ -34,15 +33,16 @@ internal sealed class ReleasedCall : IAsyncDisposable
         var collection = new ServiceCollection();
         collection.AddLogging();
         ServiceRegistration.AddPbxBridge(collection, settings);
+        var releases = new ReleaseCatcher();
+        collection.AddSingleton<ICallObserver>(releases);
         var services = collection.BuildServiceProvider();
+        var calls = services.GetRequiredService<CallManager>();
+        calls.Attach(services.GetRequiredService<CallSignalling>());
         var demo = (DemoPbx)services.GetRequiredService<IPbx>();
-        var inbound = new RecordingInboundHandler();
-        await demo.StartAsync(inbound, CancellationToken.None);
+        await demo.StartAsync(calls, CancellationToken.None);
         demo.CallAgent("no-such-agent", "5551234", "Customer");
-        var pbxCall = await inbound.Calls.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
-        var call = Call.ToAgentFromPbx(services.GetRequiredService<CallServices>(), pbxCall);
-        await call.StartToAgentAsync(CancellationToken.None);
+        var call = await releases.Released.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(CallState.Ended, call.State);
         Assert.Null(call.Media.Browser);
         return new ReleasedCall(services, state, call);
@@ -52,5 +52,29 @@ internal sealed class ReleasedCall : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Directory.Delete(_state, recursive: true);
+    }
+
+    /// <summary>In place of the metrics: hands over the first call the Calls room releases.</summary>
+    private sealed class ReleaseCatcher : ICallObserver
+    {
+        public TaskCompletionSource<Call> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void OnCallStarted(Call call)
+        {
+        }
+
+        public void OnCallAnswered(Call call, TimeSpan setup)
+        {
+        }
+
+        public void OnCallEnded(Call call, string outcome, PbxCause cause)
+        {
+        }
+
+        public void OnMediaFailure(string kind, string reason)
+        {
+        }
+
+        public void OnCallReleased(Call call, CallMediaCounters finalCounters) => Released.TrySetResult(call);
     }
 }

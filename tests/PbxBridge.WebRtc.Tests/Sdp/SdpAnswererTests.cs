@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Sdp;
 using PbxBridge.WebRtc.Tests.Transport;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Stun;

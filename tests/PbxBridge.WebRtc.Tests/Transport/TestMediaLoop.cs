@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.WebRtc.Tests.Transport;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Transport;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using PbxBridge.Net;
 using PbxBridge.WebRtc.Srtp;
 using PbxBridge.WebRtc.Tests.Srtp;
 

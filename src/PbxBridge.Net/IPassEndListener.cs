@@ -1,7 +1,7 @@
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>Called on a <see cref="MediaEventLoop"/>'s thread at the end of every pass (after its datagrams and tick, before it waits again).</summary>
-internal interface IPassEndListener
+public interface IPassEndListener
 {
     void OnPassEnd();
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// The kernel's <c>struct mmsghdr</c> (a <c>struct msghdr</c> and the byte count the call filled in) and

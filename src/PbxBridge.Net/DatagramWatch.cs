@@ -1,4 +1,4 @@
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>A socket's registration on a <see cref="MediaEventLoop"/>, to give back to <see cref="MediaEventLoop.UnwatchAsync"/>.</summary>
 public readonly record struct DatagramWatch(int Slot, uint Generation);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// Reads up to <see cref="Capacity"/> queued datagrams with one recvmmsg(2), without blocking, each with its source
@@ -10,7 +10,7 @@ namespace PbxBridge.WebRtc.Transport;
 /// socket, pays one system call per batch instead of one per datagram. Buffers, iovecs, addresses and control space
 /// are native memory allocated once. One thread (the reading loop's) uses it.
 /// </summary>
-internal sealed unsafe class UdpReceiveBatch : IDisposable
+public sealed unsafe class UdpReceiveBatch : IDisposable
 {
     public const int Capacity = 32;
     public const int SlotSize = 2048;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// One thread that owns the media of the calls assigned to it: their sockets (browser and PBX side, watched with one
@@ -148,7 +148,7 @@ public sealed class MediaEventLoop : IDisposable
     public bool IsCurrentThread => Thread.CurrentThread == _thread;
 
     /// <summary>Calls <paramref name="listener"/> on this loop's thread at the end of every pass (a send batch flushes there).</summary>
-    internal void AddPassEndListener(IPassEndListener listener)
+    public void AddPassEndListener(IPassEndListener listener)
     {
         lock (_membership)
         {
@@ -157,7 +157,7 @@ public sealed class MediaEventLoop : IDisposable
     }
 
     /// <summary>Stops calling <paramref name="listener"/>; completes once no pass can still be calling it.</summary>
-    internal Task RemovePassEndListenerAsync(IPassEndListener listener)
+    public Task RemovePassEndListenerAsync(IPassEndListener listener)
     {
         lock (_membership)
         {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PbxBridge.WebRtc;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// Hands out UDP sockets bound to ports of a configured range and takes them back. Ports taken by other

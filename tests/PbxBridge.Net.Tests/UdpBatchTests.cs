@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using PbxBridge.WebRtc.Transport;
 
-namespace PbxBridge.WebRtc.Tests.Transport;
+namespace PbxBridge.Net.Tests;
 
 /// <summary>sendmmsg and recvmmsg on real loopback sockets: many datagrams per system call, each to and from its own address.</summary>
 public sealed class UdpBatchTests

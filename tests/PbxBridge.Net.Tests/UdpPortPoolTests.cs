@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PbxBridge.WebRtc.Tests.Transport;
+namespace PbxBridge.Net.Tests;
 
 public sealed class UdpPortPoolTests
 {

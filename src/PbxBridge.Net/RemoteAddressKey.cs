@@ -2,14 +2,14 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// A datagram's source (IP and port, with the IPv6 scope) as a value the single UDP port's address table can hash
 /// without allocating: three words read straight from the native sockaddr the kernel filled in. IPv6 flow labels are
 /// left out, they may change between packets of one flow.
 /// </summary>
-internal readonly record struct RemoteAddressKey(ulong High, ulong Middle, ulong Low)
+public readonly record struct RemoteAddressKey(ulong High, ulong Middle, ulong Low)
 {
     // sockaddr_in: family(2) port(2) address(4); sockaddr_in6: family(2) port(2) flowinfo(4) address(16) scope(4).
     public static RemoteAddressKey From(SocketAddress address)

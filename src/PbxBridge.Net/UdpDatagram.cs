@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// Reads one datagram without blocking, straight into the caller's buffer and <see cref="SocketAddress"/> (whose

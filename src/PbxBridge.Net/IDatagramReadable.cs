@@ -1,4 +1,4 @@
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// A socket's owner on a <see cref="MediaEventLoop"/>: called on the loop's thread each time its socket has a

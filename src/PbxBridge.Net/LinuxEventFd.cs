@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// eventfd(2): a counter another thread can make readable, so one media loop can wake another from its epoll wait
 /// (the single UDP port's reader handing a leg's datagrams to the loop that owns the leg). Non-blocking.
 /// </summary>
-internal static partial class LinuxEventFd
+public static partial class LinuxEventFd
 {
     private const int EfdCloexec = 0x80000;
     private const int EfdNonblock = 0x800;

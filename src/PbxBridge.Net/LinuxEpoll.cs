@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// The three epoll(7) calls the media loop needs, level-triggered, with a 64-bit cookie per descriptor. The kernel's

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
-using PbxBridge.WebRtc.Transport;
 
-namespace PbxBridge.WebRtc.Tests.Transport;
+namespace PbxBridge.Net.Tests;
 
 /// <summary>
 /// The media loop over real loopback sockets: datagrams handled on its thread, ticks, and removals that complete only

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 
-namespace PbxBridge.WebRtc.Transport;
+namespace PbxBridge.Net;
 
 /// <summary>
 /// The datagrams one media loop sends on the single UDP port during one pass, handed to the kernel together with one
@@ -9,7 +9,7 @@ namespace PbxBridge.WebRtc.Transport;
 /// calls is one system call per loop. Slots, iovecs, addresses and headers are native memory allocated once, so
 /// adding a datagram copies it and allocates nothing. Only the owning loop's thread adds and flushes.
 /// </summary>
-internal sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
+public sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
 {
     public const int Capacity = 64;
     public const int SlotSize = 1536;
