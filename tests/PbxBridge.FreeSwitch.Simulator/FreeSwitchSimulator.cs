@@ -33,6 +33,7 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<SimulatedEslSession, Task> _sessions = new();
     private readonly ConcurrentDictionary<string, SimulatedSipCall> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _holdCommands = new();
+    private readonly ConcurrentQueue<string> _reInvites = new();
 
     // Transfer targets originated with &park(), by origination_uuid: their extension.
     private readonly ConcurrentDictionary<string, string> _parked = new(StringComparer.Ordinal);
@@ -58,6 +59,13 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
     /// UUID"): a hold then a resume leaves both in the record.
     /// </summary>
     public IReadOnlyList<string> HoldCommands => [.. _holdCommands];
+
+    /// <summary>
+    /// PbxBridge's re-INVITEs so far, in order, as "UUID DIRECTION" (the offer's a= direction, e.g. "UUID sendonly"
+    /// for a hold as a phone sends it, "UUID sendrecv" for the resume). sofia answers them as RFC 3264 §6.1 says, and
+    /// a sendonly or inactive offer puts the channel on hold.
+    /// </summary>
+    public IReadOnlyList<string> ReInvites => [.. _reInvites];
 
     /// <summary>Event-socket connections currently open.</summary>
     public int EslConnections => _sessions.Count;
@@ -637,7 +645,11 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
 
                 break;
             case SipMethod.Invite when call is not null:
-                var reOk = Response(call, 200, "OK", [], SimulatedSipCall.Sdp(call.Channel.Rtp.LocalEndPoint), request);
+                var offered = OfferedDirection(request.BodyText);
+                _reInvites.Enqueue($"{call.Channel.UniqueId} {offered}");
+                call.Channel.OnHold = offered is "sendonly" or "inactive";
+                var answered = offered switch { "sendonly" => "a=recvonly\r\n", "inactive" => "a=inactive\r\n", "recvonly" => "a=sendonly\r\n", _ => string.Empty };
+                var reOk = Response(call, 200, "OK", [], SimulatedSipCall.Sdp(call.Channel.Rtp.LocalEndPoint) + answered, request);
                 await SendAsync(ReplyTo(request, reOk), remote).ConfigureAwait(false);
                 break;
             case SipMethod.Ack:
@@ -668,6 +680,10 @@ public sealed partial class FreeSwitchSimulator : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>The a= direction of an SDP offer (RFC 3264 §5.1: sendrecv when none is given).</summary>
+    private static string OfferedDirection(string? sdp) =>
+        (sdp ?? string.Empty).Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l is "a=sendonly" or "a=recvonly" or "a=inactive" or "a=sendrecv")?[2..] ?? "sendrecv";
 
     private async Task OnNewInviteAsync(SipRequest invite, IPEndPoint remote)
     {

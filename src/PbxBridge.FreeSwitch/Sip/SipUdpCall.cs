@@ -36,6 +36,7 @@ internal sealed class SipUdpCall : ISipDialogOwner
     private bool _cancelPending;
     private string? _cancelReason;
     private bool _remoteHold;
+    private volatile bool _localHold;
 
     private SipUdpCall(SipUdpAgent agent, SipRequest invite, string agentId, bool isUas, ISipUdpCallObserver observer)
     {
@@ -80,6 +81,9 @@ internal sealed class SipUdpCall : ISipDialogOwner
     public bool HasSentFinalResponse => _serverTransaction?.HasFinalResponse == true;
 
     public bool IsEnded => _state == State.Ended;
+
+    /// <summary>Our last re-INVITE put FreeSWITCH on hold (a=sendonly) and no resume followed.</summary>
+    public bool IsHeldByUs => _localHold;
 
     /// <summary>UAS: wraps FreeSWITCH's initial INVITE and answers 100 Trying at once. Call inside the core's section
     /// (the agent's <see cref="SipUdpAgent.IncomingInvite"/>).</summary>
@@ -183,6 +187,70 @@ internal sealed class SipUdpCall : ISipDialogOwner
     }
 
     public bool IsInviteBranch(string? branch) => branch is not null && branch == _invite.TopVia?.Branch;
+
+    /// <summary>
+    /// Our hold (<paramref name="held"/>) or resume, as a SIP phone puts FreeSWITCH on hold (RFC 3264 §8.4): a
+    /// re-INVITE offering a=sendonly, then a=sendrecv again. sofia answers a sendonly offer by playing the bridged far
+    /// party's hold music itself, for legs in either direction (uuid_hold on a leg FreeSWITCH originated plays none,
+    /// see pbx-config/freeswitch/README.md). Completes with the final status (200, or a failure such as 491 when
+    /// FreeSWITCH's own re-INVITE crossed ours: the session then stays as it was, §14.1).
+    /// </summary>
+    public Task<int> ReInviteAsync(bool held, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _core.Execute(() =>
+        {
+            if (_state != State.Confirmed || _dialog is not { IsTerminated: false } dialog || _localRtp is null)
+            {
+                done.TrySetResult(481);
+                return;
+            }
+
+            _localHold = held;
+            _localDirection = held ? "sendonly" : "sendrecv";
+            _localSdp = PcmuSdp.Build(_localRtp, SessionId, ++_sdpVersion, _localDirection, _telephoneEvent);
+            var reInvite = dialog.CreateRequest(SipMethod.Invite);
+            var cseq = dialog.LocalCSeq;
+            reInvite.Headers.Add(SipHeaderNames.Allow, SipUdpAgent.Allow);
+            reInvite.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+            reInvite.BodyText = _localSdp;
+            _core.SendRequest(dialog.Flow, reInvite, response =>
+            {
+                if (response.IsProvisional)
+                {
+                    return;
+                }
+
+                if (response.IsSuccess)
+                {
+                    // §13.2.2.4: the ACK of a 2xx is ours; a retransmitted 2xx gets it again (OnRetransmitted2xx).
+                    _core.Send(dialog.Flow, dialog.CreateAck(cseq));
+                    if (!string.IsNullOrEmpty(response.BodyText))
+                    {
+                        RemoteSdp = response.BodyText;
+                    }
+                }
+
+                done.TrySetResult(response.StatusCode);
+            });
+        });
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Our direction for FreeSWITCH's <paramref name="offered"/> one (RFC 3264 §6.1), keeping our own hold:
+    /// while we hold we only send.</summary>
+    private string Direction(string offered)
+    {
+        var weSend = offered is "sendrecv" or "recvonly";
+        var weReceive = !_localHold && offered is "sendrecv" or "sendonly";
+        return (weSend, weReceive) switch
+        {
+            (true, true) => "sendrecv",
+            (true, false) => "sendonly",
+            (false, true) => "recvonly",
+            _ => "inactive",
+        };
+    }
 
     /// <summary>UAS: FreeSWITCH cancelled its INVITE (the CANCEL itself got 200 from the agent).</summary>
     public void OnCancel(SipRequest cancel)
@@ -405,13 +473,7 @@ internal sealed class SipUdpCall : ISipDialogOwner
             RemoteSdp = reInvite.BodyText;
             if (PcmuSdp.TryParse(reInvite.BodyText, out _, out _, out var offered))
             {
-                var answer = offered switch
-                {
-                    "sendonly" => "recvonly",
-                    "recvonly" => "sendonly",
-                    "inactive" => "inactive",
-                    _ => "sendrecv",
-                };
+                var answer = Direction(offered);
                 held = offered is "sendonly" or "inactive";
                 if (answer != _localDirection && _localRtp is not null)
                 {
@@ -457,9 +519,9 @@ internal sealed class SipUdpCall : ISipDialogOwner
         }
     }
 
-    /// <summary>§13.2.2.4: every retransmitted 2xx of our INVITE gets the ACK again.</summary>
+    /// <summary>§13.2.2.4: every retransmitted 2xx of our INVITE or re-INVITE gets the ACK (with its CSeq) again.</summary>
     void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response) =>
-        _core.Send(dialog.Flow, dialog.CreateAck(_invite.CSeq!.Value.Number));
+        _core.Send(dialog.Flow, dialog.CreateAck(response.CSeq?.Number ?? _invite.CSeq!.Value.Number));
 
     /// <summary>The agent is shutting down: nothing more can be sent or heard on this leg.</summary>
     void ISipDialogOwner.OnFlowClosed(SipDialog dialog) => Finish();

@@ -8,8 +8,8 @@ namespace PbxBridge.Browser.Tests.Pbx;
 
 /// <summary>
 /// JsSIP's and SIP.js's own hold() and unhold() in headless Chromium, on an agent's call through PbxBridge to each
-/// PBX's simulator: the PBX receives the hold (Asterisk: music on hold started on the far channel; FreeSWITCH:
-/// uuid_hold) and then the resume, and the far party's tone comes back after the resume.
+/// PBX's simulator: the PBX receives the hold (Asterisk: music on hold started on the far channel; FreeSWITCH: a
+/// re-INVITE a=sendonly on PbxBridge's leg, as a phone holds) and then the resume, and the far party's tone comes back after the resume.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PbxHoldInteropTests : IDisposable
@@ -40,7 +40,7 @@ public sealed class PbxHoldInteropTests : IDisposable
     [Theory]
     [InlineData("jssip")]
     [InlineData("sipjs")]
-    public async Task FreeSwitch_gets_uuid_hold_when_the_agent_holds_and_uuid_hold_off_on_resume(string library)
+    public async Task FreeSwitch_gets_a_sendonly_re_invite_when_the_agent_holds_and_sendrecv_on_resume(string library)
     {
         var sipPort = SimulatedPbxHost.FreeUdpPort();
         await using var sim = await FreeSwitchSimulator.StartAsync(new FreeSwitchSimulatorOptions { PbxBridgeSip = new(IPAddress.Loopback, sipPort) });
@@ -50,7 +50,7 @@ public sealed class PbxHoldInteropTests : IDisposable
         var result = await run;
 
         AssertHeldThenResumed(result);
-        Assert.Equal([$"uuid_hold {channel.UniqueId}", $"uuid_hold off {channel.UniqueId}"], sim.HoldCommands);
+        Assert.Equal([$"{channel.UniqueId} sendonly", $"{channel.UniqueId} sendrecv"], sim.ReInvites);
     }
 
     private static void AssertHeldThenResumed(JsonElement result)

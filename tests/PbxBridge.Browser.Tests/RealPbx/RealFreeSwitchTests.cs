@@ -150,14 +150,14 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
     }
 
     /// <summary>
-    /// FreeSWITCH calls 1001 through the shipped agent extension, playing the site's tone. The far party of a call
-    /// FreeSWITCH placed to the agent hears silence while the agent holds (uuid_hold on that leg plays the site's hold
-    /// music only where the agent placed the call; measured here, not yet explained).
+    /// FreeSWITCH calls 1001 through the shipped agent extension, playing the site's tone. 1001's first call (from
+    /// 1002) is one FreeSWITCH placed to the agent: its far party hears the site's hold music while 1001 holds, since
+    /// PbxBridge holds with a re-INVITE a=sendonly as a phone does (uuid_hold on such a leg plays it none).
     /// </summary>
     private CallWaitingScenarios.PbxCaller SecondCaller => new(
         () => fixture.Pbx.ApiAsync($"bgapi originate loopback/agent-1001/default &playback({Tone})"),
         RealFreeSwitch.ToneHz,
-        HoldMusicHz: null);
+        RealFreeSwitch.HoldMusicHz);
 
     [SkippableFact]
     public async Task Agent_calls_agent_through_the_shipped_dialplan_holds_with_music_and_resumes()

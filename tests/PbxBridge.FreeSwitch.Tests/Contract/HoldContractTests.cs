@@ -5,14 +5,15 @@ using PbxBridge.Pbx.Contract;
 namespace PbxBridge.FreeSwitch.Tests.Contract;
 
 /// <summary>
-/// An agent's hold and resume reach FreeSWITCH as it receives them: `uuid_hold UUID` then `uuid_hold off UUID` on
-/// PbxBridge's own channel, so the bridged far party hears FreeSWITCH's hold music; on calls either way.
+/// An agent's hold and resume reach FreeSWITCH as a SIP phone's do: a re-INVITE a=sendonly on PbxBridge's own leg, then
+/// a=sendrecv, so sofia plays the bridged far party its hold music; on calls either way (no uuid_hold: on a leg
+/// FreeSWITCH originated it plays the far party none, see pbx-config/freeswitch/README.md).
 /// </summary>
 [Collection(SimulatorCollection.Name)]
 public sealed class HoldContractTests
 {
     [Fact]
-    public async Task Hold_and_resume_of_an_agent_call_are_uuid_hold_then_uuid_hold_off_on_our_channel()
+    public async Task Hold_and_resume_of_an_agent_call_are_re_invites_sendonly_then_sendrecv_on_our_leg()
     {
         await using var fs = await FreeSwitchFixture.StartAsync();
         await using var media = new SimulatedRtpStream(SimulatedMedia.Silence);
@@ -28,11 +29,12 @@ public sealed class HoldContractTests
 
         Assert.True(held);
         Assert.False(channel.OnHold);
-        Assert.Equal([$"uuid_hold {channel.UniqueId}", $"uuid_hold off {channel.UniqueId}"], fs.Simulator.HoldCommands);
+        Assert.Equal([$"{channel.UniqueId} sendonly", $"{channel.UniqueId} sendrecv"], fs.Simulator.ReInvites);
+        Assert.Empty(fs.Simulator.HoldCommands);
     }
 
     [Fact]
-    public async Task Hold_and_resume_of_a_call_to_an_agent_are_uuid_hold_then_uuid_hold_off_on_our_channel()
+    public async Task Hold_and_resume_of_a_call_to_an_agent_are_re_invites_sendonly_then_sendrecv_on_our_leg()
     {
         await using var fs = await FreeSwitchFixture.StartAsync();
         await using var media = new SimulatedRtpStream(SimulatedMedia.Silence);
@@ -45,9 +47,13 @@ public sealed class HoldContractTests
         await TestContext.Eventually(() => call.PbxId == simCall.Channel.UniqueId);
 
         await call.HoldAsync(TestContext.Timeout);
+        var held = simCall.Channel.OnHold;
         await call.UnholdAsync(TestContext.Timeout);
 
-        Assert.Equal([$"uuid_hold {simCall.Channel.UniqueId}", $"uuid_hold off {simCall.Channel.UniqueId}"], fs.Simulator.HoldCommands);
+        Assert.True(held);
+        Assert.False(simCall.Channel.OnHold);
+        Assert.Equal([$"{simCall.Channel.UniqueId} sendonly", $"{simCall.Channel.UniqueId} sendrecv"], fs.Simulator.ReInvites);
+        Assert.Empty(fs.Simulator.HoldCommands);
         await simCall.HangupAsync();
     }
 }

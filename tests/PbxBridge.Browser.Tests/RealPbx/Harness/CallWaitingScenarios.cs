@@ -16,7 +16,7 @@ public static class CallWaitingScenarios
 
     /// <summary>
     /// 1002 calls 1001 through the dialplan; they hear each other. The PBX calls 1001 again: the browser rings; 1001
-    /// holds 1002 (who hears the hold music on Asterisk, silence on FreeSWITCH), answers, hears the second caller, hangs it up, resumes 1002, and both
+    /// holds 1002 (who hears the site's hold music), answers, hears the second caller, hangs it up, resumes 1002, and both
     /// hear each other again; 1002 hangs up and 1001's call ends.
     /// </summary>
     public static async Task SecondCallAnsweredWithTheFirstOnHoldThenResumedAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, PbxCaller caller)

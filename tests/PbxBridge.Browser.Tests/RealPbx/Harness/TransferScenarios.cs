@@ -99,7 +99,7 @@ public static class TransferScenarios
             await bob.HangupAsync();
             await fixture.AssertNothingLeftAsync();
             // Some 1.5 s of the caller's last 6 s is Bob: only he sends 900 Hz, and only to the caller after the transfer
-            // (the held caller hears no one during the consultation). Not just the file's very end: until its channel is
+            // (the held caller hears the hold music during the consultation). Not just the file's very end: until its channel is
             // gone the caller may reflect its own tone (seen once on FreeSWITCH under load), and a recording is written
             // in blocks (record_session, Asterisk's snoop), so the file's length at Bob's hangup does not mark it either.
             static bool IsBob((double Hz, double LevelDb) window) => Math.Abs(window.Hz - RealPbxAgents.MicrophoneHz1002) <= 20 && window.LevelDb > -50;
