@@ -11,6 +11,9 @@
 #     [--transport udp,tcp [--ice-tcp-port N]]   (the PbxBridge legs over UDP and over ICE-TCP, side by side)
 # rtpengine-daemon is installed with apt-get when the comparison is asked for and /usr/bin/rtpengine is missing.
 # It is not part of ./test.sh: it takes minutes and its figures depend on the machine.
+# --nodes 1,3: the calls spread over N PbxBridge nodes (Cluster:NodeId) behind the shipped HAProxy front, one cluster
+# size after the other, whole-cluster calls per core against one node's in the same run (Debian haproxy installed if
+# missing; --front none skips it).
 # --speech: every leg sends two espeak-ng sentences with their pauses (made now from Debian's espeak-ng and sox,
 # installed if missing) instead of the generated signal; the echo sends them back, so both directions carry speech.
 set -euo pipefail
@@ -38,12 +41,23 @@ set -- "${args[@]+"${args[@]}"}"
 # binary is used (the load generator starts it userspace-only on its own ports), so its packaged service stays off.
 targets="pbxbridge,rtpengine"
 rtpengine="/usr/bin/rtpengine"
+nodes=""
+front="haproxy"
 for ((i = 1; i < $#; i++)); do
   case "${!i}" in
     --targets) j=$((i + 1)); targets="${!j}" ;;
     --rtpengine) j=$((i + 1)); rtpengine="${!j}" ;;
+    --nodes) j=$((i + 1)); nodes="${!j}" ;;
+    --front) j=$((i + 1)); front="${!j}" ;;
   esac
 done
+if [[ -n "$nodes" && "$front" == haproxy && ! -x /usr/sbin/haproxy ]]; then
+  echo "cluster mode asked for: installing Debian haproxy (only the binary is used; its packaged service stays off)" >&2
+  apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 haproxy >&2
+  if command -v systemctl >/dev/null && systemctl is-active --quiet haproxy 2>/dev/null; then
+    systemctl stop haproxy >&2 || true
+  fi
+fi
 if [[ ",$targets," == *",rtpengine,"* && -n "$rtpengine" && ! -x "$rtpengine" && "$rtpengine" == /usr/bin/rtpengine ]]; then
   echo "rtpengine comparison asked for: installing Debian rtpengine-daemon" >&2
   if ! apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 rtpengine-daemon >&2; then

@@ -101,6 +101,19 @@ internal sealed class LoadGenOptions
         ? []
         : IceTcpPort > 0 ? [string.Create(CultureInfo.InvariantCulture, $"--Media:IceTcpPort={IceTcpPort}")] : ["--Media:IceTcpOnHttpsPort=true"];
 
+    /// <summary>
+    /// --nodes 1,3: cluster mode (issue 19). Each entry is a cluster of that many PbxBridge nodes
+    /// (<see cref="Cluster.ClusterLayout"/>) in front of one PBX, loaded with every <see cref="Calls"/> step in turn,
+    /// one cluster after the other in the same run; empty (the default) is the single process of the other modes.
+    /// </summary>
+    public IReadOnlyList<int> ClusterSizes { get; private set; } = [];
+
+    /// <summary>--front haproxy|none: in cluster mode, legs' WebSockets through the shipped HAProxy front (the default) or straight to node (leg mod N).</summary>
+    public string Front { get; private set; } = "haproxy";
+
+    /// <summary>--haproxy PATH: the front's binary (Debian's haproxy).</summary>
+    public string Haproxy { get; private set; } = Cluster.HaproxyFront.DefaultBinary;
+
     public static LoadGenOptions Parse(string[] args)
     {
         var options = new LoadGenOptions();
@@ -150,8 +163,29 @@ internal sealed class LoadGenOptions
                         ? port
                         : throw new ArgumentException($"--ice-tcp-port is 1024-65535, not {value}");
                     break;
+                case "--nodes":
+                    options.ClusterSizes = [.. value.Split(',').Select(n => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 200
+                        ? size
+                        : throw new ArgumentException($"--nodes is a list of cluster sizes 1-200, e.g. 1,3, not {value}"))];
+                    break;
+                case "--front": options.Front = value is "haproxy" or "none" ? value : throw new ArgumentException($"--front is haproxy or none, not {value}"); break;
+                case "--haproxy": options.Haproxy = value; break;
                 case "--pbx": options.Pbx = value is "asterisk" or "demo" ? value : throw new ArgumentException($"--pbx is asterisk or demo, not {value}"); break;
                 default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+
+        if (options.ClusterSizes.Count > 0)
+        {
+            if (options.Transports.Contains("tcp"))
+            {
+                throw new ArgumentException("--nodes with --transport tcp: ICE-TCP on the HTTPS port cannot pass the front (deploy/haproxy/README.md); measure clusters over udp");
+            }
+
+            // Each size must fit the ports: fail now, not after the single-node part of the run.
+            foreach (var size in options.ClusterSizes)
+            {
+                _ = Cluster.ClusterLayout.Plan(size, options.Port, options.PbxBridgeMediaPorts);
             }
         }
 

@@ -19,7 +19,7 @@ internal sealed class PbxBridgeLoadStep
     private const int ProbeLegs = 10;
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    private readonly PbxBridgeProcess _bridge;
+    private readonly IBridgeUnderLoad _bridge;
     private readonly ClientCertificate _certificate;
     private readonly OpusFrameSource _source;
     private readonly MediaPacer _pacer;
@@ -27,7 +27,7 @@ internal sealed class PbxBridgeLoadStep
     private readonly SimulatedAsterisk? _asterisk;
 
     public PbxBridgeLoadStep(
-        PbxBridgeProcess bridge, ClientCertificate certificate, OpusFrameSource source, MediaPacer pacer, LoadGenOptions options, SimulatedAsterisk? asterisk)
+        IBridgeUnderLoad bridge, ClientCertificate certificate, OpusFrameSource source, MediaPacer pacer, LoadGenOptions options, SimulatedAsterisk? asterisk)
     {
         _bridge = bridge;
         _certificate = certificate;
@@ -43,8 +43,7 @@ internal sealed class PbxBridgeLoadStep
     public async Task<StepResult> RunAsync(int calls, TimeSpan hold, string transport, CancellationToken cancellationToken)
     {
         int? iceTcpPort = transport == "tcp" ? (_options.IceTcpPort > 0 ? _options.IceTcpPort : _bridge.Port) : null;
-        var idle = ProcessSample.Take(_bridge.Pid);
-        var wss = new Uri($"wss://127.0.0.1:{_bridge.Port}/sip");
+        var idle = ProcessSample.Take(_bridge.NodePids);
         var legs = new List<BrowserLeg>();
         var failures = new List<string>();
         using var ramp = new SemaphoreSlim(_options.RampConcurrency);
@@ -82,11 +81,17 @@ internal sealed class PbxBridgeLoadStep
         }
 
         _pacer.ResetCounters();
-        var before = ProcessSample.Take(_bridge.Pid);
+        var nodesBefore = _bridge.NodePids.Select(ProcessSample.Take).ToList();
+        var frontBefore = _bridge.FrontPid is { } frontPid ? ProcessSample.Take(frontPid) : default;
+        var before = ProcessSample.Take(_bridge.NodePids);
         var selfBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        // bench/profile.sh starts `perf record` on this line: the hold, with every call up.
+        Console.Error.WriteLine(FormattableString.Invariant($"  holding {established.Count} calls for {hold.TotalSeconds:F0} s"));
         await Task.Delay(hold, cancellationToken);
-        var after = ProcessSample.Take(_bridge.Pid);
+        var after = ProcessSample.Take(_bridge.NodePids);
         var selfAfter = Process.GetCurrentProcess().TotalProcessorTime;
+        var nodesAfter = _bridge.NodePids.Select(ProcessSample.Take).ToList();
+        var frontAfter = _bridge.FrontPid is { } samePid ? ProcessSample.Take(samePid) : default;
         var lateSlots = _pacer.LateSlots;
         foreach (var leg in established)
         {
@@ -119,7 +124,15 @@ internal sealed class PbxBridgeLoadStep
 
         var result = new StepResult
         {
-            Target = transport == "tcp" ? "pbxbridge-tcp" : "pbxbridge",
+            Target = _bridge is Cluster.PbxBridgeCluster cluster ? $"cluster-{cluster.Nodes.Count}" : transport == "tcp" ? "pbxbridge-tcp" : "pbxbridge",
+            Nodes = _bridge.NodePids.Count,
+            NodeCpuMsPerCallSecond = [.. nodesBefore.Zip(nodesAfter, (b, a) => (a.CpuMs - b.CpuMs) / callSeconds)],
+            FrontCpuMsPerCallSecond = _bridge.FrontPid is null ? double.NaN : (frontAfter.CpuMs - frontBefore.CpuMs) / callSeconds,
+            LegsByMediaAddress = established.Where(leg => leg.MediaPeer is not null)
+                .GroupBy(leg => leg.MediaPeer!.Address.ToString())
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count()),
+            LoadAverage = LoadAverage.Read(),
             Calls = calls,
             Established = established.Count,
             Failed = calls - established.Count,
@@ -155,7 +168,7 @@ internal sealed class PbxBridgeLoadStep
     {
         try
         {
-            var setup = leg.SetupAsync(new Uri($"wss://127.0.0.1:{_bridge.Port}/sip"), _options.Extension, cancellationToken);
+            var setup = leg.SetupAsync(_bridge.SipUri(leg.Index), _options.Extension, cancellationToken);
             // The leg starts sending as soon as DTLS completes, before SetupAsync returns (it waits for media back).
             _pacer.Add(leg.SendFrame);
             await setup;

@@ -12,7 +12,7 @@ namespace PbxBridge.LoadGen;
 /// the tests start it (<see cref="PbxBridgeChildProcess"/>); its console output goes to a log file so the terminal
 /// cost is not part of the measurement.
 /// </summary>
-internal sealed class PbxBridgeProcess : IAsyncDisposable, IDisposable
+internal sealed class PbxBridgeProcess : IBridgeUnderLoad, IAsyncDisposable, IDisposable
 {
     public const string Password = "loadgen-pw";
     public const string Realm = "pbxbridge";
@@ -28,11 +28,17 @@ internal sealed class PbxBridgeProcess : IAsyncDisposable, IDisposable
 
     public int Pid => _child.Id;
 
+    public IReadOnlyList<int> NodePids => [Pid];
+
+    public int? FrontPid => null;
+
     public int Port { get; }
 
     public string LogPath { get; }
 
     public Uri BaseUri => _child.BaseUri;
+
+    public Uri SipUri(int leg) => new(string.Create(CultureInfo.InvariantCulture, $"wss://127.0.0.1:{Port}/sip"));
 
     public static string AgentId(int index) => (20000 + index).ToString(CultureInfo.InvariantCulture);
 

@@ -52,7 +52,11 @@ var steps = new List<StepResult>();
 double? idleCpu = null;
 using (var pacer = new MediaPacer())
 {
-    if (options.Targets.Contains("pbxbridge"))
+    if (options.Targets.Contains("pbxbridge") && options.ClusterSizes.Count > 0)
+    {
+        steps.AddRange(await PbxBridge.LoadGen.Cluster.ClusterLoadRun.RunAsync(options, certificate, source, pacer, Progress, cancel.Token));
+    }
+    else if (options.Targets.Contains("pbxbridge"))
     {
         await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancel.Token) : null;
         await using (var bridge = await PbxBridgeProcess.StartAsync(

@@ -69,6 +69,7 @@ public sealed partial class AriSimulator
                     AppData = "",
                     Behaviour = exists ? _options.Extensions.GetValueOrDefault(exten, FarBehaviour.Agent) : null,
                     AwaitingDial = true,
+                    Subscriber = app,
                 };
                 var two = new SimChannel
                 {
@@ -82,6 +83,7 @@ public sealed partial class AriSimulator
                     Exten = exten,
                     AppName = "",
                     AppData = "",
+                    Subscriber = app,
                 };
                 one.OtherHalf = two;
                 two.LocalOne = one;

@@ -8,12 +8,12 @@ public sealed partial class AriSimulator
     private void EvHangupRequest(SimChannel c, int cause, bool soft) =>
         Emit(AriShapes.Event(
             "ChannelHangupRequest",
-            App,
+            c.Subscriber ?? App,
             soft ? new JsonObject { ["cause"] = cause, ["soft"] = true } : new JsonObject { ["cause"] = cause },
             new JsonObject { ["channel"] = AriShapes.Channel(c) }));
 
     private void EvDestroyed(SimChannel c, int cause) =>
-        Emit(AriShapes.Event("ChannelDestroyed", App, trailing: new JsonObject
+        Emit(AriShapes.Event("ChannelDestroyed", c.Subscriber ?? App, trailing: new JsonObject
         {
             ["cause"] = cause,
             ["cause_txt"] = AriShapes.CauseText(cause),
@@ -23,13 +23,13 @@ public sealed partial class AriSimulator
     private void EvVarset(SimChannel c, string variable, string value)
     {
         c.Variables[variable] = value;
-        Emit(AriShapes.Event("ChannelVarset", App, new JsonObject { ["variable"] = variable, ["value"] = value }, new JsonObject { ["channel"] = AriShapes.Channel(c) }));
+        Emit(AriShapes.Event("ChannelVarset", c.Subscriber ?? App, new JsonObject { ["variable"] = variable, ["value"] = value }, new JsonObject { ["channel"] = AriShapes.Channel(c) }));
     }
 
     private void EvState(SimChannel c, string state)
     {
         c.State = state;
-        Emit(AriShapes.Event("ChannelStateChange", App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(c) }));
+        Emit(AriShapes.Event("ChannelStateChange", c.Subscriber ?? App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(c) }));
     }
 
     private void EvStasisStart(SimChannel c, IEnumerable<string> args)
@@ -41,17 +41,17 @@ public sealed partial class AriSimulator
         }
 
         c.InStasis = true;
-        Emit(AriShapes.Event("StasisStart", App, trailing: new JsonObject { ["args"] = array, ["channel"] = AriShapes.Channel(c) }));
+        Emit(AriShapes.Event("StasisStart", c.Subscriber ?? App, trailing: new JsonObject { ["args"] = array, ["channel"] = AriShapes.Channel(c) }));
     }
 
     private void EvStasisEnd(SimChannel c)
     {
         c.InStasis = false;
-        Emit(AriShapes.Event("StasisEnd", App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(c) }));
+        Emit(AriShapes.Event("StasisEnd", c.Subscriber ?? App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(c) }));
     }
 
     private void EvDial(SimChannel peer, string dialstatus, string dialstring) =>
-        Emit(AriShapes.Event("Dial", App, trailing: new JsonObject
+        Emit(AriShapes.Event("Dial", peer.Subscriber ?? App, trailing: new JsonObject
         {
             ["dialstatus"] = dialstatus,
             ["forward"] = "",
@@ -72,8 +72,9 @@ public sealed partial class AriSimulator
         }
 
         c.Bridge = bridge;
+        bridge.Subscriber ??= c.Subscriber;
         c.AppName = "Stasis";
-        Emit(AriShapes.Event("ChannelEnteredBridge", App, trailing: new JsonObject { ["bridge"] = AriShapes.Bridge(bridge), ["channel"] = AriShapes.Channel(c) }));
+        Emit(AriShapes.Event("ChannelEnteredBridge", c.Subscriber ?? App, trailing: new JsonObject { ["bridge"] = AriShapes.Bridge(bridge), ["channel"] = AriShapes.Channel(c) }));
     }
 
     private void LeaveBridgeLocked(SimChannel c)
@@ -86,7 +87,7 @@ public sealed partial class AriSimulator
         bridge.ChannelIds.Remove(c.Id);
         c.Bridge = null;
         EvVarset(c, "BRIDGEPEER", "");
-        Emit(AriShapes.Event("ChannelLeftBridge", App, trailing: new JsonObject { ["bridge"] = AriShapes.Bridge(bridge), ["channel"] = AriShapes.Channel(c) }));
+        Emit(AriShapes.Event("ChannelLeftBridge", c.Subscriber ?? App, trailing: new JsonObject { ["bridge"] = AriShapes.Bridge(bridge), ["channel"] = AriShapes.Channel(c) }));
     }
 
     /// <summary>What the bridged peer of an externalMedia channel does with media (tone, echo, or nothing).</summary>

@@ -394,6 +394,7 @@ public sealed partial class AriSimulator
                 Name = $"UnicastRTP/{host}-0x{Random.Shared.NextInt64(0x7f0000000000, 0x7fffffffffff):x}",
                 CallerName = callerName,
                 CallerNumber = callerNumber,
+                Subscriber = app,
             };
             var rtp = new SimRtpEndpoint(new IPEndPoint(ip, port), format, _options.ToneHz, _options.StrictRtpLearnTimeout, () => BridgedPeerBehaviour(id), () => RelayTarget(id), _toneClock);
             channel.Rtp = rtp;
@@ -438,6 +439,7 @@ public sealed partial class AriSimulator
 
             channel.AppName = "Stasis";
             channel.AppData = string.Join(',', new[] { app }.Concat(args));
+            channel.Subscriber = app;
             if (_options.LoseExternalMediaStasisStart)
             {
                 channel.InStasis = true;
@@ -499,6 +501,7 @@ public sealed partial class AriSimulator
                 Context = dialContext,
                 Exten = exten,
                 Behaviour = exists ? behaviour : null,
+                Subscriber = app.Length > 0 ? app : null,
             };
             var two = new SimChannel
             {
@@ -513,6 +516,7 @@ public sealed partial class AriSimulator
                 Exten = exten,
                 AppName = "",
                 AppData = "",
+                Subscriber = app.Length > 0 ? app : null,
             };
             one.OtherHalf = two;
             two.LocalOne = one;
@@ -800,7 +804,7 @@ public sealed partial class AriSimulator
             }
 
             _bridges.Remove(id);
-            Emit(AriShapes.Event("BridgeDestroyed", App, trailing: new JsonObject { ["bridge"] = AriShapes.Bridge(b) }));
+            Emit(AriShapes.Event("BridgeDestroyed", b.Subscriber ?? App, trailing: new JsonObject { ["bridge"] = AriShapes.Bridge(b) }));
             return NoContent(context);
         });
 

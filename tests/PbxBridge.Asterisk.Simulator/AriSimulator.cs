@@ -210,6 +210,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
                 FromDialplan = true,
                 Behaviour = behaviour,
                 InStasis = true,
+                Subscriber = app,
             };
             channel.Variables["STASISSTATUS"] = "";
             _channels[channel.Id] = channel;
@@ -257,7 +258,7 @@ public sealed partial class AriSimulator : IAsyncDisposable
         lock (_gate)
         {
             var channel = _channels[channelId];
-            Emit(AriShapes.Event("ChannelDtmfReceived", App, trailing: new JsonObject
+            Emit(AriShapes.Event("ChannelDtmfReceived", channel.Subscriber ?? App, trailing: new JsonObject
             {
                 ["digit"] = digit.ToString(),
                 ["duration_ms"] = durationMs,
@@ -276,8 +277,8 @@ public sealed partial class AriSimulator : IAsyncDisposable
         {
             var channel = _channels[channelId];
             Emit(held
-                ? AriShapes.Event("ChannelHold", App, new JsonObject { ["musicclass"] = "default" }, new JsonObject { ["channel"] = AriShapes.Channel(channel) })
-                : AriShapes.Event("ChannelUnhold", App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(channel) }));
+                ? AriShapes.Event("ChannelHold", channel.Subscriber ?? App, new JsonObject { ["musicclass"] = "default" }, new JsonObject { ["channel"] = AriShapes.Channel(channel) })
+                : AriShapes.Event("ChannelUnhold", channel.Subscriber ?? App, trailing: new JsonObject { ["channel"] = AriShapes.Channel(channel) }));
         }
     }
 

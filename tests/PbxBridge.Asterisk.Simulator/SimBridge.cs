@@ -14,4 +14,7 @@ internal sealed class SimBridge(string id, string type, string name)
     public string CreationTime { get; } = AriShapes.Now();
 
     public List<string> ChannelIds { get; } = [];
+
+    /// <summary>The application its events go to: the one whose channel entered it first (null: the last connected).</summary>
+    public string? Subscriber { get; set; }
 }

@@ -9,6 +9,14 @@ internal sealed class SimChannel
 
     public string State { get; set; } = "Down";
 
+    /// <summary>
+    /// The ARI application this channel's events go to: the one whose request made it (originate, create,
+    /// externalMedia) or whose Stasis() it runs. Asterisk sends a channel's events to the applications subscribed to
+    /// it, not to the last one connected: with one application per PbxBridge node (Cluster:NodeId) that is what keeps
+    /// each node's calls its own. Null: the last connected application (the single-node tests' one).
+    /// </summary>
+    public string? Subscriber { get; set; }
+
     public string CallerName { get; set; } = "";
 
     public string CallerNumber { get; set; } = "";

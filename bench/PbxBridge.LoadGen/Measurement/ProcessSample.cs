@@ -13,6 +13,19 @@ internal readonly record struct ProcessSample(long CpuTicks, long RssKb, long Ta
 
     public double CpuMs => CpuTicks * MillisecondsPerClockTick;
 
+    /// <summary>Several processes as one (the nodes of a cluster): CPU and RSS summed.</summary>
+    public static ProcessSample Take(IReadOnlyList<int> pids)
+    {
+        var (cpu, rss) = (0L, 0L);
+        foreach (var pid in pids)
+        {
+            var one = Take(pid);
+            (cpu, rss) = (cpu + one.CpuTicks, rss + one.RssKb);
+        }
+
+        return new ProcessSample(cpu, rss, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
     public static ProcessSample Take(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");

@@ -21,7 +21,51 @@ internal static class LoadReport
 
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{"libopus",-13} {"-",5} {"-",4} {"-",4} {libopusMsPerCallSecond,13:F2} {1000 / libopusMsPerCallSecond,10:F0} {1.0,8:F2}   (decode 48k frames at 8 kHz + encode 8 kHz, complexity {complexity}, one thread)");
+        foreach (var step in steps.Where(s => s.Target.StartsWith("cluster-", StringComparison.Ordinal)))
+        {
+            var vsOne = VersusOneNode(steps, step) is { } ratio ? FormattableString.Invariant($", calls/core {ratio:F3}x cluster-1's at {step.Calls} calls") : string.Empty;
+            var vsSameLoad = VersusOneNodeAtSameLoad(steps, step) is { } perNode
+                ? FormattableString.Invariant($", {perNode:F3}x cluster-1's at {step.Calls / step.Nodes} calls (the same calls per node)")
+                : string.Empty;
+            text.AppendLine(CultureInfo.InvariantCulture, $"{step.Target,-13} {step.Calls,5}: {ClusterLine(step)}{vsOne}{vsSameLoad}");
+        }
+
         return text.ToString();
+    }
+
+    /// <summary>One cluster step: each node's CPU, the front's, where the legs' media went, the load average.</summary>
+    public static string ClusterLine(StepResult step)
+    {
+        var nodes = string.Join(" + ", step.NodeCpuMsPerCallSecond.Select(c => c.ToString("F2", CultureInfo.InvariantCulture)));
+        var media = string.Join(" ", step.LegsByMediaAddress.Select(kv => FormattableString.Invariant($"{kv.Key}={kv.Value}")));
+        return FormattableString.Invariant(
+            $"{step.CpuMsPerCallSecond:F2} ms/call-s over {step.Nodes} node(s) ({nodes}), {step.CallsPerCore:F0} calls/core, front {step.FrontCpuMsPerCallSecond:F3} ms/call-s, media to {media}, loadavg {step.LoadAverage:F2}");
+    }
+
+    /// <summary>
+    /// Calls per core of <paramref name="step"/> over cluster-1's at the same number of calls in this run (their mean
+    /// when one node was measured more than once, e.g. <c>--nodes 1,3,1,3</c> to see the shared machine's drift).
+    /// </summary>
+    public static double? VersusOneNode(IReadOnlyList<StepResult> steps, StepResult step)
+    {
+        var one = steps.Where(s => s.Target == "cluster-1" && s.Calls == step.Calls && s.Established > 0).ToList();
+        return one.Count > 0 ? step.CallsPerCore / one.Average(s => s.CallsPerCore) : null;
+    }
+
+    /// <summary>
+    /// Calls per core of <paramref name="step"/> over cluster-1's carrying as many calls as each of its nodes does
+    /// (e.g. 3 nodes x 10 calls against 1 node x 10): a process's cost per call falls as its calls grow (fixed costs
+    /// and wake-ups shared by more calls), so this is the like-for-like figure; null without that step.
+    /// </summary>
+    public static double? VersusOneNodeAtSameLoad(IReadOnlyList<StepResult> steps, StepResult step)
+    {
+        if (step.Nodes < 2 || step.Calls % step.Nodes != 0)
+        {
+            return null;
+        }
+
+        var one = steps.Where(s => s.Target == "cluster-1" && s.Calls == step.Calls / step.Nodes && s.Established > 0).ToList();
+        return one.Count > 0 ? step.CallsPerCore / one.Average(s => s.CallsPerCore) : null;
     }
 
     public static string FinalJson(IReadOnlyList<StepResult> steps, double libopusMsPerCallSecond, int complexity, double? pbxBridgeIdleCpuMsPerSecond, string pbx, string rtpengineOpusSide)
@@ -66,10 +110,28 @@ internal static class LoadReport
             ["lost"] = bridge.Sum(s => s.PacketsLost),
             ["late"] = bridge.Sum(s => s.PacketsLate),
             ["failed"] = bridge.Sum(s => s.Failed),
+            ["cluster"] = steps.Any(s => s.Target.StartsWith("cluster-", StringComparison.Ordinal))
+                ? new JsonArray([.. steps.Where(s => s.Target.StartsWith("cluster-", StringComparison.Ordinal)).Select(s => ClusterJson(steps, s))])
+                : null,
             ["steps"] = new JsonArray([.. steps.Select(StepJson)]),
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
+
+    private static JsonObject ClusterJson(IReadOnlyList<StepResult> steps, StepResult step) => new()
+    {
+        ["nodes"] = step.Nodes,
+        ["calls"] = step.Calls,
+        ["failed"] = step.Failed,
+        ["cpu_ms_per_call_s"] = Round(step.CpuMsPerCallSecond),
+        ["calls_per_core"] = Round(step.CallsPerCore),
+        ["calls_per_core_vs_one_node"] = Round3(VersusOneNode(steps, step)),
+        ["calls_per_core_vs_one_node_same_calls_per_node"] = Round3(VersusOneNodeAtSameLoad(steps, step)),
+        ["node_cpu_ms_per_call_s"] = new JsonArray([.. step.NodeCpuMsPerCallSecond.Select(c => (JsonNode?)Round(c))]),
+        ["front_cpu_ms_per_call_s"] = double.IsFinite(step.FrontCpuMsPerCallSecond) ? Math.Round(step.FrontCpuMsPerCallSecond, 3) : null,
+        ["legs_by_media_address"] = new JsonObject([.. step.LegsByMediaAddress.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))]),
+        ["load_average"] = Round(step.LoadAverage),
+    };
 
     private static JsonObject StepJson(StepResult step) => new()
     {
@@ -122,6 +184,8 @@ internal static class LoadReport
         var (a, b) = (ordered[0], ordered[1]);
         return ((b.CpuMsPerCallSecond * b.Established) - (a.CpuMsPerCallSecond * a.Established)) / (b.Established - a.Established);
     }
+
+    private static double? Round3(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 3) : null;
 
     private static double? Round(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 2) : null;
 }

@@ -62,4 +62,19 @@ internal sealed record StepResult
     public long PacerLateSlots { get; init; }
 
     public IReadOnlyList<string> Failures { get; init; } = [];
+
+    /// <summary>PbxBridge processes measured together (a cluster's nodes); <see cref="CpuMsPerCallSecond"/> is their sum.</summary>
+    public int Nodes { get; init; } = 1;
+
+    /// <summary>Each node's own share of <see cref="CpuMsPerCallSecond"/>, node by node.</summary>
+    public IReadOnlyList<double> NodeCpuMsPerCallSecond { get; init; } = [];
+
+    /// <summary>The front's CPU per call-second over the hold (signalling only), NaN without a front.</summary>
+    public double FrontCpuMsPerCallSecond { get; init; } = double.NaN;
+
+    /// <summary>Established legs by the address their media went to (the SDP answer's): behind a front, one per node.</summary>
+    public IReadOnlyDictionary<string, int> LegsByMediaAddress { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>/proc/loadavg's 1-minute figure at the end of the hold: how busy the shared machine was.</summary>
+    public double LoadAverage { get; init; } = double.NaN;
 }

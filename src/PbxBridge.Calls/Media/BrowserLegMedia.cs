@@ -15,7 +15,7 @@ public sealed record BrowserLegMedia(
     WebRtcOptions WebRtc,
     UdpPortPool Ports,
     DtlsCertificate Certificate,
-    IceUfragDirectory? IceTcp = null,
+    IceUfragDirectory<IIceTcpHost>? IceTcp = null,
     SingleUdpPort? SingleUdpPort = null)
 {
     /// <summary>A call's browser leg, on the call's media loop. Throws <see cref="InvalidOperationException"/> when no port is free.</summary>

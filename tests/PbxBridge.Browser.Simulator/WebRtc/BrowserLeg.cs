@@ -37,6 +37,9 @@ internal sealed class BrowserLeg : IAsyncDisposable
 
     public bool IsSending => _media.IsSending;
 
+    /// <summary>Where this leg's media goes, from the SDP answer (null before the answer).</summary>
+    public System.Net.IPEndPoint? MediaPeer => _media.MediaPeer;
+
     public long PacketsSent => _media.PacketsSent;
 
     public long PacketsReceived => _media.PacketsReceived;

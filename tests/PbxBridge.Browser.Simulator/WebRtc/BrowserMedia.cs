@@ -71,6 +71,9 @@ internal sealed class BrowserMedia : IAsyncDisposable
 
     public bool IsSending => _sending;
 
+    /// <summary>Where this leg's media goes (the answer's address and port): behind a front, the node serving the call.</summary>
+    public IPEndPoint? MediaPeer { get; private set; }
+
     /// <summary>"udp" or "tcp" (ICE-TCP).</summary>
     public string Transport => _transport.Name;
 
@@ -161,6 +164,7 @@ internal sealed class BrowserMedia : IAsyncDisposable
         }
 
         var remote = _iceTcpPort is { } tcpPort ? PassiveTcpCandidate(answer, tcpPort) : RemoteEndPoint(answer);
+        MediaPeer = remote;
         try
         {
             await _transport.ConnectAsync(remote, cancellationToken);

@@ -160,6 +160,15 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
     }
 
     [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task The_far_agents_hold_begun_during_the_agents_own_is_shown_when_the_agent_resumes(string library)
+    {
+        Ready();
+        await PbxHoldScenarios.RemoteHoldDuringTheAgentsOwnHoldIsShownOnResumeAsync(fixture, library, RealAsterisk.MusicOnHoldHz);
+    }
+
+    [SkippableTheory]
     [InlineData("jssip")] // SIP INFO application/dtmf-relay
     [InlineData("sipjs")] // RFC 4733 in the SRTP
     public async Task The_agents_keys_reach_the_dialplans_read(string library)
@@ -275,15 +284,31 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
         RealAsterisk.MilliwattHz,
         RealAsterisk.MusicOnHoldHz);
 
-    /// <summary>A caller into the shipped queue (pbxbridge-support, agents 1001 and 1002), once Asterisk sees 1001 free.</summary>
+    /// <summary>A caller into the shipped queue (pbxbridge-support, agents 1001 and 1002), once Asterisk sees 1001 free.
+    /// The recording one is heard through an ARI snoop on its Local channel (the build has no MixMonitor or Record),
+    /// whose application is closed again at clean-up.</summary>
     private TransferScenarios.QueueCaller QueueCaller => new(
         () => CallTheQueueWhen1001IsFreeAsync("Milliwatt"),
         RealAsterisk.MilliwattHz,
-        () => Task.CompletedTask,
+        async () =>
+        {
+            if (_heard is not null)
+            {
+                await _heard.DisposeAsync();
+                _heard = null;
+            }
+        },
         "4999")
     {
-        StartEchoingAsync = () => CallTheQueueWhen1001IsFreeAsync("Echo"),
+        StartRecordingAsync = async () =>
+        {
+            _heard = await AsteriskHeardRecording.ConnectAsync(fixture.Pbx);
+            await CallTheQueueWhen1001IsFreeAsync("Milliwatt");
+            return await _heard.RecordWhatItHearsAsync("Local/500@lab-queue-", ";1");
+        },
     };
+
+    private AsteriskHeardRecording? _heard;
 
     private async Task CallTheQueueWhen1001IsFreeAsync(string application)
     {

@@ -390,7 +390,6 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         // (acknowledge_call), which only times out; an agent id PbxBridge does not have is refused at once (404).
         "agent-4999")
     {
-        StartEchoingAsync = () => CallTheQueueWhen1001IsFreeAsync("echo()"),
         StartRecordingAsync = async () =>
         {
             // record_session on the caller (loopback-a) with RECORD_READ_ONLY: only what reaches it from the queue's side.
