@@ -45,6 +45,12 @@ public sealed class FreeSwitchOptions
     /// </summary>
     public string CallcenterAgent { get; set; } = "{agent}@default";
 
+    /// <summary>
+    /// The ids of PbxBridge's configured agents (from the Agents section, not this one): written into mod_hash's
+    /// <c>pbxbridge_agents</c> realm on every connect, so the shipped dialplan offers PbxBridge only numbers that are agents.
+    /// </summary>
+    public IReadOnlyList<string> AgentIds { get; set; } = [];
+
     /// <summary>Upper bound of the ESL reconnect backoff (1 s, 2 s, 4 s ... up to this).</summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -278,6 +278,7 @@ public sealed partial class FreeSwitchPbx : IPbx, IFreeSwitchApi
                 _inbound?.OnControlConnectionChanged(true);
                 firstAttempt.TrySetResult();
                 _ = ReconcileAsync(connection);
+                _ = PublishAgentIdsAsync(connection);
                 await foreach (var e in connection.Events.ReadAllAsync(_stop.Token).ConfigureAwait(false))
                 {
                     OnEvent(e);

@@ -62,7 +62,10 @@ public static class FreeSwitchConfigRenderer
                 context.SetAttributeValue("name", v.Context);
                 foreach (var action in context.Descendants("action").Where(a => (string?)a.Attribute("application") == "transfer"))
                 {
-                    action.SetAttributeValue("data", "$1 XML " + v.DialplanContext);
+                    // The number transferred ($1 or ${destination_number}) stays; only the context is the site's.
+                    var data = (string?)action.Attribute("data") ?? string.Empty;
+                    var xml = data.IndexOf(" XML ", StringComparison.Ordinal);
+                    action.SetAttributeValue("data", (xml >= 0 ? data[..xml] : "$1") + " XML " + v.DialplanContext);
                 }
 
                 break;

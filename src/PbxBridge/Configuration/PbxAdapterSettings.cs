@@ -22,6 +22,7 @@ public static class PbxAdapterSettings
     {
         var options = new FreeSwitchOptions();
         settings.Configuration.GetSection(FreeSwitchOptions.SectionName).Bind(options);
+        options.AgentIds = [.. settings.Agents.Select(a => a.Id)];
         return options;
     }
 

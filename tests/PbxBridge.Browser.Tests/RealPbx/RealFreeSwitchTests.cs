@@ -26,6 +26,36 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
         await SharedScenarios.DialToneThenEchoAsync(fixture, library, RealFreeSwitch.ToneHz);
     }
 
+    /// <summary>
+    /// A site number an agent dials (601, the tone) goes straight to the site's dialplan: FreeSWITCH does not first
+    /// offer it to PbxBridge as agent-601, a doomed call PbxBridge would refuse ("no such agent") and count as started.
+    /// The shipped dialplan asks mod_hash's pbxbridge_agents, which PbxBridge fills with its agent ids on connecting.
+    /// </summary>
+    [SkippableFact]
+    public async Task A_site_number_an_agent_dials_is_not_offered_to_PbxBridge_as_an_agent()
+    {
+        Ready();
+        var published = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); published != "1" && DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            published = (await fixture.Pbx.ApiAsync("hash select/pbxbridge_agents/1002")).Trim();
+        }
+
+        Assert.Equal("1", published);
+        // fs_cli prints "-ERR no reply" for the empty answer of a key mod_hash does not hold.
+        Assert.NotEqual("1", (await fixture.Pbx.ApiAsync("hash select/pbxbridge_agents/601")).Trim());
+        await using var agent = await RealPbxAgents.SignInAsync(fixture.Host, "1001", "jssip");
+        var startedBefore = await CallsStartedAsync();
+
+        fixture.AssertConfirmed(await agent.CallAsync("601"), agent);
+        await agent.AssertHearsAsync(RealFreeSwitch.ToneHz, "601's tone");
+        await agent.HangupAsync();
+        await fixture.AssertNothingLeftAsync();
+
+        // The agent's own call, and no second one toward "agent 601".
+        Assert.Equal(startedBefore + 1, await CallsStartedAsync());
+    }
+
     [SkippableTheory]
     [InlineData("jssip", "origination_caller_id_number=5551234,origination_caller_id_name=Customer", "5551234")]
     [InlineData("sipjs", "origination_caller_id_number=5551234,origination_caller_id_name=Customer", "5551234")]
@@ -416,6 +446,9 @@ public sealed class RealFreeSwitchTests(RealFreeSwitchFixture fixture) : IClassF
                 .Select(r => r.GetProperty("uuid").GetString()!).Single()
             : throw new InvalidOperationException("FreeSWITCH lists no channel: " + listing);
     }
+
+    private async Task<long> CallsStartedAsync() =>
+        PrometheusText.Value(await fixture.Host.Http.GetStringAsync(new Uri(fixture.Host.BaseUri, "metrics")), "pbxbridge_calls_started_total");
 
     private void Ready() => Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
 }

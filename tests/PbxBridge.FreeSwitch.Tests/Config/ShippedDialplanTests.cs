@@ -5,11 +5,14 @@ using PbxBridge.FreeSwitch.Config;
 namespace PbxBridge.FreeSwitch.Tests.Config;
 
 /// <summary>
-/// The shipped dialplan routed by the rule mod_dialplan_xml applies: extensions in order, the first whose
-/// destination_number expression matches runs its actions, with $1 from that match.
+/// The shipped dialplan routed by the rule mod_dialplan_xml applies: extensions in order, the first whose conditions
+/// all match runs its actions, with $1 from the last match. The agent ids PbxBridge writes into mod_hash
+/// (pbxbridge_agents/&lt;id&gt;) are 1001 and 1002 here.
 /// </summary>
 public sealed class ShippedDialplanTests
 {
+    private static readonly string[] AgentIds = ["1001", "1002"];
+
     [Fact]
     public void Agent_dialling_agent_prefix_rings_that_agent_through_pbxbridge()
     {
@@ -29,6 +32,16 @@ public sealed class ShippedDialplanTests
         var transfer = actions.FindIndex(a => a.Application == "transfer" && a.Data == "1002 XML default");
         Assert.InRange(bridge, 0, int.MaxValue);
         Assert.True(transfer > bridge, "the number goes to the site's dialplan only after the agent attempt");
+    }
+
+    [Fact]
+    public void A_number_that_is_no_agent_goes_straight_to_the_sites_dialplan()
+    {
+        // 600 (the echo) is not offered to PbxBridge as agent-600 first: a call it would refuse with 404 and count.
+        var actions = Route("from-pbxbridge", "600");
+
+        Assert.DoesNotContain(actions, a => a.Application == "bridge");
+        Assert.Contains(actions, a => a.Application == "transfer" && a.Data == "600 XML default");
     }
 
     [Fact]
@@ -83,14 +96,30 @@ public sealed class ShippedDialplanTests
     {
         foreach (var extension in context.Elements("extension"))
         {
-            var condition = extension.Element("condition")!;
-            Assert.Equal("destination_number", (string?)condition.Attribute("field"));
-            var match = Regex.Match(destination, (string)condition.Attribute("expression")!);
-            if (match.Success)
+            Match? match = null;
+            foreach (var condition in extension.Elements("condition"))
             {
-                return [.. condition.Elements("action").Select(a => new DialplanAction(
+                var field = (string)condition.Attribute("field")!;
+                var value = field switch
+                {
+                    "destination_number" => destination,
+                    "${hash(select/pbxbridge_agents/${destination_number})}" => AgentIds.Contains(destination) ? "1" : string.Empty,
+                    _ => throw new InvalidOperationException($"condition field {field} is not modelled here"),
+                };
+                match = Regex.Match(value, (string)condition.Attribute("expression")!);
+                if (!match.Success)
+                {
+                    break;
+                }
+            }
+
+            if (match is { Success: true })
+            {
+                return [.. extension.Elements("condition").Last().Elements("action").Select(a => new DialplanAction(
                     (string)a.Attribute("application")!,
-                    ((string?)a.Attribute("data") ?? string.Empty).Replace("$1", match.Groups[1].Value, StringComparison.Ordinal)))];
+                    ((string?)a.Attribute("data") ?? string.Empty)
+                        .Replace("${destination_number}", destination, StringComparison.Ordinal)
+                        .Replace("$1", match.Groups[1].Value, StringComparison.Ordinal)))];
             }
         }
 
