@@ -36,7 +36,7 @@ echo "==> building"
 dotnet build PbxBridge.sln -c Debug -nologo -v quiet -clp:ErrorsOnly || { echo "0 passed, 1 failed (build)"; exit 1; }
 
 status=0
-for project in tests/*.Tests/*.Tests.csproj; do
+for project in tests/*.Tests/*.Tests.csproj bench/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   # These two boot real PBXs and browsers on fixed ports: they run below, in the private network namespace.
   case "$name" in PbxBridge.Browser.Tests|PbxBridge.RealPbx.Tests) continue ;; esac

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using PbxBridge.LoadGen.Sip;
+using PbxBridge.Browser.Simulator.Sip;
 using PbxBridge.Testing;
 
 namespace PbxBridge.LoadGen;

@@ -1,12 +1,12 @@
 using System.Globalization;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.LoadGen;
 using PbxBridge.LoadGen.Baselines;
-using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
 using PbxBridge.LoadGen.Rtpengine;
 using PbxBridge.LoadGen.Soak;
-using PbxBridge.LoadGen.WebRtc;
 
 // pbxbridge-loadgen: N concurrent browser legs against a PbxBridge it starts, the same transcode through rtpengine,
 // and the libopus-only ceiling, in one run. Progress goes to stderr; the table and the final JSON line to stdout.

@@ -33,6 +33,7 @@ public sealed partial class Call
         var held = endpoint.Audio.HeldByBrowser;
         IPbxLeg? leg;
         bool changed;
+        SipCall? resumed;
         lock (gate)
         {
             changed = heldByAgent != held;
@@ -43,6 +44,19 @@ public sealed partial class Call
             {
                 pbxHoldRelay = RelayHoldAsync(pbxHoldRelay, leg, held);
             }
+
+            // The agent resumes: the browser's view of the PBX's hold may be stale, since nothing is offered to a
+            // browser that holds (CreatePbxHoldOffer). If the PBX held meanwhile, our answer mirrored the browser's
+            // sendrecv and it would show a live call with nobody there; if the PBX resumed meanwhile, a browser that
+            // still believes in the remote hold resumes with recvonly and would never send. Either way the PBX's hold
+            // as it is now is offered once this transaction is over (the offer source finds nothing when it matches).
+            resumed = changed && !held ? (SipCall?)fromAgent ?? toAgent : null;
+        }
+
+        if (resumed is not null)
+        {
+            // Off this handler (the SIP stack's lock): the re-INVITE goes once our 200 to the browser's is out.
+            _ = Task.Run(resumed.RequestReoffer);
         }
 
         if (changed)

@@ -48,6 +48,9 @@ public sealed class CallManager : ISipCallHandler, IPbxInboundHandler
 
     public int ActiveCalls => calls.Count;
 
+    /// <summary>True from SIGTERM on (<see cref="DrainAsync"/>): new calls are refused, live ones are finishing.</summary>
+    public bool IsDraining => draining;
+
     public IEnumerable<Call> Calls => calls.Values;
 
     /// <summary>Set once at start-up, before the first call: the SIP stack in <paramref name="callSignalling"/> needs

@@ -4,7 +4,8 @@ namespace PbxBridge.Net;
 
 /// <summary>
 /// The kernel's <c>struct mmsghdr</c> (a <c>struct msghdr</c> and the byte count the call filled in) and
-/// <c>struct iovec</c> for sendmmsg(2) and recvmmsg(2), with the two calls. Laid out as glibc on 64-bit Linux.
+/// <c>struct iovec</c> for sendmmsg(2) and recvmmsg(2), with the two calls; recvmsg(2) takes the same header (its
+/// <c>struct msghdr</c> part). Laid out as glibc on 64-bit Linux.
 /// </summary>
 internal static partial class MultiMessage
 {

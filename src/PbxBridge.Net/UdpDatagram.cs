@@ -18,9 +18,6 @@ public static partial class UdpDatagram
     /// <summary>Returned by <see cref="TryReceiveFrom"/> for an error the socket survives (an ICMP unreachable reported on it).</summary>
     public const int Error = -2;
 
-    private const int MsgDontwait = 0x40;
-    private const int Eagain = 11;
-    private const int Eintr = 4;
     private const int SolSocket = 1;
     private const int SoTimestampns = 35;
     private const int ControlBufferSize = 64;
@@ -66,12 +63,13 @@ public static partial class UdpDatagram
         var addressSpan = source.Buffer.Span;
         var control = stackalloc byte[ControlBufferSize];
         nint received;
-        MessageHeader header;
+        // An mmsghdr's first part is the msghdr recvmsg takes: one layout (MultiMessage) for the single and batched calls.
+        MultiMessage.Header header;
         fixed (byte* data = buffer)
         fixed (byte* address = addressSpan)
         {
-            var vector = new IoVector { Base = data, Length = (nuint)buffer.Length };
-            header = new MessageHeader
+            var vector = new MultiMessage.IoVector { Base = data, Length = (nuint)buffer.Length };
+            header = new MultiMessage.Header
             {
                 Name = address,
                 NameLength = (uint)addressSpan.Length,
@@ -80,7 +78,7 @@ public static partial class UdpDatagram
                 Control = control,
                 ControlLength = ControlBufferSize,
             };
-            received = recvmsg(descriptor, &header, MsgDontwait);
+            received = recvmsg(descriptor, &header, MultiMessage.MsgDontwait);
         }
 
         var now = Stopwatch.GetTimestamp();
@@ -88,7 +86,7 @@ public static partial class UdpDatagram
         {
             arrival = now;
             var errno = Marshal.GetLastPInvokeError();
-            return errno is Eagain or Eintr ? NothingQueued : Error;
+            return errno is MultiMessage.Eagain or MultiMessage.Eintr ? NothingQueued : Error;
         }
 
         source.Size = (int)Math.Min(header.NameLength, (uint)addressSpan.Length);
@@ -125,25 +123,6 @@ public static partial class UdpDatagram
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct IoVector
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private unsafe struct MessageHeader
-    {
-        public byte* Name;
-        public uint NameLength;
-        public IoVector* Vector;
-        public nuint VectorLength;
-        public byte* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
     private struct ControlMessageHeader
     {
         public nuint Length;
@@ -159,7 +138,7 @@ public static partial class UdpDatagram
     }
 
     [LibraryImport("libc", SetLastError = true)]
-    private static unsafe partial nint recvmsg(int sockfd, MessageHeader* msg, int flags);
+    private static unsafe partial nint recvmsg(int sockfd, MultiMessage.Header* msg, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
     private static unsafe partial int setsockopt(int sockfd, int level, int optname, void* optval, uint optlen);

@@ -6,43 +6,23 @@ namespace PbxBridge.Net;
 /// <summary>
 /// The datagrams one media loop sends on the single UDP port during one pass, handed to the kernel together with one
 /// sendmmsg(2) at the end of the pass (or when the batch is full) instead of one sendto each: a tick pass over many
-/// calls is one system call per loop. Slots, iovecs, addresses and headers are native memory allocated once, so
-/// adding a datagram copies it and allocates nothing. Only the owning loop's thread adds and flushes.
+/// calls is one system call per loop. Slots, iovecs, addresses and headers are native memory allocated once
+/// (<see cref="MultiMessageSlots"/>), so adding a datagram copies it and allocates nothing. Only the owning loop's
+/// thread adds and flushes.
 /// </summary>
 public sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
 {
     public const int Capacity = 64;
     public const int SlotSize = 1536;
 
-    // sockaddr_in6, the largest destination.
-    private const int MaxAddressLength = 28;
-
     private readonly int _descriptor;
-    private readonly MultiMessage.Header* _headers;
-    private readonly MultiMessage.IoVector* _vectors;
-    private readonly byte* _data;
-    private readonly byte* _addresses;
+    private readonly MultiMessageSlots _slots = new(Capacity, SlotSize);
     private int _count;
     private long _datagrams;
     private long _calls;
     private long _dropped;
-    private bool _disposed;
 
-    public UdpSendBatch(int descriptor)
-    {
-        _descriptor = descriptor;
-        _headers = (MultiMessage.Header*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MultiMessage.Header)));
-        _vectors = (MultiMessage.IoVector*)NativeMemory.AllocZeroed((nuint)(Capacity * sizeof(MultiMessage.IoVector)));
-        _data = (byte*)NativeMemory.AllocZeroed(Capacity * SlotSize);
-        _addresses = (byte*)NativeMemory.AllocZeroed(Capacity * MaxAddressLength);
-        for (var i = 0; i < Capacity; i++)
-        {
-            _vectors[i].Base = _data + (i * SlotSize);
-            _headers[i].Vector = _vectors + i;
-            _headers[i].VectorLength = 1;
-            _headers[i].Name = _addresses + (i * MaxAddressLength);
-        }
-    }
+    public UdpSendBatch(int descriptor) => _descriptor = descriptor;
 
     /// <summary>Datagrams handed to the kernel, and the sendmmsg calls that carried them.</summary>
     public long Datagrams => Interlocked.Read(ref _datagrams);
@@ -55,7 +35,7 @@ public sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
     /// <summary>Queues a copy of <paramref name="datagram"/> to <paramref name="target"/>; false when it cannot be batched (too large).</summary>
     public bool TryAdd(ReadOnlySpan<byte> datagram, SocketAddress target)
     {
-        if (datagram.Length > SlotSize || target.Size > MaxAddressLength || _disposed)
+        if (_slots.IsDisposed || !_slots.Fits(datagram.Length, target))
         {
             return false;
         }
@@ -65,11 +45,7 @@ public sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
             Flush();
         }
 
-        var slot = _count++;
-        datagram.CopyTo(new Span<byte>(_data + (slot * SlotSize), SlotSize));
-        target.Buffer.Span[..target.Size].CopyTo(new Span<byte>(_addresses + (slot * MaxAddressLength), MaxAddressLength));
-        _vectors[slot].Length = (nuint)datagram.Length;
-        _headers[slot].NameLength = (uint)target.Size;
+        _slots.Set(_count++, datagram, target);
         return true;
     }
 
@@ -81,7 +57,7 @@ public sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
         var offset = 0;
         while (offset < _count)
         {
-            var sent = MultiMessage.sendmmsg(_descriptor, _headers + offset, (uint)(_count - offset), 0);
+            var sent = MultiMessage.sendmmsg(_descriptor, _slots.Headers + offset, (uint)(_count - offset), 0);
             _calls++;
             if (sent > 0)
             {
@@ -105,17 +81,5 @@ public sealed unsafe class UdpSendBatch : IPassEndListener, IDisposable
         _count = 0;
     }
 
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        NativeMemory.Free(_headers);
-        NativeMemory.Free(_vectors);
-        NativeMemory.Free(_data);
-        NativeMemory.Free(_addresses);
-    }
+    public void Dispose() => _slots.Dispose();
 }

@@ -45,7 +45,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
     private long _singlePortDatagrams;
     private readonly byte[] _stunResponse = new byte[StunResponseSize];
     private readonly byte[] _sendBuffer = GC.AllocateArray<byte>(SendBufferSize, pinned: true);
-    private readonly IceUfragDirectory? _ufrags;
+    private readonly IceUfragDirectory<IIceTcpHost>? _ufrags;
     private readonly Lock _tcpMembership = new();
     private readonly List<string> _registeredUfrags = [];
     private volatile IceTcpConnection[] _tcp = [];
@@ -97,7 +97,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
     /// </summary>
     public WebRtcEndpoint(
         WebRtcOptions options, UdpPortPool ports, DtlsCertificate certificate, MediaEventLoop loop, IWebRtcEndpointObserver observer, ILogger logger,
-        IceUfragDirectory? iceTcp = null, SingleUdpPort? singleUdpPort = null)
+        IceUfragDirectory<IIceTcpHost>? iceTcp = null, SingleUdpPort? singleUdpPort = null)
     {
         _ufrags = iceTcp;
         _options = options ?? throw new ArgumentNullException(nameof(options));

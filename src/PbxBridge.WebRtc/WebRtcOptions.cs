@@ -22,7 +22,7 @@ public sealed record WebRtcOptions(IPAddress PublicAddress, TimeSpan ConsentTime
 
     /// <summary>
     /// TCP ports where this host takes ICE-TCP connections (RFC 6544), advertised as passive host candidates at
-    /// every host address; empty = UDP only. The legs find their connections through an <see cref="Ice.IceUfragDirectory"/>.
+    /// every host address; empty = UDP only. The legs find their connections through an <see cref="Ice.IceUfragDirectory{TLeg}"/>.
     /// </summary>
     public IReadOnlyList<int> IceTcpPorts { get; init; } = [];
 

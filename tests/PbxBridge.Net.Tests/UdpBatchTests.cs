@@ -61,6 +61,25 @@ public sealed class UdpBatchTests
     }
 
     [Fact]
+    public void A_datagram_larger_than_a_slot_is_refused_and_leaves_the_batch_as_it_was()
+    {
+        using var sender = Bound();
+        using var receiver = Bound();
+        using var batch = new UdpSendBatch(UdpDatagram.DescriptorOf(sender));
+        var target = receiver.LocalEndPoint!.Serialize();
+
+        Assert.True(batch.TryAdd(new byte[] { 0x80, 1 }, target));
+        Assert.False(batch.TryAdd(new byte[UdpSendBatch.SlotSize + 1], target));
+        Assert.True(batch.TryAdd(new byte[] { 0x80, 2 }, target));
+        batch.Flush();
+
+        Assert.Equal(2, batch.Datagrams);
+        Assert.Equal([1, 2], ReceiveSecondBytes(receiver, 2));
+        batch.Dispose();
+        Assert.False(batch.TryAdd(new byte[] { 0x80, 3 }, target));
+    }
+
+    [Fact]
     public void One_receive_reads_every_queued_datagram_with_its_source_and_arrival()
     {
         using var receiver = Bound();

@@ -235,7 +235,8 @@ public sealed class PbxBridgeChildProcess : IAsyncDisposable, IDisposable
             try
             {
                 using var response = await Http.GetAsync(new Uri("healthz", UriKind.Relative)).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.OK)
+                // 503: serving, but without its PBX yet (or draining): up is all a start waits for; pbx.connected says more.
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable)
                 {
                     return;
                 }

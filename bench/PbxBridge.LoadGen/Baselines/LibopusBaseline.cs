@@ -1,5 +1,5 @@
-using PbxBridge.LoadGen.Measurement;
-using PbxBridge.LoadGen.Media;
+using PbxBridge.Browser.Simulator.Measurement;
+using PbxBridge.Browser.Simulator.Media;
 using PbxBridge.Media.Opus;
 
 namespace PbxBridge.LoadGen.Baselines;

@@ -1,5 +1,5 @@
 using PbxBridge.Asterisk.Simulator;
-using PbxBridge.LoadGen.Measurement;
+using PbxBridge.Browser.Simulator.Measurement;
 
 namespace PbxBridge.LoadGen.Pbx;
 

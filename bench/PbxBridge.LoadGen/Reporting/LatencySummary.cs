@@ -1,4 +1,4 @@
-using PbxBridge.LoadGen.Measurement;
+using PbxBridge.Browser.Simulator.Measurement;
 
 namespace PbxBridge.LoadGen.Reporting;
 

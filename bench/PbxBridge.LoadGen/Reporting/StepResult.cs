@@ -41,7 +41,7 @@ internal sealed record StepResult
 
     public int RoundTripSamples { get; init; }
 
-    /// <summary>browser -> PBX, the leg's send to the PBX socket (<see cref="Measurement.OneWayLatency"/>).</summary>
+    /// <summary>browser -> PBX, the leg's send to the PBX socket (<see cref="Browser.Simulator.Measurement.OneWayLatency"/>).</summary>
     public LatencySummary BrowserToPbx { get; init; } = LatencySummary.None;
 
     /// <summary>The part of <see cref="BrowserToPbx"/> spent waiting for the pacer tick (jitter buffer depth + pacer wait).</summary>

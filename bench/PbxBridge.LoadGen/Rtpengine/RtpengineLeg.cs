@@ -4,8 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using PbxBridge.LoadGen.Media;
-using PbxBridge.LoadGen.WebRtc;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.WebRtc.Sdp;
 
 namespace PbxBridge.LoadGen.Rtpengine;

@@ -1,8 +1,9 @@
 using System.Diagnostics;
+using PbxBridge.Browser.Simulator.Measurement;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.LoadGen.Measurement;
-using PbxBridge.LoadGen.Media;
 using PbxBridge.LoadGen.Reporting;
-using PbxBridge.LoadGen.WebRtc;
 
 namespace PbxBridge.LoadGen.Rtpengine;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using PbxBridge.LoadGen.Media;
-using PbxBridge.LoadGen.WebRtc;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 
 namespace PbxBridge.LoadGen.Soak;
 

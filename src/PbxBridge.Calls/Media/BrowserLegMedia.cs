@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PbxBridge.Net;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
@@ -15,7 +16,7 @@ public sealed record BrowserLegMedia(
     WebRtcOptions WebRtc,
     UdpPortPool Ports,
     DtlsCertificate Certificate,
-    IceUfragDirectory? IceTcp = null,
+    IceUfragDirectory<IIceTcpHost>? IceTcp = null,
     SingleUdpPort? SingleUdpPort = null)
 {
     /// <summary>A call's browser leg, on the call's media loop. Throws <see cref="InvalidOperationException"/> when no port is free.</summary>

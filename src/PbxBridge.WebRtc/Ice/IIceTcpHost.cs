@@ -2,8 +2,8 @@ using System.Net.Sockets;
 
 namespace PbxBridge.WebRtc.Ice;
 
-/// <summary>A browser leg that takes ICE-TCP connections the <see cref="IceUfragDirectory"/> found for it.</summary>
-internal interface IIceTcpHost
+/// <summary>A browser leg that takes ICE-TCP connections the <see cref="IceUfragDirectory{TLeg}"/> found for it.</summary>
+public interface IIceTcpHost
 {
     /// <summary>
     /// Takes over <paramref name="socket"/>, whose first RFC 4571 frame (header included) was already read; false

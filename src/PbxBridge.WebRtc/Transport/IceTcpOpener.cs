@@ -24,7 +24,7 @@ public sealed class IceTcpOpener : IPacedStream, IDisposable
 
     private const byte TlsHandshakeRecord = 22;
 
-    private readonly IceUfragDirectory _directory;
+    private readonly IceUfragDirectory<IIceTcpHost> _directory;
     private readonly MediaEventLoop _loop;
     private readonly ConcurrentDictionary<Opening, byte> _openings = new();
     private readonly long _timeout;
@@ -33,7 +33,7 @@ public sealed class IceTcpOpener : IPacedStream, IDisposable
     private long _tls;
     private long _refused;
 
-    public IceTcpOpener(IceUfragDirectory directory, ILogger logger, TimeSpan? timeout = null, int maxOpenings = 1024)
+    public IceTcpOpener(IceUfragDirectory<IIceTcpHost> directory, ILogger logger, TimeSpan? timeout = null, int maxOpenings = 1024)
     {
         _directory = directory ?? throw new ArgumentNullException(nameof(directory));
         ArgumentNullException.ThrowIfNull(logger);

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using PbxBridge.Net;
+using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Stun;
 
 namespace PbxBridge.WebRtc.Transport;
@@ -21,11 +21,9 @@ namespace PbxBridge.WebRtc.Transport;
 public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
 {
     private const int BufferSize = 2048;
-    private const int MaxUfragLength = 256;
     private const int SocketBufferBytes = 4 * 1024 * 1024;
 
-    private readonly ConcurrentDictionary<string, ISingleUdpPortLeg> _ufrags = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ISingleUdpPortLeg>.AlternateLookup<ReadOnlySpan<char>> _ufragLookup;
+    private readonly IceUfragDirectory<ISingleUdpPortLeg> _ufrags = new();
     private readonly ConcurrentDictionary<RemoteAddressKey, ISingleUdpPortLeg> _addresses = new();
     private readonly Socket _socket;
     private readonly int _descriptor;
@@ -68,7 +66,6 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
             throw new ArgumentException("at least one media loop is needed", nameof(loops));
         }
 
-        _ufragLookup = _ufrags.GetAlternateLookup<ReadOnlySpan<char>>();
         _socket = socket;
         _descriptor = UdpDatagram.DescriptorOf(_socket);
         _source = new SocketAddress(_socket.AddressFamily);
@@ -260,7 +257,7 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
             StunMessage.TryParse(datagram, out var stun) &&
             stun.TryGetAttribute(StunAttributeType.Username, out var username))
         {
-            if (TryFindUfrag(username, out var leg))
+            if (_ufrags.TryFind(username, out var leg))
             {
                 return leg;
             }
@@ -281,12 +278,11 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
     internal void RegisterUfrag(string ufrag, ISingleUdpPortLeg leg)
     {
         CheckLoop(leg);
-        _ufrags[ufrag] = leg;
+        _ufrags.Register(ufrag, leg);
     }
 
     /// <summary>Removes the entry only if it is still <paramref name="leg"/>'s.</summary>
-    internal void UnregisterUfrag(string ufrag, ISingleUdpPortLeg leg) =>
-        _ufrags.TryRemove(new KeyValuePair<string, ISingleUdpPortLeg>(ufrag, leg));
+    internal void UnregisterUfrag(string ufrag, ISingleUdpPortLeg leg) => _ufrags.Unregister(ufrag, leg);
 
     /// <summary>
     /// Media from <paramref name="address"/> goes to <paramref name="leg"/> from now on. Only for an address the leg's
@@ -353,25 +349,6 @@ public sealed class SingleUdpPort : IDatagramReadable, IAsyncDisposable
         {
             _inboxes[i]!.Flush();
         }
-    }
-
-    private bool TryFindUfrag(ReadOnlySpan<byte> username, out ISingleUdpPortLeg leg)
-    {
-        var colon = username.IndexOf((byte)':');
-        if (colon <= 0 || colon > MaxUfragLength)
-        {
-            leg = null!;
-            return false;
-        }
-
-        Span<char> ufrag = stackalloc char[MaxUfragLength];
-        if (!Encoding.UTF8.TryGetChars(username[..colon], ufrag, out var written))
-        {
-            leg = null!;
-            return false;
-        }
-
-        return _ufragLookup.TryGetValue(ufrag[..written], out leg!);
     }
 
     private void CheckLoop(ISingleUdpPortLeg leg)

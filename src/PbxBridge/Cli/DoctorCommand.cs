@@ -68,7 +68,8 @@ public static class DoctorCommand
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            running = (await client.SendAsync(HttpMethod.Get, "healthz", timeout.Token)).Status == 200;
+            // 503 is a running service too: draining, or without its PBX (which the PBX check then reports).
+            running = (await client.SendAsync(HttpMethod.Get, "healthz", timeout.Token)).Status is 200 or 503;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
         {

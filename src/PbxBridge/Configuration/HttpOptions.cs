@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace PbxBridge.Configuration;
 
 /// <summary>Section "Http": the one HTTPS endpoint that serves /sip (WSS), /phone, /healthz, /metrics and the admin API.</summary>
@@ -35,4 +37,23 @@ public sealed class HttpOptions
     /// Origin header is not from a web page (proxies, SIP libraries outside a browser) and is allowed.
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// Behind a front that sends the PROXY protocol version 2 (HAProxy <c>send-proxy-v2</c>): connections from
+    /// <see cref="ProxyProtocolFronts"/> must open with its header, which gives the agent's own address for limits,
+    /// auth throttling and logs. Off by default: without a front, a header would be a client's claim.
+    /// </summary>
+    public bool ProxyProtocol { get; set; }
+
+    /// <summary>The fronts' addresses or networks (<c>10.0.0.10</c>, <c>10.0.0.0/29</c>); others are served without a header.</summary>
+    public string[] ProxyProtocolFronts { get; set; } = [];
+
+    /// <summary>The front networks, parsed (a bare address is its own /32 or /128); invalid entries are left out.</summary>
+    public IReadOnlyList<IPNetwork> ProxyProtocolFrontNetworks() =>
+        [.. ProxyProtocolFronts.Select(ParseFront).OfType<IPNetwork>()];
+
+    internal static IPNetwork? ParseFront(string front) =>
+        IPNetwork.TryParse(front, out var network) ? network
+        : IPAddress.TryParse(front, out var address) ? new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
 }

@@ -22,6 +22,11 @@ public static partial class SettingsValidator
             errors.Add($"Media:IceTcpPort = {s.Media.IceTcpPort} is Http:Port: set Media:IceTcpOnHttpsPort = true instead to carry ICE-TCP on the HTTPS port.");
         }
 
+        if (s.Http.ProxyProtocol && s.Media.IceTcpOnHttpsPort)
+        {
+            errors.Add("Http:ProxyProtocol = true with Media:IceTcpOnHttpsPort = true: ICE-TCP cannot share the HTTPS port behind a front (its candidate names the node); set Media:IceTcpOnHttpsPort = false and use Media:IceTcpPort or TURN.");
+        }
+
         ValidateAgents(s.Agents, errors);
         ValidateCluster(s.Cluster, errors);
         ValidateLimits(s.Limits, errors);
@@ -71,6 +76,19 @@ public static partial class SettingsValidator
         if (!IPAddress.TryParse(http.ListenAddress, out _))
         {
             errors.Add($"Http:ListenAddress = '{http.ListenAddress}' is not an IP address: use e.g. 127.0.0.1, 0.0.0.0 or ::.");
+        }
+
+        if (http.ProxyProtocol && http.ProxyProtocolFronts.Length == 0)
+        {
+            errors.Add("Http:ProxyProtocol = true needs Http:ProxyProtocolFronts: the front's addresses (e.g. 10.0.0.10 or 10.0.0.0/29), the only peers whose PROXY header is believed.");
+        }
+
+        for (var i = 0; i < http.ProxyProtocolFronts.Length; i++)
+        {
+            if (HttpOptions.ParseFront(http.ProxyProtocolFronts[i]) is null)
+            {
+                errors.Add($"Http:ProxyProtocolFronts:{i} = '{http.ProxyProtocolFronts[i]}' is not an address or network: use e.g. 10.0.0.10 or 10.0.0.0/29.");
+            }
         }
 
         for (var i = 0; i < http.AllowedOrigins.Length; i++)

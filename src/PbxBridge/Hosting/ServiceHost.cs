@@ -94,6 +94,12 @@ public static class ServiceHost
                 // HTTP/1.1 only: SIP over WebSocket rides the RFC 6455 upgrade that every SIP library and proxy in
                 // front of us (Kamailio, nginx) speaks; WebSockets over HTTP/2 (RFC 8441) buy nothing here.
                 listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                if (settings.Http.ProxyProtocol)
+                {
+                    // Before TLS: the front's PROXY header comes first on the wire, in clear.
+                    listen.Use(next => listen.ApplicationServices.GetRequiredService<Http.ProxyProtocol.ProxyProtocolConnections>().Wrap(next));
+                }
+
                 listen.UseHttps(new HttpsConnectionAdapterOptions
                 {
                     ServerCertificate = certificate,
@@ -118,6 +124,9 @@ public static class ServiceHost
         }
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(sp => new Http.ProxyProtocol.ProxyProtocolConnections(
+            settings.Http.ProxyProtocolFrontNetworks(), TimeSpan.FromSeconds(5), TimeProvider.System,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<Http.ProxyProtocol.ProxyProtocolConnections>()));
         builder.Services.AddSingleton(new NodeInfo(nodeId, DateTimeOffset.UtcNow));
         ServiceRegistration.AddPbxBridge(builder.Services, settings);
 

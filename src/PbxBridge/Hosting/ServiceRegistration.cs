@@ -69,8 +69,8 @@ public static class ServiceRegistration
             sp.GetRequiredService<ILogger<SipStack>>()));
         services.AddSingleton(_ => DtlsCertificate.Generate());
         var iceTcpPorts = IceTcpPorts(settings);
-        services.AddSingleton<IceUfragDirectory>();
-        services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
+        services.AddSingleton<IceUfragDirectory<IIceTcpHost>>();
+        services.AddSingleton(sp => new IceTcpOpener(sp.GetRequiredService<IceUfragDirectory<IIceTcpHost>>(), sp.GetRequiredService<ILogger<IceTcpOpener>>()));
         if (settings.Media.SingleUdpPort > 0)
         {
             // Bound now, while settings are checked: a port another process holds is a configuration error.
@@ -88,7 +88,7 @@ public static class ServiceRegistration
                 settings.Media.BrowserPortStart,
                 settings.Media.BrowserPortEnd),
             sp.GetRequiredService<DtlsCertificate>(),
-            iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory>() : null,
+            iceTcpPorts.Count > 0 ? sp.GetRequiredService<IceUfragDirectory<IIceTcpHost>>() : null,
             sp.GetService<SingleUdpPort>()));
         services.AddSingleton(sp => new CallMediaServices(
             sp.GetRequiredService<BrowserLegMedia>(),

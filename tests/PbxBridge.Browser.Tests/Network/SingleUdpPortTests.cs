@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.Browser.Tests.Harness;
-using PbxBridge.LoadGen.Media;
-using PbxBridge.LoadGen.WebRtc;
 
 namespace PbxBridge.Browser.Tests.Network;
 

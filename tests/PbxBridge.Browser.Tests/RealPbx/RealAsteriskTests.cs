@@ -160,6 +160,15 @@ public sealed partial class RealAsteriskTests(RealAsteriskFixture fixture) : ICl
     }
 
     [SkippableTheory]
+    [InlineData("jssip")]
+    [InlineData("sipjs")]
+    public async Task The_far_agents_hold_begun_during_the_agents_own_is_shown_when_the_agent_resumes(string library)
+    {
+        Ready();
+        await PbxHoldScenarios.RemoteHoldDuringTheAgentsOwnHoldIsShownOnResumeAsync(fixture, library, RealAsterisk.MusicOnHoldHz);
+    }
+
+    [SkippableTheory]
     [InlineData("jssip")] // SIP INFO application/dtmf-relay
     [InlineData("sipjs")] // RFC 4733 in the SRTP
     public async Task The_agents_keys_reach_the_dialplans_read(string library)

@@ -24,6 +24,7 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
     private string _remoteTag = "";
     private string _target = "";
     private string _invite = "";
+    private uint _answeredReoffer;
 
     /// <summary>Chromium's offer from a recorded call, with CRLF line ends.</summary>
     public static string ChromiumOffer { get; } =
@@ -128,6 +129,25 @@ internal sealed class BrowserSipPhone(ISipMessageSink stack, MemorySipFlow flow)
         Assert.Equal(200, ok.StatusCode);
         await SendAsync(Request("ACK", _target, cseq, null, null, ackMethod: true));
         return ok.BodyText;
+    }
+
+    /// <summary>
+    /// Answers PbxBridge's next re-INVITE in the dialog (the PBX's hold or resume) with Chromium's SDP in
+    /// <paramref name="direction"/> as the DTLS client it already is, and waits for its ACK; returns PbxBridge's offer.
+    /// </summary>
+    public async Task<string> AnswerReofferAsync(string direction)
+    {
+        var callId = _callId;
+        var after = _answeredReoffer;
+        var invite = await flow.WaitForAsync<SipRequest>(r => r.Method == "INVITE" && r.CallId == callId && r.To?.Tag is not null && r.CSeq is { } c && c.Number > after);
+        var cseq = _answeredReoffer = invite.CSeq!.Value.Number;
+        var answer = ChromiumOffer.Replace("a=setup:actpass", "a=setup:active", StringComparison.Ordinal)
+            .Replace("a=sendrecv", "a=" + direction, StringComparison.Ordinal);
+        var ok = Response(invite, 200, "OK").Replace("Content-Length: 0\r\n\r\n", string.Empty, StringComparison.Ordinal)
+            + "Contact: <sip:c@" + Host + ";transport=ws>\r\n" + Body(answer);
+        await SendAsync(ok);
+        await flow.WaitForAsync<SipRequest>(r => r.Method == "ACK" && r.CallId == callId && r.CSeq is { } c && c.Number == cseq);
+        return invite.BodyText;
     }
 
     /// <summary>REFER in the dialog (RFC 3515) with the given Refer-To values; returns PbxBridge's final answer.</summary>

@@ -54,6 +54,21 @@ public sealed class SettingsValidatorTests
     }
 
     [Fact]
+    public void The_proxy_protocol_needs_its_fronts_as_addresses_or_networks_and_the_https_port_free_of_ice_tcp()
+    {
+        Assert.Empty(Validate("--Http:ProxyProtocol=true", "--Http:ProxyProtocolFronts:0=10.0.0.10", "--Http:ProxyProtocolFronts:1=2001:db8::/64"));
+        Assert.StartsWith("Http:ProxyProtocol = true needs Http:ProxyProtocolFronts", Assert.Single(Validate("--Http:ProxyProtocol=true")), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Http:ProxyProtocolFronts:0 = 'front.example.com' is not an address or network",
+            Assert.Single(Validate("--Http:ProxyProtocol=true", "--Http:ProxyProtocolFronts:0=front.example.com")),
+            StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Http:ProxyProtocol = true with Media:IceTcpOnHttpsPort = true",
+            Assert.Single(Validate("--Http:ProxyProtocol=true", "--Http:ProxyProtocolFronts:0=10.0.0.10", "--Media:IceTcpOnHttpsPort=true")),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_cluster_redis_needs_a_node_id()
     {
         var error = Assert.Single(Validate("--Cluster:Redis=10.0.0.5:6379"));

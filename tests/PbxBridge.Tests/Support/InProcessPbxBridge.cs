@@ -76,6 +76,9 @@ internal sealed class InProcessPbxBridge : IAsyncDisposable
     public HttpClient NewHttpClient() =>
         new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { BaseAddress = BaseUri };
 
+    /// <summary>What SIGTERM starts (the drain, then the web server's stop); dispose still waits for it to end.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -14,6 +14,7 @@ internal sealed class WssSipClient : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly string _host = "t" + Next() + ".invalid";
     private uint _cseq;
+    private HttpMessageInvoker? _invoker;
 
     private WssSipClient(ClientWebSocket socket, string agentId)
     {
@@ -37,6 +38,37 @@ internal sealed class WssSipClient : IAsyncDisposable
         var ws = NewSocket();
         await ws.ConnectAsync(sip, CancellationToken.None);
         return new WssSipClient(ws, agentId);
+    }
+
+    /// <summary>As <see cref="ConnectAsync(Uri, string)"/>, from <paramref name="source"/> (any 127.x.y.z is this
+    /// machine): an agent whose address differs from the front's.</summary>
+    public static async Task<WssSipClient> ConnectFromAsync(Uri sip, string agentId, System.Net.IPAddress source)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var ws = new ClientWebSocket();
+        ws.Options.AddSubProtocol("sip");
+        // Kept with the client: the WebSocket's connection belongs to its handler.
+        var invoker = new HttpMessageInvoker(handler);
+        await ws.ConnectAsync(sip, invoker, CancellationToken.None);
+        return new WssSipClient(ws, agentId) { _invoker = invoker };
     }
 
     /// <summary>REGISTER, 401, REGISTER with MD5 digest: the final response. <paramref name="digestUri"/> answers the
@@ -200,5 +232,6 @@ internal sealed class WssSipClient : IAsyncDisposable
         }
 
         _socket.Dispose();
+        _invoker?.Dispose();
     }
 }

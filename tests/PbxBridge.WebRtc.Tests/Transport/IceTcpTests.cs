@@ -61,7 +61,7 @@ public sealed partial class IceTcpTests
     [Fact]
     public async Task On_the_https_port_a_tls_client_hello_is_handed_on_with_its_first_byte_unread()
     {
-        using var opener = new IceTcpOpener(new IceUfragDirectory(), NullLogger.Instance);
+        using var opener = new IceTcpOpener(new IceUfragDirectory<IIceTcpHost>(), NullLogger.Instance);
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen();
@@ -161,7 +161,7 @@ public sealed partial class IceTcpTests
 
         public static async Task<Leg> StartAsync()
         {
-            var directory = new IceUfragDirectory();
+            var directory = new IceUfragDirectory<IIceTcpHost>();
             var opener = new IceTcpOpener(directory, NullLogger.Instance);
             var listener = IceTcpListener.Start(new IPEndPoint(IPAddress.Loopback, 0), opener, NullLogger.Instance);
             var first = 48500 + (Interlocked.Increment(ref _nextPortBlock) * 5);

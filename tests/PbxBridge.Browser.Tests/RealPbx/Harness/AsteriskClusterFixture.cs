@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using PbxBridge.Browser.Tests.Harness;
 using PbxBridge.Sip.Auth;
@@ -20,8 +17,7 @@ public sealed class AsteriskClusterFixture : IAsyncLifetime
     /// <summary>The nodes' Media:ConsentTimeoutSeconds, and so their channel lease toward Asterisk.</summary>
     public const int ConsentTimeoutSeconds = 10;
 
-    private readonly StringBuilder _frontOutput = new();
-    private Process? _front;
+    private HaproxyFront? _front;
 
     public RealAsterisk Pbx { get; private set; } = null!;
 
@@ -35,16 +31,7 @@ public sealed class AsteriskClusterFixture : IAsyncLifetime
 
     public string? SkipReason { get; private set; }
 
-    public string FrontOutput
-    {
-        get
-        {
-            lock (_frontOutput)
-            {
-                return _frontOutput.ToString();
-            }
-        }
-    }
+    public string FrontOutput => _front?.Output ?? "";
 
     public static string AgentId(int index) => (1001 + index).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -72,13 +59,10 @@ public sealed class AsteriskClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_front is { HasExited: false })
+        if (_front is not null)
         {
-            _front.Kill(entireProcessTree: true);
-            await _front.WaitForExitAsync();
+            await _front.DisposeAsync();
         }
-
-        _front?.Dispose();
         foreach (var node in Nodes.Where(n => n is not null))
         {
             await node.DisposeAsync();
@@ -137,93 +121,14 @@ public sealed class AsteriskClusterFixture : IAsyncLifetime
             // A dead node's calls end within this on both sides (browsers: ICE consent; Asterisk: the channel lease).
             $"--Media:ConsentTimeoutSeconds={ConsentTimeoutSeconds}",
 
-            // Behind the front every agent comes from the front's address.
-            "--Limits:MaxConnectionsPerAddress=0",
+            // Behind the front (send-proxy-v2): each agent's own address, from the PROXY header of the front's connections.
+            "--Http:ProxyProtocol=true",
+            $"--Http:ProxyProtocolFronts:0={HaproxyFront.SourceAddress}",
         ], TimeSpan.FromSeconds(60));
 
-    /// <summary>
-    /// The shipped haproxy.cfg, with this lab's front address, a certificate of its own and one server line per node in
-    /// each backend.
-    /// </summary>
     private async Task StartFrontAsync()
     {
-        FrontPort = FreeTcpPort.Next();
-        var pem = Path.Combine(Pbx.RunDirectory, "front.pem");
-        using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
-        {
-            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-            await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem() + "\n" + key.ExportPkcs8PrivateKeyPem() + "\n");
-        }
-
-        var shipped = await File.ReadAllLinesAsync(Path.Combine(RepoPaths.Root, "deploy", "haproxy", "haproxy.cfg"));
-        var config = new StringBuilder();
-        var inServers = false;
-        foreach (var line in shipped)
-        {
-            var trimmed = line.Trim();
-            var isServer = trimmed.StartsWith("server ", StringComparison.Ordinal);
-            if (isServer && !inServers)
-            {
-                for (var i = 0; i < NodeCount; i++)
-                {
-                    config.AppendLine($"    server {NodeId(i)} 127.0.0.1:{Nodes[i].Port}");
-                }
-            }
-
-            inServers = isServer;
-            if (isServer || trimmed.StartsWith("log /dev/log", StringComparison.Ordinal))
-            {
-                continue; // servers written above; no syslog in the test's namespace
-            }
-
-            config.AppendLine(trimmed.StartsWith("bind ", StringComparison.Ordinal)
-                ? $"    bind 127.0.0.1:{FrontPort} ssl crt {pem} alpn http/1.1"
-                : line);
-        }
-
-        var path = Path.Combine(Pbx.RunDirectory, "haproxy.cfg");
-        await File.WriteAllTextAsync(path, config.ToString());
-        var startInfo = new ProcessStartInfo("/usr/sbin/haproxy") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-db", "-f", path })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        _front = new Process { StartInfo = startInfo };
-        _front.OutputDataReceived += (_, e) => Append(e.Data);
-        _front.ErrorDataReceived += (_, e) => Append(e.Data);
-        _front.Start();
-        _front.BeginOutputReadLine();
-        _front.BeginErrorReadLine();
-        var up = await Poll.UntilAsync(
-            () =>
-            {
-                using var probe = new TcpClient();
-                try
-                {
-                    probe.Connect("127.0.0.1", FrontPort);
-                    return Task.FromResult(true);
-                }
-                catch (SocketException)
-                {
-                    return Task.FromResult(false);
-                }
-            },
-            TimeSpan.FromSeconds(15));
-        Assert.True(up && !_front.HasExited, $"HAProxy did not start:\n{FrontOutput}");
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_frontOutput)
-        {
-            _frontOutput.AppendLine(line);
-        }
+        _front = await HaproxyFront.StartAsync(Pbx.RunDirectory, [.. Enumerable.Range(0, NodeCount).Select(i => (NodeId(i), Nodes[i].Port))]);
+        FrontPort = _front.Port;
     }
 }

@@ -68,6 +68,43 @@ public static class PbxHoldScenarios
         await fixture.AssertNothingLeftAsync();
     }
 
+    /// <summary>
+    /// Agent 1001 (<paramref name="library"/>) calls agent 1002 and holds; 1002 holds too meanwhile (nothing is shown to
+    /// a browser that holds), then 1001 resumes while 1002 still holds. Neither library knows of 1002's hold, so each
+    /// resumes with sendrecv and PbxBridge's answer says sendrecv: PbxBridge then offers the PBX's hold again, and
+    /// 1001's library shows the remote hold and hears the hold music. 1002, whose library still believes in 1001's
+    /// hold, resumes with recvonly: PbxBridge offers sendrecv after it, and both talk again.
+    /// </summary>
+    public static async Task RemoteHoldDuringTheAgentsOwnHoldIsShownOnResumeAsync<TPbx>(RealPbxFixture<TPbx> fixture, string library, double holdMusicHz)
+        where TPbx : class, IRealPbx<TPbx>
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
+        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", library == "jssip" ? "sipjs" : "jssip");
+        var calling = alice.CallAsync("1002");
+        await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+        await bob.AnswerAsync();
+        fixture.AssertConfirmed(await calling, alice);
+        await alice.HoldAsync();
+        // Bob's library is shown Alice's hold first: a hold of his own while our re-INVITE is under way is refused
+        // by SIP.js ("There is an ongoing re-INVITE server transaction").
+        AssertRemoteHold(await bob.RemoteHoldAsync(true, HoldShown), true, bob.Library, fixture);
+        await bob.HoldAsync();
+
+        await alice.UnholdAsync();
+        AssertRemoteHold(await alice.RemoteHoldAsync(true, HoldShown), true, library, fixture);
+        await alice.AssertHearsAsync(holdMusicHz, "the hold music: Bob still holds after Alice resumed");
+
+        await bob.UnholdAsync();
+        AssertRemoteHold(await alice.RemoteHoldAsync(false, HoldShown), false, library, fixture);
+        await alice.AssertHearsAsync(RealPbxAgents.MicrophoneHz1002, "Bob after he resumed");
+        await bob.AssertHearsAsync(RealPbxAgents.MicrophoneHz1001, "Alice after Bob resumed");
+
+        await bob.HangupAsync();
+        RealPbxFixture<TPbx>.AssertEnded(await alice.WaitEndAsync(TimeSpan.FromSeconds(15)), alice);
+        await fixture.AssertNothingLeftAsync();
+    }
+
     private static void AssertRemoteHold<TPbx>(JsonElement shown, bool held, string library, RealPbxFixture<TPbx> fixture)
         where TPbx : class, IRealPbx<TPbx>
     {

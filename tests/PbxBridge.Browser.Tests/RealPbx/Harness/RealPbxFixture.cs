@@ -77,7 +77,9 @@ public abstract class RealPbxFixture<TPbx> : InstalledPbxFixture<TPbx>
         Poll.UntilAsync(
             async () =>
             {
-                using var health = JsonDocument.Parse(await Host.Http.GetStringAsync(new Uri("healthz", UriKind.Relative)));
+                // 503 (with the same body) until the PBX is connected.
+                using var response = await Host.Http.GetAsync(new Uri("healthz", UriKind.Relative));
+                using var health = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 return health.RootElement.GetProperty("pbx").GetProperty("connected").GetBoolean();
             },
             timeout);
