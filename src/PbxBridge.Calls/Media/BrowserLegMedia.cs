@@ -3,7 +3,6 @@ using PbxBridge.Net;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
-using PbxBridge.Net;
 using PbxBridge.WebRtc.Transport;
 
 namespace PbxBridge.Calls.Media;
