@@ -44,7 +44,9 @@ work=$(mktemp -d /tmp/pbxbridge-converge.XXXXXX)
 chmod 0755 "$work"
 root="$work/root"
 service_pid=""
+cluster_pids=()
 cleanup() {
+    [ "${#cluster_pids[@]}" -gt 0 ] && stop_cluster
     if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
         kill -KILL "$service_pid" 2>/dev/null
     fi
@@ -55,7 +57,8 @@ trap cleanup EXIT
 # Present on every systemd host; the role writes into it, it does not create it.
 mkdir -p "$root/etc/systemd/system" "$root/usr/local/bin"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 
 cat > "$work/vars.yml" <<VARS
 pbxbridge_source_dir: $repo_dir
@@ -117,9 +120,151 @@ single_port_firewall_check() {
     ip netns del "$ns"
 }
 
+# The cluster (tests/cluster.yml): three nodes' settings, Redis and the HAProxy front below a root of their own, then
+# all of it started from what the roles wrote: /healthz through the front lists the three nodes from Redis.
+cluster_check() {
+    local c="$work/cluster" node errors=() redis_port front_port health
+    mkdir -p "$c"
+    chmod 0755 "$c"
+    redis_port=$(free_port)
+    front_port=$(free_port)
+    {
+        echo "all:"
+        echo "  vars:"
+        echo "    ansible_connection: local"
+        echo "    ansible_python_interpreter: $(command -v python3)"
+        echo "    pbxbridge_manage_service: false"
+        echo "    pbxbridge_pbx_kind: Demo"
+        echo "    pbxbridge_demo_agent_password: converge-demo-password"
+        echo "    pbxbridge_http_listen_address: 127.0.0.1"
+        echo "    pbxbridge_cluster_redis: 127.0.0.1:$redis_port,password=converge-redis-password"
+        echo "    pbxbridge_http_proxy_protocol: true"
+        echo "    pbxbridge_http_proxy_protocol_fronts: [127.0.0.1]"
+        echo "    pbxbridge_media_ice_tcp_on_https_port: false"
+        echo "  children:"
+        echo "    pbxbridge:"
+        echo "      hosts:"
+        for node in 1 2 3; do
+            echo "        bridge$node:"
+            echo "          pbxbridge_cluster_node_id: node$node"
+            echo "          pbxbridge_front_node_address: 127.0.0.1"
+            echo "          pbxbridge_http_port: $(free_port)"
+            echo "          pbxbridge_media_public_address: 127.0.0.1$node"
+            echo "          pbxbridge_media_browser_port_start: $((42000 + node * 100))"
+            echo "          pbxbridge_media_browser_port_end: $((42099 + node * 100))"
+            echo "          pbxbridge_media_pbx_port_start: $((43000 + node * 100))"
+            echo "          pbxbridge_media_pbx_port_end: $((43099 + node * 100))"
+            for dir in config:etc/pbxbridge state:var/lib/pbxbridge log:var/log/pbxbridge; do
+                echo "          pbxbridge_${dir%%:*}_dir: $c/bridge$node/${dir#*:}"
+            done
+        done
+        echo "    pbxbridge_front:"
+        echo "      hosts:"
+        echo "        front:"
+        echo "          pbxbridge_front_manage_service: false"
+        echo "          pbxbridge_front_bind_address: 127.0.0.1"
+        echo "          pbxbridge_front_port: $front_port"
+        echo "          pbxbridge_front_config_file: $c/front/haproxy.cfg"
+        echo "          pbxbridge_front_certificate_file: $c/front/pbxbridge.pem"
+        echo "    pbxbridge_redis:"
+        echo "      hosts:"
+        echo "        redis:"
+        echo "          pbxbridge_redis_manage_service: false"
+        echo "          pbxbridge_redis_bind: 127.0.0.1"
+        echo "          pbxbridge_redis_port: $redis_port"
+        echo "          pbxbridge_redis_password: converge-redis-password"
+        echo "          pbxbridge_redis_config_file: $c/redis/redis.conf"
+    } >"$c/hosts.yml"
+    mkdir -p "$c/front" "$c/redis"
+    chown redis:redis "$c/redis"
+    cluster_converge() { ansible-playbook -i "$c/hosts.yml" tests/cluster.yml >"$1" 2>&1; }
+    if ! cluster_converge "$c/converge1.log"; then
+        show_tail "$c/converge1.log" 40
+        fail cluster_nodes_front_and_redis_converge "the converge failed"
+        fail cluster_second_run_changes_nothing "not run"
+        return
+    fi
+
+    # What was written: each node its NodeId and the shared Redis; the front every node in both backends.
+    for node in 1 2 3; do
+        python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert c["Cluster"] == {"NodeId": sys.argv[2], "Redis": sys.argv[3]}, c.get("Cluster"); assert c["Media"]["PublicAddress"] == sys.argv[4]; assert c["Http"]["ProxyProtocol"] is True and c["Http"]["ProxyProtocolFronts"] == ["127.0.0.1"], c["Http"]' \
+            "$c/bridge$node/etc/pbxbridge/pbxbridge.json" "node$node" "127.0.0.1:$redis_port,password=converge-redis-password" "127.0.0.1$node" \
+            2>"$c/json.log" || errors+=("bridge$node's pbxbridge.json: $(tail -n 1 "$c/json.log")")
+        port=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["Http"]["Port"])' "$c/bridge$node/etc/pbxbridge/pbxbridge.json" 2>/dev/null)
+        [ "$(grep -c "^    server node$node 127.0.0.1:$port\$" "$c/front/haproxy.cfg")" = 2 ] \
+            || errors+=("haproxy.cfg lacks 'server node$node 127.0.0.1:$port' in both backends")
+    done
+    grep -q "^    bind 127.0.0.1:$front_port ssl crt $c/front/pbxbridge.pem" "$c/front/haproxy.cfg" || errors+=("haproxy.cfg: no bind line for the front")
+    grep -q '192\.0\.2\.' "$c/front/haproxy.cfg" && errors+=("haproxy.cfg still has the shipped example servers")
+    haproxy -c -f "$c/front/haproxy.cfg" >"$c/haproxy-check.log" 2>&1 || errors+=("haproxy -c: $(tail -n 3 "$c/haproxy-check.log")")
+    grep -qx "requirepass converge-redis-password" "$c/redis/redis.conf" && grep -qx "port $redis_port" "$c/redis/redis.conf" \
+        || errors+=("redis.conf lacks the port or the password")
+
+    # Started from what the roles wrote: Redis, the three nodes (the main converge's build, as the service account),
+    # HAProxy; the front's /healthz answers from a node that sees all three through Redis.
+    redis-server "$c/redis/redis.conf" --dir "$c/redis" --save "" --daemonize no >"$c/redis.log" 2>&1 &
+    cluster_pids+=($!)
+    # One after the other: three cold starts at once (each a DTLS warm-up) overload a 2-core CI box.
+    for node in 1 2 3; do
+        (cd "$c/bridge$node/var/lib/pbxbridge" && exec runuser -u pbxbridge -- env PBXBRIDGE_CONFIG="$c/bridge$node/etc/pbxbridge/pbxbridge.json" \
+            "$root/opt/pbxbridge/pbxbridge" run) >"$c/bridge$node.log" 2>&1 &
+        cluster_pids+=($!)
+        for _ in $(seq 1 120); do
+            grep -qs "Application started" "$c/bridge$node.log" && break
+            kill -0 "${cluster_pids[-1]}" 2>/dev/null || break
+            sleep 0.5
+        done
+    done
+    haproxy -db -f "$c/front/haproxy.cfg" >"$c/haproxy.log" 2>&1 &
+    cluster_pids+=($!)
+    health=""
+    for _ in $(seq 1 120); do
+        health=$(curl -sk --max-time 2 "https://127.0.0.1:$front_port/healthz" 2>/dev/null)
+        python3 -c 'import json, sys; h = json.loads(sys.argv[1]); assert h["cluster"]["source"] == "redis" and sorted(n["node"] for n in h["cluster"]["nodes"]) == ["node1", "node2", "node3"]' \
+            "$health" 2>/dev/null && break
+        health="not yet: ${health:-nothing}"
+        sleep 0.5
+    done
+    case "$health" in
+        "not yet: "*)
+            errors+=("/healthz through the front: $health")
+            show_tail "$c/haproxy.log" 10
+            for node in 1 2 3; do show_tail "$c/bridge$node.log" 10; done
+            ;;
+    esac
+    if [ "${#errors[@]}" -eq 0 ]; then
+        pass cluster_nodes_front_and_redis_converge
+    else
+        fail cluster_nodes_front_and_redis_converge "${errors[*]}"
+    fi
+    stop_cluster
+
+    if cluster_converge "$c/converge2.log" && [ "$(recap_changed_all "$c/converge2.log")" = 0 ]; then
+        pass cluster_second_run_changes_nothing
+    else
+        awk '/^TASK/ { task = $0 } /^(changed|fatal)/ { print "    | " task " " $0 }' "$c/converge2.log"
+        fail cluster_second_run_changes_nothing
+    fi
+}
+stop_cluster() {
+    local pid
+    for pid in "${cluster_pids[@]}"; do
+        pkill -TERM -P "$pid" 2>/dev/null
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in "${cluster_pids[@]}"; do
+        wait "$pid" 2>/dev/null
+    done
+    cluster_pids=()
+}
+# The sum of changed= over every host of the PLAY RECAP in LOG, empty when there is none.
+recap_changed_all() {
+    sed -n 's/^[^ ]*[[:space:]]*:[[:space:]]*ok=.*changed=\([0-9]*\).*/\1/p' "$1" | awk '{ s += $1; n++ } END { if (n) print s }'
+}
+
 # 1. Syntax and lint, on everything.
 syntax_ok=1
-for playbook in site.yml tests/converge.yml; do
+for playbook in site.yml tests/converge.yml tests/cluster.yml; do
     if ! ansible-playbook --syntax-check -i inventories/example/hosts.yml "$playbook" >"$work/syntax.log" 2>&1; then
         syntax_ok=0
         show_tail "$work/syntax.log" 20
@@ -340,6 +485,9 @@ fi
 
 # 7. Single-port media: the firewall opens the one port.
 single_port_firewall_check
+
+# 8. N nodes, the front and Redis.
+cluster_check
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
