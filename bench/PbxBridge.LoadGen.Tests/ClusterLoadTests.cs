@@ -1,14 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using PbxBridge.LoadGen;
-using PbxBridge.LoadGen.Cluster;
 using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
+using PbxBridge.LoadGen.Cluster;
 using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
 using PbxBridge.Testing;
-using PbxBridge.Browser.Simulator.WebRtc;
-using HaproxyFront = PbxBridge.LoadGen.Cluster.HaproxyFront;
 
 namespace PbxBridge.LoadGen.Tests;
 
@@ -80,23 +78,9 @@ public sealed class ClusterLoadTests
     }
 
     [Fact]
-    public void The_front_is_the_shipped_haproxy_cfg_with_this_runs_bind_and_one_server_per_node()
-    {
-        var layout = ClusterLayout.Plan(2, 20000, (42000, 42099));
-        var config = HaproxyFront.Render(File.ReadAllLines(PbxBridgeCluster.ShippedFrontConfig), layout, "/tmp/front.pem");
-
-        Assert.Contains("    bind 127.0.0.1:20000 ssl crt /tmp/front.pem alpn http/1.1\n", config, StringComparison.Ordinal);
-        // Both backends (WebSockets and pages) list exactly the two nodes; the shipped example servers are gone.
-        Assert.Equal(2, CountOf(config, "    server node1 127.0.0.1:20001\n"));
-        Assert.Equal(2, CountOf(config, "    server node2 127.0.0.1:20002\n"));
-        Assert.DoesNotContain("192.0.2.", config, StringComparison.Ordinal);
-        Assert.Contains("balance leastconn", config, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Two_nodes_behind_the_haproxy_front_each_carry_the_media_of_their_own_legs()
     {
-        Assert.True(File.Exists(HaproxyFront.DefaultBinary), "haproxy is not installed: test.sh installs Debian's haproxy");
+        Assert.True(File.Exists(HaproxyFront.Binary), "haproxy is not installed: test.sh installs Debian's haproxy");
         var state = Directory.CreateTempSubdirectory("pbxbridge-loadgen-cluster-").FullName;
         try
         {
@@ -108,7 +92,7 @@ public sealed class ClusterLoadTests
             var layout = ClusterLayout.Plan(2, options.Port, options.PbxBridgeMediaPorts);
             using var pacer = new MediaPacer();
             await using var asterisk = await SimulatedAsterisk.StartAsync(CancellationToken.None);
-            await using var cluster = await PbxBridgeCluster.StartAsync(options, layout, 4, asterisk.PbxBridgeArguments, options.Haproxy, CancellationToken.None);
+            await using var cluster = await PbxBridgeCluster.StartAsync(options, layout, 4, asterisk.PbxBridgeArguments, withFront: true, CancellationToken.None);
             var step = new PbxBridgeLoadStep(cluster, ClientCertificate.Generate(), OpusFrameSource.Create(null, seconds: 2), pacer, options, asterisk);
 
             var result = await step.RunAsync(4, TimeSpan.FromSeconds(1), CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2));
@@ -129,7 +113,6 @@ public sealed class ClusterLoadTests
         }
     }
 
-    private static int CountOf(string text, string part) => text.Split(part).Length - 1;
 
     private static int FreeTcpPort()
     {

@@ -111,9 +111,6 @@ internal sealed class LoadGenOptions
     /// <summary>--front haproxy|none: in cluster mode, legs' WebSockets through the shipped HAProxy front (the default) or straight to node (leg mod N).</summary>
     public string Front { get; private set; } = "haproxy";
 
-    /// <summary>--haproxy PATH: the front's binary (Debian's haproxy).</summary>
-    public string Haproxy { get; private set; } = Cluster.HaproxyFront.DefaultBinary;
-
     public static LoadGenOptions Parse(string[] args)
     {
         var options = new LoadGenOptions();
@@ -169,7 +166,6 @@ internal sealed class LoadGenOptions
                         : throw new ArgumentException($"--nodes is a list of cluster sizes 1-200, e.g. 1,3, not {value}"))];
                     break;
                 case "--front": options.Front = value is "haproxy" or "none" ? value : throw new ArgumentException($"--front is haproxy or none, not {value}"); break;
-                case "--haproxy": options.Haproxy = value; break;
                 case "--pbx": options.Pbx = value is "asterisk" or "demo" ? value : throw new ArgumentException($"--pbx is asterisk or demo, not {value}"); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }

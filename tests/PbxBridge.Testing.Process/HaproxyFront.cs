@@ -36,6 +36,9 @@ public sealed class HaproxyFront : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>haproxy's pid (the load generator reads its CPU from /proc).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>https://127.0.0.1:PORT/ (wss://.../sip through the front).</summary>
     public Uri Uri => new($"https://127.0.0.1:{Port}/");
 

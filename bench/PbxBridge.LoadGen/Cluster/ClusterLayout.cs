@@ -8,9 +8,9 @@ internal sealed record ClusterNode(string NodeId, int Port, IPAddress MediaAddre
 
 /// <summary>
 /// How <c>--nodes N</c> lays N PbxBridge nodes out on this machine, as deploy/haproxy/README.md lays out a site: each
-/// node its own Cluster:NodeId (node1..nodeN), HTTPS port (the front's port + 1 + i), media address 127.0.0.(11 + i)
+/// node its own Cluster:NodeId (node1..nodeN), HTTPS port (<c>--port</c> + 1 + i), media address 127.0.0.(11 + i)
 /// (Media:PublicAddress, so a leg's SDP answer names the node its media goes to) and its own slice of the media port
-/// range, and the front alone on <c>--port</c>, where every leg opens its WebSocket. Without a front
+/// range; the front (on a free port) is where every leg opens its WebSocket. Without a front
 /// (<c>--front none</c>) leg i opens node i mod N's WebSocket directly.
 /// </summary>
 internal sealed class ClusterLayout

@@ -1,8 +1,8 @@
 using System.Globalization;
 using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Browser.Simulator.WebRtc;
 using PbxBridge.LoadGen.Pbx;
 using PbxBridge.LoadGen.Reporting;
-using PbxBridge.Browser.Simulator.WebRtc;
 
 namespace PbxBridge.LoadGen.Cluster;
 
@@ -26,11 +26,11 @@ internal static class ClusterLoadRun
             var warmUpCalls = WarmUpCallsPerNode * size;
             await using var asterisk = options.Pbx == "asterisk" ? await SimulatedAsterisk.StartAsync(cancellationToken) : null;
             await using var cluster = await PbxBridgeCluster.StartAsync(
-                options, layout, Math.Max(options.Calls.Max(), warmUpCalls), asterisk?.PbxBridgeArguments ?? [], options.Front == "haproxy" ? options.Haproxy : null, cancellationToken);
+                options, layout, Math.Max(options.Calls.Max(), warmUpCalls), asterisk?.PbxBridgeArguments ?? [], options.Front == "haproxy", cancellationToken);
             var nodes = string.Join(", ", layout.Nodes.Select((n, i) => FormattableString.Invariant(
                 $"{n.NodeId} pid {cluster.Nodes[i].Pid} port {n.Port} media {n.MediaAddress}:{n.MediaPorts.Min}-{n.MediaPorts.Max}")));
             var front = cluster.FrontPid is { } pid
-                ? FormattableString.Invariant($"HAProxy front pid {pid} on port {layout.FrontPort}")
+                ? FormattableString.Invariant($"HAProxy front pid {pid} on port {cluster.Port}")
                 : "no front: leg i opens node i mod N";
             progress($"cluster-{size}: {nodes}; {front}");
             var step = new PbxBridgeLoadStep(cluster, certificate, source, pacer, options, asterisk);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PbxBridge.Testing;
 
 namespace PbxBridge.LoadGen.Cluster;
 
@@ -12,9 +11,9 @@ namespace PbxBridge.LoadGen.Cluster;
 internal sealed class PbxBridgeCluster : IBridgeUnderLoad, IAsyncDisposable
 {
     private readonly PbxBridgeProcess[] _nodes;
-    private readonly HaproxyFront? _front;
+    private readonly PbxBridge.Testing.HaproxyFront? _front;
 
-    private PbxBridgeCluster(ClusterLayout layout, PbxBridgeProcess[] nodes, HaproxyFront? front)
+    private PbxBridgeCluster(ClusterLayout layout, PbxBridgeProcess[] nodes, PbxBridge.Testing.HaproxyFront? front)
     {
         Layout = layout;
         _nodes = nodes;
@@ -29,29 +28,29 @@ internal sealed class PbxBridgeCluster : IBridgeUnderLoad, IAsyncDisposable
 
     public int? FrontPid => _front?.Pid;
 
-    public int Port => Layout.FrontPort;
-
-    /// <summary>The shipped front configuration (deploy/haproxy/haproxy.cfg of this checkout).</summary>
-    public static string ShippedFrontConfig => Path.Combine(RepoPaths.Root, "deploy", "haproxy", "haproxy.cfg");
+    public int Port => _front?.Port ?? Layout.FrontPort;
 
     public Uri SipUri(int leg) => new(string.Create(CultureInfo.InvariantCulture,
-        $"wss://127.0.0.1:{(_front is null ? Layout.NodeForLeg(leg).Port : Layout.FrontPort)}/sip"));
+        $"wss://127.0.0.1:{(_front is null ? Layout.NodeForLeg(leg).Port : _front.Port)}/sip"));
 
-    /// <param name="frontBinary">haproxy's path, or null: legs open their node's WebSocket directly (round robin).</param>
+    /// <param name="withFront">The shipped front (PbxBridge.Testing.HaproxyFront, as the cluster tests run it), or none: legs open their node's WebSocket directly (round robin).</param>
     public static async Task<PbxBridgeCluster> StartAsync(
-        LoadGenOptions options, ClusterLayout layout, int agents, IReadOnlyList<string> pbxArguments, string? frontBinary, CancellationToken cancellationToken)
+        LoadGenOptions options, ClusterLayout layout, int agents, IReadOnlyList<string> pbxArguments, bool withFront, CancellationToken cancellationToken)
     {
         var started = new PbxBridgeProcess?[layout.Nodes.Count];
-        HaproxyFront? front = null;
+        PbxBridge.Testing.HaproxyFront? front = null;
+        // Behind the front each node reads the agent's address from the PROXY v2 header the front sends from its own source address.
+        string[] frontSettings = withFront ? ["--Http:ProxyProtocol=true", $"--Http:ProxyProtocolFronts:0={PbxBridge.Testing.HaproxyFront.SourceAddress}"] : [];
         try
         {
             await Task.WhenAll(layout.Nodes.Select(async (node, i) => started[i] = await PbxBridgeProcess.StartAsync(
                 Path.GetFullPath(options.PbxBridgeDll), node.Port, node.MediaPorts, agents, options.OpusComplexity,
                 Path.Combine(options.StateDirectory, node.NodeId), options.PbxBridgeEnvironment,
-                [.. pbxArguments, $"--Cluster:NodeId={node.NodeId}", $"--Media:PublicAddress={node.MediaAddress}"])));
-            if (frontBinary is not null)
+                [.. pbxArguments, .. frontSettings, $"--Cluster:NodeId={node.NodeId}", $"--Media:PublicAddress={node.MediaAddress}"])));
+            if (withFront)
             {
-                front = await HaproxyFront.StartAsync(frontBinary, ShippedFrontConfig, layout, Path.Combine(options.StateDirectory, "front"), cancellationToken);
+                var directory = Directory.CreateDirectory(Path.Combine(options.StateDirectory, "front")).FullName;
+                front = await PbxBridge.Testing.HaproxyFront.StartAsync(directory, [.. layout.Nodes.Select(n => (n.NodeId, n.Port))]);
             }
 
             return new PbxBridgeCluster(layout, [.. started.Select(n => n!)], front);
