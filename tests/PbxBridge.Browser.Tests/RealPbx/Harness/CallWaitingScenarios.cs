@@ -12,8 +12,6 @@ public static class CallWaitingScenarios
     /// far party of 1001's held call hears: the site's hold music, or (null) silence.</summary>
     public sealed record PbxCaller(Func<Task> CallAgent1001Async, double CallerHz, double? HoldMusicHz);
 
-    private static string OtherLibrary(string library) => library == "jssip" ? "sipjs" : "jssip";
-
     /// <summary>
     /// 1002 calls 1001 through the dialplan; they hear each other. The PBX calls 1001 again: the browser rings; 1001
     /// holds 1002 (who hears the site's hold music), answers, hears the second caller, hangs it up, resumes 1002, and both
@@ -25,7 +23,7 @@ public static class CallWaitingScenarios
         ArgumentNullException.ThrowIfNull(fixture);
         ArgumentNullException.ThrowIfNull(caller);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
-        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", OtherLibrary(library));
+        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", RealPbxAgents.OtherLibrary(library));
 
         var calling = bob.CallAsync("1001");
         await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);

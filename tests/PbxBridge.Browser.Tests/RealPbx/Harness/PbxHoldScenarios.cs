@@ -10,6 +10,16 @@ public static class PbxHoldScenarios
 {
     private static readonly TimeSpan HoldShown = TimeSpan.FromSeconds(15);
 
+    /// <summary>1001 calls 1002 through the shipped dialplan and 1002 answers: the start of both agent-to-agent scenarios.</summary>
+    private static async Task AliceCallsBobAsync<TPbx>(RealPbxFixture<TPbx> fixture, AgentBrowser alice, AgentBrowser bob)
+        where TPbx : class, IRealPbx<TPbx>
+    {
+        var calling = alice.CallAsync("1002");
+        await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
+        await bob.AnswerAsync();
+        fixture.AssertConfirmed(await calling, alice);
+    }
+
     /// <summary>
     /// The agent (<paramref name="library"/>) dials 600 (echo); the PBX holds the agent's own leg
     /// (<paramref name="holdLeg"/>, e.g. FreeSWITCH's uuid_hold) and the library shows the remote hold; the PBX takes
@@ -47,11 +57,8 @@ public static class PbxHoldScenarios
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
-        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", library == "jssip" ? "sipjs" : "jssip");
-        var calling = alice.CallAsync("1002");
-        await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
-        await bob.AnswerAsync();
-        fixture.AssertConfirmed(await calling, alice);
+        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", RealPbxAgents.OtherLibrary(library));
+        await AliceCallsBobAsync(fixture, alice, bob);
         await alice.AssertHearsAsync(RealPbxAgents.MicrophoneHz1002, "Bob before the hold");
 
         await bob.HoldAsync();
@@ -80,11 +87,8 @@ public static class PbxHoldScenarios
     {
         ArgumentNullException.ThrowIfNull(fixture);
         await using var alice = await RealPbxAgents.SignInAsync(fixture.Host, "1001", library);
-        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", library == "jssip" ? "sipjs" : "jssip");
-        var calling = alice.CallAsync("1002");
-        await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
-        await bob.AnswerAsync();
-        fixture.AssertConfirmed(await calling, alice);
+        await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", RealPbxAgents.OtherLibrary(library));
+        await AliceCallsBobAsync(fixture, alice, bob);
         await alice.HoldAsync();
         // Bob's library is shown Alice's hold first: a hold of his own while our re-INVITE is under way is refused
         // by SIP.js ("There is an ongoing re-INVITE server transaction").

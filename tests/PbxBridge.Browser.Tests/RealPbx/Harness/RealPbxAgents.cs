@@ -26,6 +26,9 @@ public static class RealPbxAgents
         PbxBridgeProcess.StartAsync(Password, [.. pbxSettings, .. Settings], TimeSpan.FromSeconds(60));
 
     /// <summary>Launches <paramref name="library"/> in Chromium and registers <paramref name="agent"/>.</summary>
+    /// <summary>The library the second agent of a scenario runs: the other one, so each scenario meets both.</summary>
+    public static string OtherLibrary(string library) => library == "jssip" ? "sipjs" : "jssip";
+
     public static async Task<AgentBrowser> SignInAsync(PbxBridgeProcess host, string agent, string library)
     {
         ArgumentNullException.ThrowIfNull(host);

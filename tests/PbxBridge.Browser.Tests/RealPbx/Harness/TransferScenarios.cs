@@ -34,7 +34,7 @@ public static class TransferScenarios
             await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
             await alice.AnswerAsync();
             await alice.AssertHearsAsync(queue.CallerHz, "the queue caller's tone");
-            await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
+            await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", RealPbxAgents.OtherLibrary(transferorLibrary));
 
             var referring = alice.ReferAsync("1002");
             await bob.WaitIncomingAsync(RealPbxAgents.RingTimeout);
@@ -74,7 +74,7 @@ public static class TransferScenarios
             await alice.WaitIncomingAsync(RealPbxAgents.RingTimeout);
             await alice.AnswerAsync();
             await alice.AssertHearsAsync(queue.CallerHz, "the queue caller");
-            await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", transferorLibrary == "jssip" ? "sipjs" : "jssip");
+            await using var bob = await RealPbxAgents.SignInAsync(fixture.Host, "1002", RealPbxAgents.OtherLibrary(transferorLibrary));
             await alice.HoldAsync();
 
             var consulting = alice.CallAsync("1002");
