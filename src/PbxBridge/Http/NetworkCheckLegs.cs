@@ -6,7 +6,7 @@ namespace PbxBridge.Http;
 
 /// <summary>
 /// The throwaway browser legs of /phone's network check: each is a real <see cref="WebRtcEndpoint"/> (the same ICE-lite
-/// agent, UDP port range and ICE-TCP candidates a call gets, so what the check finds is what a call will find), with
+/// agent, UDP port range or single UDP port and ICE-TCP candidates a call gets, so what the check finds is what a call will find), with
 /// no PBX behind it and nothing sent. A leg lives <see cref="Lifetime"/> at most; an agent has one at a time (a new
 /// check replaces its old one) and the process at most <see cref="MaxLegs"/>, so the check cannot eat the port range.
 /// </summary>
@@ -66,7 +66,7 @@ public sealed class NetworkCheckLegs : IAsyncDisposable
         WebRtcEndpoint endpoint;
         try
         {
-            endpoint = new WebRtcEndpoint(browserLegs.WebRtc, browserLegs.Ports, browserLegs.Certificate, mediaLoops.NextLoop(), leg, logger, browserLegs.IceTcp);
+            endpoint = browserLegs.Open(mediaLoops.NextLoop(), leg, logger);
         }
         catch (InvalidOperationException e)
         {

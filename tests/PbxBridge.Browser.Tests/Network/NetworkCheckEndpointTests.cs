@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using PbxBridge.Browser.Tests.Harness;
+using PbxBridge.Testing;
 
 namespace PbxBridge.Browser.Tests.Network;
 
@@ -32,6 +35,38 @@ public sealed class NetworkCheckEndpointTests
         // Still serving: the refusals left nothing behind.
         using var health = await host.Http.GetAsync(new Uri(host.BaseUri, "healthz"));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>
+    /// With Media:SingleUdpPort every call's browser leg answers on that one port; the check's leg must too, or the
+    /// check tests a port range a call never uses (and a firewall opened for the one port fails the check).
+    /// </summary>
+    [Fact]
+    public async Task With_a_single_udp_port_the_checks_leg_answers_on_that_port_as_a_call_would()
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        await using var host = await PbxBridgeProcess.StartAsync(extraArgs: [$"--Media:SingleUdpPort={port}"]);
+        var offer = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "PbxBridge.WebRtc.Tests", "Sdp", "chromium156-offer.sdp"));
+
+        using var response = await PostAsync(host, "1001", host.AgentPassword, offer);
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {answer}");
+
+        // a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ host ...
+        var udpPorts = answer.Split('\n')
+            .Select(line => line.TrimEnd('\r').Split(' '))
+            .Where(fields => fields[0].StartsWith("a=candidate:", StringComparison.Ordinal) && fields.Length > 5
+                && fields[2].Equals("udp", StringComparison.OrdinalIgnoreCase))
+            .Select(fields => int.Parse(fields[5], CultureInfo.InvariantCulture))
+            .ToList();
+        Assert.NotEmpty(udpPorts);
+        Assert.All(udpPorts, candidatePort => Assert.Equal(port, candidatePort));
     }
 
     private static Task<HttpResponseMessage> PostAsync(PbxBridgeProcess host, string agent, string password, string body)
