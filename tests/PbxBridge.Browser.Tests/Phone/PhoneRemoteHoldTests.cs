@@ -11,20 +11,9 @@ namespace PbxBridge.Browser.Tests.Phone;
 [Collection(BrowserCollection.Name)]
 public sealed class PhoneRemoteHoldTests : IDisposable
 {
-    private readonly string _aliceWav = Path.Combine(Path.GetTempPath(), $"phone-remote-hold-1001-{Guid.NewGuid():N}.wav");
-    private readonly string _bobWav = Path.Combine(Path.GetTempPath(), $"phone-remote-hold-1002-{Guid.NewGuid():N}.wav");
+    private readonly TwoAgentMicrophones _microphones = new();
 
-    public PhoneRemoteHoldTests()
-    {
-        ToneWav.Write(_aliceWav, 700, 60);
-        ToneWav.Write(_bobWav, 900, 60);
-    }
-
-    public void Dispose()
-    {
-        File.Delete(_aliceWav);
-        File.Delete(_bobWav);
-    }
+    public void Dispose() => _microphones.Dispose();
 
     [Fact]
     public async Task The_other_agents_hold_is_shown_as_held_by_the_other_party_and_the_resume_as_in_call()
@@ -33,7 +22,7 @@ public sealed class PhoneRemoteHoldTests : IDisposable
 
         var result = await PhoneScenario.RunAsync(
             host, "remote-hold.mjs",
-            $"--url={host.PhoneUrl}", $"--password={host.AgentPassword}", $"--wav1={_aliceWav}", $"--wav2={_bobWav}");
+            [$"--url={host.PhoneUrl}", $"--password={host.AgentPassword}", .. _microphones.Arguments]);
 
         Assert.Equal("In call", result.GetProperty("before").GetProperty("callStateText").GetString());
         Assert.InRange(PhoneTransferTests.Hz(result, "aliceHearsBob"), 880, 920);

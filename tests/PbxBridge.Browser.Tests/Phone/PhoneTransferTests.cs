@@ -10,20 +10,9 @@ namespace PbxBridge.Browser.Tests.Phone;
 [Collection(BrowserCollection.Name)]
 public sealed class PhoneTransferTests : IDisposable
 {
-    private readonly string _aliceWav = Path.Combine(Path.GetTempPath(), $"phone-1001-{Guid.NewGuid():N}.wav");
-    private readonly string _bobWav = Path.Combine(Path.GetTempPath(), $"phone-1002-{Guid.NewGuid():N}.wav");
+    private readonly TwoAgentMicrophones _microphones = new();
 
-    public PhoneTransferTests()
-    {
-        ToneWav.Write(_aliceWav, 700, 60);
-        ToneWav.Write(_bobWav, 900, 60);
-    }
-
-    public void Dispose()
-    {
-        File.Delete(_aliceWav);
-        File.Delete(_bobWav);
-    }
+    public void Dispose() => _microphones.Dispose();
 
     [Fact]
     public async Task Transfer_now_sends_the_demo_caller_to_1002_who_hears_its_tone()
@@ -94,8 +83,7 @@ public sealed class PhoneTransferTests : IDisposable
 
     private Task<JsonElement> RunAsync(PbxBridgeProcess host, string mode) => PhoneScenario.RunAsync(
         host, "transfer.mjs",
-        $"--url={host.PhoneUrl}", $"--api={host.BaseUri}", $"--password={host.AgentPassword}", $"--mode={mode}",
-        $"--wav1={_aliceWav}", $"--wav2={_bobWav}");
+        [$"--url={host.PhoneUrl}", $"--api={host.BaseUri}", $"--password={host.AgentPassword}", $"--mode={mode}", .. _microphones.Arguments]);
 
     internal static async Task AssertNoCallLeftAsync(PbxBridgeProcess host)
     {
