@@ -369,7 +369,7 @@ python3 -c 'import json, sys; c = json.load(open(sys.argv[1])); assert c["Pbx"][
     "$config" "$port" 2>/dev/null || layout_errors+=("$config is not the expected JSON")
 for directive in Type=notify Restart=on-failure NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes ProtectHome=yes \
     "ReadWritePaths=$root/var/lib/pbxbridge $root/var/log/pbxbridge" "Environment=PBXBRIDGE_CONFIG=$config" \
-    LimitNOFILE=65536 CapabilityBoundingSet=; do
+    Environment=MALLOC_ARENA_MAX=2 LimitNOFILE=65536 CapabilityBoundingSet=; do
     grep -qxF "$directive" "$unit" 2>/dev/null || layout_errors+=("unit lacks $directive")
 done
 # Port >= 1024: the unit must not grant the bind capability.

@@ -2,6 +2,7 @@ using System.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Dialogs;
 using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.Sip.Transactions;
 using PbxBridge.Sip.Transport;
 
@@ -30,7 +31,7 @@ internal sealed class SipUdpCall : ISipDialogOwner, ISipReInviteOwner
     private IPEndPoint? _localRtp;
     private int? _telephoneEvent = PcmuSdp.TelephoneEventPayloadType;
     private string? _localSdp;
-    private string _localDirection = "sendrecv";
+    private MediaDirection _localDirection = MediaDirection.SendRecv;
     private long _sdpVersion;
     private bool _provisional;
     private bool _cancelPending;
@@ -225,7 +226,7 @@ internal sealed class SipUdpCall : ISipDialogOwner, ISipReInviteOwner
     {
         _reInviteSent.AddRange(_reInviteWaiting);
         _reInviteWaiting.Clear();
-        _localDirection = _localHold ? "sendonly" : "sendrecv";
+        _localDirection = _localHold ? MediaDirection.SendOnly : MediaDirection.SendRecv;
         return _localSdp = PcmuSdp.Build(_localRtp!, SessionId, ++_sdpVersion, _localDirection, _telephoneEvent);
     }
 
@@ -247,21 +248,6 @@ internal sealed class SipUdpCall : ISipDialogOwner, ISipReInviteOwner
         }
 
         waiters.Clear();
-    }
-
-    /// <summary>Our direction for FreeSWITCH's <paramref name="offered"/> one (RFC 3264 §6.1), keeping our own hold:
-    /// while we hold we only send.</summary>
-    private string Direction(string offered)
-    {
-        var weSend = offered is "sendrecv" or "recvonly";
-        var weReceive = !_localHold && offered is "sendrecv" or "sendonly";
-        return (weSend, weReceive) switch
-        {
-            (true, true) => "sendrecv",
-            (true, false) => "sendonly",
-            (false, true) => "recvonly",
-            _ => "inactive",
-        };
     }
 
     /// <summary>UAS: FreeSWITCH cancelled its INVITE (the CANCEL itself got 200 from the agent).</summary>
@@ -488,8 +474,8 @@ internal sealed class SipUdpCall : ISipDialogOwner, ISipReInviteOwner
             RemoteSdp = reInvite.BodyText;
             if (PcmuSdp.TryParse(reInvite.BodyText, out _, out _, out var offered))
             {
-                var answer = Direction(offered);
-                held = offered is "sendonly" or "inactive";
+                var answer = SdpDirection.Answer(offered, holding: _localHold);
+                held = offered is MediaDirection.SendOnly or MediaDirection.Inactive;
                 if (answer != _localDirection && _localRtp is not null)
                 {
                     _localDirection = answer;
