@@ -72,7 +72,9 @@ internal sealed class PbxBridgeProcess : IBridgeUnderLoad, IAsyncDisposable, IDi
 
         // The demo PBX answers at once: its default 150 ms of pretend ringing is not PbxBridge's setup time (a real
         // PBX's echo answers in a few ms). --pbxbridge-env PBXBRIDGE_Demo__AnswerDelayMs=150 puts the ring back.
-        var variables = new Dictionary<string, string> { ["PBXBRIDGE_Demo__AnswerDelayMs"] = "0" };
+        // MALLOC_ARENA_MAX=2 as the shipped systemd unit sets it (ansible/roles/pbxbridge/templates/pbxbridge.service.j2):
+        // RSS per call is measured as deployed; --pbxbridge-env MALLOC_ARENA_MAX=16 measures glibc's default.
+        var variables = new Dictionary<string, string> { ["PBXBRIDGE_Demo__AnswerDelayMs"] = "0", ["MALLOC_ARENA_MAX"] = "2" };
         foreach (var variable in environment)
         {
             var equals = variable.IndexOf('=', StringComparison.Ordinal);

@@ -28,19 +28,4 @@ internal static class AriHangupReason
         487 => "normal",
         _ => null,
     };
-
-    /// <summary>The PbxCause for a Q.850 number Asterisk reported (ChannelDestroyed.cause / cause_txt).</summary>
-    public static PbxCause FromQ850(int cause, string text) => cause switch
-    {
-        16 => PbxCause.NormalClearing,
-        17 => PbxCause.UserBusy,
-        18 => PbxCause.NoUserResponse,
-        19 => PbxCause.NoAnswer,
-        20 => PbxCause.SubscriberAbsent,
-        21 => PbxCause.CallRejected,
-        1 => PbxCause.Unallocated,
-        34 => PbxCause.Congestion,
-        41 => PbxCause.NormalTemporaryFailure,
-        _ => new PbxCause(cause, string.IsNullOrEmpty(text) ? "UNKNOWN" : text),
-    };
 }

@@ -307,7 +307,7 @@ internal sealed partial class AsteriskCall
             case ChannelDestroyed destroyed when destroyed.Channel.Id == otherHalf:
                 if (destroyed.Cause > 0)
                 {
-                    SetTargetCauseHint(AriHangupReason.FromQ850(destroyed.Cause, destroyed.CauseTxt));
+                    SetTargetCauseHint(PbxCause.FromQ850(destroyed.Cause, destroyed.CauseTxt));
                 }
 
                 return true;
@@ -337,7 +337,7 @@ internal sealed partial class AsteriskCall
         }
 
         // Cause 0 before answer is what Asterisk reports for an extension that does not exist (as for the agent's calls).
-        var own = destroyed is { Cause: > 0 } d ? AriHangupReason.FromQ850(d.Cause, d.CauseTxt) : (PbxCause?)null;
+        var own = destroyed is { Cause: > 0 } d ? PbxCause.FromQ850(d.Cause, d.CauseTxt) : (PbxCause?)null;
         answer?.TrySetResult(hint is { } h && (own is null || own.Value.Q850 == 16) ? h : own ?? PbxCause.Unallocated);
     }
 

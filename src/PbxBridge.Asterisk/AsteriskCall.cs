@@ -152,7 +152,7 @@ internal sealed partial class AsteriskCall
                 break;
             case ChannelHangupRequest request when request.Soft != true && request.Cause is > 0 and var cause:
                 // A hard hangup request carries a Q.850 cause; soft ones carry AST_SOFTHANGUP_* bits (ignored).
-                SetCauseHint(AriHangupReason.FromQ850(cause, ""));
+                SetCauseHint(PbxCause.FromQ850(cause, ""));
                 break;
             case ChannelDestroyed destroyed:
                 OnChannelDestroyed(destroyed);
@@ -206,7 +206,7 @@ internal sealed partial class AsteriskCall
             // The ;2 half runs the dialplan: its cause (17 busy ...) is the one the agent should hear.
             if (destroyed.Cause > 0)
             {
-                SetCauseHint(AriHangupReason.FromQ850(destroyed.Cause, destroyed.CauseTxt));
+                SetCauseHint(PbxCause.FromQ850(destroyed.Cause, destroyed.CauseTxt));
             }
 
             return;
@@ -219,7 +219,7 @@ internal sealed partial class AsteriskCall
                 _farGone = true;
             }
 
-            PbxCause? cause = destroyed.Cause > 0 ? AriHangupReason.FromQ850(destroyed.Cause, destroyed.CauseTxt) : null;
+            PbxCause? cause = destroyed.Cause > 0 ? PbxCause.FromQ850(destroyed.Cause, destroyed.CauseTxt) : null;
             lock (_gate)
             {
                 cause = _causeHint is { } hint && (cause is null || cause.Value.Q850 == 16) && !_relay.HasAnswered ? hint : cause ?? _causeHint;

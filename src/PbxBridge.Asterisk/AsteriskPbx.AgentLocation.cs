@@ -22,13 +22,15 @@ public sealed partial class AsteriskPbx : IPbxAgentLocationPublisher
     }
 
     public Task PublishAgentHereAsync(string agentId, CancellationToken cancellationToken) =>
-        Client.SetGlobalVariableAsync(GlobalOf(agentId), Options.Application, cancellationToken);
+        Client.SetGlobalVariableAsync(LocationVariableOf(agentId), Options.Application, cancellationToken);
 
     public async Task<bool> WithdrawAgentAsync(string agentId, CancellationToken cancellationToken)
     {
         // Read, then delete only our own value: a node that took the agent meanwhile keeps its pointer. A node taking
         // it within this one round trip has its pointer restored by that agent's next REGISTER refresh.
-        var variable = GlobalOf(agentId);
+        // The bare name: ARI's GET reads variables only (ast_str_retrieve_variable), so "GLOBAL(name)" reads as unset
+        // there; both verbs without a channel mean the global.
+        var variable = LocationVariableOf(agentId);
         var current = await Client.GetGlobalVariableAsync(variable, cancellationToken).ConfigureAwait(false);
         if (!string.Equals(current, Options.Application, StringComparison.Ordinal))
         {
@@ -38,6 +40,4 @@ public sealed partial class AsteriskPbx : IPbxAgentLocationPublisher
         await Client.SetGlobalVariableAsync(variable, null, cancellationToken).ConfigureAwait(false);
         return true;
     }
-
-    private string GlobalOf(string agentId) => $"GLOBAL({LocationVariableOf(agentId)})";
 }

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Media;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip.Message;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Calls;
@@ -83,7 +84,7 @@ public sealed partial class Call
             else
             {
                 var (status, reason) = SipCauseMapping.ToSipResponse(cause);
-                fromAgent?.Reject(status, reason, $"Q.850;cause={cause.Q850};text=\"{cause.Text}\"");
+                fromAgent?.Reject(status, reason, SipReason.Q850(cause.Q850, cause.Text));
             }
         }
         else if (before == CallState.Answered)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.Sip;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Calls;

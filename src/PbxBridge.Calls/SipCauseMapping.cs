@@ -24,6 +24,7 @@ public static class SipCauseMapping
         34 or 38 or 41 or 42 or 44 or 47 => (503, "Service Unavailable"),
         58 or 65 or 88 => (488, "Not Acceptable Here"),
         127 => (500, "Server Internal Error"),
+        487 => (487, "Request Terminated"),
         _ => (480, "Temporarily Unavailable"),
     };
 

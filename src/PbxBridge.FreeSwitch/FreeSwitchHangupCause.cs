@@ -1,36 +1,18 @@
-using System.Globalization;
 using PbxBridge.Calls.Pbx;
+using PbxBridge.Sip.Message;
 
 namespace PbxBridge.FreeSwitch;
 
 /// <summary>
-/// FreeSWITCH's hangup causes (switch_types.h switch_call_cause_t: Q.850 numbers plus its own 487/5xx/6xx), the SIP
-/// Reason header it sends (RFC 3326, "Q.850;cause=16;text=\"NORMAL_CLEARING\"") and SIP status mapping (RFC 3398 as
-/// mod_sofia applies it).
+/// FreeSWITCH's hangup causes: the Q.850 ones (<see cref="PbxCause.FromQ850"/>, shared with Asterisk) plus its own
+/// beyond Q.850 (switch_types.h switch_call_cause_t), in Hangup-Cause, "-ERR CAUSE" and the RFC 3326 Reason header
+/// mod_sofia sends (<see cref="SipReason"/>); and the causes mod_sofia reports for SIP statuses. Our own refusals use
+/// <see cref="Calls.SipCauseMapping"/> (RFC 3398), as the browser's do.
 /// </summary>
 public static class FreeSwitchHangupCause
 {
-    private static readonly Dictionary<string, int> Numbers = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, int> Own = new(StringComparer.Ordinal)
     {
-        ["UNALLOCATED_NUMBER"] = 1,
-        ["NO_ROUTE_DESTINATION"] = 3,
-        ["NORMAL_CLEARING"] = 16,
-        ["USER_BUSY"] = 17,
-        ["NO_USER_RESPONSE"] = 18,
-        ["NO_ANSWER"] = 19,
-        ["SUBSCRIBER_ABSENT"] = 20,
-        ["CALL_REJECTED"] = 21,
-        ["NUMBER_CHANGED"] = 22,
-        ["DESTINATION_OUT_OF_ORDER"] = 27,
-        ["INVALID_NUMBER_FORMAT"] = 28,
-        ["NORMAL_UNSPECIFIED"] = 31,
-        ["NORMAL_CIRCUIT_CONGESTION"] = 34,
-        ["NETWORK_OUT_OF_ORDER"] = 38,
-        ["NORMAL_TEMPORARY_FAILURE"] = 41,
-        ["SWITCH_CONGESTION"] = 42,
-        ["INCOMPATIBLE_DESTINATION"] = 88,
-        ["RECOVERY_ON_TIMER_EXPIRE"] = 102,
-        ["ORIGINATOR_CANCEL"] = 487,
         ["LOSE_RACE"] = 502,
         ["MANAGER_REQUEST"] = 503,
         ["BLIND_TRANSFER"] = 600,
@@ -47,49 +29,26 @@ public static class FreeSwitchHangupCause
     public static PbxCause FromName(string name)
     {
         var text = (name ?? string.Empty).Trim();
-        return Numbers.TryGetValue(text, out var number) ? new PbxCause(number, text) : new PbxCause(31, text.Length == 0 ? "NORMAL_UNSPECIFIED" : text);
+        return PbxCause.TryFromName(text, out var cause) ? cause
+            : Own.TryGetValue(text, out var number) ? new PbxCause(number, text)
+            : new PbxCause(31, text.Length == 0 ? "NORMAL_UNSPECIFIED" : text);
     }
 
     /// <summary>The RFC 3326 Reason header for a cause, as mod_sofia writes it.</summary>
-    public static string ToReasonHeader(PbxCause cause) =>
-        string.Create(CultureInfo.InvariantCulture, $"Q.850;cause={cause.Q850};text=\"{cause.Text}\"");
+    public static string ToReasonHeader(PbxCause cause) => SipReason.Q850(cause.Q850, cause.Text);
 
     /// <summary>Reads "Q.850;cause=N;text=\"NAME\"" (the text wins when it is a known name, else the number).</summary>
     public static bool TryParseReason(string? header, out PbxCause cause)
     {
         cause = default;
-        if (header is null || !header.TrimStart().StartsWith("Q.850", StringComparison.OrdinalIgnoreCase))
+        if (!SipReason.TryParseQ850(header, out var number, out var text))
         {
             return false;
         }
 
-        int? number = null;
-        string? text = null;
-        foreach (var part in header.Split(';'))
-        {
-            var kv = part.Split('=', 2);
-            if (kv.Length != 2)
-            {
-                continue;
-            }
-
-            var key = kv[0].Trim();
-            if (key.Equals("cause", StringComparison.OrdinalIgnoreCase) && int.TryParse(kv[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
-            {
-                number = n;
-            }
-            else if (key.Equals("text", StringComparison.OrdinalIgnoreCase))
-            {
-                text = kv[1].Trim().Trim('"');
-            }
-        }
-
-        if (number is null)
-        {
-            return false;
-        }
-
-        cause = text is not null && Numbers.ContainsKey(text) ? FromName(text) : new PbxCause(number.Value, text ?? FromNumber(number.Value));
+        var own = Own.FirstOrDefault(p => p.Value == number).Key;
+        cause = text is not null && (PbxCause.TryFromName(text, out _) || Own.ContainsKey(text)) ? FromName(text)
+            : new PbxCause(number, text ?? own ?? PbxCause.FromQ850(number, "NORMAL_UNSPECIFIED").Text);
         return true;
     }
 
@@ -110,29 +69,4 @@ public static class FreeSwitchHangupCause
         _ => FromName("NORMAL_UNSPECIFIED"),
     };
 
-    /// <summary>The SIP final response we give FreeSWITCH when refusing its INVITE for a cause.</summary>
-    public static (int Status, string Phrase) ToSipStatus(PbxCause cause) => cause.Q850 switch
-    {
-        1 => (404, "Not Found"),
-        17 => (486, "Busy Here"),
-        18 or 19 or 20 => (480, "Temporarily Unavailable"),
-        21 => (603, "Decline"),
-        34 or 41 or 42 => (503, "Service Unavailable"),
-        88 => (488, "Not Acceptable Here"),
-        487 => (487, "Request Terminated"),
-        _ => (480, "Temporarily Unavailable"),
-    };
-
-    private static string FromNumber(int number)
-    {
-        foreach (var pair in Numbers)
-        {
-            if (pair.Value == number)
-            {
-                return pair.Key;
-            }
-        }
-
-        return "NORMAL_UNSPECIFIED";
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PbxBridge.Calls;
 using PbxBridge.Calls.Pbx;
 using PbxBridge.FreeSwitch.Sip;
 using PbxBridge.Sip.Message;
@@ -92,7 +93,7 @@ internal sealed partial class FreeSwitchInboundCall : InboundPbxCall, ISipUdpCal
 
     public override Task RejectAsync(PbxCause cause, CancellationToken cancellationToken)
     {
-        var (status, phrase) = FreeSwitchHangupCause.ToSipStatus(cause);
+        var (status, phrase) = SipCauseMapping.ToSipResponse(cause);
         Channel.Sip.Reject(status, phrase, FreeSwitchHangupCause.ToReasonHeader(cause));
         if (Relay.Hangup(cause))
         {

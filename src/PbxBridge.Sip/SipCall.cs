@@ -216,7 +216,7 @@ public abstract partial class SipCall : ISipDialogOwner
 
     void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response)
     {
-        if (!ReacknowledgeReoffer(response))
+        if (!ReacknowledgeReoffer(dialog, response))
         {
             OnRetransmitted2xx(dialog, response);
         }

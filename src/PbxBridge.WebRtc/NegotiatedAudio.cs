@@ -1,3 +1,5 @@
+using PbxBridge.Sip.Sdp;
+
 namespace PbxBridge.WebRtc;
 
 /// <summary>

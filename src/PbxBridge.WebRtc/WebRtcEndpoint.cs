@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using PbxBridge.Media.Rtcp;
 using PbxBridge.Net;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;
@@ -197,7 +198,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         _remoteFingerprint = offer.Fingerprint;
         _mid = offer.Mid;
         _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
+            SdpDirection.Answer(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
         _agent = new IceLiteAgent(_localIce, offer.Ice);
         RegisterUfrag(_localIce.UsernameFragment);
         var answer = SdpAnswerer.CreateAnswer(offer, LocalDescription(SdpAnswerer.AnswerSetup(offer.Setup), offer));
@@ -248,7 +249,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         _isDtlsServer = answer.Setup == DtlsSetup.Active;
         _remoteFingerprint = answer.Fingerprint;
         _audio = new NegotiatedAudio(answer.OpusPayloadType, answer.TelephoneEventPayloadType, answer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
+            SdpDirection.Answer(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
         _agent = new IceLiteAgent(_localIce, answer.Ice);
         RegisterUfrag(_localIce.UsernameFragment);
         return SdpNegotiationResult.Applied();
@@ -288,7 +289,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
 
         _mid = offer.Mid ?? _mid;
         _audio = new NegotiatedAudio(offer.OpusPayloadType, offer.TelephoneEventPayloadType, offer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
+            SdpDirection.Answer(offer.Direction)) { OpusUseDtx = offer.OpusUseDtx };
         _sessionVersion++;
         // RFC 5763 §5: keep the established DTLS role in subsequent answers.
         var setup = _isDtlsServer.Value ? DtlsSetup.Passive : DtlsSetup.Active;
@@ -359,7 +360,7 @@ public sealed class WebRtcEndpoint : IAsyncDisposable, IDatagramSink, IIceTcpHos
         }
 
         _audio = new NegotiatedAudio(answer.OpusPayloadType, answer.TelephoneEventPayloadType, answer.TelephoneEventClockRate,
-            SdpAnswerer.AnswerDirection(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
+            SdpDirection.Answer(answer.Direction)) { OpusUseDtx = answer.OpusUseDtx };
         return SdpNegotiationResult.Applied();
     }
 

@@ -7,7 +7,9 @@ namespace PbxBridge.Asterisk.Simulator;
 /// /asterisk/variable for global variables as Asterisk 22 answers it (res_ari_asterisk): GET gives {"value": ...},
 /// "" for a variable that is not set; POST with a value sets it, POST without one deletes it (verified against
 /// 22.10.1: `dialplan show globals` no longer lists it), both 204; no variable parameter is 400.
-/// "GLOBAL(name)" and a bare name are the same global.
+/// POST takes "GLOBAL(name)" or a bare name for the same global (a name ending in ')' is written through the dialplan
+/// function); GET evaluates no function (ast_str_retrieve_variable): "GLOBAL(name)" reads as "" even when the global
+/// is set (measured on 22.10.1: a node reading its pointer that way never withdrew it).
 /// </summary>
 public sealed partial class AriSimulator
 {
@@ -66,7 +68,7 @@ public sealed partial class AriSimulator
             return Error(context, 400, "Variable name is required");
         }
 
-        return WriteJsonAsync(context, 200, new JsonObject { ["value"] = GlobalVariable(GlobalName(Q(context.Request, "variable"))) ?? "" });
+        return WriteJsonAsync(context, 200, new JsonObject { ["value"] = GlobalVariable(Q(context.Request, "variable")) ?? "" });
     }
 
     private Task SetGlobal(HttpContext context)

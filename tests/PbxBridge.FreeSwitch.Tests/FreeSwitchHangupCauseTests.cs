@@ -35,7 +35,7 @@ public sealed class FreeSwitchHangupCauseTests
     [InlineData(41, 503)]
     public void Refusing_freeswitch_uses_the_rfc3398_status(int q850, int status)
     {
-        Assert.Equal(status, FreeSwitchHangupCause.ToSipStatus(new PbxCause(q850, "X")).Status);
+        Assert.Equal(status, Calls.SipCauseMapping.ToSipResponse(new PbxCause(q850, "X")).Status);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class FreeSwitchHangupCauseTests
         Assert.True(Sip.PcmuSdp.TryParse(sdp, out var remote, out var pcmu, out var direction));
         Assert.Equal("127.0.0.1:16404", remote.ToString());
         Assert.True(pcmu);
-        Assert.Equal("sendrecv", direction);
+        Assert.Equal(PbxBridge.Sip.Sdp.MediaDirection.SendRecv, direction);
     }
 
     [Theory]

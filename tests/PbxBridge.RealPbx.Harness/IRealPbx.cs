@@ -3,6 +3,9 @@ namespace PbxBridge.RealPbx.Harness;
 /// <summary>What the real-PBX fixtures need of Asterisk and FreeSWITCH alike.</summary>
 public interface IRealPbx : IAsyncDisposable
 {
+    /// <summary>The PBX's private run folder (its configuration, logs; room for files beside it, e.g. a front's).</summary>
+    string RunDirectory { get; }
+
     /// <summary>PbxBridge's settings for this PBX, as an admin writes them into pbxbridge.json.</summary>
     IReadOnlyList<string> PbxBridgeSettings { get; }
 

@@ -44,7 +44,8 @@ public sealed class AriClient : IDisposable
     public Task<Module> GetModuleAsync(string moduleName, CancellationToken cancellationToken = default) =>
         GetAsync("asterisk/modules/" + Escape(moduleName), AriJsonContext.Default.Module, cancellationToken);
 
-    /// <summary>GET /asterisk/variable: a global variable (or a dialplan function's value); "" when unset.</summary>
+    /// <summary>GET /asterisk/variable: a global variable by its bare name ("" when unset; Asterisk evaluates no function here,
+    /// so "GLOBAL(name)" reads as "").</summary>
     public async Task<string> GetGlobalVariableAsync(string variable, CancellationToken cancellationToken = default)
     {
         var result = await GetAsync("asterisk/variable" + new AriQuery().Add("variable", variable), AriJsonContext.Default.Variable, cancellationToken)

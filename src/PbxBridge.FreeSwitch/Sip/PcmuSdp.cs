@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
+using System.Net.Sockets;
+using PbxBridge.Sip.Sdp;
 
 namespace PbxBridge.FreeSwitch.Sip;
 
 /// <summary>
-/// The SDP (RFC 4566) of the FreeSWITCH leg: one audio stream, PCMU (PT 0) and telephone-event/8000 (PT 101), ptime 20,
-/// exactly what the recorded exchanges carry (transcripts 03, 04).
+/// The SDP (RFC 8866) of the FreeSWITCH leg, on the Sip room's SDP model: one audio stream, PCMU (PT 0) and
+/// telephone-event/8000 (PT 101), ptime 20, exactly what the recorded exchanges carry (transcripts 03, 04).
 /// </summary>
 public static class PcmuSdp
 {
@@ -17,92 +18,43 @@ public static class PcmuSdp
     /// <paramref name="telephoneEvent"/> is the telephone-event payload type: ours (101) in an offer; in an answer the
     /// offer's own number (RFC 3264 §6.1), or null to leave it out when the offer had none.
     /// </summary>
-    public static string Build(IPEndPoint rtp, long sessionId, long version, string direction = "sendrecv", int? telephoneEvent = TelephoneEventPayloadType)
+    public static string Build(IPEndPoint rtp, long sessionId, long version, MediaDirection direction = MediaDirection.SendRecv, int? telephoneEvent = TelephoneEventPayloadType)
     {
         ArgumentNullException.ThrowIfNull(rtp);
-        var ip = rtp.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
-        var text = new StringBuilder()
-            .Append("v=0\r\n")
-            .Append(CultureInfo.InvariantCulture, $"o=PbxBridge {sessionId} {version} IN {ip} {rtp.Address}\r\n")
-            .Append("s=PbxBridge\r\n")
-            .Append(CultureInfo.InvariantCulture, $"c=IN {ip} {rtp.Address}\r\n")
-            .Append("t=0 0\r\n")
-            .Append(CultureInfo.InvariantCulture, $"m=audio {rtp.Port} RTP/AVP 0{(telephoneEvent is { } formats ? $" {formats}" : "")}\r\n")
-            .Append("a=rtpmap:0 PCMU/8000\r\n");
-        if (telephoneEvent is { } pt)
+        var address = $"IN {(rtp.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4")} {rtp.Address}";
+        var event8000 = telephoneEvent?.ToString(CultureInfo.InvariantCulture);
+        var audio = new MediaDescription("audio", rtp.Port, "RTP/AVP", event8000 is null ? ["0"] : ["0", event8000]);
+        audio.Add("rtpmap", "0 PCMU/8000");
+        if (event8000 is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"a=rtpmap:{pt} telephone-event/8000\r\n")
-                .Append(CultureInfo.InvariantCulture, $"a=fmtp:{pt} 0-16\r\n");
+            audio.Add("rtpmap", event8000 + " telephone-event/8000");
+            audio.Add("fmtp", event8000 + " 0-16");
         }
 
-        text.Append("a=ptime:20\r\n")
-            .Append(CultureInfo.InvariantCulture, $"a={direction}\r\n");
-        return text.ToString();
+        audio.Add("ptime", "20");
+        audio.Add(SdpDirection.Attribute(direction));
+        var session = new SessionDescription { Origin = string.Create(CultureInfo.InvariantCulture, $"PbxBridge {sessionId} {version} {address}"), SessionName = "PbxBridge", Connection = address };
+        session.Media.Add(audio);
+        return session.ToString();
     }
 
     /// <summary>
-    /// The remote RTP address and whether PCMU was offered/accepted. False when the SDP has no usable audio stream
-    /// (no c= address, port 0, unparsable lines).
+    /// The remote RTP address, whether PCMU was offered/accepted and the stream's direction. False when the SDP has no
+    /// usable audio stream (no c= address, port 0, unparsable lines).
     /// </summary>
-    public static bool TryParse(string sdp, out IPEndPoint remoteRtp, out bool hasPcmu, out string direction)
+    public static bool TryParse(string sdp, out IPEndPoint remoteRtp, out bool hasPcmu, out MediaDirection direction)
     {
         remoteRtp = null!;
         hasPcmu = false;
-        direction = "sendrecv";
-        if (string.IsNullOrEmpty(sdp))
+        direction = MediaDirection.SendRecv;
+        if (Audio(sdp, out var session) is not { } audio || (Address(audio.Connection) ?? Address(session.Connection)) is not { } address || audio.Port <= 0)
         {
             return false;
         }
 
-        IPAddress? sessionAddress = null;
-        IPAddress? mediaAddress = null;
-        var port = -1;
-        var inAudio = false;
-        foreach (var rawLine in sdp.Split('\n'))
-        {
-            var line = rawLine.TrimEnd('\r');
-            if (line.StartsWith("m=", StringComparison.Ordinal))
-            {
-                var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                inAudio = parts.Length >= 4 && parts[0] == "audio" && port < 0;
-                if (inAudio)
-                {
-                    if (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
-                    {
-                        return false;
-                    }
-
-                    hasPcmu = parts.Skip(3).Contains("0");
-                }
-            }
-            else if (line.StartsWith("c=", StringComparison.Ordinal))
-            {
-                var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length == 3 && IPAddress.TryParse(parts[2].Split('/')[0], out var address))
-                {
-                    if (inAudio)
-                    {
-                        mediaAddress = address;
-                    }
-                    else
-                    {
-                        sessionAddress ??= address;
-                    }
-                }
-            }
-            else if (inAudio && line is "a=sendrecv" or "a=sendonly" or "a=recvonly" or "a=inactive")
-            {
-                direction = line[2..];
-            }
-        }
-
-        var chosen = mediaAddress ?? sessionAddress;
-        if (chosen is null || port <= 0)
-        {
-            return false;
-        }
-
-        remoteRtp = new IPEndPoint(chosen, port);
+        hasPcmu = audio.Formats.Contains("0");
+        direction = SdpDirection.Declared(audio, session);
+        remoteRtp = new IPEndPoint(address, audio.Port);
         return true;
     }
 
@@ -112,40 +64,32 @@ public static class PcmuSdp
     /// </summary>
     public static int? TelephoneEventPayloadTypeOf(string? sdp)
     {
-        if (string.IsNullOrEmpty(sdp))
+        var audio = Audio(sdp, out _);
+        foreach (var map in audio?.GetAttributes("rtpmap") ?? [])
         {
-            return null;
-        }
-
-        string[]? formats = null;
-        foreach (var rawLine in sdp.Split('\n'))
-        {
-            var line = rawLine.TrimEnd('\r');
-            if (line.StartsWith("m=", StringComparison.Ordinal))
+            var parts = map.Split(' ', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && parts[1].Equals("telephone-event/8000", StringComparison.OrdinalIgnoreCase) && audio!.Formats.Contains(parts[0])
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pt) && pt is >= 96 and <= 127)
             {
-                if (formats is not null)
-                {
-                    break;
-                }
-
-                var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length >= 4 && parts[0] == "audio")
-                {
-                    formats = parts[3..];
-                }
-            }
-            else if (formats is not null && line.StartsWith("a=rtpmap:", StringComparison.Ordinal))
-            {
-                var map = line["a=rtpmap:".Length..].Split(' ', 2, StringSplitOptions.TrimEntries);
-                if (map.Length == 2 && map[1].Equals("telephone-event/8000", StringComparison.OrdinalIgnoreCase)
-                    && formats.Contains(map[0])
-                    && int.TryParse(map[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pt) && pt is >= 96 and <= 127)
-                {
-                    return pt;
-                }
+                return pt;
             }
         }
 
         return null;
     }
+
+    /// <summary>The first audio stream that names at least one format.</summary>
+    private static MediaDescription? Audio(string? sdp, out SessionDescription session)
+    {
+        session = null!;
+        return sdp is not null && SessionDescription.TryParse(sdp, out session, out _)
+            ? session.Media.FirstOrDefault(m => m.Media == "audio" && m.Formats.Count > 0)
+            : null;
+    }
+
+    /// <summary>The address of a "c=IN IP4 a.b.c.d" value (a multicast "/ttl" suffix ignored).</summary>
+    private static IPAddress? Address(string? connection) =>
+        connection?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, _, var host] && IPAddress.TryParse(host.Split('/')[0], out var address)
+            ? address
+            : null;
 }

@@ -2,6 +2,7 @@ using System.Net;
 using PbxBridge.Sip;
 using PbxBridge.Sip.Dialogs;
 using PbxBridge.Sip.Message;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.Sip.Transactions;
 using PbxBridge.Sip.Transport;
 
@@ -14,7 +15,7 @@ namespace PbxBridge.FreeSwitch.Sip;
 /// reported to the observer), and reports progress to <see cref="ISipUdpCallObserver"/> after the core's lock is
 /// released. Every method may be called from any thread.
 /// </summary>
-internal sealed class SipUdpCall : ISipDialogOwner
+internal sealed class SipUdpCall : ISipDialogOwner, ISipReInviteOwner
 {
     private readonly SipUdpAgent _agent;
     private readonly SipCore _core;
@@ -30,13 +31,16 @@ internal sealed class SipUdpCall : ISipDialogOwner
     private IPEndPoint? _localRtp;
     private int? _telephoneEvent = PcmuSdp.TelephoneEventPayloadType;
     private string? _localSdp;
-    private string _localDirection = "sendrecv";
+    private MediaDirection _localDirection = MediaDirection.SendRecv;
     private long _sdpVersion;
     private bool _provisional;
     private bool _cancelPending;
     private string? _cancelReason;
     private bool _remoteHold;
     private volatile bool _localHold;
+    private readonly SipReInviteClient _reInvite;
+    private readonly List<TaskCompletionSource<int>> _reInviteWaiting = [];
+    private readonly List<TaskCompletionSource<int>> _reInviteSent = [];
 
     private SipUdpCall(SipUdpAgent agent, SipRequest invite, string agentId, bool isUas, ISipUdpCallObserver observer)
     {
@@ -48,6 +52,7 @@ internal sealed class SipUdpCall : ISipDialogOwner
         Observer = observer;
         SessionId = Random.Shared.NextInt64(100_000, 999_999_999);
         _sdpVersion = SessionId;
+        _reInvite = new SipReInviteClient(_core, this, SipUdpAgent.Allow, ownsCallId: !isUas);
     }
 
     private enum State
@@ -190,66 +195,59 @@ internal sealed class SipUdpCall : ISipDialogOwner
 
     /// <summary>
     /// Our hold (<paramref name="held"/>) or resume, as a SIP phone puts FreeSWITCH on hold (RFC 3264 §8.4): a
-    /// re-INVITE offering a=sendonly, then a=sendrecv again. sofia answers a sendonly offer by playing the bridged far
-    /// party's hold music itself, for legs in either direction (uuid_hold on a leg FreeSWITCH originated plays none,
-    /// see pbx-config/freeswitch/README.md). Completes with the final status (200, or a failure such as 491 when
-    /// FreeSWITCH's own re-INVITE crossed ours: the session then stays as it was, §14.1).
+    /// re-INVITE offering a=sendonly, then a=sendrecv again, through the Sip core's <see cref="SipReInviteClient"/>
+    /// (one at a time; 491 when FreeSWITCH's own re-INVITE crossed ours is retried after the §14.1 timer). sofia answers
+    /// a sendonly offer by playing the bridged far party's hold music itself, for legs in either direction (uuid_hold
+    /// on a leg FreeSWITCH originated plays none, see pbx-config/freeswitch/README.md). Completes with the final status.
     /// </summary>
     public Task<int> ReInviteAsync(bool held, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _core.Execute(() =>
         {
-            if (_state != State.Confirmed || _dialog is not { IsTerminated: false } dialog || _localRtp is null)
+            if (((ISipReInviteOwner)this).ReInviteDialog is null)
             {
                 done.TrySetResult(481);
                 return;
             }
 
             _localHold = held;
-            _localDirection = held ? "sendonly" : "sendrecv";
-            _localSdp = PcmuSdp.Build(_localRtp, SessionId, ++_sdpVersion, _localDirection, _telephoneEvent);
-            var reInvite = dialog.CreateRequest(SipMethod.Invite);
-            var cseq = dialog.LocalCSeq;
-            reInvite.Headers.Add(SipHeaderNames.Allow, SipUdpAgent.Allow);
-            reInvite.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
-            reInvite.BodyText = _localSdp;
-            _core.SendRequest(dialog.Flow, reInvite, response =>
-            {
-                if (response.IsProvisional)
-                {
-                    return;
-                }
-
-                if (response.IsSuccess)
-                {
-                    // §13.2.2.4: the ACK of a 2xx is ours; a retransmitted 2xx gets it again (OnRetransmitted2xx).
-                    _core.Send(dialog.Flow, dialog.CreateAck(cseq));
-                    if (!string.IsNullOrEmpty(response.BodyText))
-                    {
-                        RemoteSdp = response.BodyText;
-                    }
-                }
-
-                done.TrySetResult(response.StatusCode);
-            });
+            _reInviteWaiting.Add(done);
+            _reInvite.Request();
         });
         return done.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>Our direction for FreeSWITCH's <paramref name="offered"/> one (RFC 3264 §6.1), keeping our own hold:
-    /// while we hold we only send.</summary>
-    private string Direction(string offered)
+    SipDialog? ISipReInviteOwner.ReInviteDialog =>
+        _state == State.Confirmed && _dialog is { IsTerminated: false } dialog && _localRtp is not null ? dialog : null;
+
+    /// <summary>The offer for our hold as it is when the re-INVITE goes; every hold or resume asked for so far gets its outcome.</summary>
+    string? ISipReInviteOwner.CreateOffer()
     {
-        var weSend = offered is "sendrecv" or "recvonly";
-        var weReceive = !_localHold && offered is "sendrecv" or "sendonly";
-        return (weSend, weReceive) switch
+        _reInviteSent.AddRange(_reInviteWaiting);
+        _reInviteWaiting.Clear();
+        _localDirection = _localHold ? MediaDirection.SendOnly : MediaDirection.SendRecv;
+        return _localSdp = PcmuSdp.Build(_localRtp!, SessionId, ++_sdpVersion, _localDirection, _telephoneEvent);
+    }
+
+    void ISipReInviteOwner.OnReInviteFinal(SipResponse response)
+    {
+        if (response.IsSuccess && !string.IsNullOrEmpty(response.BodyText))
         {
-            (true, true) => "sendrecv",
-            (true, false) => "sendonly",
-            (false, true) => "recvonly",
-            _ => "inactive",
-        };
+            RemoteSdp = response.BodyText;
+        }
+
+        CompleteReInvites(_reInviteSent, response.StatusCode);
+    }
+
+    private static void CompleteReInvites(List<TaskCompletionSource<int>> waiters, int status)
+    {
+        foreach (var waiter in waiters)
+        {
+            waiter.TrySetResult(status);
+        }
+
+        waiters.Clear();
     }
 
     /// <summary>UAS: FreeSWITCH cancelled its INVITE (the CANCEL itself got 200 from the agent).</summary>
@@ -426,6 +424,9 @@ internal sealed class SipUdpCall : ISipDialogOwner
         _cancelTimer?.Stop();
         _cancelTimer = null;
         _dialog?.Terminate();
+        _reInvite.Stop();
+        CompleteReInvites(_reInviteWaiting, 481);
+        CompleteReInvites(_reInviteSent, 481);
         _agent.ForgetInvite(this);
     }
 
@@ -473,8 +474,8 @@ internal sealed class SipUdpCall : ISipDialogOwner
             RemoteSdp = reInvite.BodyText;
             if (PcmuSdp.TryParse(reInvite.BodyText, out _, out _, out var offered))
             {
-                var answer = Direction(offered);
-                held = offered is "sendonly" or "inactive";
+                var answer = SdpDirection.Answer(offered, holding: _localHold);
+                held = offered is MediaDirection.SendOnly or MediaDirection.Inactive;
                 if (answer != _localDirection && _localRtp is not null)
                 {
                     _localDirection = answer;
@@ -519,9 +520,14 @@ internal sealed class SipUdpCall : ISipDialogOwner
         }
     }
 
-    /// <summary>§13.2.2.4: every retransmitted 2xx of our INVITE or re-INVITE gets the ACK (with its CSeq) again.</summary>
-    void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response) =>
-        _core.Send(dialog.Flow, dialog.CreateAck(response.CSeq?.Number ?? _invite.CSeq!.Value.Number));
+    /// <summary>§13.2.2.4: every retransmitted 2xx of our INVITE or re-INVITE gets the ACK again.</summary>
+    void ISipDialogOwner.OnRetransmitted2xx(SipDialog dialog, SipResponse response)
+    {
+        if (!_reInvite.Reacknowledge(dialog, response))
+        {
+            _core.Send(dialog.Flow, dialog.CreateAck(response.CSeq?.Number ?? _invite.CSeq!.Value.Number));
+        }
+    }
 
     /// <summary>The agent is shutting down: nothing more can be sent or heard on this leg.</summary>
     void ISipDialogOwner.OnFlowClosed(SipDialog dialog) => Finish();

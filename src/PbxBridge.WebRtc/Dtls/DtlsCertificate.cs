@@ -6,6 +6,8 @@ using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using Org.BouncyCastle.X509;
 using PbxBridge.WebRtc.Dtls;
 
@@ -24,6 +26,7 @@ public sealed class DtlsCertificate
         Fingerprint = DtlsFingerprint.Of("sha-256", der);
         var value = Fingerprint.ToString();
         Sha256Fingerprint = value[(value.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+        TlsChain = new Certificate([new BcTlsCertificate(DtlsCrypto.Shared, der)]);
     }
 
     /// <summary>Uppercase colon-separated SHA-256 of the DER certificate, as <c>a=fingerprint:sha-256</c> carries it.</summary>
@@ -34,6 +37,12 @@ public sealed class DtlsCertificate
     public byte[] DerEncoded { get; }
 
     internal AsymmetricKeyParameter PrivateKey { get; }
+
+    /// <summary>
+    /// The certificate as a TLS Certificate message carries it, parsed once: every handshake presents the same
+    /// chain, and each association's context keeps a reference to it for the call's life instead of its own parse.
+    /// </summary>
+    internal Certificate TlsChain { get; }
 
     public static DtlsCertificate Generate()
     {

@@ -39,6 +39,9 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
 
     public int NegotiatedCipherSuiteOrDefault => m_context?.SecurityParameters?.CipherSuite ?? -1;
 
+    /// <summary>The chain this side presented, as the association's context keeps it.</summary>
+    internal Certificate? PresentedChain => m_context?.SecurityParameters?.LocalCertificate;
+
     public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
 
     public override bool RequiresExtendedMasterSecret() => true;
@@ -113,7 +116,7 @@ internal sealed class DtlsSrtpClient : DefaultTlsClient
                 new TlsCryptoParameters(client.m_context),
                 (BcTlsCrypto)client.Crypto,
                 client._certificate.PrivateKey,
-                new Certificate([new BcTlsCertificate((BcTlsCrypto)client.Crypto, client._certificate.DerEncoded)]),
+                client._certificate.TlsChain,
                 DtlsSrtpCipherSuites.EcdsaSha256);
     }
 }

@@ -41,6 +41,9 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
 
     public int NegotiatedCipherSuite => m_context?.SecurityParameters?.CipherSuite ?? -1;
 
+    /// <summary>The chain this side presented, as the association's context keeps it.</summary>
+    internal Certificate? PresentedChain => m_context?.SecurityParameters?.LocalCertificate;
+
     public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
 
     public override bool RequiresExtendedMasterSecret() => true;
@@ -55,7 +58,7 @@ internal sealed class DtlsSrtpServer : DefaultTlsServer
             new TlsCryptoParameters(m_context),
             (BcTlsCrypto)Crypto,
             _certificate.PrivateKey,
-            new Certificate([new BcTlsCertificate((BcTlsCrypto)Crypto, _certificate.DerEncoded)]),
+            _certificate.TlsChain,
             DtlsSrtpCipherSuites.EcdsaSha256);
 
     public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)

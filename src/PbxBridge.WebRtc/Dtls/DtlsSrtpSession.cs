@@ -1,6 +1,4 @@
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using SrtpProtectionProfile = PbxBridge.WebRtc.Srtp.SrtpProtectionProfile;
 
 namespace PbxBridge.WebRtc.Dtls;
@@ -63,6 +61,9 @@ internal sealed class DtlsSrtpSession
     /// <summary>The negotiated cipher suite, e.g. TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, once connected.</summary>
     public string? CipherSuite { get; private set; }
 
+    /// <summary>The certificate chain this side presented in the handshake, once connected.</summary>
+    internal Certificate? PresentedChain => _server?.PresentedChain ?? _client?.PresentedChain;
+
     /// <summary>Whether the handshake thread still runs (it ends once connected or failed).</summary>
     internal bool IsHandshakeThreadAlive => _handshakeThread?.IsAlive == true;
 
@@ -104,7 +105,7 @@ internal sealed class DtlsSrtpSession
 
     private void Handshake(Action onConnected)
     {
-        var crypto = new BcTlsCrypto(new SecureRandom());
+        var crypto = DtlsCrypto.Shared;
         try
         {
             if (_isServer)

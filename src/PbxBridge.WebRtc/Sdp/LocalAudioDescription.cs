@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 
@@ -104,13 +105,7 @@ public sealed record LocalAudioDescription(
             audio.Add("mid", Mid);
         }
 
-        audio.Add(Direction switch
-        {
-            MediaDirection.SendOnly => "sendonly",
-            MediaDirection.RecvOnly => "recvonly",
-            MediaDirection.Inactive => "inactive",
-            _ => "sendrecv",
-        });
+        audio.Add(SdpDirection.Attribute(Direction));
         audio.Add("msid", "pbxbridge pbxbridge-audio");
         audio.Add("rtcp-mux");
         audio.Add("rtpmap", string.Create(CultureInfo.InvariantCulture, $"{OpusPayloadType} opus/48000/2"));

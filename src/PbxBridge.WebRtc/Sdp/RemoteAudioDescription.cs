@@ -1,4 +1,5 @@
 using System.Globalization;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 
@@ -220,7 +221,7 @@ public sealed class RemoteAudioDescription
 
     private static MediaDirection ReadDirection(MediaDescription audio, SessionDescription session)
     {
-        var declared = DeclaredDirection(audio, session);
+        var declared = SdpDirection.Declared(audio, session);
 
         // RFC 2543 hold, still sent by older SIP stacks (RFC 3264 §8.4 asks answerers to honour it): c=0.0.0.0 means
         // "send me nothing". Not with m= port 9, which is trickle ICE's placeholder (RFC 8840) with that same address.
@@ -236,24 +237,5 @@ public sealed class RemoteAudioDescription
         }
 
         return declared;
-    }
-
-    private static MediaDirection DeclaredDirection(MediaDescription audio, SessionDescription session)
-    {
-        foreach (var source in new[] { audio.Attributes, session.Attributes })
-        {
-            foreach (var attribute in source)
-            {
-                switch (attribute.Name)
-                {
-                    case "sendrecv": return MediaDirection.SendRecv;
-                    case "sendonly": return MediaDirection.SendOnly;
-                    case "recvonly": return MediaDirection.RecvOnly;
-                    case "inactive": return MediaDirection.Inactive;
-                }
-            }
-        }
-
-        return MediaDirection.SendRecv;
     }
 }

@@ -1,3 +1,5 @@
+using PbxBridge.Sip.Sdp;
+
 namespace PbxBridge.WebRtc.Sdp;
 
 /// <summary>
@@ -11,15 +13,6 @@ public static class SdpAnswerer
     {
         DtlsSetup.Passive => DtlsSetup.Active,
         _ => DtlsSetup.Passive,
-    };
-
-    /// <summary>RFC 3264 §6.1: the answer mirrors the offer's direction.</summary>
-    public static MediaDirection AnswerDirection(MediaDirection offered) => offered switch
-    {
-        MediaDirection.SendOnly => MediaDirection.RecvOnly,
-        MediaDirection.RecvOnly => MediaDirection.SendOnly,
-        MediaDirection.Inactive => MediaDirection.Inactive,
-        _ => MediaDirection.SendRecv,
     };
 
     public static SessionDescription CreateAnswer(RemoteAudioDescription offer, LocalAudioDescription local)

@@ -6,18 +6,24 @@ namespace PbxBridge.WebRtc.Srtp;
 /// <summary>
 /// AES in counter mode as RFC 3711 §4.1.1 defines it: keystream block j = AES(k_e, IV + j), where only the low
 /// 16 bits of the IV count. Counter blocks are encrypted with one ECB transform kept for the context's life,
-/// over scratch arrays owned by this instance, so a packet costs no allocation. Not thread-safe: one per
-/// direction, used by one thread.
+/// over scratch arrays of the calling thread, so a packet costs no allocation. The scratch is per thread, not per
+/// instance: a call has three contexts (SRTP both ways, SRTCP in) and each held 3 KB of scratch it only needs
+/// inside <see cref="Apply"/>, while the few media-loop threads that run every call's packets can share theirs.
+/// Not thread-safe: one per direction, used by one thread at a time.
 /// </summary>
 internal sealed class AesCounterMode : IDisposable
 {
     // An SRTP payload is at most one datagram: 1500 bytes round up to 94 blocks.
     private const int MaxBlocks = 96;
 
+    [ThreadStatic]
+    private static byte[]? t_counters;
+
+    [ThreadStatic]
+    private static byte[]? t_keystream;
+
     private readonly Aes _aes;
     private readonly ICryptoTransform _ecb;
-    private readonly byte[] _counters = new byte[MaxBlocks * 16];
-    private readonly byte[] _keystream = new byte[MaxBlocks * 16];
 
     public AesCounterMode(ReadOnlySpan<byte> key)
     {
@@ -44,8 +50,10 @@ internal sealed class AesCounterMode : IDisposable
             return;
         }
 
+        var counterBlocks = t_counters ??= new byte[MaxBlocks * 16];
+        var keystreamBlocks = t_keystream ??= new byte[MaxBlocks * 16];
         var blocks = (data.Length + 15) / 16;
-        var counters = _counters.AsSpan(0, blocks * 16);
+        var counters = counterBlocks.AsSpan(0, blocks * 16);
         for (var j = 0; j < blocks; j++)
         {
             var block = counters.Slice(j * 16, 16);
@@ -55,8 +63,8 @@ internal sealed class AesCounterMode : IDisposable
             block[15] = (byte)low;
         }
 
-        _ecb.TransformBlock(_counters, 0, blocks * 16, _keystream, 0);
-        var keystream = _keystream.AsSpan(0, data.Length);
+        _ecb.TransformBlock(counterBlocks, 0, blocks * 16, keystreamBlocks, 0);
+        var keystream = keystreamBlocks.AsSpan(0, data.Length);
         var i = 0;
         for (; i + 16 <= data.Length; i += 16)
         {

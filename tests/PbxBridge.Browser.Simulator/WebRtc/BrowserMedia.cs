@@ -7,6 +7,7 @@ using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using PbxBridge.Browser.Simulator.Measurement;
 using PbxBridge.Browser.Simulator.Media;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;

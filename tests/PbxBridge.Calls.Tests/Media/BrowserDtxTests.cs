@@ -4,6 +4,7 @@ using PbxBridge.Calls.Pbx;
 using PbxBridge.Media;
 using PbxBridge.Media.G711;
 using PbxBridge.Media.Rtp;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc;
 
 namespace PbxBridge.Calls.Tests.Media;

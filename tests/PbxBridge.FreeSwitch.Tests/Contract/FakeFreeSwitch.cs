@@ -67,11 +67,15 @@ internal sealed class FakeFreeSwitch : IDisposable
     }
 
     /// <summary>Answers a request PbxBridge sent (it must be a <paramref name="method"/>) with 200 OK.</summary>
-    public async Task AnswerAsync(string request, string method)
+    public Task AnswerAsync(string request, string method) => RespondAsync(request, method, "200 OK");
+
+    /// <summary>Answers a request PbxBridge sent (it must be a <paramref name="method"/>) with <paramref name="status"/>
+    /// ("491 Request Pending"), no body.</summary>
+    public async Task RespondAsync(string request, string method, string status)
     {
         Assert.StartsWith(method + " ", request, StringComparison.Ordinal);
         var headers = request.Split("\r\n").Where(l => l.Split(':')[0] is "Via" or "From" or "To" or "Call-ID" or "CSeq");
-        await SendAsync("SIP/2.0 200 OK\r\n" + string.Join("\r\n", headers) + "\r\nContent-Length: 0\r\n\r\n");
+        await SendAsync($"SIP/2.0 {status}\r\n" + string.Join("\r\n", headers) + "\r\nContent-Length: 0\r\n\r\n");
     }
 
     public void Dispose() => _socket.Dispose();

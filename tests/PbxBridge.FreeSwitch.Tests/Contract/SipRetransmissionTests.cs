@@ -101,4 +101,42 @@ public sealed class SipRetransmissionTests
         Assert.Contains("cause=41", bye, StringComparison.Ordinal);
         Assert.Equal(PbxCause.NormalTemporaryFailure, await observer.HungUp.Task.Within(3));
     }
+
+    /// <summary>RFC 3261 §14.1 on the leg, through the Sip core's one re-INVITE client: our hold re-INVITE that crossed
+    /// FreeSWITCH's own (491) goes again once the glare timer ran (0-2 s: FreeSWITCH chose this call's Call-ID), with
+    /// a new CSeq and the same hold offer, and the hold completes with that one's 200.</summary>
+    [Fact]
+    public async Task Our_hold_re_invite_answered_491_goes_again_after_the_glare_timer_and_completes_with_its_200()
+    {
+        var clock = new FakeTimeProvider();
+        await using var fs = await FreeSwitchFixture.StartAsync(time: clock, timers: SipTimerValues.Default);
+        using var freeSwitch = new FakeFreeSwitch(fs.Pbx.LocalSipEndPoint!);
+        var (call, observer, media) = await freeSwitch.CallAgentAsync(fs);
+        await using var rtp = media;
+        var answering = call.AnswerAsync(new PbxMediaOffer(media.LocalEndPoint, PbxCodec.Pcmu), TestContext.Timeout);
+        await freeSwitch.AckAsync(1, await freeSwitch.ReceiveAsync());
+        await answering.Within(3);
+        await observer.Answered.Task.Within(3);
+
+        var holding = call.HoldAsync(TestContext.Timeout);
+        var first = await freeSwitch.ReceiveAsync();
+        Assert.Contains("a=sendonly", first, StringComparison.Ordinal);
+        await freeSwitch.RespondAsync(first, "INVITE", "491 Request Pending");
+        Assert.StartsWith("ACK ", await freeSwitch.ReceiveAsync(), StringComparison.Ordinal);
+        Assert.False(holding.IsCompleted, "a 491 is glare, not the hold's outcome");
+
+        clock.Advance(TimeSpan.FromMilliseconds(2000));
+        var second = await freeSwitch.ReceiveAsync();
+        Assert.Contains("a=sendonly", second, StringComparison.Ordinal);
+        Assert.NotEqual(FakeFreeSwitch.Branch(first), FakeFreeSwitch.Branch(second));
+        Assert.Contains($"CSeq: {CSeqOf(first) + 1} INVITE", second, StringComparison.Ordinal);
+        await freeSwitch.RespondAsync(second, "INVITE", "200 OK");
+        var ack = await freeSwitch.ReceiveAsync();
+        Assert.StartsWith("ACK ", ack, StringComparison.Ordinal);
+        Assert.Contains($"CSeq: {CSeqOf(second)} ACK", ack, StringComparison.Ordinal);
+        await holding.Within(3);
+    }
+
+    private static int CSeqOf(string message) =>
+        int.Parse(message.Split("\r\n").First(l => l.StartsWith("CSeq: ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 }

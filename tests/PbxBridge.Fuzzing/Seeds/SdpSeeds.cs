@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;

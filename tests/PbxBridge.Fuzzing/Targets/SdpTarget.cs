@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using PbxBridge.Fuzzing.Engine;
 using PbxBridge.Fuzzing.Seeds;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc.Dtls;
 using PbxBridge.WebRtc.Ice;
 using PbxBridge.WebRtc.Sdp;
@@ -51,7 +52,7 @@ public sealed class SdpTarget : FuzzTarget
         IReadOnlyList<(int, int)> telephoneEvents = offer.TelephoneEventPayloadType is { } pt ? [(pt, offer.TelephoneEventClockRate!.Value)] : [];
         var local = new LocalAudioDescription(
             PublicAddress, 40000, _ice, _fingerprint, SdpAnswerer.AnswerSetup(offer.Setup), offer.OpusPayloadType, telephoneEvents,
-            SdpAnswerer.AnswerDirection(offer.Direction), offer.Mid, 0x5EED, "fuzz-cname", 1, 1);
+            SdpDirection.Answer(offer.Direction), offer.Mid, 0x5EED, "fuzz-cname", 1, 1);
         var answer = SdpAnswerer.CreateAnswer(offer, local).ToString();
         if (!RemoteAudioDescription.TryRead(answer, out var readBack, out var why))
         {

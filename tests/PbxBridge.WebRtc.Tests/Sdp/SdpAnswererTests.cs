@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using PbxBridge.Net;
+using PbxBridge.Sip.Sdp;
 using PbxBridge.WebRtc.Sdp;
 using PbxBridge.WebRtc.Tests.Transport;
 

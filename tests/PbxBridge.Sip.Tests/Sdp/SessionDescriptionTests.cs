@@ -1,6 +1,6 @@
-using PbxBridge.WebRtc.Sdp;
+using PbxBridge.Sip.Sdp;
 
-namespace PbxBridge.WebRtc.Tests.Sdp;
+namespace PbxBridge.Sip.Tests.Sdp;
 
 public sealed class SessionDescriptionTests
 {

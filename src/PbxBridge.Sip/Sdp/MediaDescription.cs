@@ -1,4 +1,4 @@
-namespace PbxBridge.WebRtc.Sdp;
+namespace PbxBridge.Sip.Sdp;
 
 /// <summary>One media section (RFC 8866 §5.14): <c>m=</c> line, optional <c>c=</c>, and its attributes.</summary>
 public sealed class MediaDescription

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PbxBridge.WebRtc.Sdp;
+namespace PbxBridge.Sip.Sdp;
 
 /// <summary>
 /// An SDP session description (RFC 8866): the session-level lines we care about plus its media sections.
