@@ -120,6 +120,69 @@ single_port_firewall_check() {
     ip netns del "$ns"
 }
 
+# The front's and Redis's firewalls (tests/cluster_firewall.yml), loaded for real in a network namespace of its own:
+# the front's HTTPS port open to all, Redis's port accepted from the inventory's nodes and loopback and dropped for
+# everyone else; the files pass `nft -c`, and a second run changes nothing.
+cluster_firewall_check() {
+    local fw="$work/cluster-firewall" ns="pbxbridge-converge-fw-$$" rules errors=() node
+    mkdir -p "$fw"
+    # As Debian's /etc/nftables.conf starts: the whole ruleset is replaced at each load.
+    printf 'flush ruleset\ntable inet filter {\n  chain input {\n    type filter hook input priority 0; policy accept;\n  }\n}\n' >"$fw/nftables.conf"
+    {
+        echo "all:"
+        echo "  vars:"
+        echo "    ansible_connection: local"
+        echo "    ansible_python_interpreter: $(command -v python3)"
+        echo "    pbxbridge_port_firewall_nftables_conf: $fw/nftables.conf"
+        echo "    pbxbridge_port_firewall_nftables_include_dir: $fw/nftables.d"
+        echo "  children:"
+        echo "    pbxbridge:"
+        echo "      hosts:"
+        for node in 1 2 3; do
+            echo "        bridge$node: { ansible_host: 192.0.2.1$node }"
+        done
+        echo "    pbxbridge_front:"
+        echo "      hosts:"
+        echo "        front: { pbxbridge_front_firewall: nftables, pbxbridge_front_port: 8443 }"
+        echo "    pbxbridge_redis:"
+        echo "      hosts:"
+        echo "        redis: { pbxbridge_redis_firewall: nftables, pbxbridge_redis_port: 6379 }"
+    } >"$fw/hosts.yml"
+    if ! ip netns add "$ns" 2>"$fw/netns.log"; then
+        skip cluster_front_and_redis_firewall "no network namespace: $(cat "$fw/netns.log")"
+        return
+    fi
+    if ip netns exec "$ns" ansible-playbook -i "$fw/hosts.yml" tests/cluster_firewall.yml >"$fw/play1.log" 2>&1; then
+        nft -c -f "$fw/nftables.conf" >"$fw/check.log" 2>&1 || errors+=("nft -c -f: $(tail -n 3 "$fw/check.log")")
+        grep -qx '    tcp dport 8443 accept comment "pbxbridge front https and wss"' "$fw/nftables.d/pbxbridge-front.nft" \
+            || errors+=("pbxbridge-front.nft does not open 8443 to all")
+        # Redis: loopback, then each node, then a drop for everyone else, in that order.
+        [ "$(grep -o 'iifname "lo" tcp dport 6379 accept\|ip saddr 192.0.2.1[123] tcp dport 6379 accept\|tcp dport 6379 drop' "$fw/nftables.d/pbxbridge-redis.nft" | tr '\n' '|')" \
+            = 'iifname "lo" tcp dport 6379 accept|ip saddr 192.0.2.11 tcp dport 6379 accept|ip saddr 192.0.2.12 tcp dport 6379 accept|ip saddr 192.0.2.13 tcp dport 6379 accept|tcp dport 6379 drop|' ] \
+            || errors+=("pbxbridge-redis.nft is not loopback + the three nodes + drop: $(grep dport "$fw/nftables.d/pbxbridge-redis.nft" | tr '\n' ';')")
+        rules=$(ip netns exec "$ns" nft list chain inet filter input 2>&1)
+        [ "$(grep -c 'tcp dport 8443 accept' <<<"$rules")" = 1 ] || errors+=("loaded: 8443 not accepted once")
+        [ "$(grep -o 'ip saddr 192.0.2.1[123] tcp dport 6379 accept\|tcp dport 6379 drop' <<<"$rules" | tail -n 1)" = "tcp dport 6379 drop" ] \
+            && [ "$(grep -c 'tcp dport 6379 accept' <<<"$rules")" = 4 ] || errors+=("loaded: Redis not accepted from loopback + nodes then dropped: $rules")
+        if [ "${#errors[@]}" -eq 0 ]; then
+            pass cluster_front_and_redis_firewall
+        else
+            fail cluster_front_and_redis_firewall "${errors[*]}"
+        fi
+        if ip netns exec "$ns" ansible-playbook -i "$fw/hosts.yml" tests/cluster_firewall.yml >"$fw/play2.log" 2>&1 \
+            && [ "$(recap_changed_all "$fw/play2.log")" = 0 ]; then
+            pass cluster_firewall_second_run_changes_nothing
+        else
+            awk '/^TASK/ { task = $0 } /^(changed|fatal)/ { print "    | " task " " $0 }' "$fw/play2.log"
+            fail cluster_firewall_second_run_changes_nothing
+        fi
+    else
+        fail cluster_front_and_redis_firewall "the play failed"
+        show_tail "$fw/play1.log"
+    fi
+    ip netns del "$ns"
+}
+
 # The cluster (tests/cluster.yml): three nodes' settings, Redis and the HAProxy front below a root of their own, then
 # all of it started from what the roles wrote: /healthz through the front lists the three nodes from Redis.
 cluster_check() {
@@ -141,6 +204,9 @@ cluster_check() {
         echo "    pbxbridge_http_proxy_protocol: true"
         echo "    pbxbridge_http_proxy_protocol_fronts: [127.0.0.1]"
         echo "    pbxbridge_media_ice_tcp_on_https_port: false"
+        # The firewalls are cluster_firewall_check's, in a namespace: never this machine's.
+        echo "    pbxbridge_front_firewall: none"
+        echo "    pbxbridge_redis_firewall: none"
         echo "  children:"
         echo "    pbxbridge:"
         echo "      hosts:"
@@ -264,7 +330,7 @@ recap_changed_all() {
 
 # 1. Syntax and lint, on everything.
 syntax_ok=1
-for playbook in site.yml tests/converge.yml tests/cluster.yml; do
+for playbook in site.yml tests/converge.yml tests/cluster.yml tests/cluster_firewall.yml; do
     if ! ansible-playbook --syntax-check -i inventories/example/hosts.yml "$playbook" >"$work/syntax.log" 2>&1; then
         syntax_ok=0
         show_tail "$work/syntax.log" 20
@@ -488,6 +554,9 @@ single_port_firewall_check
 
 # 8. N nodes, the front and Redis.
 cluster_check
+
+# 9. The front's and Redis's firewalls.
+cluster_firewall_check
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
