@@ -118,17 +118,9 @@ public abstract partial class SipCall : ISipDialogOwner
     private void OnOfferOrRefresh(SipDialog dialog, SipRequest request, SipTransaction transaction)
     {
         var interval = dialog.SessionInterval;
-        if (SessionExpires.TryRead(request, out var requested))
+        if (!Stack.AcceptSessionInterval(request, transaction, ref interval))
         {
-            if (requested < Stack.Options.MinSessionExpires)
-            {
-                var tooSmall = SipResponse.For(request, 422, "Session Interval Too Small");
-                tooSmall.Headers.Add(SipHeaderNames.MinSe, SipStack.Seconds(Stack.Options.MinSessionExpires));
-                Stack.Respond(transaction, tooSmall);
-                return;
-            }
-
-            interval = requested;
+            return;
         }
 
         if (ReofferPending && (request.Method == SipMethod.Invite || request.Body.Length > 0))

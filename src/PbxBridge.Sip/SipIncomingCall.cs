@@ -63,17 +63,9 @@ public sealed class SipIncomingCall : SipCall
         }
 
         var interval = 0;
-        if (SessionExpires.TryRead(request, out var requested))
+        if (!stack.AcceptSessionInterval(request, invite, ref interval))
         {
-            if (requested < stack.Options.MinSessionExpires)
-            {
-                var tooSmall = SipResponse.For(request, 422, "Session Interval Too Small");
-                tooSmall.Headers.Add(SipHeaderNames.MinSe, SipStack.Seconds(stack.Options.MinSessionExpires));
-                stack.Respond(invite, tooSmall);
-                return;
-            }
-
-            interval = requested;
+            return;
         }
 
         var fromUser = request.From?.Uri?.User;

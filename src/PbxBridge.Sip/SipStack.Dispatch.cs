@@ -83,6 +83,27 @@ public sealed partial class SipStack
 
     internal void Respond(SipTransaction transaction, SipResponse response) => Core.Respond(transaction, response);
 
+    /// <summary>RFC 4028 §6: a Session-Expires below our Min-SE gets 422 with Min-SE (false: answered); otherwise
+    /// <paramref name="interval"/> becomes the requested one, if the request asks for one.</summary>
+    internal bool AcceptSessionInterval(SipRequest request, SipTransaction transaction, ref int interval)
+    {
+        if (!SessionExpires.TryRead(request, out var requested))
+        {
+            return true;
+        }
+
+        if (requested < Options.MinSessionExpires)
+        {
+            var tooSmall = SipResponse.For(request, 422, "Session Interval Too Small");
+            tooSmall.Headers.Add(SipHeaderNames.MinSe, Seconds(Options.MinSessionExpires));
+            Respond(transaction, tooSmall);
+            return false;
+        }
+
+        interval = requested;
+        return true;
+    }
+
     internal SipResponse WithAllow(SipResponse response)
     {
         response.Headers.Add(SipHeaderNames.Allow, SipMethod.Allowed);

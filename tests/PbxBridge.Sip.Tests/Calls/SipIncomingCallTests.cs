@@ -221,6 +221,32 @@ public sealed class SipIncomingCallTests
         Assert.Empty(h.Handler.Calls);
     }
 
+    /// <summary>RFC 4028 §6 in the dialog as at its start: a refresh asking for less than our Min-SE gets 422 with
+    /// Min-SE, and the call and its timer go on.</summary>
+    [Fact]
+    public void An_update_whose_session_expires_is_below_min_se_gets_422_and_the_call_goes_on()
+    {
+        var (h, ua) = Registered();
+        using var _ = h;
+        SipCallEnd? ended = null;
+        h.Handler.OnCall = c =>
+        {
+            c.Ended += e => ended = e;
+            c.Accept(Answer);
+        };
+        var call = ua.Invite("600", Offer);
+        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
+        ua.InDialog(call, "ACK", call.CSeq);
+
+        ua.InDialog(call, "UPDATE", call.CSeq + 1, extraHeaders: "Session-Expires: 30;refresher=uac\r\n");
+
+        var tooSmall = ua.Flow.Responses("UPDATE").Single();
+        Assert.Equal(422, tooSmall.StatusCode);
+        Assert.Equal("90", tooSmall.Headers.Get(SipHeaderNames.MinSe));
+        Assert.Null(ended);
+        Assert.False(h.Handler.Calls.Single().IsEnded);
+    }
+
     [Theory]
     [InlineData("application/dtmf-relay", "Signal=5\r\nDuration=160\r\n", '5', 160)]
     [InlineData("application/dtmf-relay", "Signal=11\r\nDuration=100\r\n", '#', 100)]
