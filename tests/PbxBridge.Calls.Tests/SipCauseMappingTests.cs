@@ -10,6 +10,7 @@ public sealed class SipCauseMappingTests
     [InlineData(20, 480)]
     [InlineData(1, 404)]
     [InlineData(34, 503)]
+    [InlineData(487, 487)]
     [InlineData(41, 503)]
     [InlineData(21, 603)]
     public void Pbx_causes_agents_meet_most_map_to_the_SIP_status_browsers_show(int q850, int status)
