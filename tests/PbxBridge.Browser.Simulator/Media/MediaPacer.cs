@@ -18,6 +18,8 @@ internal sealed class MediaPacer : IDisposable
     private volatile bool _stopping;
     private long _lateSlots;
     private long _maxLagTicks;
+    private long _passesStarted;
+    private long _passesFinished;
 
     public MediaPacer()
     {
@@ -38,11 +40,28 @@ internal sealed class MediaPacer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a leg out and returns once the pacer no longer runs it: a pass that read the old list may be inside the
+    /// leg's send right now, and the caller disposes the leg's SRTP context next (a load run died with
+    /// ObjectDisposedException from SrtpContext.Protect on this thread when Remove returned at once).
+    /// </summary>
     public void Remove(Action sendFrame)
     {
         lock (_gate)
         {
             _legs = Array.FindAll(_legs, leg => leg != sendFrame);
+        }
+
+        if (Thread.CurrentThread == _thread)
+        {
+            return;
+        }
+
+        var started = Interlocked.Read(ref _passesStarted);
+        var spin = new SpinWait();
+        while (Interlocked.Read(ref _passesFinished) < started && !_stopping && _thread.IsAlive)
+        {
+            spin.SpinOnce();
         }
     }
 
@@ -82,12 +101,16 @@ internal sealed class MediaPacer : IDisposable
                 Interlocked.Exchange(ref _maxLagTicks, lag);
             }
 
+            // Counted before the list is read, so a Remove that swapped the list after this read waits for this pass.
+            var pass = Interlocked.Increment(ref _passesStarted);
             var legs = _legs;
             var phase = (int)(slot % Slots);
             for (var i = phase; i < legs.Length; i += Slots)
             {
                 legs[i]();
             }
+
+            Interlocked.Exchange(ref _passesFinished, pass);
 
             slot++;
             next += SlotTicks;

@@ -22,10 +22,24 @@ const { page } = browser;
 await page.addInitScript(toneProbeScript);
 let host = '127.0.0.1';
 
+// Chromium aborts a navigation with ERR_NETWORK_CHANGED when an interface or address of its namespace comes or goes
+// (the network-change scenarios add and remove them around a freshly launched browser); a user would load the page
+// again, and so does the agent, a few times, before failing.
+async function gotoThroughNetworkChange(target) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await page.goto(target);
+    } catch (e) {
+      if (attempt >= 4 || !String(e?.message).includes('ERR_NETWORK_CHANGED')) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
 const ops = {
   async register({ url, agent, password, keepRegistered = false }) {
     host = new URL(url).hostname;
-    await page.goto(`${url}/healthz`);
+    await gotoThroughNetworkChange(`${url}/healthz`);
     await page.addScriptTag({ content: await bundleLibrary(args.library) });
     await page.addScriptTag({ content: args.library === 'jssip' ? jssipPage : sipjsPage });
     const wss = url.replace('https://', 'wss://') + '/sip';
