@@ -142,9 +142,7 @@ public sealed class SipIncomingCallTests
             };
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         var hold = Offer.Replace("sendrecv", "sendonly", StringComparison.Ordinal);
         ua.InDialog(call, "INVITE", call.CSeq + 1, "application/sdp", hold);
@@ -163,9 +161,7 @@ public sealed class SipIncomingCallTests
         var (h, ua) = Registered();
         using var _ = h;
         h.Handler.OnCall = c => c.Accept(Answer);
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         ua.InDialog(call, "INVITE", call.CSeq + 1, "application/sdp", Offer);
 
@@ -234,9 +230,7 @@ public sealed class SipIncomingCallTests
             c.Ended += e => ended = e;
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         ua.InDialog(call, "UPDATE", call.CSeq + 1, extraHeaders: "Session-Expires: 30;refresher=uac\r\n");
 
@@ -261,9 +255,7 @@ public sealed class SipIncomingCallTests
             c.DtmfInfo += (d, t) => received.Add((d, t));
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         ua.InDialog(call, "INFO", call.CSeq + 1, contentType, body);
 
@@ -316,9 +308,7 @@ public sealed class SipIncomingCallTests
         var (h, ua) = Registered();
         using var _ = h;
         h.Handler.OnCall = c => c.Accept(Answer);
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         h.Handler.Calls[0].Hangup();
 
@@ -342,9 +332,7 @@ public sealed class SipIncomingCallTests
             c.Ended += e => ended = e;
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         ua.Flow.IsOpen = false;
         h.Stack.OnFlowClosed(ua.Flow);
@@ -371,9 +359,7 @@ public sealed class SipIncomingCallTests
             c.Ended += e => ended = e;
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         ua.Flow.IsOpen = false;
         h.Stack.OnFlowClosed(ua.Flow);
@@ -408,9 +394,7 @@ public sealed class SipIncomingCallTests
             };
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
         ua.Flow.IsOpen = false;
         h.Stack.OnFlowClosed(ua.Flow);
 
@@ -443,9 +427,7 @@ public sealed class SipIncomingCallTests
             c.Ended += e => ended = e;
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
         ua.Flow.IsOpen = false;
         h.Stack.OnFlowClosed(ua.Flow);
 
@@ -471,9 +453,7 @@ public sealed class SipIncomingCallTests
             c.Ended += _ => count++;
             c.Accept(Answer);
         };
-        var call = ua.Invite("600", Offer);
-        call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-        ua.InDialog(call, "ACK", call.CSeq);
+        var call = ua.InviteAndAck("600", Offer);
 
         ua.InDialog(call, "BYE", call.CSeq + 1);
         h.Stack.OnFlowClosed(ua.Flow);

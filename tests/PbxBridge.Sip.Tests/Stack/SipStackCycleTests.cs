@@ -21,9 +21,7 @@ public sealed class SipStackCycleTests
         for (var i = 0; i < 200; i++)
         {
             Assert.Equal(200, ua.Register().StatusCode);
-            var call = ua.Invite("600", SipIncomingCallTests.Offer);
-            call.ToTag = ua.Flow.Responses("INVITE").Last().To!.Tag;
-            ua.InDialog(call, "ACK", call.CSeq);
+            var call = ua.InviteAndAck("600", SipIncomingCallTests.Offer);
             ua.InDialog(call, "BYE", call.CSeq + 1);
             Assert.Equal(200, ua.Flow.Responses("BYE").Last().StatusCode);
             ua.Flow.Clear();

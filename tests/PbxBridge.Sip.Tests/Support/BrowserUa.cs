@@ -163,6 +163,18 @@ internal sealed class BrowserUa
         return call;
     }
 
+    /// <summary>
+    /// Places a call the handler answers and confirms it: the dialog's To tag from the last INVITE response, then the
+    /// ACK (RFC 3261 §13.2.2.4). Tests of what happens after the answer start here.
+    /// </summary>
+    public BrowserCall InviteAndAck(string destination, string sdp)
+    {
+        var call = Invite(destination, sdp);
+        call.ToTag = Flow.Responses("INVITE").Last().To!.Tag;
+        InDialog(call, "ACK", call.CSeq);
+        return call;
+    }
+
     /// <summary>Sends an in-dialog request (ACK, BYE, INFO, UPDATE, re-INVITE) on a call the browser placed.</summary>
     public void InDialog(BrowserCall call, string method, uint cseq, string? contentType = null, string? body = null, string? extraHeaders = null, string? branch = null)
     {
