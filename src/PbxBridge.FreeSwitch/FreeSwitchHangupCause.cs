@@ -29,9 +29,7 @@ public static class FreeSwitchHangupCause
     public static PbxCause FromName(string name)
     {
         var text = (name ?? string.Empty).Trim();
-        return PbxCause.TryFromName(text, out var cause) ? cause
-            : Own.TryGetValue(text, out var number) ? new PbxCause(number, text)
-            : new PbxCause(31, text.Length == 0 ? "NORMAL_UNSPECIFIED" : text);
+        return TryFromKnownName(text, out var cause) ? cause : new PbxCause(31, text.Length == 0 ? "NORMAL_UNSPECIFIED" : text);
     }
 
     /// <summary>The RFC 3326 Reason header for a cause, as mod_sofia writes it.</summary>
@@ -46,10 +44,43 @@ public static class FreeSwitchHangupCause
             return false;
         }
 
-        var own = Own.FirstOrDefault(p => p.Value == number).Key;
-        cause = text is not null && (PbxCause.TryFromName(text, out _) || Own.ContainsKey(text)) ? FromName(text)
-            : new PbxCause(number, text ?? own ?? PbxCause.FromQ850(number, "NORMAL_UNSPECIFIED").Text);
+        if (text is null || !TryFromKnownName(text, out cause))
+        {
+            cause = new PbxCause(number, text ?? NameOf(number));
+        }
+
         return true;
+    }
+
+    /// <summary>A Q.850 name (shared with Asterisk) or one of FreeSWITCH's own, exactly as spelled.</summary>
+    private static bool TryFromKnownName(string text, out PbxCause cause)
+    {
+        if (PbxCause.TryFromName(text, out cause))
+        {
+            return true;
+        }
+
+        if (Own.TryGetValue(text, out var number))
+        {
+            cause = new PbxCause(number, text);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The name of a cause number with no text beside it: FreeSWITCH's own, else Q.850's, else NORMAL_UNSPECIFIED.</summary>
+    private static string NameOf(int number)
+    {
+        foreach (var (name, own) in Own)
+        {
+            if (own == number)
+            {
+                return name;
+            }
+        }
+
+        return PbxCause.FromQ850(number, "NORMAL_UNSPECIFIED").Text;
     }
 
     /// <summary>A final SIP status from FreeSWITCH as the cause mod_sofia reports for it (sofia_glue_sip_cause_to_freeswitch).</summary>

@@ -11,6 +11,20 @@ public sealed class FreeSwitchHangupCauseTests
         Assert.Equal(PbxCause.NormalClearing, cause);
     }
 
+    /// <summary>The text wins when it is a known name; a cause with no text (or an unknown one) keeps its number, named
+    /// from FreeSWITCH's own causes, then Q.850's, else NORMAL_UNSPECIFIED.</summary>
+    [Theory]
+    [InlineData("Q.850;cause=41;text=\"USER_BUSY\"", 17, "USER_BUSY")]
+    [InlineData("Q.850;cause=609", 609, "GATEWAY_DOWN")]
+    [InlineData("Q.850;cause=17", 17, "USER_BUSY")]
+    [InlineData("Q.850;cause=99;text=\"SOMETHING_ELSE\"", 99, "SOMETHING_ELSE")]
+    [InlineData("Q.850;cause=99", 99, "NORMAL_UNSPECIFIED")]
+    public void A_reason_is_named_by_its_text_else_by_its_number(string header, int q850, string text)
+    {
+        Assert.True(FreeSwitchHangupCause.TryParseReason(header, out var cause));
+        Assert.Equal(new PbxCause(q850, text), cause);
+    }
+
     [Theory]
     [InlineData("SIP;cause=200;text=\"Call completed elsewhere\"")]
     [InlineData("Q.850;text=\"NO_CAUSE_NUMBER\"")]
